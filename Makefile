@@ -1,0 +1,36 @@
+# Set-up and checks.  `make demo` and `make test` are all a fresh clone needs.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-fast lint bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/certify qlearning seed-sls --alpha 0.5
+
+# The whole suite (slow tests included: they fit the CI budget).  pytest's exit code 5
+# ("no tests collected") is a failure here, like any other non-zero code.
+test: install
+	$(VENV)/bin/ruff check certify proofs tests examples benchmarks
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check certify proofs tests examples benchmarks
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

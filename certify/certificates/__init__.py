@@ -1,0 +1,18 @@
+"""Certificate objects: found numerically, verified exactly, rendered to JSON and LaTeX.
+
+Concrete kinds live in their own modules and register themselves; ``kinds.py`` imports
+them all so that :func:`certificate_from_dict` knows every kind.
+"""
+
+from .base import (
+    Certificate as Certificate,
+)
+from .base import (
+    CheckResult as CheckResult,
+)
+from .base import (
+    certificate_from_dict as certificate_from_dict,
+)
+from .base import (
+    load_certificate as load_certificate,
+)

@@ -1,0 +1,81 @@
+"""The ``certify`` command: parse, call the Python API, render.  No logic of its own.
+
+Each sub-command lives in its own module under ``certify/cli/`` and exposes
+``register(subparsers)``; :data:`COMMAND_MODULES` lists them in ``--help`` order.
+
+Exit codes: 0 ran and every asked-for check certified; 1 a check refuted or inconclusive;
+2 bad input or usage (a one-line message on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import warnings
+
+from ..errors import CertifyError
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "qlearning",
+    "jsr",
+    "simulate",
+    "crossval",
+    "smooth",
+    "ntk",
+    "sa",
+    "pg",
+    "report",
+    "check",
+    "sweep",
+    "problems",
+    "verify",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="certify",
+        description="Certified convergence theory for reinforcement-learning algorithms.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                continue  # command not built yet
+            raise
+        mod.register(sub)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("certify")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            code = args.handler(args)
+    except CertifyError as exc:
+        print(f"certify {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

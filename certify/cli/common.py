@@ -1,0 +1,142 @@
+"""Helpers shared by the sub-commands: argument types, output, exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import InvalidInput
+from ..verdict import Verdict, combine
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def add_json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+
+def add_problem_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("mdp", metavar="MDP",
+                   help="a file (.yaml, .json, .npz) or a built-in name (see `certify examples`)")
+
+
+def add_sampling_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sampling", metavar="FILE|uniform", default=None,
+                   help="sampling distribution: 'uniform', or a YAML/JSON file with 'd' or "
+                        "'behaviour' (default: the problem's own, else uniform)")
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        v = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}") from exc
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {v}")
+    return v
+
+
+def nonneg_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {text!r}") from exc
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {v}")
+    return v
+
+
+def real(text: str) -> float:
+    """argparse type: a finite real number (range checks belong to the API)."""
+    try:
+        v = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from exc
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"expected a finite number, found {text!r}")
+    return v
+
+
+def load_problem_and_sampling(args: argparse.Namespace, positive: bool = True):
+    """The problem named by ``args.mdp`` and the sampling model from ``--sampling``."""
+    from pathlib import Path
+
+    from ..mdp import load_problem
+    from ..mdp.io import read_structured
+    from ..mdp.sampling import sampling_from_spec, uniform_sampling
+
+    problem = load_problem(args.mdp, positive_sampling=positive)
+    spec = getattr(args, "sampling", None)
+    if spec is None:
+        sampling = problem.sampling or uniform_sampling(problem.mdp)
+    elif spec == "uniform":
+        sampling = uniform_sampling(problem.mdp)
+    else:
+        path = Path(spec)
+        if not path.exists():
+            raise InvalidInput(f"--sampling: no such file {spec!r} (or use 'uniform')")
+        sampling = sampling_from_spec(problem.mdp, read_structured(path), positive)
+    return problem, sampling
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert numpy arrays, Fractions, Verdicts and dataclass-likes for json.dumps."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return to_jsonable(obj.item())
+    if isinstance(obj, Verdict):
+        return obj.value
+    if isinstance(obj, Fraction):
+        return str(obj)
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def print_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(doc), indent=2) + "\n")
+
+
+def exit_code(verdicts: Iterable[Verdict]) -> int:
+    """0 when every check certified, 1 otherwise."""
+    return 0 if combine(list(verdicts)) is Verdict.CERTIFIED else 1
+
+
+VERDICT_STYLE = {Verdict.CERTIFIED: "green", Verdict.REFUTED: "red",
+                 Verdict.INCONCLUSIVE: "yellow"}
+
+
+def verdict_text(v: Verdict | str) -> str:
+    v = Verdict(v)
+    return f"[{VERDICT_STYLE[v]}]{v.value}[/]"
+
+
+def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
+    t = Table(title=title, title_justify="left")
+    for c in columns:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*[str(x) for x in r])
+    return t
+
+
+def fmt(x: float | None, digits: int = 10) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    return f"{x:.{digits}g}"

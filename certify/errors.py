@@ -1,0 +1,44 @@
+"""The error types of certify: one place for all of them.
+
+Every error subclasses :class:`CertifyError` and the built-in exception that fits
+(``ValueError`` for bad data, ``RuntimeError`` for solver trouble), as python-control does
+in ``control/exception.py``.  Messages name the field, the offending value and what was
+expected; the command line turns any :class:`CertifyError` into exit code 2 without a
+traceback.
+"""
+
+from __future__ import annotations
+
+
+class CertifyError(Exception):
+    """Base class of every error raised on purpose by certify."""
+
+
+class InvalidInput(CertifyError, ValueError):
+    """A value given by the user is malformed or out of range."""
+
+
+class InvalidMDP(InvalidInput):
+    """The data of a finite MDP (P, R, gamma, sampling) is invalid."""
+
+
+class InvalidFamily(InvalidInput):
+    """A matrix family is empty, ragged, non-square or not finite."""
+
+
+class InvalidCertificate(InvalidInput):
+    """A certificate document cannot be read back (wrong kind, missing or malformed field)."""
+
+
+class UnknownName(InvalidInput):
+    """A name (built-in problem, method, operator, field) is not one certify knows."""
+
+
+class SolverError(CertifyError, RuntimeError):
+    """A numerical solver failed in a way that leaves no usable result."""
+
+
+def expect(condition: bool, message: str, error: type[CertifyError] = InvalidInput) -> None:
+    """Raise ``error(message)`` unless ``condition`` holds."""
+    if not condition:
+        raise error(message)

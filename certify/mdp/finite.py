@@ -1,0 +1,143 @@
+"""Finite Markov decision processes, validated on construction."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import InvalidMDP
+from ..tolerance import STOCHASTIC_ATOL
+from .validate import as_real_array, check_distribution, check_gamma
+
+
+class FiniteMDP:
+    """A finite discounted MDP (S, A, P, R, gamma), validated on construction.
+
+    Parameters
+    ----------
+    P : array (S, A, S) or sparse matrix (S*A, S)
+        ``P[s, a, s']`` is the probability of moving to s' after action a in state s; as a
+        sparse matrix, row ``s*A + a`` (state-major) is P(.|s, a).  Each row must sum to 1
+        within ``tolerance.STOCHASTIC_ATOL``; rows are not renormalised.
+    R : array (S, A)
+        Expected reward ``R[s, a]``.
+    gamma : float
+        Discount factor in [0, 1).
+    states, actions : sequence of str, optional
+        Names, for reports.
+    name : str, optional
+        Where the MDP came from (built-in name or file).
+
+    Notes
+    -----
+    The transition data is stored sparse (:attr:`P_matrix`, n x S); the dense (S, A, S) array
+    :attr:`P` is built on first use, so large sparse MDPs never materialise it unless a
+    caller asks.  State-action pairs are ordered state-major (:mod:`certify.mdp.ordering`).
+    """
+
+    def __init__(self, P, R, gamma: float, states=None, actions=None, name: str = "mdp") -> None:
+        R = as_real_array(R, "R", (None, None), InvalidMDP)
+        S, A = R.shape
+        if S == 0 or A == 0:
+            raise InvalidMDP(f"R: expected at least one state and one action, found shape {R.shape}")
+        if sp.issparse(P):
+            Pm = sp.csr_matrix(P, dtype=float)
+            if Pm.shape != (S * A, S):
+                raise InvalidMDP(f"P: expected a sparse matrix of shape ({S * A}, {S}) "
+                                 f"(pairs x next states) but found {Pm.shape}")
+            if not np.all(np.isfinite(Pm.data)):
+                raise InvalidMDP("P: every entry must be a finite number")
+            neg = Pm.data < -STOCHASTIC_ATOL
+            if neg.any():
+                raise InvalidMDP(f"P has the negative entry {Pm.data[neg][0]!r}; "
+                                 "probabilities must be >= 0")
+            sums = np.asarray(Pm.sum(axis=1)).reshape(-1)
+            off = np.abs(sums - 1.0) > STOCHASTIC_ATOL
+            if off.any():
+                i = int(np.flatnonzero(off)[0])
+                s_, a_ = divmod(i, A)
+                raise InvalidMDP(f"P[{s_}][{a_}] sums to {sums[i]!r} over next states; each "
+                                 f"P[s][a] must sum to 1 (tolerance {STOCHASTIC_ATOL:g})")
+            dense = None
+        else:
+            dense = as_real_array(P, "P", (None, None, None), InvalidMDP)
+            if dense.shape[:2] != (S, A) or dense.shape[2] != S:
+                raise InvalidMDP(f"P: expected shape ({S}, {A}, {S}) to match R of shape "
+                                 f"{R.shape}, found {dense.shape}")
+            check_distribution(dense, "P", InvalidMDP)
+            dense.setflags(write=False)
+            Pm = sp.csr_matrix(dense.reshape(S * A, S))
+        Pm.sort_indices()
+        self._P_dense = dense
+        self.P_matrix: sp.csr_matrix = Pm
+        R.setflags(write=False)
+        self.R: np.ndarray = R
+        self.gamma: float = check_gamma(gamma, InvalidMDP)
+        for names, count, what in ((states, S, "states"), (actions, A, "actions")):
+            if names is not None and len(names) != count:
+                raise InvalidMDP(f"{what}: expected {count} names, found {len(names)}")
+        self.states = tuple(str(x) for x in states) if states is not None else None
+        self.actions = tuple(str(x) for x in actions) if actions is not None else None
+        self.name = name
+
+    def __repr__(self) -> str:
+        return (f"FiniteMDP(name={self.name!r}, n_states={self.n_states}, "
+                f"n_actions={self.n_actions}, gamma={self.gamma})")
+
+    @property
+    def P(self) -> np.ndarray:
+        """Dense transition array (S, A, S), read-only (built on first use)."""
+        if self._P_dense is None:
+            dense = self.P_matrix.toarray().reshape(self.n_states, self.n_actions, self.n_states)
+            dense.setflags(write=False)
+            self._P_dense = dense
+        return self._P_dense
+
+    @property
+    def n_states(self) -> int:
+        return int(self.R.shape[0])
+
+    @property
+    def n_actions(self) -> int:
+        return int(self.R.shape[1])
+
+    @property
+    def n_pairs(self) -> int:
+        """Number of state-action pairs n = |S||A|."""
+        return self.n_states * self.n_actions
+
+    @property
+    def r_vector(self) -> np.ndarray:
+        """R flattened state-major."""
+        return self.R.reshape(-1)
+
+    @property
+    def r_max(self) -> float:
+        """max |R(s, a)|."""
+        return float(np.abs(self.R).max())
+
+    def state_name(self, s: int) -> str:
+        return self.states[s] if self.states else str(s)
+
+    def action_name(self, a: int) -> str:
+        return self.actions[a] if self.actions else str(a)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form in the documented input format."""
+        out: dict = {"gamma": self.gamma, "P": self.P.tolist(), "R": self.R.tolist()}
+        if self.states:
+            out["states"] = list(self.states)
+        if self.actions:
+            out["actions"] = list(self.actions)
+        return out
+
+    def summary(self) -> dict:
+        return {"name": self.name, "n_states": self.n_states, "n_actions": self.n_actions,
+                "gamma": self.gamma}
+
+
+def check_policy(pi: np.ndarray, mdp: FiniteMDP, field: str = "policy") -> np.ndarray:
+    """Validate a stochastic policy ``pi[s, a]`` (rows are distributions)."""
+    arr = as_real_array(pi, field, (mdp.n_states, mdp.n_actions), InvalidMDP)
+    check_distribution(arr, field, InvalidMDP)
+    return arr

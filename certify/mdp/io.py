@@ -1,0 +1,136 @@
+"""Loading problems from files (YAML, JSON, NPZ) or built-in names.
+
+File formats (DESIGN.md):
+
+* YAML / JSON: ``gamma``, ``P`` nested as [state][action][next_state], ``R`` as
+  [state][action], optional ``states`` and ``actions`` names, optional ``sampling``
+  (see :func:`certify.mdp.sampling.sampling_from_spec`), optional ``features``
+  [state][feature] and ``target`` [state][action] (gradient TD).
+* NPZ: arrays ``P`` (S, A, S), ``R`` (S, A), scalar ``gamma``, optional ``d`` (n,),
+  ``features``, ``target``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from ..errors import InvalidMDP
+from .builtins import builtin_problem, is_builtin
+from .finite import FiniteMDP
+from .problem import Problem
+from .sampling import sampling_from_d, sampling_from_spec
+from .validate import as_real_array
+
+_KEYS = {"gamma", "P", "R", "states", "actions", "sampling", "features", "target", "name",
+         "description"}
+
+
+def read_structured(path: Path) -> object:
+    """Parse a YAML or JSON file; errors name the file and the position."""
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise InvalidMDP(f"{path}: cannot read the file ({exc.strerror})") from exc
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidMDP(f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InvalidMDP(f"{path}: malformed YAML{where}: "
+                         f"{getattr(exc, 'problem', exc)}") from exc
+
+
+def problem_from_dict(data: object, name: str = "mdp", positive_sampling: bool = True) -> Problem:
+    """Build a Problem from the documented mapping (the YAML/JSON format)."""
+    if not isinstance(data, dict):
+        raise InvalidMDP(f"{name}: expected a mapping with keys gamma, P, R; found "
+                         f"{type(data).__name__}")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise InvalidMDP(f"{name}: unknown keys {unknown}; allowed keys are {sorted(_KEYS)}")
+    missing = [k for k in ("gamma", "P", "R") if k not in data]
+    if missing:
+        raise InvalidMDP(f"{name}: missing required keys {missing} (an MDP needs gamma, P and R)")
+    mdp = FiniteMDP(
+        P=as_real_array(data["P"], "P", (None, None, None), InvalidMDP),
+        R=data["R"],
+        gamma=data["gamma"],
+        states=data.get("states"),
+        actions=data.get("actions"),
+        name=str(data.get("name", name)),
+    )
+    sampling = None
+    if "sampling" in data:
+        sampling = sampling_from_spec(mdp, data["sampling"], positive_sampling)
+    features = None
+    if "features" in data:
+        features = as_real_array(data["features"], "features", (mdp.n_states, None), InvalidMDP)
+    target = None
+    if "target" in data:
+        from .finite import check_policy
+
+        target = check_policy(np.asarray(data["target"], dtype=float), mdp, "target")
+    return Problem(mdp, sampling, features, target, str(data.get("description", "")))
+
+
+def _load_npz(path: Path, positive_sampling: bool) -> Problem:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as exc:
+        raise InvalidMDP(f"{path}: not a readable NPZ file ({exc})") from exc
+    allowed = {"P", "R", "gamma", "d", "features", "target"}
+    unknown = sorted(set(arrays) - allowed)
+    if unknown:
+        raise InvalidMDP(f"{path}: unknown arrays {unknown}; allowed arrays are {sorted(allowed)}")
+    missing = [k for k in ("P", "R", "gamma") if k not in arrays]
+    if missing:
+        raise InvalidMDP(f"{path}: missing arrays {missing} (an MDP needs P, R and gamma)")
+    gamma = arrays["gamma"]
+    if gamma.shape not in ((), (1,)):
+        raise InvalidMDP(f"{path}: gamma must be a scalar array, found shape {gamma.shape}")
+    mdp = FiniteMDP(arrays["P"], arrays["R"], float(gamma.reshape(-1)[0]), name=path.stem)
+    sampling = sampling_from_d(mdp, arrays["d"], positive_sampling) if "d" in arrays else None
+    features = (as_real_array(arrays["features"], "features", (mdp.n_states, None), InvalidMDP)
+                if "features" in arrays else None)
+    target = None
+    if "target" in arrays:
+        from .finite import check_policy
+
+        target = check_policy(arrays["target"], mdp, "target")
+    return Problem(mdp, sampling, features, target, f"loaded from {path.name}")
+
+
+def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
+    """Load a problem from a built-in name or a file (``.yaml``/``.yml``/``.json``/``.npz``).
+
+    Raises
+    ------
+    InvalidMDP
+        Unreadable or malformed file, invalid data.
+    UnknownName
+        Neither a file nor a built-in name.
+    """
+    s = str(spec)
+    if is_builtin(s) and not Path(s).exists():
+        return builtin_problem(s)
+    path = Path(s)
+    if not path.exists():
+        if path.suffix.lower() in (".yaml", ".yml", ".json", ".npz"):
+            raise InvalidMDP(f"{path}: no such file")
+        return builtin_problem(s)  # raises UnknownName listing the valid names
+    suffix = path.suffix.lower()
+    if suffix == ".npz":
+        return _load_npz(path, positive_sampling)
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise InvalidMDP(f"{path}: unknown file type {suffix!r}; expected .yaml, .yml, .json or .npz")
+    return problem_from_dict(read_structured(path), path.stem, positive_sampling)

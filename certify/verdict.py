@@ -1,0 +1,34 @@
+"""The three verdicts of every check in certify."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """Outcome of a check.
+
+    CERTIFIED
+        An independent exact check of the witness data confirmed the claim.
+    REFUTED
+        A counterexample was found (a product with spectral radius above the bound, a
+        violated inequality at an exact point, a growing trajectory).
+    INCONCLUSIVE
+        Neither: solver failure, tolerance too tight, budget exhausted, hypotheses not met.
+    """
+
+    CERTIFIED = "certified"
+    REFUTED = "refuted"
+    INCONCLUSIVE = "inconclusive"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def combine(verdicts: list[Verdict]) -> Verdict:
+    """Overall verdict of several checks: refuted beats inconclusive beats certified."""
+    if any(v is Verdict.REFUTED for v in verdicts):
+        return Verdict.REFUTED
+    if any(v is Verdict.INCONCLUSIVE for v in verdicts):
+        return Verdict.INCONCLUSIVE
+    return Verdict.CERTIFIED
