@@ -204,3 +204,25 @@ def certify_qlearning(
         qb = QuadraticBound(cq.rate, lam, alpha, noise.W)
     return QLearningResult(mdp, sampling, alpha, q, pi, direct, nonneg, rsr, low0, cq, skipped,
                            mnb, qb, tuple(notes) + direct.notes)
+
+
+def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,
+                  cqlf: bool | None = None, solver: str = "CLARABEL") -> dict:
+    """The ``qlearning`` command as a function of plain parameters (for claims and sweeps).
+
+    ``mdp`` is a file or built-in name; ``sampling`` is None (the problem's own), "uniform"
+    or a file.  Returns :meth:`QLearningResult.to_dict`.
+    """
+    from pathlib import Path
+
+    from .mdp.io import load_problem, read_structured
+    from .mdp.sampling import sampling_from_spec
+
+    problem = load_problem(mdp)
+    samp = problem.sampling
+    if sampling == "uniform":
+        samp = uniform_sampling(problem.mdp)
+    elif sampling is not None:
+        samp = sampling_from_spec(problem.mdp, read_structured(Path(sampling)))
+    return certify_qlearning(problem, alpha, samp, cqlf=cqlf,
+                             solver=SolverOptions(solver)).to_dict()

@@ -1,0 +1,60 @@
+"""One registry of the computations a claim, a sweep cell or a report can name.
+
+Each entry maps a command name to a function ``f(**params) -> dict`` that returns the same
+JSON-ready document as ``certify <command> --json`` (with at least a ``verdict`` field).
+Claims files (:mod:`certify.claims`) and sweeps (:mod:`certify.sweep`) call commands only
+through this table, so there is one place that says what a command takes and returns.
+
+Entries are "module:function" strings, imported on first use, so that registering a
+command costs nothing at start-up.  To add a command, add one line to :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .errors import InvalidInput, UnknownName
+
+
+@dataclass(frozen=True)
+class Command:
+    """A named computation: ``target`` is "module:function"."""
+
+    name: str
+    target: str
+    summary: str
+
+    def function(self) -> Callable[..., dict]:
+        mod, fn = self.target.split(":")
+        return getattr(importlib.import_module(mod), fn)
+
+    def parameters(self) -> list[str]:
+        return list(inspect.signature(self.function()).parameters)
+
+    def run(self, **params) -> dict:
+        """Call the command; unknown parameter names raise InvalidInput listing valid ones."""
+        valid = self.parameters()
+        unknown = sorted(set(params) - set(valid))
+        if unknown:
+            raise InvalidInput(f"{self.name}: unknown parameters {unknown}; valid parameters "
+                               f"are {valid}")
+        return self.function()(**params)
+
+
+COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in [
+        Command("qlearning", "certify.qlearning:run_qlearning",
+                "direct JSR bracket, row-sum rate, CQLF and bounds for constant-step Q-learning"),
+        # one line per command; keep the list sorted by issue, not alphabetically
+    ]
+}
+
+
+def get_command(name: str) -> Command:
+    if name not in COMMANDS:
+        raise UnknownName(f"unknown command {name!r}; valid commands are {sorted(COMMANDS)}")
+    return COMMANDS[name]
