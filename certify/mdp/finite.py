@@ -49,7 +49,7 @@ class FiniteMDP:
                 raise InvalidMDP("P: every entry must be a finite number")
             neg = Pm.data < -STOCHASTIC_ATOL
             if neg.any():
-                raise InvalidMDP(f"P has the negative entry {Pm.data[neg][0]!r}; "
+                raise InvalidMDP(f"P has the negative entry {float(Pm.data[neg][0])!r}; "
                                  "probabilities must be >= 0")
             sums = np.asarray(Pm.sum(axis=1)).reshape(-1)
             off = np.abs(sums - 1.0) > STOCHASTIC_ATOL

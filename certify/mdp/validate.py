@@ -38,7 +38,8 @@ def as_real_array(
     bad = ~np.isfinite(arr)
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise error(f"{field}{list(idx)} is {arr[idx]}; every entry must be a finite number")
+        where = "".join(f"[{i}]" for i in idx)
+        raise error(f"{field}{where} is {float(arr[idx])}; every entry must be a finite number")
     return arr
 
 
@@ -58,7 +59,7 @@ def check_distribution(
     neg = p < -STOCHASTIC_ATOL
     if neg.any():
         idx = tuple(int(i) for i in np.argwhere(neg)[0])
-        raise error(f"{field}{name(idx)} = {p[idx]!r} is negative; probabilities must be >= 0")
+        raise error(f"{field}{name(idx)} = {float(p[idx])!r} is negative; probabilities must be >= 0")
     if positive:
         zero = p <= 0
         if zero.any():
