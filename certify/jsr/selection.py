@@ -209,8 +209,11 @@ class SelectionFamily:
         return abs(self.B) @ w + abs(self.C) @ np.asarray(w).reshape(self.m, self.k).max(axis=1)
 
     # -- spectral ------------------------------------------------------------------------
-    def perron(self, pi: np.ndarray) -> tuple[float, np.ndarray]:
-        """Perron root and a nonnegative Perron vector (max entry 1) of A_pi (floats)."""
+    def perron(self, pi: np.ndarray, v0: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """Perron root and a nonnegative Perron vector (max entry 1) of A_pi (floats).
+
+        ``v0`` is a starting vector for iterative solvers (e.g. the previous Perron vector).
+        """
         a = self.member(pi)
         if self.n <= DENSE_LIMIT:
             vals, vecs = np.linalg.eig(a.toarray())
@@ -218,7 +221,7 @@ class SelectionFamily:
             x = np.abs(vecs[:, i].real)
             rho = float(vals[i].real)
         else:
-            vals, vecs = spla.eigs(a, k=1, which="LR", tol=1e-13, maxiter=20 * self.n)
+            vals, vecs = spla.eigs(a, k=1, which="LR", tol=1e-13, maxiter=20 * self.n, v0=v0)
             x = np.abs(vecs[:, 0].real)
             rho = float(vals[0].real)
         return rho, x / x.max()

@@ -87,7 +87,7 @@ def max_rho_policy_iteration(
         if not improve.any():
             return pi, rho, x, it
         pi = np.where(improve, xg.argmax(axis=1), pi)
-        rho, x = fam.perron(pi)
+        rho, x = fam.perron(pi, v0=x)
     return pi, rho, x, max_iter
 
 
