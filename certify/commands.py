@@ -49,6 +49,18 @@ COMMANDS: dict[str, Command] = {
     for c in [
         Command("qlearning", "certify.qlearning:run_qlearning",
                 "direct JSR bracket, row-sum rate, CQLF and bounds for constant-step Q-learning"),
+        Command("ntk_check", "certify.ntk.api:run_ntk_check", "NTK Theorem 2: (16), (17), beta(K)"),
+        Command("sweep", "certify.sweep.run:sweep_command",
+                "a grid of cells on Dask, one row per cell streamed to a file"),
+        Command("pg_tabular", "certify.pg.analysis:pg_tabular", "soft-optimal policy, Mei's PG rate"),
+        Command("pg_meanfield", "certify.pg.analysis:pg_meanfield", "mean-field PG margin beta"),
+        Command("jsr", "certify.cli.jsr:run_jsr", "certified JSR bracket of a matrix family"),
+        Command("crossval", "certify.crossval:run_crossval",
+                "Q-learning certificates and bound curves against simulated trajectories"),
+        Command("smooth", "certify.smooth.analysis:run_smooth",
+                "smooth Q-learning: fixed point, sup-norm modulus, p-norm Lyapunov certificate"),
+        Command("sa_check", "certify.td.analysis:run_sa_check",
+                "N-timescale SA conditions (A), (B.N.i), (C.N.i) for gradient TD (+momentum)"),
         # one line per command; keep the list sorted by issue, not alphabetically
     ]
 }

@@ -1,0 +1,180 @@
+"""``certify ntk check|network|sweep``: Theorem 2 of Achiam et al. for kernels and Q-networks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .common import (
+    add_json_flag,
+    add_problem_argument,
+    add_sampling_argument,
+    console,
+    exit_code,
+    fmt,
+    nonneg_int,
+    positive_int,
+    print_json,
+    real,
+    table,
+    verdict_text,
+)
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        vals = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, found {text!r}") from exc
+    if not vals or min(vals) < 0:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers >= 0, found {text!r}")
+    return vals
+
+
+def _str_list(text: str) -> list[str]:
+    return [v.strip() for v in text.split(",") if v.strip()]
+
+
+def _network_args(p: argparse.ArgumentParser) -> None:
+    add_problem_argument(p)
+    p.add_argument("--alpha", type=real, required=True, help="step size alpha > 0")
+    add_sampling_argument(p)
+    p.add_argument("--features", choices=("onehot", "state-action"), default="onehot",
+                   help="network inputs: one-hot pairs or [one-hot state, one-hot action]")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ntk", help="NTK view of deep Q-learning: Theorem 2 conditions",
+                       description="Theorem 2 of Achiam, Knight and Abbeel (arXiv 1903.08894): "
+                                   "conditions (16), (17) and the modulus beta(K), checked exactly.")
+    ntk = p.add_subparsers(dest="ntk_command", metavar="{check,network,sweep}")
+    ntk.required = True
+
+    c = ntk.add_parser("check", help="Theorem 2 for a given kernel K and replay distribution rho",
+                       description="K and rho files: .npy, .npz (key K / rho), .json (a list or "
+                                   "{'K': ...}; 'p/q' strings are exact rationals), .csv.")
+    c.add_argument("kernel", metavar="K", help="kernel file (.npy, .npz, .json, .csv)")
+    c.add_argument("--rho", required=True, help="replay distribution file (same formats)")
+    c.add_argument("--gamma", type=real, required=True, help="discount in [0, 1)")
+    c.add_argument("--alpha", type=real, required=True, help="step size > 0")
+    c.add_argument("--save-certificate", metavar="FILE", type=Path,
+                   help="when certified, write the certificate as JSON (re-check: certify verify)")
+    add_json_flag(c)
+    c.set_defaults(handler=run_check)
+
+    n = ntk.add_parser("network", help="empirical NTK of an MLP Q-network on an MDP")
+    _network_args(n)
+    n.add_argument("--arch", choices=("mlp",), default="mlp")
+    n.add_argument("--width", type=positive_int, default=64)
+    n.add_argument("--depth", type=nonneg_int, default=2, help="hidden layers (0: linear model)")
+    n.add_argument("--activation", choices=("relu", "tanh", "sin", "linear"), default="relu")
+    n.add_argument("--init", choices=("auto", "he", "lecun", "glorot"), default="auto")
+    n.add_argument("--seed", type=nonneg_int, default=0)
+    n.add_argument("--probes", type=positive_int, default=200, help="probe pairs for the ratio")
+    n.add_argument("--iterations", type=nonneg_int, default=50, help="iterations of U3")
+    add_json_flag(n)
+    n.set_defaults(handler=run_network)
+
+    s = ntk.add_parser("sweep", help="kernel statistics and Theorem 2 over architectures")
+    _network_args(s)
+    s.add_argument("--widths", type=_int_list, default=[32, 64, 128, 256])
+    s.add_argument("--depths", type=_int_list, default=[1, 2, 4])
+    s.add_argument("--activations", type=_str_list, default=["relu", "tanh", "sin"])
+    s.add_argument("--seeds", type=_int_list, default=[0])
+    s.add_argument("--plot", metavar="FILE", type=Path, help="write the plot (png, pdf, svg)")
+    add_json_flag(s)
+    s.set_defaults(handler=run_sweep)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from ..certificates.ntk import NTKContractionCertificate
+    from ..ntk.inputs import load_array
+    from ..ntk.theorem2 import theorem2
+
+    res = theorem2(load_array(args.kernel, "K"), load_array(args.rho, "rho"), args.gamma, args.alpha)
+    doc = res.to_dict()
+    if args.save_certificate is not None and res.verdict.value == "certified":
+        d = res.data
+        cert = NTKContractionCertificate(d.k, d.rho, d.gamma, d.alpha, res.beta)
+        args.save_certificate.write_text(json.dumps(cert.to_dict(cert.verify())))
+        doc["certificate_file"] = str(args.save_certificate)
+    if args.json:
+        print_json(doc)
+    else:
+        render_theorem(doc, f"Theorem 2 for K = {args.kernel}")
+    return exit_code([res.verdict])
+
+
+def render_theorem(doc: dict, title: str) -> None:
+    c16, c17 = doc["condition_16"], doc["condition_17"]
+    rows = [
+        ["(16) alpha K_ii rho_i < 1", c16["holds"], c16["worst_row"], fmt(c16["margin"], 8)],
+        ["(17) (1+g) sum |K_ij| rho_j <= (1-g) K_ii rho_i", c17["holds"], c17["worst_row"],
+         fmt(c17["margin"], 8)],
+    ]
+    console.print(f"[bold]{title}[/]: n = {doc['n']}, gamma = {doc['gamma']:g}, "
+                  f"alpha = {doc['alpha']:g}")
+    console.print(table("Conditions (exact)", ["condition", "holds", "worst row", "margin"], rows))
+    rr = doc["row_ratio"]
+    console.print(f"beta(K) = {fmt(doc['beta'], 12)} (binding rows {doc['beta_rows'][:10]}); "
+                  f"largest alpha for (16): < {fmt(doc['alpha_max_16'], 8)}; row ratio "
+                  f"mean {fmt(sum(rr) / len(rr), 6)}, max {fmt(max(rr), 6)}")
+    console.print(f"{doc['reason']}")
+    console.print(f"verdict: {verdict_text(doc['verdict'])} ({doc['status']})")
+
+
+def run_network(args: argparse.Namespace) -> int:
+    from ..ntk.network import analyse_network
+    from ..verdict import Verdict
+    from .common import load_problem_and_sampling
+
+    problem, sampling = load_problem_and_sampling(args)
+    res = analyse_network(problem, sampling.d, args.alpha, args.width, args.depth, args.activation,
+                          args.seed, args.features, args.init, args.probes, args.iterations)
+    doc = res.to_dict()
+    if args.json:
+        print_json(doc)
+    else:
+        net = doc["network"]
+        render_theorem({**doc, "verdict": doc["theorem2_verdict"]},
+                       f"MLP width {net['width']}, depth {net['depth']}, {net['activation']} on "
+                       f"{doc['mdp']}")
+        lip = doc["empirical_lipschitz"]
+        it = doc["u3_iteration"]
+        console.print(f"empirical Lipschitz ratio of U3: {fmt(lip['ratio'], 8)} over "
+                      f"{lip['n_pairs']} probe pairs ({lip['worst_kind']}); beta = "
+                      f"{fmt(doc['beta'], 8)}")
+        console.print(f"U3 iterated {len(it['betas'])} times: ||Q_k - Q*|| from "
+                      f"{fmt(it['errors'][0], 6)} to {fmt(it['errors'][-1], 6)}; Theorem 3 bound "
+                      f"{'holds' if it['holds'] else 'BROKEN'}")
+        for note in doc["notes"]:
+            console.print(f"[yellow]note:[/] {note}")
+        console.print(f"overall verdict: {verdict_text(doc['verdict'])}")
+    return exit_code([Verdict(doc["verdict"])])
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    from ..ntk.sweep import COLUMNS, ntk_sweep, plot_sweep
+    from ..verdict import Verdict
+    from .common import load_problem_and_sampling
+
+    problem, sampling = load_problem_and_sampling(args)
+    res = ntk_sweep(problem, sampling.d, args.alpha, args.widths, args.depths, args.activations,
+                    args.seeds, args.features)
+    doc = res.to_dict()
+    if args.plot is not None:
+        doc["plot"] = str(plot_sweep(res, args.plot))
+    if args.json:
+        print_json(doc)
+    else:
+        cols = [c for c in COLUMNS if c != "status"]
+        heads = {"activation": "act", "diag_mean": "diag", "offdiag_abs_mean": "|off|",
+                 "row_ratio_mean": "ratio", "alpha_max_16": "alpha16"}
+        rows = [[r[c] if not isinstance(r[c], float) else fmt(r[c], 4) for c in cols]
+                for r in doc["rows"]]
+        console.print(table(f"NTK sweep on {doc['mdp']} (alpha = {args.alpha:g})",
+                            [heads.get(c, c) for c in cols], rows))
+        if args.plot is not None:
+            console.print(f"plot written to {doc['plot']}")
+    return exit_code([Verdict(doc["verdict"])])

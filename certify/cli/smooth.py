@@ -1,0 +1,89 @@
+"""``certify smooth MDP --operator OP --temperature T``: smooth Q-learning certificates."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import (
+    add_json_flag,
+    add_problem_argument,
+    add_sampling_argument,
+    console,
+    exit_code,
+    fmt,
+    print_json,
+    real,
+    table,
+    verdict_text,
+)
+
+
+def add_smooth_arguments(p: argparse.ArgumentParser) -> None:
+    """MDP, --operator, --temperature, --sampling, --p (shared with the plug-ins)."""
+    add_problem_argument(p)
+    p.add_argument("--operator", default="lse",
+                   help="smooth maximum: max, lse, mellowmax, boltzmann or soft (default lse)")
+    p.add_argument("--temperature", type=real, default=None,
+                   help="inverse temperature lambda > 0 (tau for soft)")
+    add_sampling_argument(p)
+    p.add_argument("--p", type=int, default=None,
+                   help="even p >= 2 for the Lyapunov certificate (default: the smallest that works)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("smooth", help="weighted p-norm Lyapunov certificates for smooth Q-learning",
+                       description="Fixed point, sup-norm modulus (or a refusal with a witness), "
+                                   "weighted p-norm Lyapunov certificate of the ODE dQ/dt = "
+                                   "D (F_h(Q) - Q), and the Boltzmann invariant set.")
+    add_smooth_arguments(p)
+    add_json_flag(p)
+    p.set_defaults(handler=run)
+
+
+def analyze_from_args(args: argparse.Namespace):
+    from ..smooth.analysis import analyze_smooth
+    from .common import load_problem_and_sampling
+
+    problem, sampling = load_problem_and_sampling(args)
+    return analyze_smooth(problem, args.operator, args.temperature, sampling, args.p)
+
+
+def run(args: argparse.Namespace) -> int:
+    res = analyze_from_args(args)
+    if args.json:
+        print_json(res.to_dict())
+    else:
+        render(res)
+    return exit_code([res.verdict])
+
+
+def render(res) -> None:
+    m = res.mdp
+    console.print(f"[bold]smooth Q-learning on {m.name}[/]: operator {res.operator}, temperature "
+                  f"{res.temperature}, gamma = {m.gamma:g}, n = {m.n_pairs} pairs, d_min = "
+                  f"{res.sampling.d_min:.4g}")
+    mod = res.modulus
+    rows = [["sup-norm modulus", fmt(mod.value, 8), f"<= {float(mod.upper):.8g}", mod.theory,
+             verdict_text(mod.verdict)]]
+    for pr in (res.p_norm, res.p_norm_plain):
+        rows.append([f"p-norm Lyapunov ({pr.argument})", f"p = {pr.p}",
+                     "-" if pr.certificate is None else f"c = {float(pr.certificate.c):.6g}",
+                     pr.reason[:70], verdict_text(pr.verdict)])
+    if res.symbolic is not None:
+        rows.append(["symbolic dV/dt (sympy)", "", "", res.symbolic.reason[:70],
+                     verdict_text(res.symbolic.verdict)])
+    if res.invariant_set is not None:
+        rows.append(["invariant set (derived)", f"radius {res.invariant_set.radius:.6g}",
+                     "sup norm", "||Q - Q*|| <= gamma ln m / (lam (1 - gamma))",
+                     verdict_text(res.invariant_set.verdict)])
+    console.print(table("Certificates", ["check", "value", "bound", "how", "verdict"], rows))
+    if mod.witness.get("q_row") is not None and mod.verdict.value == "refuted":
+        console.print(f"witness: Q(s, .) = {mod.witness['q_row']} on every state; Jacobian sup-norm "
+                      f">= {mod.witness['jacobian_sup_norm_lower']:.8g} > 1")
+    if res.fixed_point is not None and m.n_pairs <= 40:
+        console.print(table("fixed point", ["state"] + [m.action_name(a) for a in range(m.n_actions)],
+                            [[m.state_name(s)] + [fmt(float(v), 8) for v in res.fixed_point[s]]
+                             for s in range(m.n_states)]))
+    for note in res.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    console.print(f"overall verdict: {verdict_text(res.verdict)}")

@@ -1,0 +1,314 @@
+"""The JSR driver: certified lower and upper bounds within a wall-clock budget.
+
+:func:`jsr_bounds` runs the requested methods in order (cheap first), keeps a monotone
+history of (lower, upper, method, seconds), and accepts a bound only when its certificate
+passed the exact check:
+
+* ``products``: best rho(A_w)^(1/|w|) over Lyndon words (float search), certified by a
+  :class:`~certify.certificates.product_word.ProductWordCertificate` (exact root region);
+* ``gripenberg``: Gripenberg's branch and bound (a better s.m.p. candidate; its float upper
+  bound is reported in the history only, uncertified);
+* ``norms``: common induced 1-, 2-, inf-norms, and ``lifting[:k]`` the same over all
+  products of length k (Jungers 2009, Prop. 1.4);
+* ``exact``: JSR = rho(A_w)^(1/k) proved exactly when it meets the 2-norm of products
+  (:class:`~certify.certificates.norm.ExactValueCertificate`);
+* ``polytope``: Guglielmi-Protasov invariant polytope (cone for nonnegative families);
+* ``cqlf``: common quadratic Lyapunov function by SDP (:func:`certify.jsr.cqlf.cqlf_search`).
+
+Verdict: CERTIFIED when both a lower and an upper bound are certified (the bracket is
+then proved; its width is reported), INCONCLUSIVE otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from ..certificates.base import Certificate, CheckResult
+from ..certificates.norm import ExactValueCertificate, InducedNormCertificate
+from ..certificates.product_word import ProductWordCertificate, exact_word_product
+from ..errors import InvalidInput, UnknownName
+from ..exact import round_down_float, round_up_float
+from ..verdict import Verdict
+from .eigen_enclosure import dominant_root_region, rational_root_floor
+from .family import Family
+from .io import as_family, check_listable
+from .products import best_product, gripenberg, max_product_norm
+
+METHODS = ("products", "gripenberg", "norms", "lifting", "exact", "polytope", "cqlf")
+DEFAULT_METHODS = ("products", "norms", "exact", "polytope", "lifting", "cqlf")
+
+
+@dataclass(frozen=True)
+class BoundRecord:
+    """One certificate the driver found, with its check."""
+
+    method: str
+    side: str  # "lower", "upper" or "exact"
+    bound: float
+    certificate: Certificate
+    check: CheckResult
+
+    def to_dict(self) -> dict:
+        return {"kind": self.certificate.kind, "method": self.method, "side": self.side,
+                "bound": self.bound, "verdict": self.check.verdict.value,
+                "claim": self.certificate.claim()}
+
+
+@dataclass(frozen=True)
+class JSRResult:
+    """Certified bracket lower <= JSR <= upper (nan when a side has no certificate).
+
+    ``history`` is a list of (lower, upper, method, seconds) tuples, monotone in both
+    bounds; ``word`` the best product found (the s.m.p. candidate).
+    """
+
+    lower: float
+    upper: float
+    certificates: list[BoundRecord]
+    history: list[tuple[float, float, str, float]]
+    word: tuple[int, ...]
+    exact: bool
+    seconds: float
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def verdict(self) -> Verdict:
+        ok = math.isfinite(self.lower) and math.isfinite(self.upper)
+        return Verdict.CERTIFIED if ok else Verdict.INCONCLUSIVE
+
+    @property
+    def relative_gap(self) -> float:
+        if not self.verdict == Verdict.CERTIFIED:
+            return math.inf
+        return (self.upper - self.lower) / max(self.upper, 1e-300)
+
+    def to_dict(self) -> dict:
+        return {"lower": self.lower, "upper": self.upper, "exact": self.exact,
+                "relative_gap": self.relative_gap, "word": list(self.word),
+                "verdict": self.verdict.value, "seconds": self.seconds,
+                "certificates": [c.to_dict() for c in self.certificates],
+                "history": [{"lower": lo, "upper": up, "method": m, "seconds": t}
+                            for lo, up, m, t in self.history],
+                "notes": list(self.notes)}
+
+
+def parse_methods(methods: str | Sequence[str] | None) -> list[tuple[str, int | None]]:
+    """Method names with an optional ``:k`` parameter; unknown names raise UnknownName."""
+    if methods is None:
+        items: list[str] = list(DEFAULT_METHODS)
+    elif isinstance(methods, str):
+        items = [m.strip() for m in methods.split(",") if m.strip()]
+    else:
+        items = list(methods)
+    if not items:
+        raise InvalidInput(f"methods: empty list; valid methods are {list(METHODS)}")
+    out = []
+    for item in items:
+        name, _, arg = str(item).partition(":")
+        if name not in METHODS:
+            raise UnknownName(f"methods: unknown method {name!r}; valid methods are "
+                              f"{list(METHODS)} (optionally 'lifting:k', 'products:k')")
+        k = None
+        if arg:
+            try:
+                k = int(arg)
+            except ValueError as exc:
+                raise InvalidInput(f"methods: {item!r} expects an integer after ':'") from exc
+            if k < 1:
+                raise InvalidInput(f"methods: {item!r} needs a parameter >= 1")
+        out.append((name, k))
+    return out
+
+
+class _State:
+    def __init__(self, family: Family, deadline: float, t0: float) -> None:
+        self.family = family
+        self.mats = family.float_matrices()
+        self.deadline = deadline
+        self.t0 = t0
+        self.lower, self.upper = math.nan, math.nan
+        self.word: tuple[int, ...] = (0,)
+        self.rate = -1.0
+        self.records: list[BoundRecord] = []
+        self.history: list[tuple[float, float, str, float]] = []
+        self.notes: list[str] = []
+        self.exact = False
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def accept(self, method: str, side: str, cert: Certificate, lo: float | None,
+               up: float | None) -> None:
+        check = cert.verify()
+        bound = lo if side == "lower" else up
+        self.records.append(BoundRecord(method, side, bound if bound is not None else math.nan,
+                                        cert, check))
+        if not check.certified:
+            self.notes.append(f"{method}: {check.reason}")
+            return
+        changed = False
+        if lo is not None and not (lo <= self.lower):
+            self.lower, changed = lo, True
+        if up is not None and not (up >= self.upper):
+            self.upper, changed = up, True
+        if side == "exact":
+            self.exact = True
+        if changed:
+            self.history.append((self.lower, self.upper, method,
+                                 time.perf_counter() - self.t0))
+
+    def candidate(self, word: tuple[int, ...], rate: float) -> None:
+        if rate > self.rate * (1 + 1e-13):
+            self.word, self.rate = word, rate
+
+
+def _lower_from_word(st: _State, method: str) -> None:
+    exact = st.family.exact_matrices()
+    prod = exact_word_product(exact, st.word)
+    _, region = dominant_root_region(prod)
+    k = len(st.word)
+    r = rational_root_floor(region.min_modulus_squared(), 2 * k)
+    cert = ProductWordCertificate(st.family, st.word, region, r,
+                                  {"method": method, "search": "float, Lyndon words"})
+    st.accept(method, "lower", cert, round_down_float(r), None)
+
+
+def _norms(st: _State, k: int, method: str) -> None:
+    m = st.family.size
+    if m**k > 4096:
+        st.notes.append(f"{method}: {m}^{k} products is too many; skipped")
+        return
+    best: tuple[float, str] | None = None
+    for norm, ord_ in (("1", 1), ("inf", np.inf), ("2", 2)):
+        val = max_product_norm(st.mats, k, ord_)
+        if best is None or val < best[0]:
+            best = (val, norm)
+    val, norm = best
+    bound = Fraction(val * (1 + 1e-12)) if val > 0 else Fraction(0)
+    cert = InducedNormCertificate(st.family, norm, k, bound, {"method": method, "length": k})
+    st.accept(method, "upper", cert, None, round_up_float(bound))
+
+
+def _exact(st: _State) -> None:
+    for length in (1, 2):
+        if st.family.size**length > 64 or st.left() <= 0:
+            return
+        if max_product_norm(st.mats, length, 2) > st.rate * (1 + 1e-9):
+            continue
+        exact = st.family.exact_matrices()
+        pw = exact_word_product(exact, st.word)
+        pw2 = pw
+        for _ in range(2 * length - 1):
+            pw2 = exact_word_product([pw, pw2], (1, 0))
+        _, region = dominant_root_region(pw2)
+        if not region.is_real or region.re_lo <= 0:
+            return
+        cert = ExactValueCertificate(st.family, st.word, length, (region.re_lo, region.re_hi),
+                                     {"method": "exact"})
+        lo, hi = cert.bracket()
+        st.accept("exact", "exact", cert, round_down_float(lo), round_up_float(hi))
+        if st.exact:
+            return
+
+
+def _polytope(st: _State) -> None:
+    from .polytope import polytope_certificate, polytope_search
+
+    nonneg = all((a >= 0).all() for a in st.mats)
+    for mode in (("cone", "symmetric") if nonneg else ("symmetric",)):
+        V = polytope_search(st.mats, st.word, st.rate, mode, deadline=st.deadline)
+        if V is None:
+            continue
+        for margin in (1e-12, 1e-10, 1e-8):
+            cert = polytope_certificate(st.family, V, st.rate, mode, margin)
+            if cert is not None and cert.verify().certified:
+                st.accept("polytope", "upper", cert, None, round_up_float(cert.rate))
+                return
+    st.notes.append("polytope: no invariant polytope found from the candidate product")
+
+
+def _cqlf(st: _State) -> None:
+    from .cqlf import cqlf_search
+
+    if st.family.dim > 12 or st.family.size > 16:
+        st.notes.append("cqlf: skipped (family too large for the exact LDL^T check budget)")
+        return
+    res = cqlf_search(st.family)
+    if res.certificate is not None:
+        st.accept("cqlf", "upper", res.certificate, None, res.rate)
+    else:
+        st.notes.append(f"cqlf: {res.reason}")
+
+
+def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Sequence[str] | None = None,
+               budget: float = 30.0, seed: int = 0) -> JSRResult:
+    """Certified bracket of the joint spectral radius (see the module docstring).
+
+    Parameters
+    ----------
+    matrices_or_family : list of (n, n) arrays, a Family, or a path to a family file
+    methods : comma-separated string or list, default :data:`DEFAULT_METHODS`
+    budget : float
+        Wall-clock seconds (> 0); methods started after it is spent are skipped.
+    seed : int
+        Recorded for reproducibility (every method used here is deterministic).
+    """
+    if not isinstance(budget, int | float) or not math.isfinite(budget) or budget <= 0:
+        raise InvalidInput(f"budget = {budget!r}; expected a positive number of seconds")
+    plan = parse_methods(methods)
+    family = check_listable(as_family(matrices_or_family))
+    t0 = time.perf_counter()
+    st = _State(family, t0 + float(budget), t0)
+    if all(not a.any() for a in st.mats):
+        st.notes.append("every matrix is zero: JSR = 0")
+    for name, k in plan:
+        if st.left() <= 0:
+            st.notes.append(f"{name}: skipped, budget spent")
+            continue
+        if st.exact or (_closed(st) and name not in ("products", "exact")):
+            continue
+        if name == "products":
+            bp = best_product(st.mats, k or _default_length(family), st.deadline)
+            st.candidate(bp.word, bp.rate)
+            _lower_from_word(st, "products")
+        elif name == "gripenberg":
+            g = gripenberg(st.mats, deadline=st.deadline, max_depth=k or 30)
+            st.candidate(g.word, g.lower)
+            _lower_from_word(st, "gripenberg")
+            st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
+                            f"(depth {g.depth}, uncertified upper)")
+        elif name == "norms":
+            _norms(st, 1, "norms")
+        elif name == "lifting":
+            _norms(st, k or _default_lift(family), "lifting")
+        elif name == "exact":
+            _exact(st)
+        elif name == "polytope":
+            _polytope(st)
+        elif name == "cqlf":
+            _cqlf(st)
+    if st.rate < 0:
+        st.notes.append("no product was evaluated: lower bound missing")
+    return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,
+                     time.perf_counter() - t0, tuple(st.notes + [f"seed = {seed}"]))
+
+
+def _closed(st: _State) -> bool:
+    """The certified bracket is already tight to 1e-10 relative."""
+    return bool(st.upper - st.lower <= 1e-10 * abs(st.upper))
+
+
+def _default_length(family: Family) -> int:
+    m = max(family.size, 2)
+    return max(1, min(12, int(math.log(4000) / math.log(m))))
+
+
+def _default_lift(family: Family) -> int:
+    m = max(family.size, 2)
+    return max(2, min(6, int(math.log(256) / math.log(m))))

@@ -1,0 +1,183 @@
+"""Rigorous enclosures of a rational matrix's spectral radius (no float eigenvalue trusted).
+
+The characteristic polynomial of a rational matrix M is computed exactly over QQ (sympy's
+``DomainMatrix.charpoly``).  A root region is then an exact object:
+
+* a real interval [a, b] with rational ends that contains a root (Sturm count, sympy
+  ``Poly.count_roots``) and avoids 0 gives rho(M) >= min(|a|, |b|);
+* a rectangle with rational corners containing a complex root (sympy's exact count of
+  roots in a rectangle) gives rho(M)^2 >= the squared distance from 0 to the rectangle.
+
+Either way the bound is a rational number checked in exact arithmetic; the float
+eigenvalue only says where to look.  (Root isolation: Collins and Akritas, 1976; sympy's
+``Poly.intervals`` implements real and complex isolation.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+from sympy.polys.domains import QQ
+from sympy.polys.matrices import DomainMatrix
+
+X = sp.Symbol("x")
+
+
+def exact_charpoly(m: np.ndarray) -> sp.Poly:
+    """Characteristic polynomial det(x I - M) of a Fraction matrix, exactly over QQ."""
+    arr = np.asarray(m, dtype=object)
+    n = arr.shape[0]
+    rows = [[QQ(int(v.numerator), int(v.denominator)) for v in row] for row in arr]
+    coeffs = DomainMatrix(rows, (n, n), QQ).charpoly()
+    return sp.Poly([sp.Rational(int(c.numerator), int(c.denominator)) for c in coeffs], X,
+                   domain="QQ")
+
+
+def _frac(r) -> Fraction:
+    r = sp.Rational(r)
+    return Fraction(int(r.p), int(r.q))
+
+
+@dataclass(frozen=True)
+class RootRegion:
+    """An exact region holding a root of the characteristic polynomial.
+
+    ``lo``/``hi`` are the real interval ends (``im_lo``/``im_hi`` the imaginary ones for a
+    rectangle; both 0 for a real interval).
+    """
+
+    re_lo: Fraction
+    re_hi: Fraction
+    im_lo: Fraction = Fraction(0)
+    im_hi: Fraction = Fraction(0)
+
+    @property
+    def is_real(self) -> bool:
+        return self.im_lo == 0 and self.im_hi == 0
+
+    def min_modulus_squared(self) -> Fraction:
+        """Exact squared distance from 0 to the region."""
+        def gap(lo: Fraction, hi: Fraction) -> Fraction:
+            if lo <= 0 <= hi:
+                return Fraction(0)
+            return min(abs(lo), abs(hi))
+        return gap(self.re_lo, self.re_hi) ** 2 + gap(self.im_lo, self.im_hi) ** 2
+
+    def to_json(self) -> list[str]:
+        return [str(self.re_lo), str(self.re_hi), str(self.im_lo), str(self.im_hi)]
+
+    @classmethod
+    def from_json(cls, data: list) -> RootRegion:
+        a, b, c, d = (Fraction(str(v)) for v in data)
+        return cls(a, b, c, d)
+
+
+def region_contains_root(poly: sp.Poly, region: RootRegion) -> bool:
+    """Exact: does the closed region contain at least one root of ``poly``?"""
+    if region.re_lo > region.re_hi or region.im_lo > region.im_hi:
+        return False
+    a, b = sp.Rational(region.re_lo), sp.Rational(region.re_hi)
+    if region.is_real:
+        return poly.count_roots(a, b) >= 1
+    lo = a + sp.I * sp.Rational(region.im_lo)
+    hi = b + sp.I * sp.Rational(region.im_hi)
+    try:
+        return poly.count_roots(lo, hi) >= 1
+    except NotImplementedError:  # a root on the rectangle's corner: sympy cannot count
+        return False
+
+
+def _countable(poly: sp.Poly, reg: RootRegion) -> RootRegion | None:
+    """``reg`` or a slightly enlarged copy on which sympy's exact count works."""
+    width = max(reg.re_hi - reg.re_lo, reg.im_hi - reg.im_lo, Fraction(1, 10**30))
+    for t in range(6):
+        e = width * Fraction(3**t, 7)
+        cand = reg if t == 0 else RootRegion(reg.re_lo - e, reg.re_hi + e, reg.im_lo - e,
+                                             reg.im_hi + e)
+        if region_contains_root(poly, cand):
+            return cand
+    return None
+
+
+def dominant_root_region(m: np.ndarray, rel_eps: float = 1e-15) -> tuple[sp.Poly, RootRegion]:
+    """An exact region around a root of largest modulus of det(x I - M).
+
+    The float eigenvalues pick the target; the region comes from sympy's exact isolation,
+    refined until its width is below ``rel_eps`` times the root's modulus.
+    """
+    poly = exact_charpoly(m)
+    mf = np.asarray(m, dtype=float)
+    ev = np.linalg.eigvals(mf) if mf.size else np.zeros(0)
+    target = ev[int(np.argmax(np.abs(ev)))] if ev.size else 0.0
+    rho = float(abs(target))
+    eps = sp.Rational(Fraction(max(rho, 1e-20) * rel_eps).limit_denominator(10**40))
+    sqf = sp.Poly(sp.quo(poly, sp.gcd(poly, poly.diff(X))), X, domain="QQ")
+    real = sqf.intervals(eps=eps)
+    best: RootRegion | None = None
+    best_val = Fraction(-1)
+    for (a, b), _mult in real:
+        reg = RootRegion(_frac(a), _frac(b))
+        v = reg.min_modulus_squared()
+        if v > best_val:
+            best, best_val = reg, v
+    # a complex root is needed only when it is strictly larger than every real root
+    has_complex = abs(getattr(target, "imag", 0.0)) > 1e-12 * max(rho, 1e-300)
+    if has_complex and float(best_val) < rho**2 * (1 - 1e-9):
+        for item in sqf.intervals(all=True, eps=eps)[1]:
+            (lo, hi), _mult = item
+            lo, hi = sp.expand(lo), sp.expand(hi)  # Gaussian rationals a + b I
+            reg = _countable(sqf, RootRegion(_frac(sp.re(lo)), _frac(sp.re(hi)),
+                                             _frac(sp.im(lo)), _frac(sp.im(hi))))
+            if reg is None:
+                continue
+            v = reg.min_modulus_squared()
+            if v > best_val:
+                best, best_val = reg, v
+    if best is None:
+        best = RootRegion(Fraction(0), Fraction(0))
+    return poly, best
+
+
+def rational_root_floor(value: Fraction, k: int) -> Fraction:
+    """A rational r >= 0 with r^k <= value, within about 1e-16 relative of value^(1/k)."""
+    if value <= 0:
+        return Fraction(0)
+    f = float(value) ** (1.0 / k)
+    r = Fraction(f).limit_denominator(10**17)
+    step = Fraction(max(f, 1e-300) * 1e-16)
+    while r > 0 and r**k > value:
+        r -= step
+        step *= 2
+    return max(r, Fraction(0))
+
+
+def rational_root_ceil(value: Fraction, k: int) -> Fraction:
+    """A rational r with r^k >= value, within about 1e-16 relative of value^(1/k)."""
+    if value <= 0:
+        return Fraction(0)
+    f = float(value) ** (1.0 / k)
+    r = Fraction(f).limit_denominator(10**17)
+    step = Fraction(max(f, 1e-300) * 1e-16)
+    while r**k < value:
+        r += step
+        step *= 2
+    return r
+
+
+def spectral_radius_float(m: np.ndarray) -> float:
+    """Float spectral radius (a search aid only)."""
+    ev = np.linalg.eigvals(np.asarray(m, dtype=float))
+    return float(np.max(np.abs(ev))) if ev.size else 0.0
+
+
+def isqrt_floor(value: Fraction) -> Fraction:
+    """A rational lower bound on sqrt(value) (exact check r^2 <= value)."""
+    return rational_root_floor(value, 2)
+
+
+__all__ = ["RootRegion", "dominant_root_region", "exact_charpoly", "isqrt_floor",
+           "rational_root_ceil", "rational_root_floor", "region_contains_root",
+           "spectral_radius_float"]

@@ -1,0 +1,83 @@
+"""Reading matrix families from files: JSON ``{"matrices": [[[...]]]}`` or NPZ ``matrices``.
+
+Complex entries are refused (the message of :func:`certify.jsr.family.validate_matrices`
+says how to write a complex family as a real one with the same JSR).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InvalidFamily, InvalidInput
+from .family import Family, MatrixFamily
+
+MAX_MEMBERS_MATERIALISED = 256
+"""A structured family (e.g. a SelectionFamily) is listed member by member only up to this size."""
+
+
+def load_family(path: str | Path) -> MatrixFamily:
+    """Read a family file (JSON or NPZ, see module docstring)."""
+    p = Path(path)
+    if not p.exists():
+        raise InvalidInput(f"family file {str(path)!r} does not exist")
+    suffix = p.suffix.lower()
+    if suffix == ".npz":
+        try:
+            with np.load(p, allow_pickle=False) as data:
+                if "matrices" not in data.files:
+                    raise InvalidFamily(f"{p.name}: expected an array 'matrices' of shape "
+                                        f"(m, n, n), found arrays {sorted(data.files)}")
+                arr = np.asarray(data["matrices"])
+        except (OSError, ValueError) as exc:
+            raise InvalidFamily(f"{p.name}: cannot read as NPZ ({exc})") from exc
+        if arr.ndim != 3:
+            raise InvalidFamily(f"{p.name}: 'matrices' has shape {arr.shape}; expected (m, n, n)")
+        return MatrixFamily(tuple(arr), p.stem)
+    if suffix == ".json":
+        try:
+            doc = json.loads(p.read_text())
+        except json.JSONDecodeError as exc:
+            raise InvalidFamily(f"{p.name}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
+        if not isinstance(doc, dict) or "matrices" not in doc:
+            raise InvalidFamily(f"{p.name}: expected a JSON object with a 'matrices' entry "
+                                "(a list of square matrices)")
+        return as_family(doc["matrices"], doc.get("name", p.stem))
+    raise InvalidFamily(f"{p.name}: unknown file type {suffix!r}; expected .json or .npz")
+
+
+def as_family(obj: Family | Sequence | str | Path, name: str = "family") -> Family:
+    """A family from a Family, a list of matrices, or a path to a family file."""
+    if isinstance(obj, str | Path):
+        return load_family(obj)
+    if hasattr(obj, "exact_matrices") and hasattr(obj, "dim"):
+        return obj  # type: ignore[return-value]
+    if not isinstance(obj, Sequence | np.ndarray):
+        raise InvalidFamily(f"matrices: expected a list of square matrices, found "
+                            f"{type(obj).__name__}")
+    mats = []
+    for i, m in enumerate(obj):
+        try:
+            arr = np.asarray(m)
+        except ValueError as exc:
+            raise InvalidFamily(f"matrices[{i}]: ragged rows ({exc})") from exc
+        if arr.dtype == object:
+            raise InvalidFamily(f"matrices[{i}]: ragged rows or non-numeric entries")
+        mats.append(arr)
+    return MatrixFamily(tuple(mats), name)
+
+
+def check_listable(family: Family) -> Family:
+    """``family`` itself, after checking that its members can be listed one by one.
+
+    A structured family (a SelectionFamily) keeps its own exact entries: its members are
+    listed through ``float_matrices()`` / ``exact_matrices()``, never re-read from rounded
+    floats.
+    """
+    if family.size > MAX_MEMBERS_MATERIALISED:
+        raise InvalidFamily(f"family {getattr(family, 'name', '')!r} has {family.size} members; "
+                            f"at most {MAX_MEMBERS_MATERIALISED} can be listed one by one")
+    return family

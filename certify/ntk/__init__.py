@@ -1,0 +1,24 @@
+"""Empirical neural tangent kernels of Q-networks and Achiam-style contraction conditions.
+
+Seed 001 (Achiam, Knight and Abbeel, arXiv 1903.08894): the function-space update
+Q' = Q + alpha K D_rho (T*Q - Q) and Theorem 2's diagonal-dominance conditions, checked
+exactly; empirical NTKs of numpy MLPs; the operator U3; deep Q-learning with the expected
+update; PreQN; sweeps over architectures.
+"""
+
+from .api import run_ntk_check as run_ntk_check
+from .api import run_ntk_network as run_ntk_network
+from .api import run_ntk_sweep as run_ntk_sweep
+from .kernel import empirical_ntk as empirical_ntk
+from .kernel import kernel_from_jacobian as kernel_from_jacobian
+from .kernel import pair_features as pair_features
+from .mlp import MLP as MLP
+from .network import analyse_network as analyse_network
+from .operator import empirical_lipschitz as empirical_lipschitz
+from .operator import product_bound as product_bound
+from .operator import u3 as u3
+from .preqn import preqn_step as preqn_step
+from .sweep import ntk_sweep as ntk_sweep
+from .theorem2 import Theorem2Result as Theorem2Result
+from .theorem2 import theorem2 as theorem2
+from .training import train_expected as train_expected

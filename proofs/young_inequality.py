@@ -1,0 +1,32 @@
+"""Young's inequality for even p, used by the p-norm Lyapunov certificates (certify.smooth.pnorm).
+
+Y(x, y) = ((p - 1) x^p + y^p)/p - x^{p-1} y >= 0 for all real x, y and even p.
+Y(0, y) = y^p / p >= 0 and Y(x, y) = x^p Y(1, y/x); p Y(1, t) = t^p - p t + (p - 1):
+for t <= 0 every term is >= 0 (and p - 1 > 0); for t > 0, t^p - p t + p - 1 = (t - 1)^2 Q(t) with
+Q = sum_{k=0}^{p-2} (k + 1) t^{p-2-k}, all coefficients positive.  Checked for p = 2, 4, ..., 40.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ._lemma import run
+
+
+def steps():
+    t, x, y = sp.symbols("t x y", real=True)
+    ok_div, ok_coef, ok_hom = True, True, True
+    for p in range(2, 41, 2):
+        f = sp.Poly(t ** p - p * t + p - 1, t)
+        q, r = sp.div(f, sp.Poly((t - 1) ** 2, t))
+        ok_div &= r.is_zero
+        ok_coef &= all(c > 0 for c in q.all_coeffs())
+        Y = ((p - 1) * x ** p + y ** p) / p - x ** (p - 1) * y
+        ok_hom &= sp.expand(Y - x ** p * (((p - 1) + (y / x) ** p) / p - y / x)) == 0
+    yield "p = 2..40 even: t^p - p t + p - 1 = (t - 1)^2 Q(t), remainder 0", ok_div
+    yield "... and Q has only positive coefficients (so >= 0 for t > 0)", ok_coef
+    yield "Y(x, y) = x^p Y(1, y/x) (homogeneity)", ok_hom
+
+
+if __name__ == "__main__":
+    run("((p-1) x^p + y^p)/p >= x^(p-1) y for even p", steps)

@@ -1,0 +1,25 @@
+"""Every proofs/*.py module runs green with `python -m proofs.NAME` (exit 0)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROOFS = sorted(p.stem for p in (ROOT / "proofs").glob("*.py") if not p.stem.startswith("_"))
+
+
+@pytest.mark.parametrize("name", PROOFS)
+def test_proof_runs_green(name):
+    r = subprocess.run([sys.executable, "-m", f"proofs.{name}"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "proved" in r.stdout.lower()
+
+
+def test_a_failing_proof_exits_nonzero(tmp_path):
+    code = ("from proofs._lemma import run\n"
+            "run('false lemma', lambda: [('1 == 2', 1 == 2)])\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 1 and "NOT PROVED" in r.stdout

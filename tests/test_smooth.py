@@ -1,0 +1,175 @@
+"""Smooth Q-learning: moduli, p-norm certificates, symbolic check, ODE, invariant set."""
+
+import json
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from certify.certificates.base import certificate_from_dict
+from certify.errors import InvalidInput, UnknownName
+from certify.mdp import FiniteMDP, load_problem
+from certify.mdp.bellman import q_star, smooth_fixed_point
+from certify.smooth.analysis import analyze_smooth
+from certify.smooth.moduli import boltzmann_sup_two_actions, check_boltzmann_bound, sup_norm_modulus
+from certify.smooth.ode import simulate_ode, simulate_stochastic
+from certify.smooth.pnorm import plain_threshold_p, young_threshold_p
+from certify.smooth.symbolic import symbolic_decay_check
+from certify.verdict import Verdict
+
+
+@pytest.fixture(scope="module")
+def sls():
+    return load_problem("seed-sls")
+
+
+@pytest.fixture(scope="module")
+def lse_res(sls):
+    return analyze_smooth(sls, "lse", 2.0)
+
+
+def test_plain_threshold_hand_computed():
+    # 0.9^16 * 6 = 1.1118 >= 1, 0.9^18 * 6 = 0.9006 < 1
+    assert plain_threshold_p(6, Fraction(9, 10)) == 18
+    assert plain_threshold_p(6, 0.9) == 18
+    # n = 4, gamma = 0.9: 0.9^12*4 = 1.13, 0.9^14*4 = 0.915
+    assert plain_threshold_p(4, Fraction(9, 10)) == 14
+    assert plain_threshold_p(4, 1.0) is None
+
+
+def test_young_threshold_hand_computed():
+    # gamma (p - 1 + |A|) < p: 0.9 (p + 1) < p  <=>  p > 9
+    assert young_threshold_p(0.9, 2) == 10
+    # |A| = 3: 0.9 (p + 2) < p <=> p > 18 -> 20
+    assert young_threshold_p(0.9, 3) == 20
+
+
+def test_boltzmann_sup_value_and_refusal():
+    x, g = boltzmann_sup_two_actions()
+    assert abs(g - 1.19968) < 1e-4 and abs(x - 2.3994) < 1e-3
+    # g(x) = 1 + 2 (1 - s)(x s - 1) by hand at the maximiser
+    s = 1 / (1 + math.exp(-x))
+    assert abs(g - (1 + 2 * (1 - s) * (x * s - 1))) < 1e-14
+    for lam in (0.5, 3.0, 40.0):  # temperature-free value, scaled witness
+        m = sup_norm_modulus("boltzmann", 0.9, 2, lam)
+        assert m.verdict is Verdict.REFUTED
+        assert abs(m.value - 0.9 * g) < 1e-9
+        assert abs(m.witness["q_row"][0] * lam - x) < 1e-9
+        assert m.witness["jacobian_sup_norm_lower"] > 1
+    # small gamma: gamma (1 + 2/e^2) < 1 -> contraction certified
+    assert sup_norm_modulus("boltzmann", 0.7, 2, 1.0).verdict is Verdict.CERTIFIED
+
+
+def test_boltzmann_bound_checked_exactly():
+    assert check_boltzmann_bound(Fraction(12708, 10000), 2)      # 1 + 2/e^2 = 1.27067
+    assert not check_boltzmann_bound(Fraction(12706, 10000), 2)
+
+
+def test_simplex_moduli_are_gamma():
+    for op in ("max", "lse", "mellowmax", "soft"):
+        m = sup_norm_modulus(op, 0.95, 3, 1.0)
+        assert m.value == 0.95 and m.verdict is Verdict.CERTIFIED
+
+
+def test_lse_certificate_verifies_and_round_trips(lse_res):
+    pn = lse_res.p_norm
+    assert pn.verdict is Verdict.CERTIFIED and pn.p == 10 and pn.certificate.c > 0
+    assert lse_res.p_norm_plain.p == 14 and lse_res.p_norm_plain.verdict is Verdict.CERTIFIED
+    doc = json.loads(json.dumps(pn.certificate.to_dict()))
+    back = certificate_from_dict(doc)
+    assert back.verify().certified
+
+
+def test_tampered_certificates_refused(lse_res):
+    doc = json.loads(json.dumps(lse_res.p_norm.certificate.to_dict()))
+    doc["witness"]["c"] = str(Fraction(doc["witness"]["c"]) * 2)
+    assert certificate_from_dict(doc).verify().verdict is Verdict.INCONCLUSIVE
+    doc = json.loads(json.dumps(lse_res.p_norm.certificate.to_dict()))
+    doc["witness"]["p"] = 8  # below the young threshold 10
+    assert not certificate_from_dict(doc).verify().certified
+    doc["witness"]["p"] = 11
+    assert "even" in certificate_from_dict(doc).verify().reason
+    doc = json.loads(json.dumps(lse_res.p_norm.certificate.to_dict()))
+    doc["witness"]["operator"] = "boltzmann"  # young needs grad h in the simplex
+    assert not certificate_from_dict(doc).verify().certified
+    plain = json.loads(json.dumps(lse_res.p_norm_plain.certificate.to_dict()))
+    plain["witness"]["p"] = 12
+    assert not certificate_from_dict(plain).verify().certified
+
+
+def test_symbolic_dvdt_on_2x2(lse_res):
+    chk = lse_res.symbolic
+    assert chk is not None and chk.verdict is Verdict.CERTIFIED and chk.policies_checked == 4
+    assert chk.min_slack >= 0
+    # a certificate with c too large must fail the symbolic check too
+    cert = lse_res.p_norm.certificate
+    from dataclasses import replace
+    bad = replace(cert, c=cert.c * 3)
+    assert symbolic_decay_check(bad).verdict is not Verdict.CERTIFIED
+
+
+def test_lyapunov_decreases_along_ode_at_certified_rate(sls, lse_res):
+    cert = lse_res.p_norm.certificate
+    w = np.array([float(u) / float(d) for u, d in zip(cert.u, cert.d, strict=True)])
+    q0 = lse_res.fixed_point + np.array([[4.0, -3.0], [-5.0, 2.0]])
+    tr = simulate_ode(sls.mdp, sls.sampling.d, "lse", 2.0, q0, 2000.0)
+    V = (w * (tr.q - lse_res.fixed_point).reshape(len(tr.t), -1) ** cert.p).sum(1) / cert.p
+    assert np.all(V <= V[0] * np.exp(-float(cert.c) * tr.t) * (1 + 1e-6))
+    assert tr.errors(lse_res.fixed_point)[-1] < 1e-3
+
+
+@pytest.mark.parametrize("op", ["max", "lse", "mellowmax"])
+def test_ode_converges_to_fixed_point(sls, op):
+    fp = q_star(sls.mdp)[0] if op == "max" else smooth_fixed_point(sls.mdp, op, 1.5)
+    tr = simulate_ode(sls.mdp, sls.sampling.d, op, 1.5, np.zeros((2, 2)), 3000.0)
+    assert tr.errors(fp)[-1] < 1e-4
+
+
+def test_fixed_point_shift_identity():
+    mdp = load_problem("garnet:5:3:2:4").mdp
+    for om in (0.3, 4.0):
+        shift = mdp.gamma * math.log(3) / (om * (1 - mdp.gamma))
+        diff = smooth_fixed_point(mdp, "mellowmax", om) - (smooth_fixed_point(mdp, "lse", om) - shift)
+        assert np.abs(diff).max() < 1e-10
+
+
+def test_boltzmann_invariant_set(sls):
+    res = analyze_smooth(sls, "boltzmann", 2.0)
+    assert res.modulus.verdict is Verdict.REFUTED
+    assert res.p_norm.verdict is not Verdict.CERTIFIED and res.verdict is not Verdict.CERTIFIED
+    r = 0.9 * math.log(2) / (2.0 * 0.1)
+    assert abs(res.invariant_set.radius - r) < 1e-12
+    assert np.abs(res.fixed_point - res.q_star).max() <= r
+    doc = res.to_dict()
+    assert doc["invariant_set"]["norm"] == "sup" and doc["sup_norm_modulus"]["witness"]["q_row"]
+    from certify.smooth.crossval import crossval_smooth
+    cv = crossval_smooth(res, runs=0, starts=2)
+    assert cv.verdict is Verdict.CERTIFIED
+
+
+def test_stochastic_smooth_qlearning_approaches_fixed_point(sls):
+    fp = smooth_fixed_point(sls.mdp, "lse", 2.0)
+    a = simulate_stochastic(sls.mdp, sls.sampling.d, "lse", 2.0, 0.1, fp, np.zeros((2, 2)), 64, 4000, 3)
+    b = simulate_stochastic(sls.mdp, sls.sampling.d, "lse", 2.0, 0.1, fp, np.zeros((2, 2)), 64, 4000, 3)
+    assert np.array_equal(a.errors, b.errors)  # same seed, same runs
+    assert a.errors[0].mean() == pytest.approx(np.abs(fp).max())
+    assert a.errors[-1].mean() < 0.2 * a.errors[0].mean()
+
+
+def test_huge_rewards_do_not_overflow():
+    P = np.array([[[0.5, 0.5], [1.0, 0.0]], [[0.0, 1.0], [0.3, 0.7]]])
+    mdp = FiniteMDP(P, np.array([[1e5, 9e4], [-1e5, 2e5]]), 0.9)
+    res = analyze_smooth(mdp, "lse", 50.0, symbolic=False)
+    assert np.all(np.isfinite(res.fixed_point)) and res.p_norm.verdict is Verdict.CERTIFIED
+
+
+def test_bad_inputs(sls):
+    for t in (0.0, -1.0, float("inf"), float("nan")):
+        with pytest.raises(InvalidInput, match="temperature"):
+            analyze_smooth(sls, "lse", t)
+    with pytest.raises(UnknownName, match="lse, mellowmax"):
+        analyze_smooth(sls, "softermax", 1.0)
+    for p in (3, 0, -2, 1):
+        with pytest.raises(InvalidInput, match="even integer"):
+            analyze_smooth(sls, "lse", 1.0, p=p)
