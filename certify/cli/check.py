@@ -1,0 +1,61 @@
+"""``certify check CLAIMS.yaml [--junit out.xml] [--json]``: CI checks of theory claims."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import add_json_flag, console, err_console, print_json, table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="check the claims of a claims file (exit 0 iff all hold)",
+                       description="Run every claim of CLAIMS (YAML: a 'claims' list of "
+                                   "{name, <command>: {params}, assert, allow_inconclusive}) "
+                                   "and exit 0 only if every claim holds.")
+    p.add_argument("claims", metavar="CLAIMS.yaml", help="the claims file")
+    p.add_argument("--junit", metavar="OUT.xml", type=Path,
+                   help="also write a JUnit XML report for CI systems")
+    add_json_flag(p)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..claims import junit_xml, run_claims
+    from ..errors import InvalidInput
+    from ..report.build import check_output_path, write_atomic
+
+    if args.junit is not None:
+        check_output_path(args.junit, (".xml",))
+    res = run_claims(args.claims)
+    if args.junit is not None:
+        write_atomic(args.junit, junit_xml(res))
+    if args.json:
+        print_json(res.to_dict())
+    else:
+        render(res)
+    if res.errors:
+        first = res.errors[0]
+        raise InvalidInput(first.message + (f" (and {len(res.errors) - 1} more errors)"
+                                            if len(res.errors) > 1 else ""))
+    return 0 if res.passed else 1
+
+
+_STYLE = {"pass": "green", "fail": "red", "error": "magenta"}
+
+
+def render(res) -> None:
+    rows = []
+    for o in res.outcomes:
+        vals = "\n".join(f"{k} = {v:.12g}" if isinstance(v, float) else f"{k} = {v!r}"
+                         for k, v in o.values.items())
+        rows.append([o.claim.name, o.claim.command, vals or "-", o.verdict or "-",
+                     f"[{_STYLE[o.status]}]{o.status}[/]", f"{o.seconds:.2f} s"])
+    console.print(table(f"Claims of {res.file.path}", ["claim", "command", "computed values",
+                                                       "verdict", "holds", "time"], rows))
+    for o in res.outcomes:
+        if o.status == "fail":
+            err_console.print(f"[red]FAILED[/] {o.claim.where}: {o.claim.name}: {o.message}")
+    n = len(res.outcomes)
+    ok = sum(o.passed for o in res.outcomes)
+    console.print(f"{ok} of {n} claims hold ({res.seconds:.2f} s)")

@@ -1,0 +1,137 @@
+"""``certify crossval``: certificates and bound curves held against simulated trajectories.
+
+Two forms share the command:
+
+``certify crossval MDP --alpha A [--runs N --steps K --seed S --plot FILE --json]``
+    Q-learning: every prediction of ``certify qlearning`` (rates, bound curves, noise
+    floors) against Monte-Carlo runs (:mod:`certify.crossval`).
+``certify crossval KEY ...``
+    routed to the plug-in ``certify/cli/crossval_<key>.py`` whose ``KEY`` matches (``key``
+    in :data:`PLUGIN_KEYS`); a plug-in defines ``KEY: str``, ``build_parser()`` and
+    ``run(args) -> int``.
+
+Usage errors exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from types import ModuleType
+
+from .common import add_problem_argument, add_sampling_argument, real
+from .simulate import add_simulation_options
+
+PLUGIN_KEYS: tuple[str, ...] = ("sa", "pg", "smooth")
+
+
+def plugins() -> dict[str, ModuleType]:
+    """``{KEY: module}`` for the crossval plug-ins that exist."""
+    out: dict[str, ModuleType] = {}
+    for key in PLUGIN_KEYS:
+        name = f"{__package__}.crossval_{key}"
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        out[mod.KEY] = mod
+    return out
+
+
+def _epilog() -> str:
+    keys = ", ".join(sorted(plugins())) or "none installed"
+    return ("forms:\n"
+            "  certify crossval MDP --alpha A [--runs N --steps K --seed S --plot FILE --json]\n"
+            "      Q-learning certificates vs trajectories (see `certify crossval MDP --help`)\n"
+            "  certify crossval KEY ...\n"
+            f"      another algorithm's cross-validation; KEY is one of: {keys}\n"
+            "      (see `certify crossval KEY --help`)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("crossval", help="certificates vs simulated trajectories, with evidence",
+                       description="Hold each prediction of a certificate (rate, bound curve, "
+                                   "noise floor) against Monte-Carlo trajectories and give a "
+                                   "verdict per prediction: consistent, violated or inconclusive.",
+                       epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("target", metavar="MDP|KEY",
+                   help="an MDP (file or built-in name) for Q-learning, or a plug-in KEY")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="options of that form")
+    p.set_defaults(handler=run)
+
+
+def build_qlearning_parser() -> argparse.ArgumentParser:
+    """The parser of the Q-learning form."""
+    p = argparse.ArgumentParser(
+        prog="certify crossval",
+        description="Cross-validate the Q-learning certificates of MDP at step size ALPHA "
+                    "against simulated runs (i.i.d. sampling with bounded reward noise).")
+    add_problem_argument(p)
+    p.add_argument("--alpha", type=real, required=True, help="constant step size in (0, 1]")
+    add_sampling_argument(p)
+    p.add_argument("--noise", type=real, default=0.0, metavar="B",
+                   help="bounded reward noise: r + xi, xi uniform on {-B, +B} (default 0)")
+    p.add_argument("--q0", type=real, default=0.0, help="initial Q-values (default 0)")
+    p.add_argument("--rate", type=real, default=None,
+                   help="check this claimed rate instead of the certified one (e.g. to test "
+                        "that a wrong certificate is caught)")
+    add_simulation_options(p, runs=200, steps=20_000)
+    return p
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace | int:
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return int(exc.code or 0)
+
+
+def run(args: argparse.Namespace) -> int:
+    plugs = plugins()
+    if args.target in plugs:
+        mod = plugs[args.target]
+        ns = _parse(mod.build_parser(), list(args.rest))
+        return ns if isinstance(ns, int) else int(mod.run(ns) or 0)
+    ns = _parse(build_qlearning_parser(), [args.target, *args.rest])
+    if isinstance(ns, int):
+        return ns
+    return run_qlearning(ns)
+
+
+def run_qlearning(args: argparse.Namespace) -> int:
+    from ..crossval import crossval_qlearning
+    from .common import load_problem_and_sampling, print_json
+
+    problem, sampling = load_problem_and_sampling(args)
+    res = crossval_qlearning(problem, args.alpha, sampling=sampling, runs=args.runs,
+                             steps=args.steps, seed=args.seed, noise=args.noise, q0=args.q0,
+                             claimed_rate=args.rate)
+    if args.plot:
+        from ..crossval import plot_crossval
+
+        plot_crossval(res, args.plot)
+    if args.json:
+        print_json(res.to_dict())
+    else:
+        render_crossval(res)
+    return 0 if res.verdict == "consistent" else 1
+
+
+def render_crossval(res) -> None:
+    from .common import console, fmt, table
+
+    s = res.simulation
+    console.print(f"[bold]crossval on {res.mdp.name}[/]: alpha = {res.alpha:g}, {s.runs} runs x "
+                  f"{s.steps} steps, seed {s.seed}, reward noise {s.noise:g}; certificates: "
+                  f"{res.certificate_verdict}")
+    style = {"consistent": "green", "violated": "red", "inconclusive": "yellow"}
+    rows = []
+    for p in res.predictions:
+        pred = p.predicted if isinstance(p.predicted, float) else (
+            p.predicted.get("rate") if isinstance(p.predicted, dict) else p.predicted)
+        rows.append([p.name, fmt(pred, 8) if isinstance(pred, float) else str(pred),
+                     f"[{style[p.verdict]}]{p.verdict}[/]", p.evidence])
+    console.print(table("Predictions", ["prediction", "rate", "verdict", "evidence"], rows))
+    console.print(f"overall: [{style[res.verdict]}]{res.verdict}[/]")

@@ -1,0 +1,86 @@
+"""``certify report MDP --alpha A -o report.pdf|report.tex [--fragment]`` and
+``certify report CLAIMS.yaml -o appendix.tex``: LaTeX reports."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import add_json_flag, add_sampling_argument, console, err_console, print_json, real
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="LaTeX/PDF report of certified bounds or of a claims file",
+                       description="Write a LaTeX report (.tex) or compile it to PDF (.pdf) for "
+                                   "Q-learning on MDP with step size ALPHA, or for every claim "
+                                   "of a claims file (TARGET ending in .yaml/.yml).")
+    p.add_argument("target", metavar="MDP|CLAIMS.yaml",
+                   help="a problem (file or built-in name) or a claims file")
+    p.add_argument("--alpha", type=real, help="constant step size (required for an MDP)")
+    add_sampling_argument(p)
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.tex|OUT.pdf",
+                   help="output file; its folder must exist")
+    p.add_argument("--fragment", action="store_true",
+                   help="write an \\input-able fragment instead of a stand-alone document (.tex)")
+    p.add_argument("--steps", type=int, default=None, help="iterations shown in the figure")
+    p.add_argument("--runs", type=int, default=20,
+                   help="simulated Q-learning runs drawn against the bounds (0: none)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the simulated runs")
+    p.add_argument("--timeout", type=real, default=180.0, help="seconds allowed to the TeX engine")
+    add_json_flag(p)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InvalidInput
+    from ..report.build import build_pdf, check_output_path, write_atomic
+
+    out = check_output_path(args.output, (".tex", ".pdf"))
+    if args.fragment and out.suffix.lower() == ".pdf":
+        raise InvalidInput("--fragment: a fragment is LaTeX to \\input; write it with -o FILE.tex")
+    is_claims = args.target.lower().endswith((".yaml", ".yml")) and Path(args.target).is_file()
+    if is_claims:
+        from ..claims import run_claims
+        from ..report.claims_report import claims_report
+
+        res = run_claims(args.target)
+        if res.errors:
+            raise InvalidInput(res.errors[0].message)
+        tex, ok = claims_report(res, args.fragment), res.passed
+    else:
+        if args.alpha is None:
+            raise InvalidInput(f"--alpha: required for a report on the problem {args.target!r}")
+        from ..qlearning import certify_qlearning
+        from ..report.qlearning import qlearning_report
+        from ..verdict import Verdict
+        from .common import load_problem_and_sampling
+
+        args.mdp = args.target
+        problem, sampling = load_problem_and_sampling(args)
+        from ..report.plots import default_steps, simulated_relative_error
+
+        res = certify_qlearning(problem, args.alpha, sampling)
+        sim = None
+        if args.runs < 0:
+            raise InvalidInput(f"--runs: expected an integer >= 0, found {args.runs}")
+        if args.runs > 0:
+            steps = args.steps or default_steps(res.direct.upper if res.direct.upper < 1
+                                                else res.row_sum_rate)
+            sim = simulated_relative_error(res, args.runs, steps, args.seed)
+        tex = qlearning_report(res, args.fragment, args.steps, sim)
+        ok = res.verdict is Verdict.CERTIFIED
+    doc = {"output": str(out), "kind": "claims" if is_claims else "qlearning",
+           "verdict": "certified" if ok else "inconclusive"}
+    if out.suffix.lower() == ".pdf":
+        b = build_pdf(tex, out, timeout=args.timeout)
+        doc.update(engine=b.engine, seconds=b.seconds, warnings=list(b.warnings))
+        for w in b.warnings:
+            err_console.print(f"[yellow]TeX warning:[/] {w}")
+    else:
+        write_atomic(out, tex)
+    if args.json:
+        print_json(doc)
+    else:
+        console.print(f"wrote {out} ({doc['kind']} report; checks "
+                      f"{'all certified' if ok else 'not all certified'})")
+    return 0 if ok else 1

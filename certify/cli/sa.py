@@ -1,0 +1,67 @@
+"""``certify sa check ALGO PROBLEM --exponents ... --w W``: N-timescale SA conditions."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import add_json_flag, console, exit_code, fmt, print_json, real, table, verdict_text
+
+ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sa", help="N-timescale stochastic approximation: gradient TD (+momentum)",
+                       description="Stability and convergence conditions of seed 003 for "
+                                   "gradient-TD algorithms written as N-timescale linear SA.")
+    sa = p.add_subparsers(dest="sa_command", metavar="ACTION")
+    sa.required = True
+    c = sa.add_parser("check", help="check (A:1)-(A:3), (B.N.i), (C.N.i) for ALGO on PROBLEM",
+                      description="Build ALGO's N-timescale linear SA from PROBLEM (features, "
+                                  "target and behaviour policies, gamma) and report each "
+                                  "condition of seed 003 with its numbers and the verdict.")
+    c.add_argument("algo", metavar="ALGO", choices=ALGOS, help=", ".join(ALGOS))
+    c.add_argument("problem", metavar="PROBLEM",
+                   help="a file (.yaml, .json, .npz with features and target) or a built-in name")
+    c.add_argument("--exponents", required=True,
+                   help="step-size exponents e_i in (0, 1], one per timescale, fastest first, "
+                        "a_i(n) = 1/(n+1)^e_i (e.g. 0.6,0.7,0.8)")
+    c.add_argument("--w", type=real, default=1.0,
+                   help="momentum constant w in eta_t = (varrho_t - w alpha_t)/varrho_{t-1}")
+    c.add_argument("--order", default=None,
+                   help="the iterates fastest first (checked against ALGO, e.g. v,u,theta)")
+    add_json_flag(c)
+    c.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..mdp import load_problem
+    from ..td.analysis import check_sa
+
+    problem = load_problem(args.problem, positive_sampling=False)
+    res = check_sa(args.algo, problem, args.exponents, args.w, args.order)
+    if args.json:
+        print_json(res.to_dict())
+    else:
+        render(res)
+    return exit_code([res.verdict])
+
+
+def render(res) -> None:
+    a = res.algorithm
+    console.print(f"[bold]{a.name}[/] on {res.problem}: {a.n_timescales} timescale(s), "
+                  f"w = {res.w:g}, exponents " + ", ".join(str(e) for e in res.exponents))
+    console.print(table("Timescales (fastest first)", ["level", "iterate", "step", "exponent",
+                                                       "Hurwitz margin", "exact range of w"],
+                        [[i + 1, v, s, str(e), fmt(lv.get("margin"), 4), lv.get("w_range", "-")]
+                         for i, (v, s, e, lv) in enumerate(zip(a.variables, a.steps,
+                                                               res.exponents, res.levels,
+                                                               strict=False))]))
+    status = {True: "[green]holds[/]", False: "[red]fails[/]", None: "[yellow]undecided[/]"}
+    console.print(table("Conditions", ["condition", "status", "detail"],
+                        [[c.name, status[c.holds], c.detail] for c in res.conditions]))
+    if res.td.theta_star is not None:
+        console.print("limit theta* = -A^{-1} b = [" + ", ".join(fmt(float(x), 6)
+                                                            for x in res.td.theta_star) + "]")
+    if res.failing:
+        console.print("[red]failing:[/] " + "; ".join(res.failing))
+    console.print(f"overall verdict: {verdict_text(res.verdict)}")

@@ -1,0 +1,83 @@
+"""Gradient-TD family (TD(0), GTD2, TDC and momentum variants): RMSPBE over runs."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import console, fmt, print_json, real, table
+
+ALGOS: tuple[str, ...] = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
+_DEFAULT = {1: "0.6", 2: "0.6,0.8", 3: "0.6,0.7,0.8", 4: "0.6,0.7,0.8,0.9"}
+
+
+def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
+    from ..td.algorithms import get_algorithm
+    from .simulate import add_simulation_options
+
+    n = get_algorithm(algo).n_timescales
+    p.add_argument("problem", metavar="PROBLEM", help="a file or a built-in name (features needed)")
+    p.add_argument("--exponents", default=_DEFAULT[n],
+                   help=f"step exponents, one per timescale, fastest first (default {_DEFAULT[n]})")
+    p.add_argument("--scales", default=None, help="step constants c_i (default all 1)")
+    p.add_argument("--w", type=real, default=1.0, help="momentum constant w")
+    p.add_argument("--theta0", default=None, help="initial theta, comma-separated (default 0)")
+    add_simulation_options(p, runs=100, steps=20_000)
+
+
+def _floats(text: str | None, field: str) -> tuple[float, ...] | None:
+    from ..errors import InvalidInput
+
+    if text is None:
+        return None
+    try:
+        return tuple(float(x) for x in text.split(","))
+    except ValueError as exc:
+        raise InvalidInput(f"{field}: expected comma-separated numbers, found {text!r}") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ..errors import InvalidInput
+    from ..mdp import load_problem
+    from ..td.simulate import simulate_td
+
+    problem = load_problem(args.problem)
+    scales = _floats(args.scales, "--scales")
+    if scales is not None and any(not c > 0 for c in scales):
+        raise InvalidInput(f"--scales: {args.scales}; every step constant must be > 0")
+    th0 = _floats(args.theta0, "--theta0")
+    res = simulate_td(args.algo, problem, args.exponents, args.w, scales, args.runs, args.steps,
+                      args.seed, theta0=None if th0 is None else np.array(th0))
+    if args.plot:
+        _plot(res, args.plot)
+    if args.json:
+        print_json(res.to_dict())
+    else:
+        d = res.to_dict()
+        idx = np.unique(np.linspace(0, len(res.times) - 1, 8).astype(int))
+        console.print(table(f"{args.algo} on {problem.name}: RMSPBE over {args.runs} runs",
+                            ["step", "mean", "q10", "q90"],
+                            [[int(res.times[i]), fmt(res.rmspbe_mean[i], 5),
+                              fmt(res.rmspbe_q10[i], 5), fmt(res.rmspbe_q90[i], 5)] for i in idx]))
+        console.print(f"||mean theta - theta*|| = {fmt(d['distance_to_theta_star'], 5)}; "
+                      f"diverged runs: {res.diverged}")
+    return 0
+
+
+def _plot(res, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.plot(res.times, res.rmspbe_mean, label=f"{res.algorithm} (mean)")
+    ax.fill_between(res.times, res.rmspbe_q10, res.rmspbe_q90, alpha=0.3, label="10-90%")
+    ax.set_xlabel("step")
+    ax.set_ylabel("RMSPBE")
+    ax.set_yscale("log")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
