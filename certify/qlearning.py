@@ -213,16 +213,8 @@ def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,
     ``mdp`` is a file or built-in name; ``sampling`` is None (the problem's own), "uniform"
     or a file.  Returns :meth:`QLearningResult.to_dict`.
     """
-    from pathlib import Path
+    from .mdp.io import load_problem_with_sampling
 
-    from .mdp.io import load_problem, read_structured
-    from .mdp.sampling import sampling_from_spec
-
-    problem = load_problem(mdp)
-    samp = problem.sampling
-    if sampling == "uniform":
-        samp = uniform_sampling(problem.mdp)
-    elif sampling is not None:
-        samp = sampling_from_spec(problem.mdp, read_structured(Path(sampling)))
+    problem, samp = load_problem_with_sampling(mdp, sampling)
     return certify_qlearning(problem, alpha, samp, cqlf=cqlf,
                              solver=SolverOptions(solver)).to_dict()

@@ -25,8 +25,12 @@ class Verdict(StrEnum):
         return self.value
 
 
-def combine(verdicts: list[Verdict]) -> Verdict:
-    """Overall verdict of several checks: refuted beats inconclusive beats certified."""
+def combine(verdicts: list[Verdict | str]) -> Verdict:
+    """Overall verdict of several checks: refuted beats inconclusive beats certified.
+
+    Plain strings ("certified", ...) are accepted and converted; anything else raises.
+    """
+    verdicts = [Verdict(v) for v in verdicts]
     if any(v is Verdict.REFUTED for v in verdicts):
         return Verdict.REFUTED
     if any(v is Verdict.INCONCLUSIVE for v in verdicts):

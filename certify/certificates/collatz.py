@@ -16,6 +16,7 @@ import numpy as np
 from ..exact import as_fraction, round_down_float
 from ..jsr.family import family_from_spec
 from ..jsr.selection import SelectionFamily, exact_ratios
+from ..numfmt import fmt_lower
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 
@@ -34,10 +35,10 @@ class CollatzLowerCertificate(Certificate):
     kind = "collatz-lower"
 
     def claim(self) -> str:
-        return f"JSR({self.family.name}) >= {round_down_float(self.bound):.12g}"
+        return f"JSR({self.family.name}) >= {fmt_lower(self.bound, 12)}"
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \ge {round_down_float(self.bound):.10g}"
+        return rf"\rho(\Sigma) \ge {fmt_lower(self.bound, 10)}"
 
     def verify(self) -> CheckResult:
         fam = self.family

@@ -1,10 +1,10 @@
 """Import every certificate kind so that each registers itself (one line a kind)."""
 
+from ..smooth import pnorm as smooth_pnorm  # noqa: F401
 from . import collatz as collatz  # noqa: F401
 from . import maxnorm as maxnorm  # noqa: F401
-from . import quadratic as quadratic  # noqa: F401
-from . import ntk as ntk  # noqa: F401
-from . import product_word as product_word  # noqa: F401
 from . import norm as norm  # noqa: F401
+from . import ntk as ntk  # noqa: F401
 from . import polytope as polytope  # noqa: F401
-from ..smooth import pnorm as smooth_pnorm  # noqa: F401
+from . import product_word as product_word  # noqa: F401
+from . import quadratic as quadratic  # noqa: F401

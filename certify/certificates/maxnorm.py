@@ -17,6 +17,7 @@ import numpy as np
 from ..exact import as_fraction, round_up_float
 from ..jsr.family import family_from_spec
 from ..jsr.selection import SelectionFamily, exact_ratios
+from ..numfmt import fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 
@@ -34,10 +35,10 @@ class WeightedMaxNormCertificate(Certificate):
     kind = "weighted-max-norm"
 
     def claim(self) -> str:
-        return f"JSR({self.family.name}) <= {round_up_float(self.bound):.12g}"
+        return f"JSR({self.family.name}) <= {fmt_upper(self.bound, 12)}"
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {round_up_float(self.bound):.10g}"
+        return rf"\rho(\Sigma) \le {fmt_upper(self.bound, 10)}"
 
     def verify(self) -> CheckResult:
         w = np.asarray(self.w, dtype=float)
@@ -74,6 +75,6 @@ class WeightedMaxNormCertificate(Certificate):
         w = np.asarray(self.w)
         return (
             rf"Weighted max-norm $\|x\|_w = \max_i |x_i|/w_i$ with $w>0$ "
-            rf"($\min w = {w.min():.4g}$, $\max w = {w.max():.4g}$) satisfies "
+            rf"($\min w = {latex_number(w.min(), 4)}$, $\max w = {latex_number(w.max(), 4)}$) satisfies "
             rf"$\max_\pi A_\pi w \le r\,w$ exactly, hence ${self.claim_latex()}$."
         )

@@ -22,9 +22,9 @@ from ..exact import (
     fraction_array_from_json,
     fraction_array_to_json,
     ldl_definiteness,
-    round_up_float,
 )
 from ..jsr.family import Family, family_from_spec
+from ..numfmt import fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 
@@ -42,10 +42,10 @@ class QuadraticCertificate(Certificate):
     kind = "quadratic"
 
     def claim(self) -> str:
-        return f"JSR({getattr(self.family, 'name', 'family')}) <= {round_up_float(self.beta):.12g}"
+        return f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.beta, 12)}"
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {round_up_float(self.beta):.10g}"
+        return rf"\rho(\Sigma) \le {fmt_upper(self.beta, 10)}"
 
     def verify(self) -> CheckResult:
         X = np.asarray(self.X, dtype=object)
@@ -95,6 +95,6 @@ class QuadraticCertificate(Certificate):
         Xf = np.asarray(self.X, dtype=float)
         ev = np.linalg.eigvalsh(Xf)
         return (rf"A rational $X = X^\top \succ 0$ (eigenvalues in "
-                rf"$[{ev.min():.4g}, {ev.max():.4g}]$) satisfies "
+                rf"$[{latex_number(ev.min(), 4)}, {latex_number(ev.max(), 4)}]$) satisfies "
                 rf"$A^\top X A \preceq \beta^2 X$ for every member, checked by exact "
                 rf"$LDL^\top$ factorisation; hence ${self.claim_latex()}$.")

@@ -14,7 +14,6 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import InvalidInput
 from ..verdict import Verdict, combine
 
 console = Console()
@@ -70,24 +69,9 @@ def real(text: str) -> float:
 
 def load_problem_and_sampling(args: argparse.Namespace, positive: bool = True):
     """The problem named by ``args.mdp`` and the sampling model from ``--sampling``."""
-    from pathlib import Path
+    from ..mdp.io import load_problem_with_sampling
 
-    from ..mdp import load_problem
-    from ..mdp.io import read_structured
-    from ..mdp.sampling import sampling_from_spec, uniform_sampling
-
-    problem = load_problem(args.mdp, positive_sampling=positive)
-    spec = getattr(args, "sampling", None)
-    if spec is None:
-        sampling = problem.sampling or uniform_sampling(problem.mdp)
-    elif spec == "uniform":
-        sampling = uniform_sampling(problem.mdp)
-    else:
-        path = Path(spec)
-        if not path.exists():
-            raise InvalidInput(f"--sampling: no such file {spec!r} (or use 'uniform')")
-        sampling = sampling_from_spec(problem.mdp, read_structured(path), positive)
-    return problem, sampling
+    return load_problem_with_sampling(args.mdp, getattr(args, "sampling", None), positive)
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -28,7 +28,7 @@ from .finite import FiniteMDP
 OPERATORS = ("max", "lse", "mellowmax", "boltzmann", "soft")
 
 
-def _check_temperature(lam: float | None, operator: str) -> float:
+def check_temperature(lam: float | None, operator: str) -> float:
     if lam is None:
         raise InvalidInput(f"temperature: the {operator!r} operator needs a temperature > 0")
     try:
@@ -67,7 +67,7 @@ def smooth_max(
     q = np.asarray(q, dtype=float)
     if operator == "max":
         return q.max(axis=-1)
-    lam = _check_temperature(temperature, operator)
+    lam = check_temperature(temperature, operator)
     m = q.shape[-1]
     if operator == "soft":
         lam = 1.0 / lam
@@ -102,7 +102,7 @@ def smooth_max_grad(
         g = np.zeros_like(q)
         np.put_along_axis(g, q.argmax(axis=-1)[..., None], 1.0, axis=-1)
         return g
-    lam = _check_temperature(temperature, operator)
+    lam = check_temperature(temperature, operator)
     if operator == "soft":
         lam = 1.0 / lam
     top = q.max(axis=-1, keepdims=True)
@@ -117,9 +117,12 @@ def smooth_max_grad(
 
 
 def bellman_optimality(mdp: FiniteMDP, q: np.ndarray, operator: str = "max",
-                       temperature: float | None = None) -> np.ndarray:
-    """F_h(Q) = R + gamma P H(Q) for a table ``q`` of shape (S, A) (batch axes allowed)."""
-    v = smooth_max(q, operator, temperature)
+                       temperature: float | None = None, mu: np.ndarray | None = None) -> np.ndarray:
+    """F_h(Q) = R + gamma P H(Q) for a table ``q`` of shape (S, A) (batch axes allowed).
+
+    ``mu`` is the reference measure of the ``soft`` operator (default uniform).
+    """
+    v = smooth_max(q, operator, temperature, mu)
     return mdp.R + mdp.gamma * expected_next(mdp, v)
 
 
@@ -190,6 +193,7 @@ def q_star(mdp: FiniteMDP, max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray
 def smooth_fixed_point(
     mdp: FiniteMDP, operator: str, temperature: float | None = None,
     tol: float = FIXED_POINT_ATOL, max_iter: int = 100_000, q0: np.ndarray | None = None,
+    mu: np.ndarray | None = None,
 ) -> np.ndarray:
     """Fixed point of F_h by iteration, stopped when ||F(Q) - Q||_inf <= tol (1 - gamma).
 
@@ -200,7 +204,7 @@ def smooth_fixed_point(
     q = np.zeros((mdp.n_states, mdp.n_actions)) if q0 is None else np.array(q0, dtype=float)
     stop = tol * max(1.0 - mdp.gamma, 1e-12)
     for _ in range(max_iter):
-        q_new = bellman_optimality(mdp, q, operator, temperature)
+        q_new = bellman_optimality(mdp, q, operator, temperature, mu)
         if np.max(np.abs(q_new - q)) <= stop:
             return q_new
         q = q_new

@@ -134,3 +134,27 @@ def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
     if suffix not in (".yaml", ".yml", ".json"):
         raise InvalidMDP(f"{path}: unknown file type {suffix!r}; expected .yaml, .yml, .json or .npz")
     return problem_from_dict(read_structured(path), path.stem, positive_sampling)
+
+
+def load_problem_with_sampling(spec: str | Path, sampling: str | Path | None = None,
+                               positive_sampling: bool = True):
+    """A problem and the sampling model to use with it.
+
+    ``sampling`` is None (the problem's own model, else uniform), ``"uniform"``, or a
+    YAML/JSON file in the ``sampling`` format of :func:`sampling_from_spec`.
+
+    Returns
+    -------
+    (Problem, Sampling)
+    """
+    from .sampling import uniform_sampling
+
+    problem = load_problem(spec, positive_sampling)
+    if sampling is None:
+        return problem, problem.sampling or uniform_sampling(problem.mdp)
+    if str(sampling) == "uniform":
+        return problem, uniform_sampling(problem.mdp)
+    path = Path(sampling)
+    if not path.exists():
+        raise InvalidMDP(f"sampling: no such file {str(sampling)!r} (or use 'uniform')")
+    return problem, sampling_from_spec(problem.mdp, read_structured(path), positive_sampling)

@@ -214,15 +214,7 @@ def _young(mdp, d, operator, p) -> PNormResult:
 def run_smooth(mdp: str, operator: str, temperature: float | None = None,
                sampling: str | None = None, p: int | None = None) -> dict:
     """The ``smooth`` command on plain parameters (for claims and sweeps): the --json document."""
-    from pathlib import Path
+    from ..mdp.io import load_problem_with_sampling
 
-    from ..mdp.io import load_problem, read_structured
-    from ..mdp.sampling import sampling_from_spec
-
-    problem = load_problem(mdp)
-    samp = problem.sampling
-    if sampling == "uniform":
-        samp = uniform_sampling(problem.mdp)
-    elif sampling is not None:
-        samp = sampling_from_spec(problem.mdp, read_structured(Path(sampling)))
+    problem, samp = load_problem_with_sampling(mdp, sampling)
     return analyze_smooth(problem, operator, temperature, samp, p).to_dict()
