@@ -69,3 +69,68 @@ from .systems.qlearning import row_sum_rate as row_sum_rate
 from .verdict import Verdict as Verdict
 
 __version__ = "0.1.0"
+
+# The rest of the public API is imported on first use (PEP 562), so that `import certify`
+# and the command line stay fast; every name is listed here explicitly.
+_LAZY: dict[str, str] = {
+    # JSR engine (issue 4)
+    "jsr_bounds": "certify.jsr.bounds",
+    "JSRResult": "certify.jsr.bounds",
+    "load_family": "certify.jsr.io",
+    # simulation, bounds and cross-validation (issue 3)
+    "simulate_qlearning": "certify.simulate",
+    "QSimulation": "certify.simulate",
+    "StepSize": "certify.simulate",
+    "mean_recursion": "certify.simulate",
+    "crossval_qlearning": "certify.crossval",
+    "CrossvalResult": "certify.crossval",
+    "fit_transient_rate": "certify.crossval",
+    "noise_constants": "certify.bounds",
+    "max_norm_bound": "certify.bounds",
+    "reference_filter_bound": "certify.bounds",
+    "quadratic_curve": "certify.bounds",
+    # smooth Q-learning (issue 5)
+    "analyze_smooth": "certify.smooth",
+    "SmoothResult": "certify.smooth",
+    "PNormLyapunovCertificate": "certify.smooth",
+    "plain_threshold_p": "certify.smooth",
+    # NTK (issue 6)
+    "theorem2": "certify.ntk",
+    "Theorem2Result": "certify.ntk",
+    "MLP": "certify.ntk",
+    "empirical_ntk": "certify.ntk",
+    "analyse_network": "certify.ntk",
+    "ntk_sweep": "certify.ntk",
+    "preqn_step": "certify.ntk",
+    # gradient TD (issue 7)
+    "check_sa": "certify.td",
+    "simulate_td": "certify.td",
+    "LinearTD": "certify.td",
+    # policy gradient (issue 8)
+    "pg_tabular": "certify.pg",
+    "pg_meanfield": "certify.pg",
+    "soft_optimal": "certify.pg",
+    "policy_gradient": "certify.pg",
+    # reports and claims (issue 9)
+    "qlearning_report": "certify.report",
+    "build_pdf": "certify.report",
+    "load_claims": "certify.claims",
+    "run_claims": "certify.claims",
+    # the command registry (claims, sweeps)
+    "COMMANDS": "certify.commands",
+    "get_command": "certify.commands",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'certify' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -67,6 +67,7 @@ COMMANDS: dict[str, Command] = {
 
 
 def get_command(name: str) -> Command:
+    """The registered command ``name``; UnknownName lists the valid ones."""
     if name not in COMMANDS:
         raise UnknownName(f"unknown command {name!r}; valid commands are {sorted(COMMANDS)}")
     return COMMANDS[name]

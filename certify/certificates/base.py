@@ -140,6 +140,7 @@ def certificate_from_dict(data: object) -> Certificate:
 
 
 def load_certificate(path: str | Path) -> Certificate:
+    """Read a certificate saved as JSON (``Certificate.save``) and rebuild it."""
     try:
         data = json.loads(Path(path).read_text())
     except OSError as exc:

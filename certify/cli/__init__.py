@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     except CertifyError as exc:
         print(f"certify {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except SystemExit as exc:  # a nested parser (plug-in forms) reporting usage or --help
+        return exc.code if isinstance(exc.code, int) else 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

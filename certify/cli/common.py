@@ -6,7 +6,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -97,7 +97,17 @@ def print_json(doc: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(doc), indent=2) + "\n")
 
 
-def exit_code(verdicts: Iterable[Verdict]) -> int:
+def emit(doc: Any, render: Callable[[], None], as_json: bool, verdicts: Iterable[Verdict | str]) -> int:
+    """The end of every command: print ``doc`` as JSON or call ``render()``, then return the
+    exit code of ``verdicts`` (0 when all certified, else 1)."""
+    if as_json:
+        print_json(doc)
+    else:
+        render()
+    return exit_code(verdicts)
+
+
+def exit_code(verdicts: Iterable[Verdict | str]) -> int:
     """0 when every check certified, 1 otherwise."""
     return 0 if combine(list(verdicts)) is Verdict.CERTIFIED else 1
 

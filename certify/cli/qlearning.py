@@ -11,9 +11,8 @@ from .common import (
     add_problem_argument,
     add_sampling_argument,
     console,
-    exit_code,
+    emit,
     fmt,
-    print_json,
     real,
     table,
     verdict_text,
@@ -51,11 +50,7 @@ def run(args: argparse.Namespace) -> int:
                             solver=SolverOptions(args.solver))
     if args.save_certificates is not None:
         save_certificates(res, args.save_certificates)
-    if args.json:
-        print_json(res.to_dict())
-    else:
-        render(res)
-    return exit_code([res.verdict])
+    return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
 
 
 def save_certificates(res, folder: Path) -> None:

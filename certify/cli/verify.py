@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, console, exit_code, print_json, verdict_text
+from .common import add_json_flag, console, emit, verdict_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,10 +23,9 @@ def run(args: argparse.Namespace) -> int:
         res = cert.verify()
         out.append({"file": f, "kind": cert.kind, "claim": cert.claim(),
                     "verdict": res.verdict, "reason": res.reason})
-    if args.json:
-        print_json(out)
-    else:
+    def render() -> None:
         for o in out:
             console.print(f"{o['file']}: {o['claim']} -> {verdict_text(o['verdict'])} "
                           f"({o['reason']})")
-    return exit_code([o["verdict"] for o in out])
+
+    return emit(out, render, args.json, [o["verdict"] for o in out])
