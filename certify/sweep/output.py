@@ -1,0 +1,116 @@
+"""Sweep output files: rows streamed as they finish, and read back for ``--resume``.
+
+Formats, chosen by the extension: ``.csv`` (a header line, then one line a row) and
+``.jsonl`` (JSON Lines, one object a row).  Every row carries the grid hash in its ``grid``
+column, so ``--resume`` can refuse a file written by a different grid.  Each row is written
+and flushed as soon as its cell finishes: a crash or Ctrl-C loses no finished row, and a
+line cut short by a crash is dropped on resume (that cell runs again).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput
+from .grid import Grid
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl"}
+
+
+def output_format(path: Path) -> str:
+    """The format named by the extension of ``path``."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        raise InvalidInput(f"{path}: Parquet output is not supported yet; write .csv or .jsonl")
+    if suffix not in FORMATS:
+        raise InvalidInput(f"{path}: unknown output extension {suffix!r}; expected one of "
+                           f"{sorted(FORMATS)}")
+    return FORMATS[suffix]
+
+
+def _complete_text(path: Path) -> str:
+    """The file's text up to its last newline; a cut-off last line is removed from disk."""
+    text = path.read_text()
+    if text and not text.endswith("\n"):
+        text = text[: text.rfind("\n") + 1]
+        path.write_text(text)
+    return text
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of an existing output file (CSV values are strings, empty for missing)."""
+    fmt = output_format(path)
+    text = _complete_text(path)
+    if not text.strip():
+        return []
+    first = text.lstrip()[:1]
+    if fmt == "csv":
+        if first in "{[":
+            raise InvalidInput(f"{path}: the file holds JSON, not CSV as its extension says; "
+                               "name it .jsonl or choose another output")
+        return list(csv.DictReader(io.StringIO(text)))
+    rows = []
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{path}: line {i} is not JSON ({exc.msg}); a .jsonl file holds one "
+                               "JSON object a line (is it CSV? name it .csv)") from exc
+        if not isinstance(row, dict):
+            raise InvalidInput(f"{path}: line {i} is not a JSON object")
+        rows.append(row)
+    return rows
+
+
+def finished_cells(path: Path, grid: Grid) -> dict[str, dict[str, Any]]:
+    """Rows already in ``path`` by cell hash; refuse a file written by another grid."""
+    rows = read_rows(path)
+    for i, row in enumerate(rows, 1):
+        if set(row) != set(grid.columns):
+            raise InvalidInput(f"{path}: cannot resume: row {i} has columns {sorted(row)}, this grid "
+                               f"writes {sorted(grid.columns)}; the file was written by a different "
+                               "grid (write to a new file)")
+        if str(row["grid"]) != grid.hash:
+            raise InvalidInput(f"{path}: cannot resume: the file was written by grid {row['grid']}, "
+                               f"this grid is {grid.hash} (the command, the recorded fields or the "
+                               "cells differ); write to a new file")
+    return {str(r["cell"]): r for r in rows}
+
+
+class RowWriter:
+    """Append rows to a CSV or JSON Lines file, flushing after each one."""
+
+    def __init__(self, path: Path, columns: list[str], append: bool):
+        self.path = path
+        self.columns = columns
+        self.format = output_format(path)
+        fresh = not (append and path.exists() and path.stat().st_size > 0)
+        self._fh = path.open("w" if fresh else "a", newline="")
+        self._csv = None
+        if self.format == "csv":
+            self._csv = csv.DictWriter(self._fh, fieldnames=columns, lineterminator="\n")
+            if fresh:
+                self._csv.writeheader()
+                self._fh.flush()
+
+    def write(self, row: dict[str, Any]) -> None:
+        if self._csv is not None:
+            self._csv.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in self.columns})
+        else:
+            self._fh.write(json.dumps({k: row.get(k) for k in self.columns}, default=str) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> RowWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

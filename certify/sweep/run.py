@@ -1,0 +1,209 @@
+"""Running a grid on dask.distributed and streaming its rows to a file.
+
+Without a scheduler address, :func:`run_sweep` starts a ``LocalCluster`` of worker
+*processes* with one thread each (``n_workers`` = the number of cores unless given), so
+cells run in parallel without sharing the GIL.  With ``scheduler="tcp://host:8786"`` it
+connects to an existing Dask cluster (``dask scheduler`` / ``dask worker``, or any Dask
+deployment); the workers need certify installed, and nothing else: problem files travel
+with their cells.
+
+Cells are submitted at once and collected with ``as_completed``; each row is written and
+flushed as soon as its cell finishes.  A cell whose worker dies becomes a row with the error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput
+from ..verdict import Verdict
+from .cell import run_cell
+from .fields import DECLARED_FIELDS, unknown_fields_error
+from .grid import Grid
+from .output import RowWriter, finished_cells, output_format
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a scheduler given by address before giving up (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a sweep did: counts, verdicts, and the rows of every cell (kept and new)."""
+
+    grid: Grid
+    output: str
+    skipped: int
+    ran: int
+    failed: int
+    rows: tuple[dict[str, Any], ...]
+    seconds: float
+    workers: int
+
+    @property
+    def verdicts(self) -> dict[str, int]:
+        """Number of rows per verdict; failed cells count as "failed"."""
+        c = Counter("failed" if r.get("error") else str(r.get("verdict")) for r in self.rows)
+        return dict(sorted(c.items()))
+
+    @property
+    def verdict(self) -> Verdict:
+        """Certified when every cell ran and certified; refuted when any cell refuted."""
+        v = self.verdicts
+        if v.get(Verdict.REFUTED.value):
+            return Verdict.REFUTED
+        return Verdict.CERTIFIED if set(v) <= {Verdict.CERTIFIED.value} else Verdict.INCONCLUSIVE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"grid": self.grid.hash, "grid_file": self.grid.source, "command": self.grid.command,
+                "output": self.output, "cells": len(self.grid.cells), "skipped": self.skipped,
+                "ran": self.ran, "failed": self.failed, "verdicts": self.verdicts,
+                "workers": self.workers, "seconds": round(self.seconds, 3),
+                "verdict": self.verdict.value}
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None,
+                connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Iterator[Any]:
+    """A Client to ``scheduler``, or to a new LocalCluster of ``workers`` processes."""
+    from distributed import Client, LocalCluster
+
+    if not connect_timeout > 0:
+        raise InvalidInput(f"--connect-timeout: expected a positive number of seconds, found "
+                           f"{connect_timeout}")
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=f"{connect_timeout}s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InvalidInput(f"--scheduler {scheduler}: no Dask scheduler answered within "
+                               f"{connect_timeout:g} s ({type(exc).__name__}: {exc}); expected the "
+                               "address of a running `dask scheduler`, e.g. tcp://host:8786") from exc
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    n = workers or os.cpu_count() or 1
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def _n_workers(client: Any) -> int:
+    return len(client.scheduler_info().get("workers", {}))
+
+
+def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: str | None = None,
+              workers: int | None = None, resume: bool = False, overwrite: bool = False,
+              cell_timeout: float | None = None,
+              connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+              on_start: Callable[[int, int], None] | None = None,
+              on_row: Callable[[dict[str, Any]], None] | None = None) -> SweepResult:
+    """Run every cell of ``grid`` not yet in ``output``; stream the rows to ``output``.
+
+    Parameters
+    ----------
+    client : distributed.Client, optional
+        Use this client (and leave it open); otherwise connect to ``scheduler`` or start a
+        LocalCluster of ``workers`` processes.
+    resume : bool
+        Skip the cells whose hash is already in ``output`` (which must have been written by
+        the same grid); without it an existing ``output`` is refused unless ``overwrite``.
+    cell_timeout : float, optional
+        Seconds a cell may run; it then runs in a child process killed at the deadline.
+    on_start, on_row : callable, optional
+        Called with (number of cells, number skipped) before running, and with each new row
+        (progress display).
+    """
+    output = Path(output)
+    output_format(output)
+    if cell_timeout is not None and not cell_timeout > 0:
+        raise InvalidInput(f"--cell-timeout: expected a positive number of seconds, found {cell_timeout}")
+    done: dict[str, dict[str, Any]] = {}
+    if output.exists() and resume:
+        done = finished_cells(output, grid)
+    elif output.exists() and not overwrite:
+        raise InvalidInput(f"{output}: the file exists; use --resume to continue that sweep or "
+                           "--overwrite to replace it")
+    todo = [c for c in grid.cells if c.hash not in done]
+    if on_start is not None:
+        on_start(len(grid.cells), len(grid.cells) - len(todo))
+    t0 = time.perf_counter()
+    new_rows: list[dict[str, Any]] = []
+    n_workers = 0
+    if todo:
+        with _client(client, scheduler, workers, connect_timeout) as cl:
+            n_workers = _n_workers(cl)
+            with RowWriter(output, grid.columns, append=resume) as writer:
+                new_rows = _collect(cl, grid, todo, cell_timeout, writer, on_row)
+    rows = {**done, **{r["cell"]: r for r in new_rows}}
+    ordered = tuple(rows[c.hash] for c in grid.cells if c.hash in rows)
+    return SweepResult(grid, str(output), len(done), len(new_rows),
+                       sum(1 for r in new_rows if r.get("error")), ordered,
+                       time.perf_counter() - t0, n_workers)
+
+
+@contextmanager
+def _client(client: Any, scheduler: str | None, workers: int | None,
+            connect_timeout: float) -> Iterator[Any]:
+    if client is not None:
+        yield client
+    else:
+        with dask_client(scheduler, workers, connect_timeout) as c:
+            yield c
+
+
+def _collect(client: Any, grid: Grid, todo: list, timeout: float | None, writer: RowWriter,
+             on_row: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]]:
+    from distributed import as_completed
+
+    futures = {client.submit(run_cell, c, grid.record, grid.axes, grid.hash, timeout, pure=False): c
+               for c in todo}
+    check_fields = grid.command not in DECLARED_FIELDS and bool(grid.record)
+    rows: list[dict[str, Any]] = []
+    try:
+        for fut in as_completed(futures):
+            try:
+                row, fields = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker fails its cell, not the sweep
+                row, fields = _lost_cell(futures[fut], grid, exc), None
+            if check_fields and row["error"] is None:
+                check_fields = False
+                if fields is not None:
+                    unknown = [r for r in grid.record if r not in fields]
+                    raise unknown_fields_error(grid.command, unknown, fields)
+            writer.write(row)
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
+    finally:
+        client.cancel(list(futures))
+    return rows
+
+
+def _lost_cell(cell: Any, grid: Grid, exc: BaseException) -> dict[str, Any]:
+    row = {k: None for k in grid.columns}
+    row.update({"cell": cell.hash, "grid": grid.hash, "index": cell.index, "command": cell.command,
+                "cell_seed": cell.seed, "error": f"{type(exc).__name__}: {exc}"})
+    row.update({a: cell.params[a] for a in grid.axes})
+    return row
+
+
+def sweep_command(grid: str, output: str, scheduler: str | None = None, workers: int | None = None,
+                  resume: bool = False, overwrite: bool = False,
+                  cell_timeout: float | None = None) -> dict[str, Any]:
+    """The ``sweep`` command as a function of plain parameters (claims files, reports).
+
+    Returns :meth:`SweepResult.to_dict`, the document of ``certify sweep --json``.
+    """
+    from .grid import load_grid
+
+    return run_sweep(load_grid(grid), output, scheduler=scheduler, workers=workers, resume=resume,
+                     overwrite=overwrite, cell_timeout=cell_timeout).to_dict()
