@@ -116,6 +116,10 @@ _LAZY: dict[str, str] = {
     "build_pdf": "certify.report",
     "load_claims": "certify.claims",
     "run_claims": "certify.claims",
+    # sweeps on Dask (issue 10)
+    "load_grid": "certify.sweep",
+    "run_sweep": "certify.sweep",
+    "SweepResult": "certify.sweep",
     # the command registry (claims, sweeps)
     "COMMANDS": "certify.commands",
     "get_command": "certify.commands",

@@ -33,7 +33,7 @@ from .mdp.problem import Problem
 from .mdp.sampling import Sampling, uniform_sampling
 from .mdp.validate import check_step_size
 from .solver_options import SolverOptions
-from .systems.qlearning import DirectFamily, row_sum_rate, trivial_lower_rate
+from .systems.qlearning import DirectFamily, FixedPolicyFamily, row_sum_rate, trivial_lower_rate
 from .verdict import Verdict, combine
 
 CQLF_MAX_POLICIES = 64
@@ -59,6 +59,7 @@ class QLearningResult:
     cqlf_skipped: str
     max_norm_bound: MaxNormBound | None
     quadratic_bound: QuadraticBound | None
+    lower_comparison: SelectionJSRResult | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -83,6 +84,15 @@ class QLearningResult:
         if not (0 < up < 1) or not (0 < self.row_sum_rate < 1):
             return math.nan
         return math.log(up) / math.log(self.row_sum_rate)
+
+    def _comparison_dict(self) -> dict:
+        lc = self.lower_comparison
+        return {
+            "lower_system": None if lc is None else {
+                "policy": self.pi_star.tolist(), "lower": lc.lower, "upper": lc.upper,
+                "verdict": lc.verdict.value},
+            "upper_system": "the direct family (see direct_jsr)",
+        }
 
     def to_dict(self) -> dict:
         d = self.direct
@@ -115,6 +125,7 @@ class QLearningResult:
             },
             "row_sum_rate": self.row_sum_rate,
             "trivial_lower_rate": self.trivial_lower,
+            "comparison": self._comparison_dict(),
             "speedup": self.speedup,
             "cqlf": (self.cqlf.to_dict() if self.cqlf is not None else
                      {"rate": None, "verdict": Verdict.INCONCLUSIVE.value,
@@ -180,6 +191,9 @@ def certify_qlearning(
             "entrywise absolute family and the lower bound is inconclusive")
         absfam = SelectionFamily(abs(fam.B), abs(fam.C), fam.k, fam.name + " (absolute)")
         direct = selection_jsr(absfam)
+    # lower comparison system e_{k+1} = A_{pi*} e_k + alpha w_k (Lee and He 2020): its rate
+    # rho(A_{pi*}) <= JSR, bracketed exactly like the direct JSR
+    lower_cmp = selection_jsr(FixedPolicyFamily(fam, pi)) if nonneg else None
     rsr = row_sum_rate(sampling, alpha, mdp.gamma)
     low0 = trivial_lower_rate(sampling, alpha, mdp.gamma)
 
@@ -203,7 +217,7 @@ def certify_qlearning(
         lam = float(np.linalg.eigvalsh(np.asarray(cq.certificate.X, dtype=float)).max())
         qb = QuadraticBound(cq.rate, lam, alpha, noise.W)
     return QLearningResult(mdp, sampling, alpha, q, pi, direct, nonneg, rsr, low0, cq, skipped,
-                           mnb, qb, tuple(notes) + direct.notes)
+                           mnb, qb, lower_cmp, tuple(notes) + direct.notes)
 
 
 def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,

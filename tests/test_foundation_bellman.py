@@ -53,3 +53,24 @@ def test_comparison_systems():
     b11 = cs["b"](np.array([1, 1]))
     # by hand: Q*(s,1) - Q*(s,0) = -1 in both states, so b = -alpha gamma d
     assert np.allclose(b11, -0.5 * 0.9 * pr.sampling.d)
+
+
+def test_lower_comparison_system_rate():
+    """rho(A_{pi*}) is bracketed exactly, lies below the JSR, and its certificate re-checks
+    from JSON (the fixed-policy family keeps the parent's exact entries)."""
+    import json
+
+    from certify import certificate_from_dict, certify_qlearning
+    from certify.verdict import Verdict
+
+    pr = load_problem("seed-sls")
+    res = certify_qlearning(pr, 0.5, cqlf=False)
+    lc = res.lower_comparison
+    q, pi = q_star(pr.mdp)
+    dense = direct_member_dense(pr.mdp, pr.sampling.d, 0.5, pi)
+    rho = max(abs(np.linalg.eigvals(dense)))
+    assert lc.lower <= rho + 1e-15 and rho - 1e-15 <= lc.upper
+    assert lc.upper <= res.direct.upper + 1e-15
+    doc = json.loads(json.dumps(lc.upper_certificate.to_dict()))
+    assert certificate_from_dict(doc).verify().verdict is Verdict.CERTIFIED
+    assert res.to_dict()["comparison"]["lower_system"]["verdict"] == "certified"

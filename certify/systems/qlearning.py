@@ -146,6 +146,53 @@ class DirectFamily(SelectionFamily):
 register_family_type("direct-qlearning", DirectFamily.from_spec)
 
 
+class FixedPolicyFamily(SelectionFamily):
+    """The single matrix A_pi of a direct family, as a one-member selection family.
+
+    Used for the lower comparison system e_{k+1} = A_{pi*} e_k + alpha w_k.  Its exact entries
+    are those of the parent direct family (from the primitive doubles), with C's columns
+    moved to the chosen actions: A_pi = B + C' with C' = C S_pi (group size 1).
+    """
+
+    family_type = "direct-qlearning-fixed"
+
+    def __init__(self, parent: DirectFamily, policy: np.ndarray) -> None:
+        pol = np.asarray(policy, dtype=int)
+        if pol.shape != (parent.m,) or (pol < 0).any() or (pol >= parent.k).any():
+            raise InvalidInput(f"policy: expected {parent.m} actions in 0..{parent.k - 1}, "
+                               f"found {policy!r}")
+        self.parent, self.policy = parent, pol
+        super().__init__(parent.B, parent.C @ parent.selector(pol), 1,
+                         f"{parent.name}, policy {pol.tolist()}")
+
+    def spec(self) -> dict:
+        return {"type": self.family_type, "parent": self.parent.spec(),
+                "policy": self.policy.tolist()}
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> FixedPolicyFamily:
+        from ..errors import InvalidFamily
+
+        try:
+            return cls(DirectFamily.from_spec(spec["parent"]), np.asarray(spec["policy"], int))
+        except KeyError as exc:
+            raise InvalidFamily(f"{cls.family_type} family: missing field {exc.args[0]!r}") from exc
+
+    def exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
+        B, C = self.parent.exact_parts()
+        cols = np.arange(self.parent.m) * self.parent.k + self.policy
+        new_idx = cols[C.indices]
+        # C S_pi keeps one entry per (row, state) and moves it to column (state, pi(state));
+        # the column order within a row is preserved because cols is increasing in state
+        return B, ExactCSR(C.indptr, new_idx, C.ints, C.exp, (self.n, self.n))
+
+    def perron(self, pi: np.ndarray, v0: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        return self.parent.perron(self.policy, v0)
+
+
+register_family_type("direct-qlearning-fixed", FixedPolicyFamily.from_spec)
+
+
 def row_sum_rate(sampling: Sampling, alpha: float, gamma: float) -> float:
     """rho_row = max_{(s,a)} |1 - alpha d| + alpha gamma d  (seed 002, Lemma 3).
 
