@@ -55,6 +55,7 @@ COMMANDS: dict[str, Command] = {
         Command("pg_tabular", "certify.pg.analysis:pg_tabular", "soft-optimal policy, Mei's PG rate"),
         Command("pg_meanfield", "certify.pg.analysis:pg_meanfield", "mean-field PG margin beta"),
         Command("jsr", "certify.cli.jsr:run_jsr", "certified JSR bracket of a matrix family"),
+        Command("jsr_gallery", "certify.jsr.gallery:run_gallery_check", "gallery: known JSR reproduced"),
         Command("crossval", "certify.crossval:run_crossval",
                 "Q-learning certificates and bound curves against simulated trajectories"),
         Command("smooth", "certify.smooth.analysis:run_smooth",

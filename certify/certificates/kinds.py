@@ -8,3 +8,5 @@ from . import ntk as ntk  # noqa: F401
 from . import polytope as polytope  # noqa: F401
 from . import product_word as product_word  # noqa: F401
 from . import quadratic as quadratic  # noqa: F401
+from . import structure as structure  # noqa: F401
+from . import sos as sos  # noqa: F401

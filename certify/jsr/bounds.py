@@ -13,7 +13,11 @@ passed the exact check:
 * ``exact``: JSR = rho(A_w)^(1/k) proved exactly when it meets the 2-norm of products
   (:class:`~certify.certificates.norm.ExactValueCertificate`);
 * ``polytope``: Guglielmi-Protasov invariant polytope (cone for nonnegative families);
-* ``cqlf``: common quadratic Lyapunov function by SDP (:func:`certify.jsr.cqlf.cqlf_search`).
+* ``cqlf``: common quadratic Lyapunov function by SDP (:func:`certify.jsr.cqlf.cqlf_search`);
+* ``sos:d``: the CQLF of the degree-d Veronese lift, an SOS polynomial norm of degree 2d
+  (:mod:`certify.jsr.sos`, Parrilo and Jadbabaie 2008);
+* ``structure`` (first by default): zero JSR, block-triangular form, rank one
+  (:mod:`certify.jsr.structured`).
 
 Verdict: CERTIFIED when both a lower and an upper bound are certified (the bracket is
 then proved; its width is reported), INCONCLUSIVE otherwise.
@@ -40,8 +44,9 @@ from .family import Family
 from .io import as_family, check_listable
 from .products import best_product, gripenberg, max_product_norm
 
-METHODS = ("products", "gripenberg", "norms", "lifting", "exact", "polytope", "cqlf")
-DEFAULT_METHODS = ("products", "norms", "exact", "polytope", "lifting", "cqlf")
+METHODS = ("structure", "products", "gripenberg", "norms", "lifting", "exact", "polytope", "cqlf",
+           "sos")
+DEFAULT_METHODS = ("structure", "products", "norms", "exact", "polytope", "lifting", "cqlf")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class JSRResult:
     exact: bool
     seconds: float
     notes: tuple[str, ...] = field(default_factory=tuple)
+    structure: dict = field(default_factory=dict)
 
     @property
     def verdict(self) -> Verdict:
@@ -95,7 +101,7 @@ class JSRResult:
                 "certificates": [c.to_dict() for c in self.certificates],
                 "history": [{"lower": lo, "upper": up, "method": m, "seconds": t}
                             for lo, up, m, t in self.history],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "structure": self.structure}
 
 
 def parse_methods(methods: str | Sequence[str] | None) -> list[tuple[str, int | None]]:
@@ -113,7 +119,7 @@ def parse_methods(methods: str | Sequence[str] | None) -> list[tuple[str, int | 
         name, _, arg = str(item).partition(":")
         if name not in METHODS:
             raise UnknownName(f"methods: unknown method {name!r}; valid methods are "
-                              f"{list(METHODS)} (optionally 'lifting:k', 'products:k')")
+                              f"{list(METHODS)} (optionally 'lifting:k', 'products:k', 'sos:d')")
         k = None
         if arg:
             try:
@@ -139,6 +145,7 @@ class _State:
         self.history: list[tuple[float, float, str, float]] = []
         self.notes: list[str] = []
         self.exact = False
+        self.structure: dict = {}
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
@@ -273,7 +280,16 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
             continue
         if st.exact or (_closed(st) and name not in ("products", "exact")):
             continue
-        if name == "products":
+        if name == "structure":
+            from .structured import apply_structure
+
+            if apply_structure(st, plan, seed):
+                break
+        elif name == "sos":
+            from .sos import sos_step
+
+            sos_step(st, k or 2)
+        elif name == "products":
             bp = best_product(st.mats, k or _default_length(family), st.deadline)
             st.candidate(bp.word, bp.rate)
             _lower_from_word(st, "products")
@@ -296,7 +312,7 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
     return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,
-                     time.perf_counter() - t0, tuple(st.notes + [f"seed = {seed}"]))
+                     time.perf_counter() - t0, tuple(st.notes + [f"seed = {seed}"]), st.structure)
 
 
 def _closed(st: _State) -> bool:
