@@ -54,6 +54,7 @@ COMMANDS: dict[str, Command] = {
                 "a grid of cells on Dask, one row per cell streamed to a file"),
         Command("pg_tabular", "certify.pg.analysis:pg_tabular", "soft-optimal policy, Mei's PG rate"),
         Command("pg_meanfield", "certify.pg.analysis:pg_meanfield", "mean-field PG margin beta"),
+        Command("pg_crossval", "certify.pg.analysis:pg_crossval", "mean-field PG: W2 and monotone checks"),
         Command("jsr", "certify.cli.jsr:run_jsr", "certified JSR bracket of a matrix family"),
         Command("jsr_gallery", "certify.jsr.gallery:run_gallery_check", "gallery: known JSR reproduced"),
         Command("crossval", "certify.crossval:run_crossval",

@@ -13,6 +13,13 @@ it proved and exits non-zero on failure.  Steps (notation of certify/pg/constant
    the closed form Lam used in the code.
 6. Coupled Euler step: |e + eta db|^2 <= (1 - 2 eta beta + eta^2 Lam^2)|e|^2 when
    <db, e> <= -beta |e|^2 and |db| <= Lam |e|.
+7. Monotone objective along the noiseless flow (certify.pg.monotone): G_N has gradient
+   D_n / N in particle n; with |D_n - D'_n| <= (C2 + c)|delta_n| + L W1 (c = sigma^2 kappa/2)
+   and W1 <= (1/N) sum |delta_n| <= |delta| / sqrt(N) (Cauchy-Schwarz), grad G_N is
+   (Lam / N)-Lipschitz, Lam = C2 + L + c; the ascent lemma with step eta N then gives
+   G_N(next) - G_N >= eta (1 - eta Lam / 2) (1/N) sum |D_n|^2.  Checked: Cauchy-Schwarz as a
+   sum of squares, the expansion of sum (a delta_n + b)^2 behind the Minkowski step, and the
+   substitution into the ascent lemma.
 """
 
 from __future__ import annotations
@@ -93,9 +100,26 @@ def step6() -> str:
     return "coupled Euler step contracts by sqrt(1 - 2 eta beta + eta^2 Lam^2)"
 
 
+def step7() -> str:
+    d = sp.symbols("d1:4", real=True)
+    a, b, n = sp.symbols("a b N", positive=True)
+    cs = 3 * sum(x**2 for x in d) - sum(d) ** 2
+    assert sp.expand(cs - sum((d[i] - d[j]) ** 2 for i in range(3) for j in range(i + 1, 3))) == 0
+    spread = sum((a * x + b) ** 2 for x in d)
+    assert sp.expand(spread - (a**2 * sum(x**2 for x in d) + 2 * a * b * sum(d) + 3 * b**2)) == 0
+    e, lam, g2, eta = sp.symbols("e Lam g2 eta", positive=True)  # |delta|, bound, sum|D|^2
+    b_max = lam * e / sp.sqrt(n)  # b = L W1 with W1 <= |delta|/sqrt(N); a = C2 + c
+    assert sp.simplify((a * e + sp.sqrt(n) * b_max) - (a + lam) * e) == 0
+    s_, lip, grad_sq = eta * n, lam / n, g2 / n**2  # step, Lipschitz constant, |grad G_N|^2
+    gain = s_ * grad_sq - lip / 2 * s_**2 * grad_sq
+    assert sp.simplify(gain - eta * (1 - eta * lam / 2) * g2 / n) == 0
+    return ("noiseless flow: G_N(next) - G_N >= eta (1 - eta Lam/2) (1/N) sum |D_n|^2, "
+            "Lam = C2 + L + sigma^2 kappa/2")
+
+
 def main() -> int:
     ok = True
-    for step in (step1, step2, step3, step4, step5, step6):
+    for step in (step1, step2, step3, step4, step5, step6, step7):
         try:
             print(f"proved ({step.__name__}): {step()}")
         except AssertionError:

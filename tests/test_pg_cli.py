@@ -95,4 +95,4 @@ def test_commands_registry(bandit_file):
 def test_proof_runs():
     r = subprocess.run([sys.executable, "-m", "proofs.pg_constants"], capture_output=True,
                        text=True)
-    assert r.returncode == 0 and r.stdout.count("proved") == 6
+    assert r.returncode == 0 and r.stdout.count("proved") == 7

@@ -10,3 +10,4 @@ from . import product_word as product_word  # noqa: F401
 from . import quadratic as quadratic  # noqa: F401
 from . import structure as structure  # noqa: F401
 from . import sos as sos  # noqa: F401
+from . import pg as pg  # noqa: F401

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..verdict import Verdict
-from .common import (
-    add_json_flag,
-    console,
-    exit_code,
-    fmt,
-    nonneg_int,
-    positive_int,
-    print_json,
-    real,
-    verdict_text,
-)
+from ..pg.monotone import CONSISTENT
+from .common import add_json_flag, console, fmt, nonneg_int, positive_int, print_json, real
 from .pg import add_meanfield
 
 KEY: str = "pg"
@@ -31,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=positive_int, default=500, help="steps")
     p.add_argument("--seed", type=nonneg_int, default=0, help="random seed")
     p.add_argument("--shift", type=real, default=1.0, help="mean offset of the second start")
+    p.add_argument("--flow-eta", type=real, default=None,
+                   help="step of the noiseless flow for the monotone-objective check "
+                        "(default 1/Lam; the prediction needs eta < 2/Lam)")
+    p.add_argument("--flow-steps", type=positive_int, default=200,
+                   help="steps of the noiseless flow")
     add_json_flag(p)
     return p
 
@@ -39,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     from ..pg.analysis import pg_crossval
 
     doc = pg_crossval(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.particles,
-                      args.eta, args.steps, args.seed, args.shift, args.mu, args.rho)
+                      args.eta, args.steps, args.seed, args.shift, args.mu, args.rho,
+                      args.flow_eta, args.flow_steps)
     if args.json:
         print_json(doc)
     else:
@@ -48,5 +44,17 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"predicted rate beta = {fmt(doc['beta'], 6)}, empirical rate "
                       f"{fmt(doc['empirical_rate'], 6)}; W2 {fmt(doc['w2_initial'], 6)} -> "
                       f"{fmt(doc['w2_final'], 6)}")
-        console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
-    return exit_code([Verdict(doc["verdict"])])
+        console.print(f"coupled W2: {styled(doc['checks']['coupled_w2'])}: "
+                      f"{doc['coupled_reason']}")
+        mono = doc["monotone"]
+        console.print(f"monotone objective (noiseless flow, eta = {mono['eta']:.6g}): G_N "
+                      f"{fmt(mono['objective_initial'], 8)} -> {fmt(mono['objective_final'], 8)}; "
+                      f"{styled(mono['verdict'])}: {mono['reason']}")
+        console.print(f"verdict: {styled(doc['verdict'])}")
+    return 0 if doc["verdict"] == CONSISTENT else 1
+
+
+def styled(verdict: str) -> str:
+    """A cross-validation verdict in colour."""
+    colour = {"consistent": "green", "violated": "red"}.get(verdict, "yellow")
+    return f"[{colour}]{verdict}[/]"

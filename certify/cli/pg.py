@@ -45,6 +45,12 @@ def add_meanfield(p: argparse.ArgumentParser) -> None:
     p.add_argument("--width", type=int, default=4, help="hidden units K per particle")
 
 
+def add_save_certificate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--save-certificate", metavar="FILE", default=None,
+                   help="when the exact check passes, write the certificate as JSON "
+                        "(re-check it with: certify verify FILE)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pg", help="entropy-regularised policy gradient: tabular rate, "
                                   "mean-field condition",
@@ -56,10 +62,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--eta", type=real, default=None,
                    help="step size (default: Mei's step 1/beta_s for this MDP)")
     t.add_argument("--steps", type=int, default=2000, help="exact-gradient steps")
+    add_save_certificate(t)
     add_json_flag(t)
     t.set_defaults(handler=run)
     m = kinds.add_parser("meanfield", help="bounds on C2, L and the margin beta")
     add_meanfield(m)
+    add_save_certificate(m)
     add_json_flag(m)
     m.set_defaults(handler=run)
 
@@ -68,10 +76,11 @@ def run(args: argparse.Namespace) -> int:
     from ..pg.analysis import pg_meanfield, pg_tabular
 
     if args.pg_kind == "tabular":
-        doc = pg_tabular(args.mdp, args.tau, args.eta, args.steps, args.mu, args.rho)
+        doc = pg_tabular(args.mdp, args.tau, args.eta, args.steps, args.mu, args.rho,
+                         args.save_certificate)
     else:
         doc = pg_meanfield(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.mu,
-                           args.rho)
+                           args.rho, args.save_certificate)
     if args.json:
         print_json(doc)
     elif args.pg_kind == "tabular":
@@ -96,6 +105,7 @@ def render_tabular(doc: dict) -> None:
         ["measured per-step factor", fmt(doc["measured_rate"], 12)],
         ["final gap V* - V", fmt(doc["final_gap"], 6)]]))
     console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
+    render_certificate(doc)
 
 
 def render_meanfield(doc: dict) -> None:
@@ -109,3 +119,13 @@ def render_meanfield(doc: dict) -> None:
             ["beta = sigma^2 kappa/2 - C2 - L", fmt(doc["beta"], 8), "exact rational sign"]]
     console.print(table("convergence margin (seed 004)", ["quantity", "value", "how"], rows))
     console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
+    render_certificate(doc)
+
+
+def render_certificate(doc: dict) -> None:
+    """One line on the exact certificate and, when asked, where it was written."""
+    c = doc["certificate"]
+    console.print(f"certificate {c['kind']}: {c['claim']} -> {verdict_text(c['verdict'])}")
+    if "certificate_file" in doc:
+        where = doc["certificate_file"] or doc.get("certificate_note", "not written")
+        console.print(f"certificate file: {where}")

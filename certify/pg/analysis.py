@@ -7,32 +7,75 @@ These are the functions behind ``certify pg tabular|meanfield``, ``certify simul
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
+from ..exact import round_down_float
 from ..mdp import load_problem
 from .constants import bound_constants
 from .coupling import coupled_run
 from .meanfield import MeanField, initial_particles, make_meanfield, particle_step
-from .params import check_count, check_positive, warn_few_particles
+from .monotone import CONSISTENT, INCONCLUSIVE, VIOLATED, flow_monotonicity
+from .params import check_count, check_positive, reference_measure, warn_few_particles
 from .tabular import run_tabular
 
 
 def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000,
-               mu: list | None = None, rho: list | None = None) -> dict:
-    """Soft-optimal Q*, V*, pi* and Mei's linear rate checked on the exact-gradient run."""
-    problem = load_problem(mdp, positive_sampling=False)
-    return run_tabular(problem.mdp, tau, eta, steps, mu, rho).to_dict()
+               mu: list | None = None, rho: list | None = None,
+               save_certificate: str | None = None) -> dict:
+    """Soft-optimal Q*, V*, pi* and Mei's linear rate checked on the exact-gradient run.
+
+    The step condition eta <= 1/beta_s is also issued as a ``pg-tabular-step`` certificate,
+    written to ``save_certificate`` (JSON, re-checked by ``certify verify``) when it verifies.
+    """
+    from ..certificates.pg import TabularStepCertificate
+
+    fmdp = load_problem(mdp, positive_sampling=False).mdp
+    res = run_tabular(fmdp, tau, eta, steps, mu, rho)
+    cert = TabularStepCertificate.from_problem(fmdp, res.tau, reference_measure(mu, fmdp.n_actions),
+                                               res.eta)
+    return {**res.to_dict(), **_certificate_entry(cert, save_certificate)}
 
 
 def pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
-                 mu: list | None = None, rho: list | None = None) -> dict:
-    """Upper bounds on C2 and L, the margin beta = sigma^2 kappa/2 - C2 - L, its verdict."""
+                 mu: list | None = None, rho: list | None = None,
+                 save_certificate: str | None = None) -> dict:
+    """Upper bounds on C2 and L, the margin beta = sigma^2 kappa/2 - C2 - L, its verdict.
+
+    The margin is also issued as a ``pg-meanfield-margin`` certificate, written to
+    ``save_certificate`` (JSON, re-checked by ``certify verify``) when it verifies.
+    """
+    from ..certificates.pg import MeanFieldMarginCertificate
+
     mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
     consts = bound_constants(mf)
+    cert = MeanFieldMarginCertificate.from_meanfield(mf, consts)
     return {"command": "pg_meanfield", "mdp": mf.mdp.summary(), "tau": mf.tau,
             "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "dim": mf.dim,
-            **consts.to_dict(), "verdict": consts.verdict.value, "reason": consts.reason}
+            **consts.to_dict(), "verdict": consts.verdict.value, "reason": consts.reason,
+            **_certificate_entry(cert, save_certificate)}
+
+
+def _certificate_entry(cert, path: str | None) -> dict:
+    """``certificate`` (kind, claim, exact verdict) and, when asked, the file it went to.
+
+    Only a certificate whose exact check passes is written; otherwise ``certificate_file``
+    is None and the document says why.
+    """
+    check = cert.verify()
+    out: dict = {"certificate": {"kind": cert.kind, "claim": cert.claim(),
+                                 "verdict": check.verdict.value, "reason": check.reason}}
+    if path is not None:
+        if check.certified:
+            Path(path).write_text(json.dumps(cert.to_dict(check), indent=1))
+            out["certificate_file"] = str(path)
+        else:
+            out["certificate_file"] = None
+            out["certificate_note"] = f"not written: {check.reason}"
+    return out
 
 
 def simulate_particles(mf: MeanField, particles: int, eta: float, steps: int,
@@ -72,12 +115,32 @@ def pg_simulate(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
 
 def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
                 particles: int = 64, eta: float = 0.001, steps: int = 500, seed: int = 0,
-                shift: float = 1.0, mu: list | None = None, rho: list | None = None) -> dict:
-    """Predicted W2 contraction rate beta against two coupled particle systems."""
+                shift: float = 1.0, mu: list | None = None, rho: list | None = None,
+                flow_eta: float | None = None, flow_steps: int = 200) -> dict:
+    """Two predictions held against particle runs, with a cross-validation verdict.
+
+    * W2 contraction: the predicted rate beta against two coupled particle systems
+      (:func:`certify.pg.coupling.coupled_run`);
+    * monotone increase: the objective G_N along the noiseless particle flow against the
+      ascent-lemma increase (:func:`certify.pg.monotone.flow_monotonicity`), with step
+      ``flow_eta`` (default 1/Lam, the step that maximises the guaranteed increase).
+
+    ``verdict`` is ``violated`` if either check is violated, ``consistent`` if both are, else
+    ``inconclusive``; ``checks`` holds each verdict.
+    """
     mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
     res = coupled_run(mf, particles, eta, steps, seed, shift)
+    if flow_eta is None:
+        flow_eta = round_down_float(1 / res.constants.drift_lip)
+    mono = flow_monotonicity(mf, particles, flow_eta, flow_steps, seed)
+    checks = {"coupled_w2": res.verdict, "monotone_objective": mono.verdict}
+    verdict = (VIOLATED if VIOLATED in checks.values() else
+               CONSISTENT if set(checks.values()) == {CONSISTENT} else INCONCLUSIVE)
     return {"command": "pg_crossval", "mdp": mf.mdp.summary(), "tau": mf.tau,
             "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "particles": particles,
             "seed": seed, **res.constants.to_dict(), **res.to_dict(),
-            "times": res.w2_times.tolist(), "w2": res.w2.tolist()}
+            "coupled_reason": res.reason, "times": res.w2_times.tolist(), "w2": res.w2.tolist(),
+            "monotone": {**mono.to_dict(), "objective": mono.objectives.tolist()},
+            "checks": checks, "verdict": verdict,
+            "reason": f"coupled W2: {res.reason}; monotone objective: {mono.reason}"}

@@ -73,9 +73,20 @@ class MeanFieldConstants:
 
 def bound_constants(mf: MeanField) -> MeanFieldConstants:
     """The bounds 1-4 of the module docstring for ``mf``, in exact rationals."""
-    g = as_fraction(mf.mdp.gamma)
-    tau, k = as_fraction(mf.tau), Fraction(mf.width)
     spn = as_fraction(float(mf.mdp.R.max())) - as_fraction(float(mf.mdp.R.min()))
+    return margin_bounds(as_fraction(mf.mdp.gamma), spn, as_fraction(mf.tau), mf.width,
+                         as_fraction(mf.sigma), as_fraction(mf.kappa))
+
+
+def margin_bounds(gamma: Fraction, spn: Fraction, tau: Fraction, width: int, sigma: Fraction,
+                  kappa: Fraction) -> MeanFieldConstants:
+    """The bounds 1-4 of the module docstring from the exact inputs alone.
+
+    The bounds depend on the MDP only through gamma and the reward span ``spn``
+    = max R - min R; :class:`certify.certificates.pg.MeanFieldMarginCertificate` calls this
+    to re-check a saved margin.
+    """
+    g, k = gamma, Fraction(width)
     delta = spn + g * (spn + 2 * tau * k) / (1 - g) + 2 * tau * k
     weight_l1 = delta / (2 * (1 - g))
     s2 = 4 * sqrt_up(3) / 9
@@ -86,7 +97,7 @@ def bound_constants(mf: MeanField) -> MeanFieldConstants:
     lam = (g * delta / (1 - g) + delta + (1 + g) * delta / (2 * (1 - g)) + 2 * tau) / (1 - g)
     c2 = weight_l1 * hess_f
     lip = grad_f_sq * lam
-    confine = as_fraction(mf.sigma) ** 2 * as_fraction(mf.kappa) / 2
+    confine = sigma ** 2 * kappa / 2
     beta = confine - c2 - lip
     if beta > 0:
         verdict = Verdict.CERTIFIED

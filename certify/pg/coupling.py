@@ -8,7 +8,9 @@ obeys (derived from the definitions of C2 and L, see ``proofs/pg_constants.py``)
 
 the Euler version of W2(nu_t, nu'_t) <= exp(-beta t) W2(nu_0, nu'_0) (seed 004).  The run is
 held against both: the discrete factor (a theorem for the scheme) and exp(-beta t)
-(the flow's rate, reported for comparison).
+(the flow's rate, reported for comparison).  The verdict is a cross-validation verdict
+(``consistent`` / ``violated`` / ``inconclusive``): a floating-point run is evidence, not a
+certificate.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from ..verdict import Verdict
 from .constants import MeanFieldConstants, bound_constants, w2_empirical
 from .meanfield import MeanField, initial_particles, particle_step
+from .monotone import CONSISTENT, INCONCLUSIVE, VIOLATED
 from .params import check_count, check_positive, warn_few_particles
 
 
@@ -38,7 +41,7 @@ class CouplingResult:
     discrete_factor: float | None
     empirical_rate: float
     violations: int
-    verdict: Verdict
+    verdict: str
     reason: str
 
     def to_dict(self) -> dict:
@@ -53,7 +56,7 @@ class CouplingResult:
             "exp_bound_final": float(self.distance[0] * math.exp(-beta * self.times[-1]))
             if beta > 0 else None,
             "value_initial": float(self.values[0]), "value_final": float(self.values[-1]),
-            "violations": self.violations, "verdict": self.verdict.value, "reason": self.reason,
+            "violations": self.violations, "verdict": self.verdict, "reason": self.reason,
         }
 
 
@@ -89,22 +92,22 @@ def coupled_run(mf: MeanField, particles: int, eta: float, steps: int, seed: int
     q2 = 1.0 - 2.0 * eta * beta + eta**2 * float(consts.drift_lip) ** 2
     if consts.verdict is not Verdict.CERTIFIED:
         return CouplingResult(eta, times, d, np.array(w2_t), np.array(w2), np.array(values),
-                              consts, None, rate, 0, Verdict.INCONCLUSIVE,
+                              consts, None, rate, 0, INCONCLUSIVE,
                               "beta <= 0 with the derived bounds: no predicted rate to compare "
                               "(the sufficient condition fails; not a refutation)")
     factor = math.sqrt(max(q2, 0.0))
     if factor >= 1.0:
         return CouplingResult(eta, times, d, np.array(w2_t), np.array(w2), np.array(values),
-                              consts, factor, rate, 0, Verdict.INCONCLUSIVE,
+                              consts, factor, rate, 0, INCONCLUSIVE,
                               f"eta = {eta:g} is too large: the discrete factor {factor:.6g} is "
                               f">= 1 (need eta < 2 beta / Lam^2)")
     allowed = d[:-1] * factor * (1 + 1e-9) + 1e-12
     violations = int(np.sum(d[1:] > allowed))
     if violations:
-        verdict, reason = Verdict.REFUTED, (f"{violations} steps contract the paired distance "
+        verdict, reason = VIOLATED, (f"{violations} steps contract the paired distance "
                                             "less than the discrete factor allows")
     else:
-        verdict, reason = Verdict.CERTIFIED, (
+        verdict, reason = CONSISTENT, (
             "every step contracts the paired distance by at least the discrete factor "
             f"{factor:.6g}; empirical rate {rate:.4g} >= predicted beta {beta:.4g}"
             if rate >= beta else

@@ -64,14 +64,24 @@ def smoothness_bound(mdp: FiniteMDP, tau: float, mu: np.ndarray) -> Fraction:
     spn is the span of R(s, a) + tau ln mu(a) (reconstruction of Mei et al. 2020, Lemma 14
     for rewards in [r_min, r_max] and a reference measure; see the module docstring).
     """
-    t = as_fraction(tau)
     r = [[as_fraction(x) for x in row] for row in mdp.R.tolist()]
-    lo_mu = [log_enclosure(as_fraction(m)) for m in mu.tolist()]
-    top = max(r[s][a] + t * lo_mu[a][1] for s in range(mdp.n_states) for a in range(mdp.n_actions))
-    bot = min(r[s][a] + t * lo_mu[a][0] for s in range(mdp.n_states) for a in range(mdp.n_actions))
-    ln_a = log_enclosure(mdp.n_actions)[1] if mdp.n_actions > 1 else Fraction(0)
-    g = as_fraction(mdp.gamma)
-    return (8 * (top - bot) + t * (4 + 8 * ln_a)) / (1 - g) ** 3
+    return smoothness_bound_exact(r, as_fraction(mdp.gamma), as_fraction(tau),
+                                  [as_fraction(m) for m in mu.tolist()])
+
+
+def smoothness_bound_exact(r: list[list[Fraction]], gamma: Fraction, tau: Fraction,
+                           mu: list[Fraction]) -> Fraction:
+    """:func:`smoothness_bound` from exact data: rewards r[s][a], gamma, tau, mu over actions.
+
+    The logarithms are enclosed by interval arithmetic (:mod:`certify.pg.enclose`), each
+    rounded the way that makes the result an upper bound.
+    """
+    n_actions = len(mu)
+    lo_mu = [log_enclosure(m) for m in mu]
+    top = max(row[a] + tau * lo_mu[a][1] for row in r for a in range(n_actions))
+    bot = min(row[a] + tau * lo_mu[a][0] for row in r for a in range(n_actions))
+    ln_a = log_enclosure(n_actions)[1] if n_actions > 1 else Fraction(0)
+    return (8 * (top - bot) + tau * (4 + 8 * ln_a)) / (1 - gamma) ** 3
 
 
 @dataclass(frozen=True)
