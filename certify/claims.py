@@ -364,14 +364,15 @@ class ClaimOutcome:
                 "message": self.message}
 
 
-def _cache_key(claim: Claim) -> str:
+def computation_key(claim: Claim) -> str:
+    """Claims with equal keys run the same computation (command and parameters)."""
     return claim.command + json.dumps(claim.params, sort_keys=True, default=str)
 
 
 def run_claim(claim: Claim, cache: dict | None = None) -> ClaimOutcome:
     """Run one claim (the command, then its assertions)."""
     t0 = time.perf_counter()
-    key = _cache_key(claim)
+    key = computation_key(claim)
     try:
         if cache is not None and key in cache:
             doc = cache[key]
@@ -422,6 +423,8 @@ class ClaimsRun:
     file: ClaimsFile
     outcomes: tuple[ClaimOutcome, ...]
     seconds: float
+    documents: dict = field(default_factory=dict, compare=False, repr=False)
+    """The commands' outputs: :func:`computation_key` of a claim -> its JSON document."""
 
     @property
     def passed(self) -> bool:
@@ -446,7 +449,7 @@ def run_claims(path: str | Path) -> ClaimsRun:
     t0 = time.perf_counter()
     cache: dict = {}
     outs = tuple(run_claim(c, cache) for c in cf.claims)
-    return ClaimsRun(cf, outs, time.perf_counter() - t0)
+    return ClaimsRun(cf, outs, time.perf_counter() - t0, cache)
 
 
 def junit_xml(run: ClaimsRun) -> str:

@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="output file; its folder must exist")
     p.add_argument("--fragment", action="store_true",
                    help="write an \\input-able fragment instead of a stand-alone document (.tex)")
+    p.add_argument("--figures", choices=("pgfplots", "pdf"), default=None,
+                   help="figures as pgfplots code inside the .tex (default) or as a matplotlib "
+                        "PDF written beside the output as OUT-bounds.pdf (Q-learning reports)")
     p.add_argument("--steps", type=int, default=None, help="iterations shown in the figure")
     p.add_argument("--runs", type=int, default=20,
                    help="simulated Q-learning runs drawn against the bounds (0: none)")
@@ -38,11 +41,14 @@ def run(args: argparse.Namespace) -> int:
     out = check_output_path(args.output, (".tex", ".pdf"))
     if args.fragment and out.suffix.lower() == ".pdf":
         raise InvalidInput("--fragment: a fragment is LaTeX to \\input; write it with -o FILE.tex")
+    files: dict[str, bytes] = {}
     is_claims = args.target.lower().endswith((".yaml", ".yml")) and Path(args.target).is_file()
     if is_claims:
         from ..claims import run_claims
         from ..report.claims_report import claims_report
 
+        if args.figures == "pdf":
+            raise InvalidInput("--figures pdf: a claims report has no figures; drop the option")
         res = run_claims(args.target)
         if res.errors:
             raise InvalidInput(res.errors[0].message)
@@ -67,17 +73,27 @@ def run(args: argparse.Namespace) -> int:
             steps = args.steps or default_steps(res.direct.upper if res.direct.upper < 1
                                                 else res.row_sum_rate)
             sim = simulated_relative_error(res, args.runs, steps, args.seed)
-        tex = qlearning_report(res, args.fragment, args.steps, sim)
+        figure = None
+        if args.figures == "pdf":
+            from ..report.qlearning import pdf_figure
+
+            fig_name = f"{out.stem}-bounds.pdf"
+            figure, fig_data = pdf_figure(res, fig_name, args.steps, sim)
+            files[fig_name] = fig_data
+        tex = qlearning_report(res, args.fragment, args.steps, sim, figure)
         ok = res.verdict is Verdict.CERTIFIED
     doc = {"output": str(out), "kind": "claims" if is_claims else "qlearning",
            "verdict": "certified" if ok else "inconclusive"}
     if out.suffix.lower() == ".pdf":
-        b = build_pdf(tex, out, timeout=args.timeout)
+        b = build_pdf(tex, out, timeout=args.timeout, files=files)
         doc.update(engine=b.engine, seconds=b.seconds, warnings=list(b.warnings))
         for w in b.warnings:
             err_console.print(f"[yellow]TeX warning:[/] {w}")
     else:
+        for name, data in files.items():
+            write_atomic(out.parent / name, data)
         write_atomic(out, tex)
+        doc["figures"] = [str(out.parent / name) for name in files]
     if args.json:
         print_json(doc)
     else:

@@ -116,8 +116,11 @@ def parse_log(text: str) -> tuple[list[str], list[str]]:
 
 
 def build_pdf(source: str, out: str | Path, timeout: float = 180.0,
-              keep_tex: bool = False) -> BuildResult:
+              keep_tex: bool = False, files: dict[str, bytes] | None = None) -> BuildResult:
     """Compile the LaTeX ``source`` into the PDF ``out``.
+
+    ``files`` (name -> content) are written beside the source first, e.g. the PDF figures
+    an ``\\includegraphics`` names.
 
     Raises
     ------
@@ -138,6 +141,11 @@ def build_pdf(source: str, out: str | Path, timeout: float = 180.0,
     with tempfile.TemporaryDirectory(prefix="certify-tex-") as tmp:
         tex = Path(tmp) / "report.tex"
         tex.write_text(source, encoding="utf-8")
+        for fname, data in (files or {}).items():
+            if Path(fname).name != fname or fname in ("report.tex", "report.pdf"):
+                raise InvalidInput(f"files: {fname!r} must be a plain file name other than "
+                                   "report.tex/report.pdf")
+            (Path(tmp) / fname).write_bytes(data)
         if name == "latexmk":
             cmds = [[exe, "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
                      "report.tex"]]

@@ -1,8 +1,13 @@
-"""The LaTeX report of a claims file: one booktabs table of claims with their assertions,
-computed values, verdicts and outcomes, for a paper's appendix."""
+"""The LaTeX report of a claims file, for a paper's appendix: one booktabs table of the claims
+with their assertions, computed values, verdicts and outcomes, then one subsection per distinct
+computation typesetting its output and its certificates
+(:mod:`certify.report.command_section`, any command of :data:`certify.commands.COMMANDS`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from .command_section import computation_body
 from .latex import Latex, escape, num, render
 
 
@@ -10,6 +15,20 @@ def _value(v: object) -> Latex:
     if isinstance(v, float):
         return num(v, 10)
     return escape(repr(v) if isinstance(v, str) else v)
+
+
+def _key(run) -> str:
+    return "certify:claims:" + "".join(c if c.isalnum() else "-" for c in run.file.path.stem)
+
+
+def computations(run) -> list[tuple[str, list]]:
+    """Distinct computations of a run in order of first use: (key, the claims using it)."""
+    from ..claims import computation_key
+
+    groups: dict[str, list] = {}
+    for o in run.outcomes:
+        groups.setdefault(computation_key(o.claim), []).append(o.claim)
+    return [(k, cs) for k, cs in groups.items() if k in run.documents]
 
 
 def claims_body(run) -> str:
@@ -20,16 +39,23 @@ def claims_body(run) -> str:
         rows.append({"name": o.claim.name, "command": o.claim.command,
                      "asserts": Latex(r"\newline ".join(r"\texttt{" + escape(a) + "}"
                                                         for a in o.claim.assertions)),
-                     "values": values or Latex("--"), "verdict": o.verdict or "--",
+                     "computed": values or Latex("--"), "verdict": o.verdict or "--",
                      "status": {"pass": "holds", "fail": "fails", "error": "error"}[o.status]})
     n_ok = sum(o.passed for o in run.outcomes)
+    key = _key(run)
+    sections = [computation_body(i, cs[0].command, cs[0].params, run.documents[k],
+                                 [c.name for c in cs], key)
+                for i, (k, cs) in enumerate(computations(run), start=1)]
     return render("claims.tex.j2", title=run.file.title, description=run.file.description,
-                  file=run.file.path.name, rows=rows, n_ok=n_ok, n=len(run.outcomes),
-                  key="certify:claims:" + "".join(c if c.isalnum() else "-" for c in run.file.path.stem))
+                  file=run.file.path.name, rows=rows, n_ok=n_ok, n=len(run.outcomes), key=key,
+                  computations=Latex("\n".join(sections)))
 
 
-def claims_report(run, fragment: bool = False) -> str:
-    """The complete LaTeX report (document or fragment) of a claims run."""
+def claims_report(runs, fragment: bool = False) -> str:
+    """The complete LaTeX report (document or fragment) of one claims run or several."""
     from .qlearning import document
 
-    return document(claims_body(run), f"Checked claims: {run.file.title}", fragment)
+    runs = list(runs) if isinstance(runs, Sequence) else [runs]
+    title = (f"Checked claims: {runs[0].file.title}" if len(runs) == 1
+             else f"Checked claims of {len(runs)} claims files")
+    return document("\n".join(claims_body(r) for r in runs), title, fragment)

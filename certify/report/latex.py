@@ -28,7 +28,7 @@ RATE_DIGITS = 10
 _SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\ensuremath{<}", ">": r"\ensuremath{>}",
+    "<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{|}",
 }
 
 
@@ -37,7 +37,7 @@ class Latex(str):
 
 
 def escape(text: object) -> Latex:
-    """Escape the ten LaTeX special characters (and < >) of plain text."""
+    """Escape the ten LaTeX special characters (and < > |, which OT1 fonts misprint) of plain text."""
     return Latex("".join(_SPECIAL.get(c, c) for c in str(text)))
 
 

@@ -109,6 +109,13 @@ def pgfplots(curves: BoundCurves, caption: str, label: str = "fig:bounds") -> La
     return Latex("\n".join(lines))
 
 
+def includegraphics_figure(filename: str, caption: str, label: str = "fig:bounds") -> Latex:
+    """A ``figure`` including the PDF ``filename`` (e.g. written from :func:`matplotlib_pdf`)."""
+    return Latex("\n".join([r"\begin{figure}[ht]", r"\centering",
+                             rf"\includegraphics[width=0.85\linewidth]{{{filename}}}",
+                             rf"\caption{{{caption}}}", rf"\label{{{label}}}", r"\end{figure}"]))
+
+
 def _legend(name: str) -> str:
     """Legend text: the $...$ parts are LaTeX already, the rest is escaped."""
     parts = name.split("$")

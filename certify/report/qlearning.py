@@ -146,7 +146,19 @@ def document(body: str, title: str, fragment: bool = False) -> str:
 
 
 def qlearning_report(res, fragment: bool = False, steps: int | None = None,
-                     simulated: tuple[np.ndarray, np.ndarray] | None = None) -> str:
-    """The complete LaTeX report (document or fragment) of a Q-learning result."""
+                     simulated: tuple[np.ndarray, np.ndarray] | None = None,
+                     figure: Latex | None = None) -> str:
+    """The complete LaTeX report (document or fragment) of a Q-learning result; ``figure``
+    as in :func:`qlearning_body` (default: the pgfplots figure)."""
     title = f"Certified convergence of Q-learning on {res.mdp.name} (alpha = {res.alpha:g})"
-    return document(qlearning_body(res, steps, simulated), title, fragment)
+    return document(qlearning_body(res, steps, simulated, figure), title, fragment)
+
+
+def pdf_figure(res, name: str, steps: int | None = None,
+               simulated: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Latex, bytes]:
+    """The bound-curve figure as a matplotlib PDF: (the ``figure`` LaTeX including ``name``,
+    the PDF bytes to write under ``name`` beside the report)."""
+    from .plots import includegraphics_figure, matplotlib_pdf
+
+    data = matplotlib_pdf(bound_curves(res, steps, simulated))
+    return includegraphics_figure(name, caption(res), f"{_key(res.mdp.name)}:bounds"), data
