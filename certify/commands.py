@@ -61,6 +61,7 @@ COMMANDS: dict[str, Command] = {
                 "Q-learning certificates and bound curves against simulated trajectories"),
         Command("smooth", "certify.smooth.analysis:run_smooth",
                 "smooth Q-learning: fixed point, sup-norm modulus, p-norm Lyapunov certificate"),
+        Command("smooth_crossval", "certify.smooth.crossval:run_smooth_crossval", "smooth: rate vs ODE"),
         Command("sa_check", "certify.td.analysis:run_sa_check",
                 "N-timescale SA conditions (A), (B.N.i), (C.N.i) for gradient TD (+momentum)"),
         # one line per command; keep the list sorted by issue, not alphabetically

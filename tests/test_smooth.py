@@ -63,7 +63,8 @@ def test_boltzmann_sup_value_and_refusal():
 
 def test_boltzmann_bound_checked_exactly():
     assert check_boltzmann_bound(Fraction(12708, 10000), 2)      # 1 + 2/e^2 = 1.27067
-    assert not check_boltzmann_bound(Fraction(12706, 10000), 2)
+    assert check_boltzmann_bound(Fraction(11997, 10000), 2)      # the sharp sup 1.1996786...
+    assert not check_boltzmann_bound(Fraction(11996, 10000), 2)
 
 
 def test_simplex_moduli_are_gamma():

@@ -28,6 +28,9 @@ def add_smooth_arguments(p: argparse.ArgumentParser) -> None:
     add_sampling_argument(p)
     p.add_argument("--p", type=int, default=None,
                    help="even p >= 2 for the Lyapunov certificate (default: the smallest that works)")
+    p.add_argument("--tradeoff", action=argparse.BooleanOptionalAction, default=None,
+                   help="tabulate the best certified rate for every even p up to the plain threshold "
+                        "(default: on for at most 40 states)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +48,8 @@ def analyze_from_args(args: argparse.Namespace):
     from .common import load_problem_and_sampling
 
     problem, sampling = load_problem_and_sampling(args)
-    return analyze_smooth(problem, args.operator, args.temperature, sampling, args.p)
+    return analyze_smooth(problem, args.operator, args.temperature, sampling, args.p,
+                          tradeoff=args.tradeoff)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,6 +81,8 @@ def render(res) -> None:
                      "sup norm", "||Q - Q*|| <= gamma ln m / (lam (1 - gamma))",
                      verdict_text(res.invariant_set.verdict)])
     console.print(table("Certificates", ["check", "value", "bound", "how", "verdict"], rows))
+    if res.tradeoff is not None and res.tradeoff.rows:
+        render_tradeoff(res.tradeoff)
     if mod.witness.get("q_row") is not None and mod.verdict.value == "refuted":
         console.print(f"witness: Q(s, .) = {mod.witness['q_row']} on every state; Jacobian sup-norm "
                       f">= {mod.witness['jacobian_sup_norm_lower']:.8g} > 1")
@@ -87,3 +93,22 @@ def render(res) -> None:
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
+
+
+def render_tradeoff(tr) -> None:
+    """Rich table of the trade-off across p (certified rows; the uncertified ones summarised)."""
+    rows, missing = [], []
+    for r in tr.rows:
+        if r.best is None:
+            missing.append(r.p)
+            continue
+        c = float(r.best.certificate.c)
+        mark = " (default)" if r.p == tr.default_p else ""
+        mark += " (fastest)" if r.p == tr.fastest_p else ""
+        rows.append([f"{r.p}{mark}", r.best.argument, f"{c:.6g}", f"{c / r.p:.6g}",
+                     f"{r.best.sup_norm_constant:.6g}", verdict_text(r.verdict)])
+    console.print(table("trade-off across p: ||e(t)||_inf <= K exp(-(c/p) t) ||e(0)||_inf",
+                        ["p", "argument", "c (rate of V)", "c/p (norm rate)", "K", "verdict"], rows))
+    if missing:
+        console.print(f"no certificate at p = {', '.join(map(str, missing))} "
+                      f"(see p_tradeoff in --json for the reasons)")

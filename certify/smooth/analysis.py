@@ -23,41 +23,10 @@ from ..mdp.sampling import Sampling, uniform_sampling
 from ..verdict import Verdict, combine
 from .invariant import InvariantSet, boltzmann_invariant_set
 from .moduli import SIMPLEX_OPERATORS, SupNormModulus, boltzmann_grad_bound, sup_norm_modulus
-from .pnorm import (
-    PNormLyapunovCertificate,
-    check_p,
-    make_certificate,
-    plain_threshold_p,
-    search_young,
-    young_threshold_p,
-)
+from .pnorm import check_p, plain_threshold_p
+from .search import PNormResult, plain_at, young_at
 from .symbolic import SymbolicCheck, symbolic_decay_check
-
-
-@dataclass(frozen=True)
-class PNormResult:
-    """A p-norm Lyapunov certificate with its exact check (or why there is none)."""
-
-    argument: str
-    p: int | None
-    certificate: PNormLyapunovCertificate | None
-    verdict: Verdict
-    reason: str
-    threshold_theory: int | None = None
-
-    def to_dict(self) -> dict:
-        c = self.certificate
-        out: dict = {"argument": self.argument, "p": self.p, "verdict": self.verdict.value,
-                     "reason": self.reason, "threshold_p_theory": self.threshold_theory}
-        if c is not None:
-            u = np.array([float(x) for x in c.u])
-            d = np.array([float(x) for x in c.d])
-            out.update({"weights": (u / d).tolist(), "u": u.tolist(), "modulus": c.factor(),
-                        "decay_rate": float(c.c), "norm_decay_rate": float(c.c) / c.p,
-                        "certificate": c.to_dict()})
-        else:
-            out.update({"weights": None, "modulus": None, "decay_rate": None})
-        return out
+from .tradeoff import TRADEOFF_MAX_STATES, Tradeoff, pnorm_tradeoff
 
 
 @dataclass(frozen=True)
@@ -77,6 +46,7 @@ class SmoothResult:
     symbolic: SymbolicCheck | None
     invariant_set: InvariantSet | None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    tradeoff: Tradeoff | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -92,6 +62,7 @@ class SmoothResult:
             "p_norm_plain": self.p_norm_plain.to_dict(),
             "symbolic": None if self.symbolic is None else self.symbolic.to_dict(),
             "invariant_set": None if self.invariant_set is None else self.invariant_set.to_dict(),
+            "p_tradeoff": None if self.tradeoff is None else self.tradeoff.to_dict(),
             "verdict": self.verdict.value, "notes": list(self.notes),
         }
 
@@ -114,32 +85,18 @@ def _fixed_point(mdp: FiniteMDP, operator: str, temperature: float | None,
     return q, res, []
 
 
-def _certify(mdp, d, operator, p, u, c, argument, grad_bound=Fraction(1), tries=8):
-    cert = None
-    for _ in range(tries):
-        cert = make_certificate(mdp, d, operator, p, u, c, argument, grad_bound)
-        chk = cert.verify()
-        if chk.certified:
-            return cert, chk
-        c *= 0.9
-    return cert, chk
-
-
 def _plain(mdp, d, operator, a: float, grad_bound: Fraction) -> PNormResult:
-    n = mdp.n_pairs
-    p = plain_threshold_p(n, Fraction(a) if operator in SIMPLEX_OPERATORS else
+    p = plain_threshold_p(mdp.n_pairs, Fraction(a) if operator in SIMPLEX_OPERATORS else
                           Fraction(mdp.gamma) * grad_bound)
     if p is None:
         return PNormResult("norm-equivalence", None, None, Verdict.INCONCLUSIVE,
                            f"sup-norm modulus {a:.6g} >= 1: no p works")
-    c = p * d.min() * (1.0 - a * n ** (1.0 / p))
-    cert, chk = _certify(mdp, d, operator, p, np.ones(n), c, "norm-equivalence", grad_bound)
-    return PNormResult("norm-equivalence", p, cert, chk.verdict, chk.reason, p)
+    return plain_at(mdp, d, operator, a, grad_bound, p, p)
 
 
 def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: float | None = None,
                    sampling: Sampling | None = None, p: int | None = None,
-                   symbolic: bool | None = None) -> SmoothResult:
+                   symbolic: bool | None = None, tradeoff: bool | None = None) -> SmoothResult:
     """Certificates for smooth Q-learning with ``operator`` at ``temperature``.
 
     Parameters
@@ -154,6 +111,9 @@ def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: flo
         Even p >= 2 for the searched certificate (default: the smallest that works).
     symbolic : bool, optional
         Run the sympy check (default: when the MDP is small enough).
+    tradeoff : bool, optional
+        Tabulate the best certified rate for every even p up to the plain threshold
+        (:mod:`certify.smooth.tradeoff`; default: when there are at most 40 states).
     """
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)
@@ -174,47 +134,36 @@ def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: flo
     inv = None
     if operator == "boltzmann":
         inv = boltzmann_invariant_set(mdp.gamma, mdp.n_actions, temperature, qs, float(d.min()))
-        best = plain if p is None or p == plain.p else _plain_at(mdp, d, operator, a, gb, p)
+        best = plain if p is None or p == plain.p else plain_at(mdp, d, operator, a, gb, p, plain.p)
         if mod.verdict is not Verdict.CERTIFIED:
             notes.append("F_bz is not certified to contract: no Lyapunov certificate; the "
                          "invariant error set around Q* is offered instead")
     else:
-        best = _young(mdp, d, operator, p)
+        best = young_at(mdp, d, operator, p)
     sym = None
     small = best.certificate is not None and best.argument == "young" and mdp.n_pairs <= 8
     if best.certificate is not None and (symbolic if symbolic is not None else small):
         sym = symbolic_decay_check(best.certificate)
+    trade = None
+    if tradeoff if tradeoff is not None else mdp.n_states <= TRADEOFF_MAX_STATES:
+        known = {(r.argument, r.p): r for r in (best, plain) if r.p is not None}
+        trade = pnorm_tradeoff(mdp, d, operator, a, gb, plain.p, known)
     return SmoothResult(mdp, sampling, operator, temperature, fp, res, qs, mod, best, plain, sym,
-                        inv, tuple(notes))
+                        inv, tuple(notes), trade)
 
 
-def _plain_at(mdp, d, operator, a, gb, p) -> PNormResult:
-    n = mdp.n_pairs
-    k = a * n ** (1.0 / p)
-    if k >= 1:
-        return PNormResult("norm-equivalence", p, None, Verdict.INCONCLUSIVE,
-                           f"a n^(1/p) = {k:.6g} >= 1 at p = {p}")
-    cert, chk = _certify(mdp, d, operator, p, np.ones(n), p * d.min() * (1 - k),
-                         "norm-equivalence", gb)
-    return PNormResult("norm-equivalence", p, cert, chk.verdict, chk.reason)
-
-
-def _young(mdp, d, operator, p) -> PNormResult:
-    p_th = young_threshold_p(mdp.gamma, mdp.n_actions)
-    p_use = p if p is not None else p_th
-    found = search_young(mdp, d, p_use)
-    if found is None:
-        return PNormResult("young", p_use, None, Verdict.INCONCLUSIVE,
-                           f"no weights at p = {p_use}: needs gamma (p - 1 + |A|) < p, i.e. "
-                           f"p >= {p_th}", p_th)
-    cert, chk = _certify(mdp, d, operator, p_use, found.u, found.c, "young")
-    return PNormResult("young", p_use, cert, chk.verdict, chk.reason, p_th)
-
-
-def run_smooth(mdp: str, operator: str, temperature: float | None = None,
-               sampling: str | None = None, p: int | None = None) -> dict:
-    """The ``smooth`` command on plain parameters (for claims and sweeps): the --json document."""
+def run_smooth_result(mdp: str, operator: str, temperature: float | None = None,
+                      sampling: str | None = None, p: int | None = None,
+                      tradeoff: bool | None = None) -> SmoothResult:
+    """:func:`analyze_smooth` on a problem name or file and an optional sampling file."""
     from ..mdp.io import load_problem_with_sampling
 
     problem, samp = load_problem_with_sampling(mdp, sampling)
-    return analyze_smooth(problem, operator, temperature, samp, p).to_dict()
+    return analyze_smooth(problem, operator, temperature, samp, p, tradeoff=tradeoff)
+
+
+def run_smooth(mdp: str, operator: str, temperature: float | None = None,
+               sampling: str | None = None, p: int | None = None,
+               tradeoff: bool | None = None) -> dict:
+    """The ``smooth`` command on plain parameters (for claims and sweeps): the --json document."""
+    return run_smooth_result(mdp, operator, temperature, sampling, p, tradeoff).to_dict()

@@ -1,7 +1,7 @@
 """Smooth Q-learning certificates held against ODE and stochastic trajectories.
 
-ODE check (sharp, deterministic): from starting points Q* + perturbations, V(Q(t)) <= V(Q(0)) e^{-ct}
-for the certified p-norm certificate (relative slack 1e-6 for integration error); for Boltzmann,
+ODE checks (deterministic): from adversarial and random starts (:mod:`certify.smooth.decay`),
+V(Q(t)) <= V(Q(0)) e^{-ct} for the certified p-norm certificate; for Boltzmann,
 ||Q(t) - Q*||_inf below the invariant-set envelope (certify.smooth.invariant).  Stochastic runs
 are reported (mean error first and last) and must not end above where they started.
 """
@@ -15,6 +15,7 @@ import numpy as np
 from ..mdp.finite import FiniteMDP
 from ..verdict import Verdict, combine
 from .analysis import SmoothResult
+from .decay import check_decay, decay_starts, default_t_end, slow_modes
 from .ode import simulate_ode, simulate_stochastic
 
 
@@ -24,49 +25,52 @@ class SmoothCrossval:
 
     checks: tuple[dict, ...]
     stochastic: dict | None
+    modes: dict | None = None
 
     @property
     def verdict(self) -> Verdict:
         return combine([Verdict(c["verdict"]) for c in self.checks])
 
     def to_dict(self) -> dict:
-        return {"checks": list(self.checks), "stochastic": self.stochastic,
+        return {"checks": list(self.checks), "stochastic": self.stochastic, "slow_modes": self.modes,
                 "verdict": self.verdict.value}
 
 
-def lyapunov_values(res: SmoothResult, q: np.ndarray) -> np.ndarray:
+def lyapunov_weights(res: SmoothResult) -> np.ndarray:
+    """w_i = u_i / d_i of the certified p-norm certificate of ``res``."""
     cert = res.p_norm.certificate
-    w = np.array([float(u) / float(d) for u, d in zip(cert.u, cert.d, strict=True)])
-    e = (q - res.fixed_point).reshape(len(q), -1)
-    return (w * e ** cert.p).sum(axis=1) / cert.p
+    return np.array([float(u) / float(d) for u, d in zip(cert.u, cert.d, strict=True)])
 
 
 def crossval_smooth(res: SmoothResult, alpha: float = 0.1, runs: int = 50, steps: int = 5000,
-                    seed: int = 0, starts: int = 3, scale: float = 5.0) -> SmoothCrossval:
-    """Cross-validate ``res`` (from :func:`analyze_smooth`) against trajectories."""
+                    seed: int = 0, starts: int = 2, scale: float = 5.0,
+                    rate: float | None = None) -> SmoothCrossval:
+    """Cross-validate ``res`` (from :func:`analyze_smooth`) against trajectories.
+
+    ``starts`` random directions are added to the four adversarial ones; ``rate`` overrides the
+    certified decay rate c under test (to see a wrong claim refuted).
+    """
     mdp: FiniteMDP = res.mdp
     d = np.asarray(res.sampling.d)
-    rng = np.random.default_rng(seed)
     center = res.fixed_point if res.fixed_point is not None else res.q_star
+    modes = slow_modes(mdp, d, res.operator, res.temperature, center)
+    points = decay_starts(modes, center, scale, starts, seed)
+    t_end = default_t_end(modes)
     checks = []
     cert = res.p_norm.certificate if res.p_norm.verdict is Verdict.CERTIFIED else None
-    t_end = 10.0 / (float(d.min()) * (1 - mdp.gamma))
-    for k in range(starts):
-        q0 = center + scale * rng.uniform(-1, 1, size=center.shape)
-        traj = simulate_ode(mdp, d, res.operator, res.temperature, q0, t_end)
-        if cert is not None and res.fixed_point is not None:
-            v = lyapunov_values(res, traj.q)
-            bound = v[0] * np.exp(-float(cert.c) * traj.t)
-            worst = float(np.max((v - bound) / (v[0] + 1e-300)))
-            ok = worst <= 1e-6
-            checks.append({"check": f"start {k}: V(Q(t)) <= V(Q(0)) exp(-c t)", "worst_excess": worst,
-                           "final_error": float(traj.errors(res.fixed_point)[-1]),
-                           "verdict": (Verdict.CERTIFIED if ok else Verdict.REFUTED).value})
-        if res.invariant_set is not None:
+    if cert is not None and res.fixed_point is not None:
+        c = float(cert.c) if rate is None else float(rate)
+        checks += [k.to_dict() for k in check_decay(mdp, d, res.operator, res.temperature,
+                                                      res.fixed_point, cert.p, lyapunov_weights(res),
+                                                      c, points, t_end)]
+    if res.invariant_set is not None:
+        t_inv = 10.0 / (float(d.min()) * (1 - mdp.gamma))
+        for label, q0 in points:
+            traj = simulate_ode(mdp, d, res.operator, res.temperature, q0, t_inv)
             err = traj.errors(res.q_star)
             env = res.invariant_set.envelope(float(err[0]), traj.t)
             worst = float(np.max(err - env))
-            checks.append({"check": f"start {k}: ||Q(t) - Q*||_inf under the invariant-set envelope",
+            checks.append({"check": f"{label}: ||Q(t) - Q*||_inf under the invariant-set envelope",
                            "worst_excess": worst, "final_error": float(err[-1]),
                            "radius": res.invariant_set.radius,
                            "verdict": (Verdict.CERTIFIED if worst <= 1e-7 else Verdict.REFUTED).value})
@@ -84,4 +88,18 @@ def crossval_smooth(res: SmoothResult, alpha: float = 0.1, runs: int = 50, steps
         checks.append({"check": "stochastic runs: mean error at the end <= at the start",
                        "verdict": (Verdict.CERTIFIED if m[-1] <= m[0] else Verdict.REFUTED).value,
                        "initial": float(m[0]), "final": float(m[-1])})
-    return SmoothCrossval(tuple(checks), sto)
+    mode_doc = {"worst_policy": modes.worst_policy.tolist(), "worst_policy_rate": modes.worst_rate,
+                "jacobian_rate": modes.linear_rate, "t_end": t_end}
+    return SmoothCrossval(tuple(checks), sto, mode_doc)
+
+
+def run_smooth_crossval(mdp: str, operator: str, temperature: float | None = None,
+                        sampling: str | None = None, p: int | None = None, alpha: float = 0.1,
+                        runs: int = 50, steps: int = 5000, seed: int = 0, starts: int = 2,
+                        rate: float | None = None) -> dict:
+    """``certify crossval smooth`` on plain parameters (claims, sweeps): its --json document."""
+    from .analysis import run_smooth_result
+
+    res = run_smooth_result(mdp, operator, temperature, sampling, p)
+    cv = crossval_smooth(res, alpha, runs, steps, seed, starts=starts, rate=rate)
+    return {"analysis": res.to_dict(), "crossval": cv.to_dict(), "verdict": cv.verdict.value}

@@ -7,14 +7,15 @@ The Jacobian of F_h at Q is gamma P J_H(Q), J_H block diagonal with the gradient
 
 * max, lse, mellowmax, soft: grad h lies in the simplex (proofs.smooth_max_gradient), so the
   modulus is exactly gamma.
-* Boltzmann: grad_a h = w_a (1 + y_a) with w = softmax(lam q), y_a = lam (q_a - h(q)).  Since
-  sum_a grad_a h = 1, ||grad h||_1 = 1 + 2 sum_a w_a (-1 - y_a)_+; as w_a <= exp(y_a) and
-  sup_{y} exp(y) (-1 - y) = e^{-2}, ||grad h||_1 <= 1 + 2 (m - 1) e^{-2} (proofs.boltzmann_gradient,
-  a reconstruction).  For m = 2 the supremum is a 1-D maximisation in x = lam (q_1 - q_2),
-    g(x) = 1 + 2 (1 - s)(x s - 1)_+,  s = 1 / (1 + e^{-x}),
-  about 1.1997, independent of lam by scaling.  Where gamma * g > 1 the point Q with every row
-  equal to (x*/lam, 0, ..., 0) is a witness: the Jacobian of F_bz there has sup-norm gamma g(x*)
-  > 1 (checked in interval arithmetic), so F_bz is not a sup-norm contraction.
+* Boltzmann: sup_q ||grad h_bz(q)||_1 is temperature-free (grad h_lam(q) = grad h_1(lam q)) and
+  is enclosed rigorously for every m by :func:`certify.smooth.boltzmann_sup.boltzmann_grad_sup`
+  (a one-variable reduction, then interval branch and bound): about 1.19968 for m = 2 and
+  1.56273 for m = 6, so F_bz contracts in the sup norm iff gamma * sup < 1.  Where
+  gamma * lower > 1 the point Q with every row equal to (x*/lam, 0, ..., 0) is a witness: the
+  Jacobian of F_bz there has sup-norm gamma ||grad h(x*/lam, 0, ..., 0)||_1 > 1 (checked in
+  interval arithmetic from the full formula, independently of the reduction), so F_bz is not a
+  sup-norm contraction.  The older closed-form bound 1 + 2 (m - 1) e^{-2}
+  (proofs.boltzmann_gradient) is still accepted by :func:`check_boltzmann_bound`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ import mpmath
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from ..exact import as_fraction
+from ..exact import as_fraction, round_down_float, round_up_float
 from ..verdict import Verdict
+from .boltzmann_sup import boltzmann_grad_sup
 
 SIMPLEX_OPERATORS = ("max", "lse", "mellowmax", "soft")
 """Operators whose gradient (or subgradient) lies in the probability simplex."""
@@ -44,17 +46,18 @@ def exp_lower(x: Fraction, terms: int = 40) -> Fraction:
 
 
 def boltzmann_grad_bound(m: int) -> Fraction:
-    """Rational B >= 1 + 2 (m - 1) e^{-2}: an upper bound of sup ||grad h_bz||_1 for m actions."""
-    if m < 2:
-        return Fraction(1)
-    return 1 + Fraction(2 * (m - 1)) / exp_lower(Fraction(2))
+    """Rational B >= sup_q ||grad h_bz(q)||_1 for m actions (certified enclosure, upper end)."""
+    return boltzmann_grad_sup(m).upper
 
 
 def check_boltzmann_bound(b: Fraction, m: int) -> bool:
-    """Exact check of B >= 1 + 2 (m - 1) e^{-2}, using a rational lower bound of e^2."""
+    """Exact check that B bounds sup ||grad h_bz||_1: B >= 1 + 2 (m - 1) e^{-2} (closed form,
+    with a rational lower bound of e^2) or B >= the upper end of the certified enclosure."""
     if m < 2:
         return b >= 1
-    return (b - 1) * exp_lower(Fraction(2)) >= 2 * (m - 1)
+    if (b - 1) * exp_lower(Fraction(2)) >= 2 * (m - 1):
+        return True
+    return b >= boltzmann_grad_sup(m).upper
 
 
 def _g2(x: float) -> float:
@@ -89,7 +92,7 @@ class SupNormModulus:
     Attributes
     ----------
     value : float
-        gamma * sup ||grad h||_1 (computed; for Boltzmann with m > 2 the best value found).
+        gamma * sup ||grad h||_1 (computed: for Boltzmann the certified witness value).
     theory : str
         Where the value comes from.
     upper : Fraction
@@ -100,6 +103,8 @@ class SupNormModulus:
     witness : dict
         For Boltzmann: the point q (one state's row, repeated on every state), the rigorous
         lower bound of gamma ||grad h(q)||_1 there.
+    lower : Fraction
+        A rigorous lower bound of the modulus (for Boltzmann; gamma otherwise).
     """
 
     value: float
@@ -107,9 +112,12 @@ class SupNormModulus:
     upper: Fraction
     verdict: Verdict
     witness: dict = field(default_factory=dict)
+    lower: Fraction | None = None
 
     def to_dict(self) -> dict:
+        lo = self.upper if self.lower is None else self.lower
         return {"value": self.value, "upper": str(self.upper), "upper_float": float(self.upper),
+                "interval": [round_down_float(lo), round_up_float(self.upper)],
                 "theory": self.theory, "verdict": self.verdict.value, "witness": self.witness}
 
 
@@ -120,44 +128,24 @@ def sup_norm_modulus(operator: str, gamma: float, n_actions: int,
     if operator in SIMPLEX_OPERATORS:
         v = Verdict.CERTIFIED if g < 1 else Verdict.INCONCLUSIVE
         return SupNormModulus(float(gamma), "gamma: grad h lies in the simplex", g, v,
-                              {"argument": "proofs.smooth_max_gradient"})
+                              {"argument": "proofs.smooth_max_gradient"}, g)
     m = n_actions
-    b = boltzmann_grad_bound(m)
-    upper = g * b
     if m == 1:
-        return SupNormModulus(float(gamma), "one action: h(q) = q", g, Verdict.CERTIFIED)
-    x, gx = boltzmann_sup_two_actions()
-    if m == 2:
-        q = np.array([x / temperature, 0.0])
-        theory = "gamma * max_x g(x), g(x) = 1 + 2(1 - s)(x s - 1)_+ (1-D, temperature-free)"
-    else:
-        q, gx = _boltzmann_search(m, temperature)
-        theory = (f"gamma * best ||grad h||_1 found over two-level points (m = {m}); "
-                  f"rigorous upper bound 1 + 2(m-1)e^-2")
-    enc = boltzmann_grad_norm_interval(q, temperature) * mpmath.iv.mpf(float(gamma))
-    lo = float(enc.a)
+        return SupNormModulus(float(gamma), "one action: h(q) = q", g, Verdict.CERTIFIED, {}, g)
+    enc = boltzmann_grad_sup(m)
+    upper, lower = g * enc.upper, g * enc.lower
+    q = np.zeros(m)
+    q[0] = float(enc.x_star) / temperature
+    at = boltzmann_grad_norm_interval(q, temperature) * mpmath.iv.mpf(float(gamma))
+    theory = (f"gamma * sup_q ||grad h_bz(q)||_1, sup in [{float(enc.lower):.12g}, "
+              f"{float(enc.upper):.12g}] for m = {m} (reduction + interval branch and bound)")
     witness = {"q_row": q.tolist(), "temperature": temperature,
-               "jacobian_sup_norm_lower": lo, "grad_l1_sup_bound": float(b),
+               "jacobian_sup_norm_lower": float(at.a), "grad_l1_sup": enc.to_dict(),
                "note": "Q(s, .) = q_row for every state s; Jacobian sup-norm = gamma ||grad h(q_row)||_1"}
     if upper < 1:
         verdict = Verdict.CERTIFIED
-    elif enc.a > 1:
+    elif at.a > 1:
         verdict = Verdict.REFUTED
     else:
         verdict = Verdict.INCONCLUSIVE
-    return SupNormModulus(float(gamma) * gx, theory, upper, verdict, witness)
-
-
-def _boltzmann_search(m: int, temperature: float) -> tuple[np.ndarray, float]:
-    """Best ||grad h_bz||_1 over points with k actions at x and m - k at 0 (a lower bound)."""
-    from ..mdp.bellman import smooth_max_grad
-
-    best = (np.zeros(m), 1.0)
-    for k in range(1, m):
-        def neg(x: float, k: int = k) -> float:
-            q = np.r_[np.full(k, x), np.zeros(m - k)]
-            return -float(np.abs(smooth_max_grad(q, "boltzmann", 1.0)).sum())
-        r = minimize_scalar(neg, bounds=(0.0, 30.0), method="bounded", options={"xatol": 1e-10})
-        if -r.fun > best[1]:
-            best = (np.r_[np.full(k, r.x), np.zeros(m - k)] / temperature, float(-r.fun))
-    return best
+    return SupNormModulus(float(gamma) * float(enc.lower), theory, upper, verdict, witness, lower)
