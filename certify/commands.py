@@ -64,6 +64,7 @@ COMMANDS: dict[str, Command] = {
         Command("smooth_crossval", "certify.smooth.crossval:run_smooth_crossval", "smooth: rate vs ODE"),
         Command("sa_check", "certify.td.analysis:run_sa_check",
                 "N-timescale SA conditions (A), (B.N.i), (C.N.i) for gradient TD (+momentum)"),
+        Command("sa_crossval", "certify.cli.crossval_sa:run_sa_crossval", "gradient TD: check vs runs"),
         # one line per command; keep the list sorted by issue, not alphabetically
     ]
 }
