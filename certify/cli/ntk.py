@@ -42,6 +42,8 @@ def _network_args(p: argparse.ArgumentParser) -> None:
     add_sampling_argument(p)
     p.add_argument("--features", choices=("onehot", "state-action"), default="onehot",
                    help="network inputs: one-hot pairs or [one-hot state, one-hot action]")
+    p.add_argument("--input-scale", type=real, default=1.0,
+                   help="multiply the input features by this factor > 0 (a scaled input layer)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -131,7 +133,8 @@ def run_network(args: argparse.Namespace) -> int:
 
     problem, sampling = load_problem_and_sampling(args)
     res = analyse_network(problem, sampling.d, args.alpha, args.width, args.depth, args.activation,
-                          args.seed, args.features, args.init, args.probes, args.iterations)
+                          args.seed, args.features, args.init, args.probes, args.iterations,
+                          args.input_scale)
     doc = res.to_dict()
     if args.json:
         print_json(doc)
@@ -161,7 +164,7 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     problem, sampling = load_problem_and_sampling(args)
     res = ntk_sweep(problem, sampling.d, args.alpha, args.widths, args.depths, args.activations,
-                    args.seeds, args.features)
+                    args.seeds, args.features, args.input_scale)
     doc = res.to_dict()
     if args.plot is not None:
         doc["plot"] = str(plot_sweep(res, args.plot))

@@ -18,6 +18,7 @@ from .operator import empirical_lipschitz as empirical_lipschitz
 from .operator import product_bound as product_bound
 from .operator import u3 as u3
 from .preqn import preqn_step as preqn_step
+from .preqn import train_preqn as train_preqn
 from .sweep import ntk_sweep as ntk_sweep
 from .theorem2 import Theorem2Result as Theorem2Result
 from .theorem2 import theorem2 as theorem2

@@ -31,23 +31,24 @@ def run_ntk_check(kernel: str, rho: str, gamma: float, alpha: float) -> dict:
 def run_ntk_network(mdp: str, alpha: float, width: int = 64, depth: int = 2,
                     activation: str = "relu", seed: int = 0, features: str = "onehot",
                     init: str = "auto", sampling: str | None = None, probes: int = 200,
-                    iterations: int = 50) -> dict:
+                    iterations: int = 50, input_scale: float = 1.0) -> dict:
     """Empirical NTK of an MLP on ``mdp`` (file or built-in name) and Theorem 2."""
     from .network import analyse_network
 
     problem = load_problem(mdp)
     rho = replay_distribution(problem, sampling)
     return analyse_network(problem, rho, alpha, width, depth, activation, seed, features, init,
-                           probes, iterations).to_dict()
+                           probes, iterations, input_scale).to_dict()
 
 
 def run_ntk_sweep(mdp: str, alpha: float, widths: list[int], depths: list[int],
                   activations: list[str], seeds: list[int] | None = None,
-                  features: str = "onehot", sampling: str | None = None) -> dict:
+                  features: str = "onehot", sampling: str | None = None,
+                  input_scale: float = 1.0) -> dict:
     """Kernel statistics and Theorem 2 over a grid of architectures."""
     from .sweep import ntk_sweep
 
     problem = load_problem(mdp)
     rho = replay_distribution(problem, sampling)
     return ntk_sweep(problem, rho, alpha, widths, depths, activations, seeds or [0],
-                     features).to_dict()
+                     features, input_scale).to_dict()

@@ -1,82 +1,92 @@
-"""Exact integer forms of a kernel and a distribution, and the row sums Theorem 2 needs.
+"""Exact per-row quantities of Theorem 2, vectorised, for a chosen set of rows.
 
-A float array is a dyadic array (every double is m 2^e exactly, :func:`certify.exact.dyadic`);
-an array of Fractions is scaled by the lcm of its denominators.  Either way we get Python
-integers ``ints`` and one positive integer ``denom`` with ``array = ints / denom`` exactly,
-and the O(n^2) row sums of Theorem 2 run in integer arithmetic (no gcd per operation).
+For rows i in a set R we need, exactly,
+
+    a_i = K_ii rho_i,        o_i = sum_{j != i} |K_ij| rho_j
+
+(Achiam, Knight and Abbeel, arXiv 1903.08894, Theorem 2).  Float data: every double is
+m 2^e with a 53-bit integer m (:func:`numpy.frexp`), so |K_ij| rho_j = (m_ij m_j) 2^(e_ij + e_j)
+exactly; the products of mantissas are formed as Python ints by numpy's object loops (no
+Python-level loop per entry, no gcd), shifted to the smallest exponent present and summed
+per row.  Zero entries are skipped, so sparse kernels (K = I) cost O(nnz).  Rational data
+(object arrays of Fractions) is scaled by the lcm of its denominators instead.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
 
-from ..exact import as_fraction, dyadic
+from ..errors import InvalidInput
+from ..exact import as_fraction
 
 
-@dataclass(frozen=True)
-class Scaled:
-    """``ints / denom`` equals the original array exactly (``ints`` holds Python ints)."""
-
-    ints: np.ndarray
-    denom: int
-
-
-def scaled(a: np.ndarray) -> Scaled:
-    """Exact integer form of a float array or an object array of rationals."""
-    arr = np.asarray(a)
-    if arr.dtype != object:
-        d = dyadic(arr.astype(float))
-        ints = d.ints.reshape(arr.shape)
-        if d.exp >= 0:
-            return Scaled(ints * (1 << d.exp), 1)
-        return Scaled(ints, 1 << (-d.exp))
-    fr = [as_fraction(v) for v in arr.reshape(-1)]
-    denom = math.lcm(*(f.denominator for f in fr)) if fr else 1
-    ints = np.empty(len(fr), dtype=object)
-    for i, f in enumerate(fr):
-        ints[i] = f.numerator * (denom // f.denominator)
-    return Scaled(ints.reshape(arr.shape), denom)
+def float_parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m, e) int64 arrays with a = m * 2**e exactly, |m| < 2**53 (a finite float array)."""
+    arr = np.asarray(a, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise InvalidInput("exact check needs finite numbers; found NaN or inf")
+    mant, ex = np.frexp(arr)  # arr = mant 2^ex with 0.5 <= |mant| < 1: mant 2^53 is an integer
+    return (mant * 2.0**53).astype(np.int64), ex.astype(np.int64) - 53
 
 
-@dataclass(frozen=True)
-class RowSums:
-    """Per-row exact quantities of Theorem 2 (Achiam et al., arXiv 1903.08894).
+def _from_dyadic(value: int, exp: int) -> Fraction:
+    return Fraction(value << exp) if exp >= 0 else Fraction(value, 1 << -exp)
 
-    Attributes
-    ----------
-    diag : list[Fraction]
-        a_i = K_ii rho_i.
-    off : list[Fraction]
-        o_i = sum_{j != i} |K_ij| rho_j.
-    off_unweighted : list[Fraction]
-        sum_{j != i} |K_ij| (for the row ratio).
-    k_diag : list[Fraction]
-        K_ii.
+
+def _float_rows(k: np.ndarray, rho: np.ndarray, rows: np.ndarray) -> tuple[list[Fraction], list[Fraction]]:
+    block = np.abs(k[rows])
+    mk, ek = float_parts(block)
+    mr, er = float_parts(rho)
+    nz = (mk != 0) & (mr != 0)[None, :]
+    ri, cj = np.nonzero(nz)  # row-major order: entries of each row are contiguous
+    sums = [0] * rows.size
+    exp0 = 0
+    if ri.size:
+        prod = mk[ri, cj].astype(object) * mr[cj].astype(object)
+        pexp = ek[ri, cj] + er[cj]
+        exp0 = int(pexp.min())
+        vals = prod << (pexp - exp0).astype(object)
+        starts = np.flatnonzero(np.r_[True, ri[1:] != ri[:-1]])
+        totals = np.add.reduceat(vals, starts)
+        for r_, t in zip(ri[starts].tolist(), totals.tolist(), strict=True):
+            sums[r_] = t
+    diag, off = [], []
+    for pos, i in enumerate(rows.tolist()):
+        kii, ri_ = Fraction(float(k[i, i])), Fraction(float(rho[i]))
+        diag.append(kii * ri_)
+        off.append(_from_dyadic(int(sums[pos]), exp0) - abs(kii) * ri_)
+    return diag, off
+
+
+def _rational_rows(k: np.ndarray, rho: np.ndarray, rows: np.ndarray) -> tuple[list[Fraction], list[Fraction]]:
+    block = [[as_fraction(v) for v in np.asarray(k[i]).tolist()] for i in rows.tolist()]
+    r = [as_fraction(v) for v in np.asarray(rho).reshape(-1).tolist()]
+    den_k = math.lcm(*(f.denominator for row in block for f in row)) if block else 1
+    den_r = math.lcm(*(f.denominator for f in r)) if r else 1
+    r_int = [f.numerator * (den_r // f.denominator) for f in r]
+    diag, off = [], []
+    for pos, i in enumerate(rows.tolist()):
+        ints = [abs(f.numerator) * (den_k // f.denominator) for f in block[pos]]
+        total = sum(x * y for x, y in zip(ints, r_int, strict=True) if x)
+        kii = block[pos][i]
+        diag.append(kii * r[i])
+        off.append(Fraction(total, den_k * den_r) - abs(kii) * r[i])
+    return diag, off
+
+
+def exact_rows(k: np.ndarray, rho: np.ndarray, rows: Sequence[int] | np.ndarray) -> tuple[list[Fraction],
+                                                                                         list[Fraction]]:
+    """Exact (a_i, o_i) for i in ``rows`` (lists in the order of ``rows``).
+
+    ``k`` (n, n) and ``rho`` (n,) are float arrays (used as the doubles they are) or object
+    arrays of rationals.
     """
-
-    diag: list[Fraction]
-    off: list[Fraction]
-    off_unweighted: list[Fraction]
-    k_diag: list[Fraction]
-
-
-def row_sums(k: np.ndarray, rho: np.ndarray) -> RowSums:
-    """Exact a_i, o_i of a square kernel ``k`` and a weight vector ``rho``."""
-    ks, rs = scaled(k), scaled(rho)
-    n = ks.ints.shape[0]
-    absk = np.abs(ks.ints)
-    kd = np.array([ks.ints[i, i] for i in range(n)], dtype=object)
-    absd = np.abs(kd)
-    off_int = absk.dot(rs.ints) - absd * rs.ints
-    off_unw = absk.sum(axis=1) - absd if n else np.zeros(0, dtype=object)
-    den = ks.denom * rs.denom
-    return RowSums(
-        diag=[Fraction(int(kd[i] * rs.ints[i]), den) for i in range(n)],
-        off=[Fraction(int(off_int[i]), den) for i in range(n)],
-        off_unweighted=[Fraction(int(off_unw[i]), ks.denom) for i in range(n)],
-        k_diag=[Fraction(int(kd[i]), ks.denom) for i in range(n)],
-    )
+    idx = np.asarray(rows, dtype=np.int64).reshape(-1)
+    k_arr, r_arr = np.asarray(k), np.asarray(rho).reshape(-1)
+    if k_arr.dtype == object or r_arr.dtype == object:
+        return _rational_rows(k_arr, r_arr, idx)
+    return _float_rows(k_arr.astype(float, copy=False), r_arr.astype(float, copy=False), idx)

@@ -18,25 +18,34 @@ import numpy as np
 from ..errors import InvalidInput, UnknownName
 from ..mdp import FiniteMDP
 from ..mdp.ordering import flatten as flatten_pairs
+from ..mdp.validate import as_real_array
 from .mlp import MLP, Params
 
 FEATURES = ("onehot", "state-action")
 
 
-def pair_features(mdp: FiniteMDP, kind: str = "onehot") -> np.ndarray:
+def pair_features(mdp: FiniteMDP, kind: str | np.ndarray = "onehot", scale: float = 1.0) -> np.ndarray:
     """Input features of the state-action pairs, one row per pair in state-major order.
 
     ``onehot``: the unit vector e_{index(s, a)} (length n, tabular inputs);
     ``state-action``: [e_s, e_a] (length S + A), so pairs sharing a state or an action share
-    features and the network generalises between them.
+    features and the network generalises between them.  Every feature is multiplied by
+    ``scale`` (a scaled input layer: with one-hot inputs the first layer's weight gradients
+    contribute scale^2 |delta_1(x_i)|^2 to K_ii and nothing off the diagonal, since
+    x_i . x_j = 0 for i != j).  An array of shape (n, d) gives the features directly
+    ("given features", e.g. one number per pair).
     """
+    if isinstance(scale, bool) or not np.isfinite(scale) or scale <= 0:
+        raise InvalidInput(f"input_scale = {scale!r}; expected a finite number > 0")
     S, A = mdp.n_states, mdp.n_actions
+    if not isinstance(kind, str):
+        return scale * as_real_array(kind, "features", (S * A, None))
     if kind == "onehot":
-        return np.eye(S * A)
+        return scale * np.eye(S * A)
     if kind == "state-action":
         es = np.repeat(np.eye(S), A, axis=0)
         ea = np.tile(np.eye(A), (S, 1))
-        return np.hstack([es, ea])
+        return scale * np.hstack([es, ea])
     raise UnknownName(f"features {kind!r} are unknown; valid features are {', '.join(FEATURES)}")
 
 
@@ -76,12 +85,14 @@ def kernel_stats(k: np.ndarray) -> dict:
             "diag_mean": float(diag.mean()), "offdiag_abs_mean": float(off / max(n * (n - 1), 1))}
 
 
-def network_kernel(mdp: FiniteMDP, net: MLP, params: Params, features: str = "onehot") -> np.ndarray:
+def network_kernel(mdp: FiniteMDP, net: MLP, params: Params, features: str = "onehot",
+                   input_scale: float = 1.0) -> np.ndarray:
     """Empirical NTK of ``net`` over every state-action pair of ``mdp`` (state-major)."""
-    return empirical_ntk(net, params, pair_features(mdp, features))
+    return empirical_ntk(net, params, pair_features(mdp, features, input_scale))
 
 
-def q_table(mdp: FiniteMDP, net: MLP, params: Params, features: str = "onehot") -> np.ndarray:
+def q_table(mdp: FiniteMDP, net: MLP, params: Params, features: str = "onehot",
+            input_scale: float = 1.0) -> np.ndarray:
     """The network's Q-values as a state-major vector of length n."""
-    q = net.forward(params, pair_features(mdp, features))
+    q = net.forward(params, pair_features(mdp, features, input_scale))
     return flatten_pairs(q.reshape(mdp.n_states, mdp.n_actions))

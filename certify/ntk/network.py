@@ -31,6 +31,7 @@ class NetworkResult:
     net: MLP
     features: str
     seed: int
+    input_scale: float
     theorem: Theorem2Result
     stats: dict
     lipschitz: LipschitzEstimate
@@ -44,7 +45,8 @@ class NetworkResult:
             "mdp": self.problem,
             "network": {"arch": "mlp", "width": self.net.width, "depth": self.net.depth,
                         "activation": self.net.activation, "init": self.net.init,
-                        "features": self.features, "seed": self.seed,
+                        "features": self.features, "input_scale": self.input_scale,
+                        "seed": self.seed,
                         "n_params": self.net.n_params},
             "kernel": self.stats,
             **{k: t[k] for k in ("n", "gamma", "alpha", "condition_16", "condition_17", "beta",
@@ -60,23 +62,24 @@ class NetworkResult:
 
 def analyse_network(problem: Problem, rho: np.ndarray, alpha: float, width: int = 64, depth: int = 2,
                     activation: str = "relu", seed: int = 0, features: str = "onehot",
-                    init: str = "auto", probes: int = 200, iterations: int = 50) -> NetworkResult:
+                    init: str = "auto", probes: int = 200, iterations: int = 50,
+                    input_scale: float = 1.0) -> NetworkResult:
     """Empirical NTK of an MLP Q-network on ``problem`` and Theorem 2 at step size ``alpha``.
 
     The verdict is Theorem 2's (certified only by the exact check), except that a probe pair
     with Lipschitz ratio above 1 refutes contraction of U3 outright.
     """
     mdp = problem.mdp
-    x = pair_features(mdp, features)
+    x = pair_features(mdp, features, input_scale)
     net = MLP(x.shape[1], width, depth, activation, init)
     params = net.init_params(seed)
-    k = network_kernel(mdp, net, params, features)
+    k = network_kernel(mdp, net, params, features, input_scale)
     res = theorem2(k, rho, mdp.gamma, alpha)
     lip = empirical_lipschitz(mdp, k, rho, float(res.data.alpha), probes, seed)
     q_opt = flatten(q_star(mdp)[0])
     beta = float(res.beta)
     it = product_bound(mdp, [k] * iterations, [beta] * iterations, rho, float(res.data.alpha),
-                       q_table(mdp, net, params, features), q_opt)
+                       q_table(mdp, net, params, features, input_scale), q_opt)
     notes = []
     verdict = res.verdict
     if lip.ratio > 1.0:
@@ -89,4 +92,5 @@ def analyse_network(problem: Problem, rho: np.ndarray, alpha: float, width: int 
         notes.append("inconsistency: an iterate of U3 broke Theorem 3's product bound")
     stats = {**kernel_stats(k), "row_ratio_mean": float(np.mean(res.row_ratio)),
              "row_ratio_max": float(np.max(res.row_ratio))}
-    return NetworkResult(mdp.name, net, features, seed, res, stats, lip, it, verdict, notes)
+    return NetworkResult(mdp.name, net, features, seed, float(input_scale), res, stats, lip, it, verdict,
+                         notes)

@@ -19,7 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidInput
-from .kernel import kernel_from_jacobian
+from ..mdp import FiniteMDP, q_star
+from ..mdp.ordering import flatten as flatten_pairs
+from .kernel import kernel_from_jacobian, pair_features
+from .mlp import MLP, Params, unflatten
+from .mlp import flatten as flatten_params
+from .operator import bellman_vector
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,74 @@ def preqn_step(jac: np.ndarray, td: np.ndarray, alpha: float) -> PreQNStep:
     lin = jac @ dtheta
     target = alpha * td
     return PreQNStep(dtheta, z, lin, target, float(np.abs(lin - target).max()), int(rank))
+
+
+@dataclass(frozen=True)
+class PreQNRecord:
+    """PreQN trained on every pair of an MDP (the batch is the whole table).
+
+    ``identity_residual[k]`` is ||J_k dtheta_k - alpha TD_k||_inf / (alpha ||TD_k||_inf), the
+    relative failure of the PreQN identity at step k (0 up to rounding when K_k is
+    nonsingular); ``tabular_bound[k]`` = (1 - alpha (1 - gamma))^k ||Q_0 - Q*||_inf is where the
+    linearised iterates Q_{k+1} = Q_k + alpha (T*Q_k - Q_k) are guaranteed to be.
+    """
+
+    errors: np.ndarray
+    q_norms: np.ndarray
+    identity_residual: np.ndarray
+    linearisation_gap: np.ndarray
+    kernel_rank: np.ndarray
+    tabular_bound: np.ndarray
+    diverged: bool
+
+    def to_dict(self) -> dict:
+        return {"steps": int(self.identity_residual.size), "errors": self.errors.tolist(),
+                "q_norms": self.q_norms.tolist(),
+                "max_identity_residual": float(self.identity_residual.max(initial=0.0)),
+                "max_linearisation_gap": float(self.linearisation_gap.max(initial=0.0)),
+                "min_kernel_rank": int(self.kernel_rank.min(initial=0)),
+                "tabular_bound_final": float(self.tabular_bound[-1]), "diverged": self.diverged}
+
+
+def train_preqn(mdp: FiniteMDP, net: MLP, params: Params, alpha: float, steps: int,
+                features: str | np.ndarray = "onehot", input_scale: float = 1.0,
+                blowup: float = 1e12) -> PreQNRecord:
+    """Repeated PreQN steps on the full table of pairs (Achiam et al., Section 5).
+
+    Each step solves K_k Z = T*Q_k - Q_k in least squares and sets
+    theta_{k+1} = theta_k + alpha J_k^T Z, so that to first order
+    Q_{k+1} = Q_k + alpha (T*Q_k - Q_k): for 0 < alpha <= 1 a sup-norm contraction towards Q*
+    with modulus 1 - alpha (1 - gamma), whatever the kernel (when K_k is nonsingular).
+    """
+    if not np.isfinite(alpha) or not 0 < alpha <= 1:
+        raise InvalidInput(f"alpha = {alpha!r}; expected 0 < alpha <= 1 for PreQN")
+    x = pair_features(mdp, features, input_scale)
+    q_opt = flatten_pairs(q_star(mdp)[0])
+    theta = flatten_params(params)
+    p = params
+    q = net.forward(p, x)
+    errors, norms = [float(np.abs(q - q_opt).max())], [float(np.abs(q).max())]
+    resid, gaps, ranks = [], [], []
+    diverged = False
+    for _ in range(steps):
+        jac = net.jacobian(p, x)
+        td = bellman_vector(mdp, q) - q
+        step = preqn_step(jac, td, alpha)
+        scale = alpha * max(float(np.abs(td).max()), np.finfo(float).tiny)
+        resid.append(step.residual / scale)
+        ranks.append(step.kernel_rank)
+        theta = theta + step.delta_theta
+        p = unflatten(theta, params)
+        with np.errstate(all="ignore"):
+            q_next = net.forward(p, x)
+        gaps.append(float(np.abs(q_next - (q + step.linearised_change)).max()))
+        q = q_next
+        errors.append(float(np.abs(q - q_opt).max()))
+        norms.append(float(np.abs(q).max()))
+        if not np.isfinite(norms[-1]) or norms[-1] > blowup:
+            diverged = True
+            break
+    k = np.arange(len(errors))
+    bound = errors[0] * (1.0 - alpha * (1.0 - mdp.gamma)) ** k
+    return PreQNRecord(np.array(errors), np.array(norms), np.array(resid), np.array(gaps),
+                       np.array(ranks, dtype=int), bound, diverged)

@@ -43,7 +43,7 @@ class SweepResult:
 
 def ntk_sweep(problem: Problem, rho: np.ndarray, alpha: float, widths: Sequence[int],
               depths: Sequence[int], activations: Sequence[str], seeds: Sequence[int] = (0,),
-              features: str = "onehot") -> SweepResult:
+              features: str = "onehot", input_scale: float = 1.0) -> SweepResult:
     """Theorem 2 and kernel statistics over a grid of architectures."""
     for name, values in (("widths", widths), ("depths", depths), ("activations", activations),
                          ("seeds", seeds)):
@@ -52,14 +52,14 @@ def ntk_sweep(problem: Problem, rho: np.ndarray, alpha: float, widths: Sequence[
     for act in activations:
         check_activation(act)
     mdp = problem.mdp
-    in_dim = pair_features(mdp, features).shape[1]
+    in_dim = pair_features(mdp, features, input_scale).shape[1]
     rows = []
     for act in activations:
         for depth in depths:
             for width in widths:
                 for seed in seeds:
                     net = MLP(in_dim, width, depth, act)
-                    k = network_kernel(mdp, net, net.init_params(seed), features)
+                    k = network_kernel(mdp, net, net.init_params(seed), features, input_scale)
                     res = theorem2(k, rho, mdp.gamma, alpha)
                     st = kernel_stats(k)
                     t = res.to_dict()

@@ -36,7 +36,8 @@ import numpy as np
 
 from ..exact import round_down_float, round_up_float
 from ..verdict import Verdict
-from .exactrows import row_sums
+from .enclose import candidates, enclose
+from .exactrows import exact_rows
 from .inputs import KernelData, validate_kernel
 
 CONTRACTION = "contraction"
@@ -110,11 +111,8 @@ class Theorem2Result:
         }
 
 
-def _argmin(values: list[Fraction]) -> int:
-    return min(range(len(values)), key=values.__getitem__)
-
-
-def theorem2(k: object, rho: object, gamma: object, alpha: object) -> Theorem2Result:
+def theorem2(k: object, rho: object, gamma: object, alpha: object,
+             prefilter: bool = True) -> Theorem2Result:
     """Evaluate Theorem 2 (conditions (16), (17) and beta(K)) exactly.
 
     Parameters
@@ -125,33 +123,60 @@ def theorem2(k: object, rho: object, gamma: object, alpha: object) -> Theorem2Re
         Replay distribution over state-action pairs (state-major).
     gamma : number in [0, 1)
     alpha : number > 0
+    prefilter : bool
+        Use rigorous float enclosures (:mod:`certify.ntk.enclose`) to skip the rows that
+        cannot attain an extremum; False evaluates every row exactly.  The result is the same.
 
     Returns
     -------
     Theorem2Result
     """
     data = validate_kernel(k, rho, gamma, alpha)
-    return theorem2_validated(data)
+    return theorem2_validated(data, prefilter)
 
 
-def theorem2_validated(data: KernelData) -> Theorem2Result:
-    """:func:`theorem2` on already validated data."""
+def _exact_extrema(data: KernelData, prefilter: bool) -> dict[str, dict[int, Fraction]]:
+    """Exact a_i, m16_i, m17_i, beta_i on the rows that may attain an extremum."""
     g, a = data.gamma, data.alpha
-    rs = row_sums(data.k, data.rho)
-    n = len(rs.diag)
-    m16 = [1 - a * ai for ai in rs.diag]
-    m17 = [(1 - g) * ai - (1 + g) * oi for ai, oi in zip(rs.diag, rs.off, strict=True)]
-    w16, w17 = _argmin(m16), _argmin(m17)
+    n = data.k.shape[0]
+    cand = candidates(enclose(data.k, data.rho, g, a)) if prefilter else None
+    rows = np.arange(n) if cand is None else np.unique(np.concatenate(list(cand.values())))
+    diag, off = exact_rows(data.k, data.rho, rows)
+    vals: dict[str, dict[int, Fraction]] = {"a": {}, "m16": {}, "m17": {}, "beta": {}}
+    for i, ai, oi in zip(rows.tolist(), diag, off, strict=True):
+        vals["a"][i] = ai
+        vals["m16"][i] = 1 - a * ai
+        vals["m17"][i] = (1 - g) * ai - (1 + g) * oi
+        vals["beta"][i] = abs(1 - a * ai) + a * g * abs(ai) + (1 + g) * a * oi
+    if cand is not None:
+        vals = {key: {int(i): v[int(i)] for i in cand[key]} for key, v in vals.items()}
+    return vals
+
+
+def _row_ratio(k: np.ndarray) -> np.ndarray:
+    """R_i(K) = (1/n) sum_{j != i} |K_ij| / K_ii in floats (a statistic, not a certificate)."""
+    kf = np.asarray(k).astype(float, copy=False)
+    n = kf.shape[0]
+    d = np.diag(kf)
+    off = np.abs(kf).sum(axis=1) - np.abs(d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d != 0, off / (n * np.where(d != 0, d, 1.0)), np.inf)
+
+
+def theorem2_validated(data: KernelData, prefilter: bool = True) -> Theorem2Result:
+    """:func:`theorem2` on already validated data."""
+    n = data.k.shape[0]
+    vals = _exact_extrema(data, prefilter)
+    m16, m17, betas = vals["m16"], vals["m17"], vals["beta"]
+    w16 = min(m16, key=lambda i: (m16[i], i))
+    w17 = min(m17, key=lambda i: (m17[i], i))
     c16 = Condition(m16[w16] > 0, w16, m16[w16])
     c17 = Condition(m17[w17] >= 0, w17, m17[w17])
-    betas = [abs(1 - a * ai) + a * g * abs(ai) + (1 + g) * a * oi
-             for ai, oi in zip(rs.diag, rs.off, strict=True)]
-    beta = max(betas)
-    beta_rows = [i for i in range(n) if betas[i] == beta]
-    top = max(rs.diag)
+    beta = max(betas.values())
+    beta_rows = sorted(i for i, b in betas.items() if b == beta)
+    top = max(vals["a"].values())
     alpha_max = 1 / top if top > 0 else None
-    ratio = np.array([float(o / (n * kd)) if kd != 0 else np.inf
-                      for o, kd in zip(rs.off_unweighted, rs.k_diag, strict=True)])
+    ratio = _row_ratio(data.k)
     if c16.holds and c17.holds and beta < 1:
         status, verdict = CONTRACTION, Verdict.CERTIFIED
         reason = (f"(16) and (17) hold exactly on all {n} rows; U3 is a sup-norm contraction "

@@ -7,8 +7,10 @@ The update of seed 001 (Achiam, Knight and Abbeel, arXiv 1903.08894, Section 3):
 
 with J the Jacobian of the Q-values over all pairs.  To first order in alpha the Q-values
 move by alpha K D_rho (T*Q - Q) with K = J J^T (Theorem 1), i.e. Q' ~ U3(K) Q.  We record at
-every step the kernel K_k, Theorem 2's beta(K_k) and verdict, the error ||Q_k - Q*||_inf and
-the gap ||Q_{k+1} - U3(K_k) Q_k||_inf between the network and its linearisation.
+every step the kernel K_k, Theorem 2's beta(K_k) and verdict, the error ||Q_k - Q*||_inf,
+||Q_k||_inf and the gap ||Q_{k+1} - U3(K_k) Q_k||_inf between the network and its
+linearisation.  Training stops early, with ``diverged`` set, once ||Q_k||_inf exceeds
+``blowup`` or stops being finite.
 """
 
 from __future__ import annotations
@@ -26,18 +28,23 @@ from .mlp import flatten as flatten_params
 from .operator import bellman_vector, u3
 from .theorem2 import theorem2
 
+BLOWUP = 1e12
+"""||Q||_inf above which training is stopped and reported as diverged."""
+
 
 @dataclass(frozen=True)
 class TrainingRecord:
-    """What happened along training (one entry per step, errors have steps + 1 entries)."""
+    """What happened along training (per-step arrays; errors and q_norms have one more entry)."""
 
     errors: np.ndarray
+    q_norms: np.ndarray
     betas: np.ndarray
     certified: np.ndarray
     linearisation_gap: np.ndarray
     kernels: list[np.ndarray]
     q_final: np.ndarray
     q_opt: np.ndarray
+    diverged: bool
 
     @property
     def product_bound(self) -> np.ndarray:
@@ -46,21 +53,25 @@ class TrainingRecord:
 
     def to_dict(self) -> dict:
         return {"steps": int(self.betas.size), "errors": self.errors.tolist(),
-                "betas": self.betas.tolist(), "certified_steps": int(self.certified.sum()),
+                "q_norms": self.q_norms.tolist(), "betas": self.betas.tolist(),
+                "certified_steps": int(self.certified.sum()),
                 "max_linearisation_gap": float(self.linearisation_gap.max(initial=0.0)),
-                "product_bound_final": float(self.product_bound[-1])}
+                "product_bound_final": float(self.product_bound[-1]), "diverged": self.diverged}
 
 
 def train_expected(mdp: FiniteMDP, net: MLP, params: Params, rho: np.ndarray, alpha: float,
-                   steps: int, features: str = "onehot") -> TrainingRecord:
+                   steps: int, features: str | np.ndarray = "onehot", input_scale: float = 1.0,
+                   blowup: float = BLOWUP) -> TrainingRecord:
     """Run ``steps`` expected updates of deep Q-learning; record K, beta and errors."""
-    x = pair_features(mdp, features)
+    x = pair_features(mdp, features, input_scale)
     q_opt = flatten(q_star(mdp)[0])
     theta = flatten_params(params)
-    errors, betas, cert, gaps, kernels = [], [], [], [], []
+    errors, norms, betas, cert, gaps, kernels = [], [], [], [], [], []
     p = params
     q = net.forward(p, x)
     errors.append(float(np.abs(q - q_opt).max()))
+    norms.append(float(np.abs(q).max()))
+    diverged = False
     for _ in range(steps):
         jac = net.jacobian(p, x)
         k = kernel_from_jacobian(jac)
@@ -68,12 +79,17 @@ def train_expected(mdp: FiniteMDP, net: MLP, params: Params, rho: np.ndarray, al
         td = bellman_vector(mdp, q) - q
         theta = theta + alpha * jac.T @ (rho * td)
         p = unflatten(theta, params)
-        q_next = net.forward(p, x)
-        gaps.append(float(np.abs(q_next - u3(mdp, k, rho, alpha, q)).max()))
+        with np.errstate(all="ignore"):
+            q_next = net.forward(p, x)
+            gaps.append(float(np.abs(q_next - u3(mdp, k, rho, alpha, q)).max()))
         q = q_next
         kernels.append(k)
         betas.append(round_up_float(res.beta))
         cert.append(res.verdict.value == "certified")
         errors.append(float(np.abs(q - q_opt).max()))
-    return TrainingRecord(np.array(errors), np.array(betas), np.array(cert, dtype=bool),
-                          np.array(gaps), kernels, q, q_opt)
+        norms.append(float(np.abs(q).max()))
+        if not np.isfinite(norms[-1]) or norms[-1] > blowup:
+            diverged = True
+            break
+    return TrainingRecord(np.array(errors), np.array(norms), np.array(betas),
+                          np.array(cert, dtype=bool), np.array(gaps), kernels, q, q_opt, diverged)
