@@ -17,6 +17,8 @@ from rich.table import Table
 from ..verdict import Verdict, combine
 
 console = Console()
+if not console.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
+    console.width = 160
 err_console = Console(stderr=True)
 
 

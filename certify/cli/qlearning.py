@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 
+from ..numfmt import fmt_lower, fmt_upper
 from .common import (
     add_json_flag,
     add_problem_argument,
@@ -71,16 +73,19 @@ def render(res) -> None:
                   f"gamma = {m.gamma:g}, alpha = {res.alpha:g}, sampling: "
                   f"{res.sampling.description} (d_min = {res.sampling.d_min:.4g}, "
                   f"d_max = {res.sampling.d_max:.4g})")
+    lower = fmt_lower(d.lower, 12) if math.isfinite(d.lower) else "-"
+    upper = fmt_upper(d.upper, 12) if math.isfinite(d.upper) else "-"
     rows = [
-        ["direct JSR, lower", fmt(d.lower, 12), d.lower_certificate.kind if d.lower_certificate
-         else "-", verdict_text(d.lower_check.verdict)],
-        ["direct JSR, upper", fmt(d.upper, 12), d.upper_certificate.kind if d.upper_certificate
-         else "-", verdict_text(d.upper_check.verdict)],
+        ["direct JSR, lower", lower, d.lower_certificate.kind if d.lower_certificate else "-",
+         verdict_text(d.lower_check.verdict)],
+        ["direct JSR, upper", upper, d.upper_certificate.kind if d.upper_certificate else "-",
+         verdict_text(d.upper_check.verdict)],
         ["row-sum rate", fmt(res.row_sum_rate, 12), "closed form (seed 002, Lemma 3)", ""],
         ["1 - alpha d_max (1 - gamma)", fmt(res.trivial_lower, 12), "closed form", ""],
     ]
     if res.cqlf is not None:
-        rows.append(["CQLF rate", fmt(res.cqlf.rate, 10), "quadratic (SDP, "
+        cq_rate = fmt_upper(res.cqlf.rate, 10) if math.isfinite(res.cqlf.rate) else "-"
+        rows.append(["CQLF rate", cq_rate, "quadratic (SDP, "
                      f"{res.cqlf.solver.get('solver')})", verdict_text(res.cqlf.verdict)])
     else:
         rows.append(["CQLF rate", "-", res.cqlf_skipped, ""])

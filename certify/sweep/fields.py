@@ -22,6 +22,8 @@ from ..errors import UnknownName
 _QL = """alpha mdp mdp.gamma mdp.n_actions mdp.n_states mdp.name notes pi_star q_star row_sum_rate
 sampling sampling.d_max sampling.d_min sampling.description sampling.kind speedup
 trivial_lower_rate verdict
+comparison comparison.lower_system comparison.lower_system.lower comparison.lower_system.policy
+comparison.lower_system.upper comparison.lower_system.verdict comparison.upper_system
 cqlf cqlf.bisection_steps cqlf.certificate cqlf.certificate.claim cqlf.certificate.kind
 cqlf.certificate.verdict cqlf.rate cqlf.reason cqlf.seconds cqlf.solver cqlf.solver.settings
 cqlf.solver.solver cqlf.solver.status cqlf.verdict
