@@ -10,6 +10,7 @@ import numpy as np
 
 from certify.jsr.bounds import jsr_bounds
 from certify.jsr.gallery import gallery_entry, gallery_names
+from certify.numfmt import fmt_lower, fmt_upper
 
 
 def families():
@@ -25,7 +26,7 @@ def main() -> None:
     for name, mats in families():
         r = jsr_bounds(mats, budget=30)
         by = r.history[-1][2] if r.history else "-"
-        print(f"{name:38s} {r.lower:20.15g} {r.upper:20.15g} {r.relative_gap:9.1e} "
+        print(f"{name:38s} {fmt_lower(r.lower, 15):>20s} {fmt_upper(r.upper, 15):>20s} {r.relative_gap:9.1e} "
               f"{r.seconds:6.2f}  {by}{' (exact)' if r.exact else ''}")
 
 

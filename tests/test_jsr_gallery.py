@@ -10,7 +10,7 @@ import pytest
 from certify.errors import UnknownName
 from certify.jsr.gallery import check_entry, gallery_entry, gallery_names
 
-FAST = ["btv", "daubechies_d4", "diagonal", "golden", "golden_block", "nilpotent", "rank_one",
+FAST = ["btv", "btv_sturmian", "daubechies_d4", "diagonal", "golden", "golden_block", "nilpotent", "rank_one",
         "rotation", "triangular"]
 
 

@@ -1,7 +1,9 @@
 """Import every certificate kind so that each registers itself (one line a kind)."""
 
 from ..smooth import pnorm as smooth_pnorm  # noqa: F401
+from . import algebraic_polytope as algebraic_polytope  # noqa: F401
 from . import collatz as collatz  # noqa: F401
+from . import family_maxnorm as family_maxnorm  # noqa: F401
 from . import maxnorm as maxnorm  # noqa: F401
 from . import norm as norm  # noqa: F401
 from . import ntk as ntk  # noqa: F401

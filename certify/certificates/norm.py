@@ -28,6 +28,7 @@ import sympy as sp
 from ..exact import as_fraction, ldl_definiteness, matmul, round_down_float, round_up_float
 from ..jsr.eigen_enclosure import X, exact_charpoly
 from ..jsr.family import Family, family_from_spec
+from ..numfmt import fmt_lower, fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 from .product_word import exact_word_product
@@ -67,10 +68,10 @@ class InducedNormCertificate(Certificate):
     kind = "induced-norm"
 
     def claim(self) -> str:
-        return f"JSR({getattr(self.family, 'name', 'family')}) <= {round_up_float(self.bound):.15g}"
+        return f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.bound, 15)}"
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {round_up_float(self.bound):.12g}"
+        return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
 
     def verify(self) -> CheckResult:
         if self.norm not in NORMS:
@@ -117,8 +118,7 @@ def algebraic_max_at_most(q: sp.Poly, p: sp.Poly, a: Fraction, b: Fraction) -> b
     g = sp.Poly(sp.gcd(h, p), X, domain="QQ")
     if g.degree() > 0 and g.count_roots(ra, rb) >= 1:
         h = sp.Poly(sp.quo(h, g), X, domain="QQ")  # theta removed; h(theta) != 0 now
-        above = sp.Poly(g, X).count_roots(rb, sp.oo) if g.degree() > 0 else 0
-        if above:
+        if _roots_above(g, rb):  # a common root of q and p above theta
             return False
     if h.degree() <= 0:
         return True
@@ -131,7 +131,17 @@ def algebraic_max_at_most(q: sp.Poly, p: sp.Poly, a: Fraction, b: Fraction) -> b
         ra, rb = sp.Rational(ra), sp.Rational(rb)
         if rb - ra < sp.Rational(1, 10**200):
             return False
-    return h.count_roots(rb, sp.oo) == 0
+    return not _roots_above(h, rb)
+
+
+def _roots_above(f: sp.Poly, b) -> bool:
+    """Exact: does ``f`` have a real root strictly greater than the rational ``b``?
+
+    (sympy's ``count_roots(b, oo)`` counts a root at ``b`` itself, which is not above it: the
+    cause of refusing JSR([[2]], [[1]]) = 2, whose theta = 4 is isolated by [4, 4].)"""
+    if f.degree() <= 0:
+        return False
+    return f.count_roots(b, sp.oo) - (1 if f.eval(b) == 0 else 0) > 0
 
 
 @register
@@ -161,12 +171,16 @@ class ExactValueCertificate(Certificate):
         return float((a + b) / 2) ** (1.0 / self.power)
 
     def claim(self) -> str:
-        return (f"JSR({getattr(self.family, 'name', 'family')}) = theta^(1/{self.power}) "
-                f"= {self.value_float():.15g}, theta the root of det(xI - A_w^{2 * self.length}) "
-                f"in [{float(self.interval[0]):.17g}, {float(self.interval[1]):.17g}]")
+        lo, hi = self.bracket()
+        return (f"JSR({getattr(self.family, 'name', 'family')}) = theta^(1/{self.power}) in "
+                f"[{fmt_lower(lo, 15)}, {fmt_upper(hi, 15)}], theta the root of "
+                f"det(xI - A_w^{2 * self.length}) in [{fmt_lower(self.interval[0], 17)}, "
+                f"{fmt_upper(self.interval[1], 17)}]")
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) = \theta^{{1/{self.power}}} \approx {self.value_float():.12g}"
+        lo, hi = self.bracket()
+        return (rf"\rho(\Sigma) = \theta^{{1/{self.power}}} \in [{latex_number(lo, 12, 'down')}, "
+                rf"{latex_number(hi, 12, 'up')}]")
 
     def verify(self) -> CheckResult:
         m, l_ = self.family.size, int(self.length)

@@ -30,9 +30,9 @@ from ..exact import (
     fraction_array_from_json,
     fraction_array_to_json,
     matmul,
-    round_up_float,
 )
 from ..jsr.family import Family, family_from_spec
+from ..numfmt import fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 
@@ -75,10 +75,10 @@ class PolytopeCertificate(Certificate):
         return self.rate
 
     def claim(self) -> str:
-        return f"JSR({getattr(self.family, 'name', 'family')}) <= {round_up_float(self.rate):.15g}"
+        return f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.rate, 15)}"
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {round_up_float(self.rate):.12g}"
+        return rf"\rho(\Sigma) \le {latex_number(self.rate, 12, 'up')}"
 
     def _refuse(self, why: str) -> CheckResult:
         return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {why}")

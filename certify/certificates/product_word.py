@@ -15,9 +15,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..exact import as_fraction, matmul, round_down_float
+from ..exact import as_fraction, matmul
 from ..jsr.eigen_enclosure import RootRegion, exact_charpoly, region_contains_root
 from ..jsr.family import Family, family_from_spec
+from ..numfmt import fmt_lower, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 
@@ -44,10 +45,10 @@ class ProductWordCertificate(Certificate):
     kind = "product-word"
 
     def claim(self) -> str:
-        return f"JSR({getattr(self.family, 'name', 'family')}) >= {round_down_float(self.bound):.15g}"
+        return f"JSR({getattr(self.family, 'name', 'family')}) >= {fmt_lower(self.bound, 15)}"
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \ge {round_down_float(self.bound):.12g}"
+        return rf"\rho(\Sigma) \ge {latex_number(self.bound, 12, 'down')}"
 
     def verify(self) -> CheckResult:
         word = tuple(int(i) for i in self.word)

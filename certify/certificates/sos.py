@@ -19,6 +19,7 @@ from ..exact import as_fraction, round_up_float
 from ..jsr.eigen_enclosure import rational_root_ceil
 from ..jsr.family import Family, family_from_spec
 from ..jsr.sos import lift_matrix
+from ..numfmt import fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, certificate_from_dict, register
 from .quadratic import QuadraticCertificate
@@ -45,11 +46,11 @@ class SOSCertificate(Certificate):
         return round_up_float(self.bound)
 
     def claim(self) -> str:
-        return (f"JSR({getattr(self.family, 'name', 'family')}) <= {self.bound_float:.15g} "
+        return (f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.bound, 15)} "
                 f"(SOS norm of degree {2 * int(self.degree)})")
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {self.bound_float:.12g}"
+        return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
 
     def verify(self) -> CheckResult:
         d = int(self.degree)

@@ -19,9 +19,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..exact import as_fraction, round_down_float, round_up_float
+from ..exact import as_fraction
 from ..jsr.family import Family, MatrixFamily, family_from_spec
 from ..jsr.structure import cycle_weights, nilpotent_depth, rank_one_factors
+from ..numfmt import fmt_lower, fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, certificate_from_dict, register
 
@@ -102,13 +103,13 @@ class BlockTriangularCertificate(Certificate):
 
     def claim(self) -> str:
         if self.side == "upper":
-            return f"JSR({_name(self.family)}) <= {round_up_float(self.bound):.15g}"
-        return f"JSR({_name(self.family)}) >= {round_down_float(self.bound):.15g}"
+            return f"JSR({_name(self.family)}) <= {fmt_upper(self.bound, 15)}"
+        return f"JSR({_name(self.family)}) >= {fmt_lower(self.bound, 15)}"
 
     def claim_latex(self) -> str:
         if self.side == "upper":
-            return rf"\rho(\Sigma) \le {round_up_float(self.bound):.12g}"
-        return rf"\rho(\Sigma) \ge {round_down_float(self.bound):.12g}"
+            return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
+        return rf"\rho(\Sigma) \ge {latex_number(self.bound, 12, 'down')}"
 
     def verify(self) -> CheckResult:
         n = self.family.dim
@@ -179,10 +180,10 @@ class RankOneCertificate(Certificate):
     kind = "rank-one-cycle"
 
     def claim(self) -> str:
-        return f"JSR({_name(self.family)}) <= {round_up_float(self.bound):.15g}"
+        return f"JSR({_name(self.family)}) <= {fmt_upper(self.bound, 15)}"
 
     def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {round_up_float(self.bound):.12g}"
+        return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
 
     def verify(self) -> CheckResult:
         exact = self.family.exact_matrices()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 
-from .common import add_json_flag, console, exit_code, fmt, print_json, real, table, verdict_text
+from ..numfmt import fmt_lower, fmt_upper
+from .common import add_json_flag, console, emit, real, table, verdict_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,20 +32,24 @@ def run(args: argparse.Namespace) -> int:
     from ..jsr.bounds import jsr_bounds
 
     res = jsr_bounds(args.family, args.methods, args.budget, args.seed)
-    if args.json:
-        print_json(res.to_dict())
-    else:
-        render(res)
-    return exit_code([res.verdict])
+    return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
+
+
+def _bound_text(rec) -> str:
+    """A lower bound printed rounded down, an upper (or exact) bound rounded up."""
+    if rec.side == "lower":
+        return fmt_lower(rec.bound, 15)
+    return fmt_upper(rec.bound, 15) if math.isfinite(rec.bound) else "-"
 
 
 def render(res) -> None:
-    rows = [[c.side, fmt(c.bound, 15), c.certificate.kind, c.method, verdict_text(c.check.verdict)]
+    rows = [[c.side, _bound_text(c), c.certificate.kind, c.method, verdict_text(c.check.verdict)]
             for c in res.certificates]
     console.print(table("JSR certificates", ["side", "bound", "kind", "method", "verdict"], rows))
     tag = " (exact value proved)" if res.exact else ""
-    console.print(f"JSR in [{fmt(res.lower, 15)}, {fmt(res.upper, 15)}]{tag}; "
-                  f"best product word {list(res.word)}; {res.seconds:.2f} s")
+    lo = fmt_lower(res.lower, 15) if math.isfinite(res.lower) else "-"
+    up = fmt_upper(res.upper, 15) if math.isfinite(res.upper) else "-"
+    console.print(f"JSR in [{lo}, {up}]{tag}; best product word {list(res.word)}; {res.seconds:.2f} s")
     for n in res.notes:
         console.print(f"[yellow]note:[/] {n}")
     console.print(f"verdict: {verdict_text(res.verdict)}")
