@@ -132,7 +132,13 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
     return t
 
 
-def fmt(x: float | None, digits: int = 10) -> str:
+def fmt(x: float | None, digits: int = 10, mode: str = "nearest") -> str:
+    """A number for a table.  Certified bounds must say which way to round: ``mode="up"``
+    for an upper bound, ``"down"`` for a lower bound (see :mod:`certify.numfmt`)."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "-"
-    return f"{x:.{digits}g}"
+    if mode == "nearest":
+        return f"{x:.{digits}g}"
+    from ..numfmt import decimal_digits
+
+    return decimal_digits(x, digits, mode)  # type: ignore[arg-type]

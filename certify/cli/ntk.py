@@ -119,8 +119,8 @@ def render_theorem(doc: dict, title: str) -> None:
                   f"alpha = {doc['alpha']:g}")
     console.print(table("Conditions (exact)", ["condition", "holds", "worst row", "margin"], rows))
     rr = doc["row_ratio"]
-    console.print(f"beta(K) = {fmt(doc['beta'], 12)} (binding rows {doc['beta_rows'][:10]}); "
-                  f"largest alpha for (16): < {fmt(doc['alpha_max_16'], 8)}; row ratio "
+    console.print(f"beta(K) = {fmt(doc['beta'], 12, 'up')} (binding rows {doc['beta_rows'][:10]}); "
+                  f"largest alpha for (16): < {fmt(doc['alpha_max_16'], 8, 'down')}; row ratio "
                   f"mean {fmt(sum(rr) / len(rr), 6)}, max {fmt(max(rr), 6)}")
     console.print(f"{doc['reason']}")
     console.print(f"verdict: {verdict_text(doc['verdict'])} ({doc['status']})")

@@ -100,8 +100,8 @@ def render_tabular(doc: dict) -> None:
     console.print(table("soft-optimal solution", ["state", *[f"Q*(., {a})" for a in
                         range(m["n_actions"])], "V*", "pi*"], rows))
     console.print(table("linear rate (Mei et al. 2020, Theorem 6)", ["quantity", "value"], [
-        ["step bound 1/beta_s", fmt(doc["step_bound"], 8)],
-        ["theoretical per-step factor", fmt(doc["rate"], 12)],
+        ["step bound 1/beta_s", fmt(doc["step_bound"], 8, "down")],
+        ["theoretical per-step factor", fmt(doc["rate"], 12, "up")],
         ["measured per-step factor", fmt(doc["measured_rate"], 12)],
         ["final gap V* - V", fmt(doc["final_gap"], 6)]]))
     console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
@@ -116,7 +116,7 @@ def render_meanfield(doc: dict) -> None:
     rows = [["sigma^2 kappa / 2", fmt(doc["sigma"] ** 2 * doc["kappa"] / 2, 8), "given"],
             ["C2 (upper bound)", fmt(doc["c2_bound"], 8), "derived, see proofs/pg_constants.py"],
             ["L (upper bound)", fmt(doc["l_bound"], 8), "derived, see proofs/pg_constants.py"],
-            ["beta = sigma^2 kappa/2 - C2 - L", fmt(doc["beta"], 8), "exact rational sign"]]
+            ["beta = sigma^2 kappa/2 - C2 - L", fmt(doc["beta"], 8, "down"), "exact rational sign"]]
     console.print(table("convergence margin (seed 004)", ["quantity", "value", "how"], rows))
     console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
     render_certificate(doc)

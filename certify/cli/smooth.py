@@ -67,17 +67,17 @@ def render(res) -> None:
                   f"{res.temperature}, gamma = {m.gamma:g}, n = {m.n_pairs} pairs, d_min = "
                   f"{res.sampling.d_min:.4g}")
     mod = res.modulus
-    rows = [["sup-norm modulus", fmt(mod.value, 8), f"<= {float(mod.upper):.8g}", mod.theory,
+    rows = [["sup-norm modulus", fmt(mod.value, 8), f"<= {fmt(mod.upper, 8, 'up')}", mod.theory,
              verdict_text(mod.verdict)]]
     for pr in (res.p_norm, res.p_norm_plain):
         rows.append([f"p-norm Lyapunov ({pr.argument})", f"p = {pr.p}",
-                     "-" if pr.certificate is None else f"c = {float(pr.certificate.c):.6g}",
+                     "-" if pr.certificate is None else f"c = {fmt(pr.certificate.c, 6, 'down')}",
                      pr.reason[:70], verdict_text(pr.verdict)])
     if res.symbolic is not None:
         rows.append(["symbolic dV/dt (sympy)", "", "", res.symbolic.reason[:70],
                      verdict_text(res.symbolic.verdict)])
     if res.invariant_set is not None:
-        rows.append(["invariant set (derived)", f"radius {res.invariant_set.radius:.6g}",
+        rows.append(["invariant set (derived)", f"radius {fmt(res.invariant_set.radius, 6, 'up')}",
                      "sup norm", "||Q - Q*|| <= gamma ln m / (lam (1 - gamma))",
                      verdict_text(res.invariant_set.verdict)])
     console.print(table("Certificates", ["check", "value", "bound", "how", "verdict"], rows))
@@ -85,7 +85,7 @@ def render(res) -> None:
         render_tradeoff(res.tradeoff)
     if mod.witness.get("q_row") is not None and mod.verdict.value == "refuted":
         console.print(f"witness: Q(s, .) = {mod.witness['q_row']} on every state; Jacobian sup-norm "
-                      f">= {mod.witness['jacobian_sup_norm_lower']:.8g} > 1")
+                      f">= {fmt(mod.witness['jacobian_sup_norm_lower'], 8, 'down')} > 1")
     if res.fixed_point is not None and m.n_pairs <= 40:
         console.print(table("fixed point", ["state"] + [m.action_name(a) for a in range(m.n_actions)],
                             [[m.state_name(s)] + [fmt(float(v), 8) for v in res.fixed_point[s]]
