@@ -69,8 +69,10 @@ def render(res) -> None:
     mod = res.modulus
     rows = [["sup-norm modulus", fmt(mod.value, 8), f"<= {fmt(mod.upper, 8, 'up')}", mod.theory,
              verdict_text(mod.verdict)]]
-    for pr in (res.p_norm, res.p_norm_plain):
-        rows.append([f"p-norm Lyapunov ({pr.argument})", f"p = {pr.p}",
+    shown = [res.p_norm] + ([res.p_norm_plain] if res.p_norm_plain is not None
+                            and res.p_norm_plain.argument != res.p_norm.argument else [])
+    for pr in shown:
+        rows.append([f"p-norm Lyapunov ({pr.argument})", "p = -" if pr.p is None else f"p = {pr.p}",
                      "-" if pr.certificate is None else f"c = {fmt(pr.certificate.c, 6, 'down')}",
                      pr.reason[:70], verdict_text(pr.verdict)])
     if res.symbolic is not None:
