@@ -227,10 +227,9 @@ def dyadic(a: np.ndarray | Iterable[float]) -> Dyadic:
     nz = m_int != 0
     e_min = int(e[nz].min()) if nz.any() else 0
     shifts = np.where(nz, e - e_min, 0)
-    ints = np.empty(arr.shape, dtype=object)
-    for i, (m, s) in enumerate(zip(m_int.tolist(), shifts.tolist(), strict=True)):
-        ints[i] = m << s if m >= 0 else -((-m) << s)
-    return Dyadic(ints, e_min)
+    # Python ints (object dtype) so that the shifted values never overflow
+    ints = np.left_shift(m_int.astype(object), shifts.astype(object))
+    return Dyadic(np.asarray(ints, dtype=object).reshape(arr.shape), e_min)
 
 
 def dyadic_to_fraction(value: int, exp: int) -> Fraction:
