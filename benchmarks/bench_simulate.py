@@ -1,7 +1,8 @@
 """Speed of the Q-learning simulator: compiled (numba) vs numpy-vectorised vs plain Python.
 
 Batch of 1,000 runs of asynchronous i.i.d. Q-learning on a 100-pair garnet MDP
-(10 states x 10 actions, branching 10).  Prints a table of sample-updates per second and the
+(10 states x 10 actions, branching 10), with the max backup and with the smooth lse backup.
+Prints a table of sample-updates per second and the
 speed-ups; run with ``python benchmarks/bench_simulate.py [--steps K]``.
 """
 
@@ -18,10 +19,13 @@ from certify.simulate.kernels import python_reference_step
 from certify.simulate.qlearning import simulate_qlearning
 
 
-def bench_numba(problem, runs: int, steps: int) -> float:
-    simulate_qlearning(problem, 0.1, runs=2, steps=10, seed=1)  # compile (cached on disk)
+def bench_numba(problem, runs: int, steps: int, operator: str = "max",
+                temperature: float | None = None) -> float:
+    """The shared compiled simulator; ``operator`` selects the (smooth) backup."""
+    kw = {"operator": operator, "temperature": temperature}
+    simulate_qlearning(problem, 0.1, runs=2, steps=10, seed=1, **kw)  # compile (cached on disk)
     t = time.perf_counter()
-    simulate_qlearning(problem, 0.1, runs=runs, steps=steps, seed=0, noise=0.5)
+    simulate_qlearning(problem, 0.1, runs=runs, steps=steps, seed=0, noise=0.5, **kw)
     return runs * steps / (time.perf_counter() - t)
 
 
@@ -70,6 +74,7 @@ def main() -> None:
     problem = load_problem("garnet:10:10:10:0")
     q_star(problem.mdp)
     rows = [("numba, parallel over runs", bench_numba(problem, args.runs, args.steps)),
+            ("numba, lse backup (smooth)", bench_numba(problem, args.runs, args.steps, "lse", 2.0)),
             ("numpy, vectorised over runs", bench_numpy(problem, args.runs, min(args.steps, 2000))),
             ("plain Python loop", bench_python(problem, 200_000))]
     base = rows[-1][1]

@@ -77,6 +77,9 @@ _LAZY: dict[str, str] = {
     "jsr_bounds": "certify.jsr.bounds",
     "JSRResult": "certify.jsr.bounds",
     "load_family": "certify.jsr.io",
+    "comparison_jsr": "certify.jsr.comparison",
+    "gallery_names": "certify.jsr.gallery",
+    "gallery_entry": "certify.jsr.gallery",
     # simulation, bounds and cross-validation (issue 3)
     "simulate_qlearning": "certify.simulate",
     "QSimulation": "certify.simulate",
@@ -89,11 +92,16 @@ _LAZY: dict[str, str] = {
     "max_norm_bound": "certify.bounds",
     "reference_filter_bound": "certify.bounds",
     "quadratic_curve": "certify.bounds",
+    "mixing_constants": "certify.mixing",
+    "MixingConstants": "certify.mixing",
+    "markov_reference_bound": "certify.bounds_markov",
     # smooth Q-learning (issue 5)
     "analyze_smooth": "certify.smooth",
     "SmoothResult": "certify.smooth",
     "PNormLyapunovCertificate": "certify.smooth",
     "plain_threshold_p": "certify.smooth",
+    "boltzmann_grad_sup": "certify.smooth",
+    "pnorm_tradeoff": "certify.smooth",
     # NTK (issue 6)
     "theorem2": "certify.ntk",
     "Theorem2Result": "certify.ntk",
@@ -102,20 +110,26 @@ _LAZY: dict[str, str] = {
     "analyse_network": "certify.ntk",
     "ntk_sweep": "certify.ntk",
     "preqn_step": "certify.ntk",
+    "train_preqn": "certify.ntk",
+    "train_expected": "certify.ntk",
     # gradient TD (issue 7)
     "check_sa": "certify.td",
     "simulate_td": "certify.td",
     "LinearTD": "certify.td",
+    "mean_run": "certify.td",
     # policy gradient (issue 8)
     "pg_tabular": "certify.pg",
     "pg_meanfield": "certify.pg",
     "soft_optimal": "certify.pg",
     "policy_gradient": "certify.pg",
+    "pg_crossval": "certify.pg",
+    "flow_monotonicity": "certify.pg",
     # reports and claims (issue 9)
     "qlearning_report": "certify.report",
     "build_pdf": "certify.report",
     "load_claims": "certify.claims",
     "run_claims": "certify.claims",
+    "claims_report": "certify.report.claims_report",
     # sweeps on Dask (issue 10)
     "load_grid": "certify.sweep",
     "run_sweep": "certify.sweep",

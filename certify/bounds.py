@@ -103,6 +103,8 @@ class QuadraticBound:
 
 
 def max_norm_bound(w: np.ndarray, rho: float, alpha: float, noise: NoiseConstants) -> MaxNormBound:
+    """:class:`MaxNormBound` from the weights w of a weighted max-norm certificate with rate
+    rho: kappa = max(w) / min(w)."""
     w = np.asarray(w, dtype=float)
     return MaxNormBound(rho, float(w.max() / w.min()), alpha, noise.w_inf)
 
@@ -225,5 +227,7 @@ class QuadraticCurve:
 
 
 def quadratic_curve(X: np.ndarray, beta: float, alpha: float, noise: NoiseConstants) -> QuadraticCurve:
+    """:class:`QuadraticCurve` from a quadratic certificate (X, beta); the eigenvalues of X
+    are float estimates (a prediction for cross-validation, not a certificate)."""
     ev = np.linalg.eigvalsh(np.asarray(X, dtype=float))
     return QuadraticCurve(float(beta), float(ev.min()), float(ev.max()), float(alpha), noise.W)

@@ -15,6 +15,11 @@ prediction against the data, with a verdict ``consistent`` / ``violated`` /
   curve by more than z standard errors at some recorded time;
 * the pathwise bound of :class:`certify.bounds.MaxNormBound`: every run, every time.
 
+With ``mode="markov"`` the runs follow one behaviour trajectory each (seed 002, Section 5),
+the reference-filter curves are the Markovian ones of :mod:`certify.bounds_markov` (the shape
+of Theorem 4, with the behaviour chain's mixing constants from :mod:`certify.mixing`), and
+the other predictions are unchanged (they hold for either observation model).
+
 Cross-validation is statistical evidence, never a proof: its verdicts are not
 :class:`~certify.verdict.Verdict` values.
 """
@@ -32,6 +37,7 @@ from .bounds import (
     reference_filter_bound,
     row_sum_reference_bound,
 )
+from .bounds_markov import markov_reference_bound
 from .errors import InvalidInput
 from .mdp.finite import FiniteMDP
 from .mdp.problem import Problem
@@ -84,6 +90,8 @@ class CrossvalResult:
     fit: RateFit | None
     predictions: tuple[Prediction, ...]
     curves: dict = field(default_factory=dict)
+    mode: str = "iid"
+    mixing: dict | None = None
 
     @property
     def verdict(self) -> str:
@@ -92,7 +100,8 @@ class CrossvalResult:
 
     def to_dict(self) -> dict:
         s = self.simulation
-        return {"mdp": self.mdp.summary(), "alpha": self.alpha, "rate": self.rate,
+        return {"mdp": self.mdp.summary(), "alpha": self.alpha, "mode": self.mode,
+                "mixing": self.mixing, "rate": self.rate,
                 "row_sum_rate": self.row_sum_rate, "certificate_verdict": self.certificate_verdict,
                 "runs": s.runs, "steps": s.steps, "seed": s.seed, "reward_noise": s.noise,
                 "fit": self.fit.to_dict() if self.fit else None,
@@ -138,7 +147,8 @@ def fit_transient_rate(times: np.ndarray, values: np.ndarray, n_boot: int = 200,
 
 def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.ndarray,
                 z: float, predicted: dict) -> Prediction:
-    """E||e_k||_inf <= bound(k): violated where mean - z sem exceeds the bound."""
+    """E||e_k||_inf <= bound(k): violated where mean - z sem exceeds the bound (beyond a relative
+    rounding allowance of 1e-12)."""
     st = sim_errors.mean(axis=0)
     sem = sim_errors.std(axis=0, ddof=1) / np.sqrt(sim_errors.shape[0]) if sim_errors.shape[0] > 1 \
         else np.zeros_like(st)
@@ -146,7 +156,8 @@ def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.
     j = int(np.argmax(excess))
     obs = {"mean_at_worst": float(st[j]), "sem_at_worst": float(sem[j]), "step": int(times[j]),
            "bound_at_worst": float(bound[j])}
-    if excess[j] > 0:
+    # a bound met with equality (e.g. at k = 0) must not fail on the last bit of rounding
+    if excess[j] > 1e-12 * max(1.0, abs(float(bound[j]))):
         return Prediction(name, predicted, obs, VIOLATED,
                           f"at step {int(times[j])} the mean error {st[j]:.6g} exceeds the bound "
                           f"{bound[j]:.6g} by more than {z:g} standard errors ({sem[j]:.3g})")
@@ -158,8 +169,12 @@ def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.
 def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sampling | None = None,
                        runs: int = 200, steps: int = 20_000, seed: int = 0, noise: float = 0.0,
                        q0: float = 0.0, claimed_rate: float | None = None, z: float = 4.0,
-                       rate_tol: float | None = None, n_boot: int = 200) -> CrossvalResult:
+                       rate_tol: float | None = None, n_boot: int = 200, mode: str = "iid",
+                       progress: bool = False) -> CrossvalResult:
     """Cross-validate the Q-learning certificates of ``problem`` at constant step ``alpha``.
+
+    ``mode`` is ``"iid"`` (pairs drawn from d) or ``"markov"`` (one behaviour trajectory per
+    run; needs a Markovian sampling model, whose d is the chain's stationary law).
 
     ``claimed_rate`` replaces the certified direct rate in every rate-based prediction (with
     the certificate's weights), so a wrong certificate can be tested.  ``rate_tol`` defaults
@@ -170,7 +185,15 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)
     mdp = problem.mdp
+    if mode not in ("iid", "markov"):
+        raise InvalidInput(f"mode = {mode!r}; crossval compares 'iid' or 'markov' sampling")
     sampling = sampling or problem.sampling
+    if mode == "markov" and (sampling is None or sampling.kind != "markov"
+                             or sampling.behaviour is None):
+        raise InvalidInput("mode 'markov' needs a Markovian sampling model: a behaviour policy "
+                           "with model 'markov' (sampling: {behaviour: [[...]], model: markov}); "
+                           f"{problem.name} has "
+                           f"{'no sampling model' if sampling is None else sampling.description}")
     cert = certify_qlearning(problem, alpha, sampling, cqlf=None)
     sampling = cert.sampling
     if cert.direct.upper_certificate is None:
@@ -181,7 +204,7 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
         raise InvalidInput(f"rate = {rate!r}; crossval checks a rate in (0, 1)")
     tol = 0.1 * (1.0 - rate) if rate_tol is None else float(rate_tol)
     sim = simulate_qlearning(problem, alpha, sampling, runs=runs, steps=steps, seed=seed,
-                             noise=noise, q0=q0)
+                             noise=noise, q0=q0, mode=mode, progress=progress)
     times, errs = sim.times, sim.errors
     preds: list[Prediction] = []
 
@@ -206,7 +229,10 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     # below ~1e-8 |Q*| the float recursion sits at its own rounding floor: stop checking there
     resolved = np.abs(e_mean).max(axis=1) > 1e-8 * max(1.0, float(np.abs(sim.q_star).max()))
     ratio = np.where(resolved, ratio, 0.0)
-    over_r = np.flatnonzero(ratio > 1.0 + 1e-9)
+    # e_k = Q_k - Q* carries an absolute rounding error of a few ulps of |Q*|: allow 1e-12 |Q*|
+    slack = 1e-12 * max(1.0, float(np.abs(sim.q_star).max())) / float(w.min())
+    over_r = np.flatnonzero(norm_w > (rate ** ks * norm_w[0]) * (1.0 + 1e-9) + slack)
+    over_r = over_r[resolved[over_r]]
     bad = over_r.size > 0
     j = int(over_r[0]) if bad else int(np.argmax(ratio))
     preds.append(Prediction(
@@ -219,10 +245,21 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     nc = noise_constants(mdp, float(np.abs(q0_tab).max()), noise)
     e0_vec = (q0_tab - sim.q_star).reshape(-1)
     curves = {}
-    rf = reference_filter_bound(mdp, sampling.d, w, rate, alpha, nc)
-    rr = row_sum_reference_bound(mdp, sampling.d, cert.row_sum_rate, alpha, nc)
-    for name, b, wv in (("reference-filter bound (certificate)", rf, w),
-                        ("reference-filter bound (row-sum)", rr, np.ones_like(w))):
+    mixing = None
+    if mode == "markov":
+        from .mixing import behaviour_mixing
+
+        mixing = behaviour_mixing(mdp, sampling.behaviour)
+        rf = markov_reference_bound(mdp, sampling.d, w, rate, alpha, nc, mixing)
+        rr = markov_reference_bound(mdp, sampling.d, np.ones_like(w), cert.row_sum_rate, alpha, nc,
+                                    mixing)
+        label = "Markovian reference-filter bound"
+    else:
+        rf = reference_filter_bound(mdp, sampling.d, w, rate, alpha, nc)
+        rr = row_sum_reference_bound(mdp, sampling.d, cert.row_sum_rate, alpha, nc)
+        label = "reference-filter bound"
+    for name, b, wv in ((f"{label} (certificate)", rf, w),
+                        (f"{label} (row-sum)", rr, np.ones_like(w))):
         curve = b.curve(times, float((np.abs(e0_vec) / wv).max()))
         curves[name] = curve
         preds.append(check_curve(name, times, curve, errs, z, b.to_dict()))
@@ -246,7 +283,7 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
          else f"all {sim.runs} runs below the bound at every recorded step (closest: run {r_}, "
               f"step {times[t_]})")))
     return CrossvalResult(mdp, float(alpha), rate, cert.row_sum_rate, cert.verdict.value, sim, fit,
-                          tuple(preds), curves)
+                          tuple(preds), curves, mode, None if mixing is None else mixing.to_dict())
 
 
 def plot_crossval(res: CrossvalResult, path: str) -> None:
@@ -274,9 +311,11 @@ def plot_crossval(res: CrossvalResult, path: str) -> None:
 
 
 def run_crossval(mdp: str, alpha: float, runs: int = 200, steps: int = 20_000, seed: int = 0,
-                 noise: float = 0.0, q0: float = 0.0, rate: float | None = None) -> dict:
+                 noise: float = 0.0, q0: float = 0.0, rate: float | None = None,
+                 mode: str = "iid", sampling: str | None = None) -> dict:
     """The ``crossval`` command as a function of plain parameters (claims and sweeps)."""
-    from .mdp.io import load_problem
+    from .mdp.io import load_problem_with_sampling
 
-    return crossval_qlearning(load_problem(mdp), alpha, runs=runs, steps=steps, seed=seed,
-                              noise=noise, q0=q0, claimed_rate=rate).to_dict()
+    problem, samp = load_problem_with_sampling(mdp, sampling, True)
+    return crossval_qlearning(problem, alpha, samp, runs=runs, steps=steps, seed=seed,
+                              noise=noise, q0=q0, claimed_rate=rate, mode=mode).to_dict()

@@ -27,8 +27,7 @@ def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
+    from ..simulate.progress import want_progress
     from ..simulate.qlearning import simulate_qlearning
     from ..simulate.schedule import StepSize
     from .common import console, fmt, load_problem_and_sampling, print_json, table
@@ -36,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     problem, sampling = load_problem_and_sampling(args, positive=args.mode != "sync")
     sim = simulate_qlearning(problem, StepSize(args.alpha, args.k0, args.exponent), sampling,
                              runs=args.runs, steps=args.steps, seed=args.seed, mode=args.mode,
-                             noise=args.noise, q0=args.q0, progress=sys.stderr.isatty())
+                             noise=args.noise, q0=args.q0, progress=want_progress(args.json))
     if args.plot:
         plot_simulation(sim, args.plot, problem.name)
     if args.json:

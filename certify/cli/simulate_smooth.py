@@ -1,10 +1,10 @@
-"""Stochastic smooth Q-learning with constant step size (lse, mellowmax, boltzmann, soft, max)."""
+"""Stochastic smooth Q-learning (lse, mellowmax, boltzmann, soft, max) on the shared simulator."""
 
 from __future__ import annotations
 
 import argparse
 
-from .common import console, fmt, print_json, real, table
+from .common import real
 
 ALGOS: tuple[str, ...] = ("smooth-qlearning",)
 
@@ -15,56 +15,41 @@ def add_arguments(parser: argparse.ArgumentParser, algo: str) -> None:
 
     add_smooth_arguments(parser)
     parser.add_argument("--alpha", type=real, required=True, help="constant step size in (0, 1]")
+    parser.add_argument("--mode", choices=("iid", "markov", "sync"), default="iid",
+                        help="i.i.d. sampling from d, one Markovian behaviour trajectory, or "
+                             "synchronous (default iid)")
+    parser.add_argument("--noise", type=real, default=0.0, metavar="B",
+                        help="bounded reward noise: r + xi, xi uniform on {-B, +B} (default 0)")
+    parser.add_argument("--q0", type=real, default=0.0, help="initial Q-values (default 0)")
     add_simulation_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    import numpy as np
+    from ..simulate.progress import want_progress
+    from ..simulate.qlearning import simulate_qlearning
+    from .common import console, fmt, load_problem_and_sampling, print_json, table
+    from .simulate_qlearning import plot_simulation
 
-    from ..mdp.bellman import check_operator, q_star, smooth_fixed_point, smooth_max
-    from ..smooth.ode import simulate_stochastic
-    from .common import load_problem_and_sampling
-
-    problem, sampling = load_problem_and_sampling(args)
-    mdp = problem.mdp
-    check_operator(args.operator)
-    if args.operator != "max":
-        smooth_max(np.zeros(1), args.operator, args.temperature)
-    target = (q_star(mdp)[0] if args.operator == "boltzmann" else
-              smooth_fixed_point(mdp, args.operator, args.temperature))
-    runs = simulate_stochastic(mdp, sampling.d, args.operator, args.temperature, args.alpha,
-                               target, np.zeros_like(target), args.runs, args.steps, args.seed)
-    doc = {"algo": "smooth-qlearning", "operator": args.operator, "temperature": args.temperature,
-           "alpha": args.alpha, "runs": args.runs, "steps": args.steps, "seed": args.seed,
-           "target": "Q*" if args.operator == "boltzmann" else "fixed point of F_h",
-           "errors": runs.summary()}
+    problem, sampling = load_problem_and_sampling(args, positive=args.mode != "sync")
+    temperature = None if args.operator == "max" else args.temperature
+    sim = simulate_qlearning(problem, args.alpha, sampling, runs=args.runs, steps=args.steps,
+                             seed=args.seed, mode=args.mode, noise=args.noise, q0=args.q0,
+                             operator=args.operator, temperature=temperature,
+                             progress=want_progress(args.json))
+    target = "Q*" if args.operator in ("max", "boltzmann") else "fixed point of F_h"
     if args.plot:
-        _plot(runs, args.plot)
+        plot_simulation(sim, args.plot, f"{problem.name} ({args.operator})")
     if args.json:
-        print_json(doc)
-    else:
-        s = runs.summary()
-        idx = np.unique(np.linspace(0, len(s["steps"]) - 1, 8).astype(int))
-        console.print(table(f"smooth Q-learning ({args.operator}), ||Q_k - target||_inf",
-                            ["step", "mean", "q10", "q90"],
-                            [[s["steps"][i], fmt(s["mean"][i], 6), fmt(s["q10"][i], 6),
-                              fmt(s["q90"][i], 6)] for i in idx]))
+        print_json({"algo": "smooth-qlearning", "mdp": problem.mdp.summary(), "alpha": args.alpha,
+                    "target": target, **sim.to_dict(), "errors": sim.stats().to_dict()})
+        return 0
+    st = sim.stats()
+    console.print(f"[bold]smooth Q-learning ({args.operator}, temperature {temperature}, "
+                  f"{sim.mode}) on {problem.name}[/]: {sim.runs} runs x {sim.steps} steps, "
+                  f"alpha = {args.alpha:g}, seed {sim.seed}; errors against {target}")
+    pick = sorted(set(range(0, st.times.size, max(st.times.size // 12, 1))) | {st.times.size - 1})
+    rows = [[int(st.times[i]), fmt(float(st.mean[i]), 6), fmt(float(st.quantiles[0.05][i]), 6),
+             fmt(float(st.quantiles[0.5][i]), 6), fmt(float(st.quantiles[0.95][i]), 6)] for i in pick]
+    console.print(table(f"||Q_k - {target}||_inf across runs", ["k", "mean", "q05", "median", "q95"],
+                        rows))
     return 0
-
-
-def _plot(runs, path: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    s = runs.summary()
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    ax.semilogy(s["steps"], s["mean"], label="mean")
-    ax.fill_between(s["steps"], s["q10"], s["q90"], alpha=0.3, label="10-90%")
-    ax.set_xlabel("step")
-    ax.set_ylabel("sup-norm error")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)

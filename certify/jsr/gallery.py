@@ -49,10 +49,12 @@ class GalleryEntry:
 
 
 def gallery_names(directory: Path = GALLERY_DIR) -> list[str]:
+    """Names of the gallery families (the JSON files in ``directory``)."""
     return sorted(p.stem for p in directory.glob("*.json"))
 
 
 def gallery_entry(name: str, directory: Path = GALLERY_DIR) -> GalleryEntry:
+    """The gallery family ``name`` with its known value, precision and source."""
     path = directory / f"{name}.json"
     if not path.exists():
         raise UnknownName(f"gallery: unknown family {name!r}; known families are "

@@ -14,6 +14,16 @@ One call advances every run r of the batch from global step ``k_start`` to ``k_e
   then s <- s';
 * mode 2, synchronous: every pair i is updated from the same Q_k with its own s' ~ P(.|i).
 
+The backup max_a' Q(s', a') may be replaced by a smooth maximum h (``op``; theory.md
+section 1, the same formulas as :func:`certify.mdp.bellman.smooth_max`), evaluated stably by
+shifting with the row maximum m before exponentiating (every exponent is <= 0):
+
+* op 0 ``max``: h = m;
+* op 1 ``lse``: h = m + ln sum_a exp(lam (q_a - m)) / lam;
+* op 2 ``mellowmax``: the same minus ln(|A|) / lam;
+* op 3 ``boltzmann``: h = m + sum_a (q_a - m) z_a / sum_a z_a, z_a = exp(lam (q_a - m));
+* op 4 ``soft``: h = m + ln sum_a mu_a exp(lam (q_a - m)) / lam with lam = 1 / tau.
+
 xi is the seed's bounded reward noise, uniform on {-b, +b} (b = 0: none; its sign is bit 0 of
 the 64-bit word whose top 53 bits chose the pair), and
 alpha_k = c / (k + k0)^e (e = 0: constant c).
@@ -27,6 +37,7 @@ import numpy as np
 from .rng import alias_draw, cdf_draw, next_word, row_alias_draw, word_uniform
 
 MODES = {"iid": 0, "markov": 1, "sync": 2}
+OPS = {"max": 0, "lse": 1, "mellowmax": 2, "boltzmann": 3, "soft": 4}
 
 
 @nb.njit(inline="always")
@@ -37,20 +48,38 @@ def _step_size(c: float, k0: float, e: float, k: int) -> float:
 
 
 @nb.njit(inline="always")
-def _target(q, r_i, xi, gamma, sn, n_actions):
-    base = sn * n_actions
+def _backup(q, base, n_actions, op, lam, log_m, mu):
+    """h(Q(s', .)) for the row starting at ``base`` (see the module docstring)."""
     m = q[base]
     for a in range(1, n_actions):
         v = q[base + a]
         if v > m:
             m = v
-    return r_i + xi + gamma * m
+    if op == 0:
+        return m
+    s = 0.0
+    sw = 0.0
+    for a in range(n_actions):
+        u = q[base + a] - m
+        z = np.exp(lam * u)
+        if op == 4:
+            s += mu[a] * z
+        else:
+            s += z
+            if op == 3:
+                sw += u * z
+    if op == 3:
+        return m + sw / s
+    h = m + np.log(s) / lam
+    if op == 2:
+        h -= log_m / lam
+    return h
 
 
 @nb.njit(parallel=True, cache=True)
 def advance(Q, rng, cur, counts, mode, k_start, k_end, c, k0, e,
             indptr, indices, p_prob, p_alias, reward, noise, gamma, n_actions,
-            d_prob, d_alias, beta_cum):
+            d_prob, d_alias, beta_cum, op, lam, log_m, mu):
     """Advance every run of the batch in place (see the module docstring)."""
     n_runs, n = Q.shape
     n_states = n // n_actions
@@ -64,11 +93,7 @@ def advance(Q, rng, cur, counts, mode, k_start, k_end, c, k0, e,
             alpha = _step_size(c, k0, e, k)
             if mode == 2:
                 for st in range(n_states):
-                    m = q[st * n_actions]
-                    for a in range(1, n_actions):
-                        if q[st * n_actions + a] > m:
-                            m = q[st * n_actions + a]
-                    v[st] = m
+                    v[st] = _backup(q, st * n_actions, n_actions, op, lam, log_m, mu)
                 for i in range(n):
                     z = next_word(rng, r)
                     sn = indices[row_alias_draw(word_uniform(z), p_prob, p_alias, indptr[i],
@@ -90,7 +115,8 @@ def advance(Q, rng, cur, counts, mode, k_start, k_end, c, k0, e,
                 xi = noise if (z & one) else -noise
             sn = indices[row_alias_draw(word_uniform(next_word(rng, r)), p_prob, p_alias,
                                         indptr[i], indptr[i + 1])]
-            q[i] += alpha * (_target(q, reward[i], xi, gamma, sn, n_actions) - q[i])
+            h = _backup(q, sn * n_actions, n_actions, op, lam, log_m, mu)
+            q[i] += alpha * (reward[i] + xi + gamma * h - q[i])
             if count:
                 counts[r, i] += 1
             s = sn

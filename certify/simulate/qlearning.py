@@ -7,6 +7,11 @@ constant or diminishing step size and the seed's bounded reward noise r + xi, xi
 the recorded times only, so memory is O(runs x recorded times), flat in the number of steps.
 Run r uses its own random stream (:mod:`certify.simulate.rng`): the same seed gives the same
 trajectories whatever ``batch`` (runs per compiled call) or ``chunk`` (steps per call).
+
+The same compiled kernels run stochastic *smooth* Q-learning (seed 000; Lee and Na, arXiv
+2404.14442): ``operator`` replaces max_a' Q(s', a') by a smooth maximum h (lse, mellowmax,
+boltzmann, soft; the formulas of :func:`certify.mdp.bellman.smooth_max`), and the errors are
+then measured against the fixed point of F_h (Q* for boltzmann, whose F_h need not contract).
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ import numba as nb
 import numpy as np
 
 from ..errors import InvalidInput
+from ..mdp.bellman import OPERATORS, check_operator, check_temperature, smooth_fixed_point
 from ..mdp.bellman import q_star as compute_q_star
 from ..mdp.finite import FiniteMDP
 from ..mdp.problem import Problem
 from ..mdp.sampling import Sampling, uniform_sampling
-from .kernels import MODES, advance, empty_counts
+from .kernels import MODES, OPS, advance, empty_counts
+from .progress import DelayedProgress
 from .rng import alias_draw, alias_table, check_seed, next_uniform, row_alias, run_states
 from .schedule import StepSize, as_step_size, check_count, record_times
 from .stats import ErrorStats, error_stats
@@ -40,6 +47,8 @@ class QSimulation:
     e0 : array (runs,)
         ||Q_0 - Q*||_inf of each run.
     q_star : array (S, A)
+        The reference point of the errors: Q*, or the fixed point of F_h for a smooth
+        ``operator`` other than boltzmann.
     q_final : array (runs, n)
         The last iterate of every run (state-major).
     counts : int array (runs, n) or None
@@ -58,6 +67,8 @@ class QSimulation:
     seed: int
     runs: int
     steps: int
+    operator: str = "max"
+    temperature: float | None = None
 
     @property
     def relative(self) -> np.ndarray:
@@ -73,7 +84,8 @@ class QSimulation:
         return self.runs * self.steps * per
 
     def to_dict(self) -> dict:
-        return {"mode": self.mode, "runs": self.runs, "steps": self.steps, "seed": self.seed,
+        return {"mode": self.mode, "operator": self.operator, "temperature": self.temperature,
+                "runs": self.runs, "steps": self.steps, "seed": self.seed,
                 "step_size": self.step_size.to_dict(), "reward_noise": self.noise,
                 "q_star": self.q_star.tolist(), "e0_mean": float(self.e0.mean()),
                 "error": self.stats().to_dict(), "relative_error": self.stats(True).to_dict()}
@@ -118,6 +130,10 @@ def simulate_qlearning(
     chunk: int | None = None,
     count: bool = False,
     progress: bool = False,
+    operator: str = "max",
+    temperature: float | None = None,
+    mu: np.ndarray | None = None,
+    target: np.ndarray | None = None,
 ) -> QSimulation:
     """Simulate ``runs`` independent runs of Q-learning for ``steps`` steps.
 
@@ -142,7 +158,15 @@ def simulate_qlearning(
     count : bool
         Also return the visit counts of every pair.
     progress : bool
-        Show a progress bar on stderr.
+        Allow a progress bar on stderr; it appears only if the run lasts more than about
+        1 s (:class:`~certify.simulate.progress.DelayedProgress`).  With ``chunk`` unset the
+        steps are then split into calls of about 4 million updates (the result is the same).
+    operator : {"max", "lse", "mellowmax", "boltzmann", "soft"}
+        The backup h(Q(s', .)); ``temperature`` is lam (tau for soft), ``mu`` the reference
+        measure of soft (default uniform).
+    target : array (S, A), optional
+        Reference point of the errors (default: Q* for max and boltzmann, the fixed point
+        of F_h otherwise).
     """
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)
@@ -152,6 +176,7 @@ def simulate_qlearning(
     runs, steps = check_count(runs, "runs"), check_count(steps, "steps")
     seed = check_seed(seed)
     sched = as_step_size(alpha)
+    op, lam, mu_arr = _operator(operator, temperature, mu, mdp.n_actions)
     if isinstance(noise, bool) or not isinstance(noise, int | float) or not noise >= 0 \
             or not np.isfinite(noise):
         raise InvalidInput(f"noise = {noise!r}; expected a finite number >= 0")
@@ -165,9 +190,12 @@ def simulate_qlearning(
         raise InvalidInput(f"times: expected recorded steps in [0, {steps}], found "
                            f"[{times[0]}, {times[-1]}]")
     batch = runs if batch is None else check_count(batch, "batch")
-    chunk = steps if chunk is None else check_count(chunk, "chunk")
+    per_step = mdp.n_pairs if mode == "sync" else 1
+    if chunk is None:
+        chunk = steps if not progress else max(1, 4_000_000 // (batch * per_step))
+    chunk = check_count(chunk, "chunk")
 
-    qs, _ = compute_q_star(mdp)
+    qs = _reference(mdp, operator, temperature, mu, target)
     qs_flat = qs.reshape(-1)
     Pm = mdp.P_matrix
     p_prob, p_alias = row_alias(Pm.indptr, Pm.data)
@@ -177,7 +205,7 @@ def simulate_qlearning(
     beta_cum = np.cumsum(beh, axis=1).reshape(-1)
     consts = (Pm.indptr.astype(np.int64), Pm.indices.astype(np.int64), p_prob, p_alias,
               mdp.r_vector.astype(float), float(noise), mdp.gamma, mdp.n_actions,
-              d_prob, d_alias, beta_cum)
+              d_prob, d_alias, beta_cum, OPS[operator], lam, float(np.log(mdp.n_actions)), mu_arr)
 
     errors = np.empty((runs, times.size))
     q_final = np.empty((runs, mdp.n_pairs))
@@ -185,7 +213,8 @@ def simulate_qlearning(
     # time segments: between recorded times, split further into chunks
     bounds = np.unique(np.concatenate([times, np.arange(0, steps, chunk), [steps]]))
     rec = set(times.tolist())
-    bar = _progress(progress, runs * steps)
+    bar = DelayedProgress(runs * steps * per_step, f"simulating {mode} Q-learning") if progress \
+        else None
     for first in range(0, runs, batch):
         nb_runs = min(batch, runs - first)
         Q = np.tile(q_init.reshape(-1), (nb_runs, 1))
@@ -199,7 +228,7 @@ def simulate_qlearning(
                 advance(Q, rng, cur, cnt, MODES[mode], int(bounds[j - 1]), int(k), sched.c,
                         float(sched.k0), sched.e, *consts)
                 if bar is not None:
-                    bar[0].advance(bar[1], nb_runs * int(k - bounds[j - 1]))
+                    bar.advance(nb_runs * int(k - bounds[j - 1]) * per_step)
             if int(k) in rec:
                 errors[first:first + nb_runs, col] = np.abs(Q - qs_flat).max(axis=1)
                 col += 1
@@ -207,18 +236,47 @@ def simulate_qlearning(
         if count:
             counts[first:first + nb_runs] = cnt
     if bar is not None:
-        bar[0].stop()
+        bar.stop()
     e0 = np.abs(q_init.reshape(-1) - qs_flat).max() * np.ones(runs)
     return QSimulation(times, errors, e0, qs, q_final, counts, mode, sched, float(noise), seed,
-                       runs, steps)
+                       runs, steps, operator, None if temperature is None else float(temperature))
 
 
-def _progress(show: bool, total: int):
-    if not show:
-        return None
-    from rich.console import Console
-    from rich.progress import Progress
+def _operator(operator: str, temperature: float | None, mu: np.ndarray | None,
+              n_actions: int) -> tuple[int, float, np.ndarray]:
+    """Kernel code, lam (1/tau for soft) and reference measure of a backup operator."""
+    if not isinstance(operator, str):
+        raise InvalidInput(f"operator = {operator!r}; expected one of {', '.join(OPERATORS)}")
+    check_operator(operator)
+    mu_arr = np.full(n_actions, 1.0 / n_actions)
+    if operator == "max":
+        if mu is not None or temperature is not None:
+            raise InvalidInput("operator 'max' takes no temperature and no reference measure mu")
+        return 0, 1.0, mu_arr
+    lam = check_temperature(temperature, operator)
+    if operator == "soft":
+        lam = 1.0 / lam
+        if mu is not None:
+            mu_arr = np.asarray(mu, dtype=float)
+            if mu_arr.shape != (n_actions,) or not np.all(mu_arr > 0) or \
+                    abs(mu_arr.sum() - 1.0) > 1e-9:
+                raise InvalidInput(f"mu = {mu!r}; expected a positive distribution over the "
+                                   f"{n_actions} actions (sum 1 within 1e-9)")
+    elif mu is not None:
+        raise InvalidInput(f"mu: only the 'soft' operator takes a reference measure, not {operator!r}")
+    return OPS[operator], lam, mu_arr
 
-    prog = Progress(console=Console(stderr=True), transient=True)
-    prog.start()
-    return prog, prog.add_task("simulating", total=total)
+
+def _reference(mdp: FiniteMDP, operator: str, temperature: float | None, mu: np.ndarray | None,
+               target: np.ndarray | None) -> np.ndarray:
+    if target is not None:
+        tgt = np.asarray(target, dtype=float)
+        if tgt.shape not in ((mdp.n_states, mdp.n_actions), (mdp.n_pairs,)) or \
+                not np.all(np.isfinite(tgt)):
+            raise InvalidInput(f"target: expected finite values of shape ({mdp.n_states}, "
+                               f"{mdp.n_actions}), found shape {tgt.shape}")
+        return tgt.reshape(mdp.n_states, mdp.n_actions)
+    if operator in ("max", "boltzmann"):
+        return compute_q_star(mdp)[0]
+    return smooth_fixed_point(mdp, operator, temperature, mu=mu)
+

@@ -4,7 +4,9 @@ ODE (seed 000; Lee and Na, arXiv 2404.14442):  dQ/dt = D (F_h(Q) - Q),  F_h(Q) =
 
 Stochastic asynchronous smooth Q-learning, i.i.d. sampling, constant step alpha:
     (s, a) ~ d,  s' ~ P(.|s, a),  Q(s, a) <- Q(s, a) + alpha (R(s, a) + gamma h(Q(s', .)) - Q(s, a)),
-vectorised over independent runs (batch axis first) with one numpy Generator.
+run by the shared compiled simulator (:func:`certify.simulate.qlearning.simulate_qlearning`
+with ``operator=h``): one independent random stream per run, so the same seed gives the same
+runs whatever the batch size.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from ..errors import InvalidInput, SolverError
-from ..mdp.bellman import bellman_optimality, smooth_max
+from ..mdp.bellman import bellman_optimality
 from ..mdp.finite import FiniteMDP
 from ..mdp.validate import check_step_size
 
@@ -72,32 +74,27 @@ class StochasticRuns:
 
 def simulate_stochastic(mdp: FiniteMDP, d: np.ndarray, operator: str, temperature: float | None,
                         alpha: float, target: np.ndarray, q0: np.ndarray, runs: int = 100,
-                        steps: int = 10_000, seed: int = 0, n_records: int = 50) -> StochasticRuns:
-    """Constant-step stochastic smooth Q-learning, ``runs`` runs at once (module docstring)."""
+                        steps: int = 10_000, seed: int = 0, n_records: int = 50,
+                        progress: bool = False) -> StochasticRuns:
+    """Constant-step stochastic smooth Q-learning, ``runs`` runs at once (module docstring).
+
+    Errors ||Q_k - target||_inf are recorded at ``n_records + 1`` evenly spaced steps.
+    """
+    from ..mdp.sampling import Sampling
+    from ..simulate.qlearning import simulate_qlearning
+
     alpha = check_step_size(alpha)
-    if runs < 1 or steps < 1:
-        raise InvalidInput(f"runs = {runs}, steps = {steps}; expected integers >= 1")
-    rng = np.random.default_rng(seed)
-    S, A = mdp.n_states, mdp.n_actions
-    n = S * A
-    cum_d = np.cumsum(np.asarray(d, dtype=float))
-    cum_p = np.cumsum(mdp.P.reshape(n, S), axis=1)
-    r = mdp.r_vector
-    q = np.broadcast_to(np.asarray(q0, dtype=float).reshape(n), (runs, n)).copy()
-    tgt = np.asarray(target, dtype=float).reshape(n)
-    rec = np.unique(np.linspace(0, steps, n_records + 1).astype(int))
-    out = np.empty((len(rec), runs))
-    batch = np.arange(runs)
-    k_rec = 0
-    for k in range(steps + 1):
-        if k == rec[k_rec]:
-            out[k_rec] = np.abs(q - tgt).max(axis=1)
-            k_rec += 1
-            if k_rec == len(rec):
-                break
-        i = np.minimum(np.searchsorted(cum_d, rng.random(runs), side="right"), n - 1)
-        s2 = np.minimum((cum_p[i] <= rng.random(runs)[:, None]).sum(axis=1), S - 1)
-        nxt = q.reshape(runs, S, A)[batch, s2]
-        target_i = r[i] + mdp.gamma * smooth_max(nxt, operator, temperature)
-        q[batch, i] += alpha * (target_i - q[batch, i])
-    return StochasticRuns(rec, out, q.reshape(runs, S, A))
+    if isinstance(n_records, bool) or not isinstance(n_records, int) or n_records < 1:
+        raise InvalidInput(f"n_records = {n_records!r}; expected an integer >= 1")
+    if isinstance(steps, int) and not isinstance(steps, bool) and steps >= 1:
+        times = np.unique(np.linspace(0, steps, n_records + 1).astype(np.int64))
+    else:
+        times = None  # simulate_qlearning rejects the bad ``steps`` with a clear message
+    sampling = Sampling(np.asarray(d, dtype=float), "iid", None, "d over state-action pairs")
+    sim = simulate_qlearning(mdp, alpha, sampling, runs=runs, steps=steps, seed=seed,
+                             q0=np.asarray(q0, dtype=float).reshape(mdp.n_states, mdp.n_actions),
+                             times=times, operator=operator,
+                             temperature=None if operator == "max" else temperature,
+                             target=target, progress=progress)
+    return StochasticRuns(sim.times, sim.errors.T.copy(),
+                          sim.q_final.reshape(runs, mdp.n_states, mdp.n_actions))
