@@ -37,25 +37,24 @@ def add_sampling_argument(p: argparse.ArgumentParser) -> None:
                         "'behaviour' (default: the problem's own, else uniform)")
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
+def _int_at_least(text: str, low: int, what: str) -> int:
     try:
         v = int(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}") from exc
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, found {v}")
+        raise argparse.ArgumentTypeError(f"expected {what}, found {text!r}") from exc
+    if v < low:
+        raise argparse.ArgumentTypeError(f"expected {what}, found {v}")
     return v
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    return _int_at_least(text, 1, "a positive integer")
 
 
 def nonneg_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {text!r}") from exc
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, found {v}")
-    return v
+    """argparse type: an integer >= 0."""
+    return _int_at_least(text, 0, "an integer >= 0")
 
 
 def real(text: str) -> float:

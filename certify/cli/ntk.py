@@ -11,6 +11,7 @@ from .common import (
     add_problem_argument,
     add_sampling_argument,
     console,
+    emit,
     exit_code,
     fmt,
     nonneg_int,
@@ -101,11 +102,8 @@ def run_check(args: argparse.Namespace) -> int:
         cert = NTKContractionCertificate(d.k, d.rho, d.gamma, d.alpha, res.beta)
         args.save_certificate.write_text(json.dumps(cert.to_dict(cert.verify())))
         doc["certificate_file"] = str(args.save_certificate)
-    if args.json:
-        print_json(doc)
-    else:
-        render_theorem(doc, f"Theorem 2 for K = {args.kernel}")
-    return exit_code([res.verdict])
+    title = f"Theorem 2 for K = {args.kernel}"
+    return emit(doc, lambda: render_theorem(doc, title), args.json, [res.verdict])
 
 
 def render_theorem(doc: dict, title: str) -> None:

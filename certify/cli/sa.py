@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, console, exit_code, fmt, print_json, real, table, verdict_text
+from .common import add_json_flag, console, emit, fmt, real, table, verdict_text
 
 ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 
@@ -39,11 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     problem = load_problem(args.problem, positive_sampling=False)
     res = check_sa(args.algo, problem, args.exponents, args.w, args.order)
-    if args.json:
-        print_json(res.to_dict())
-    else:
-        render(res)
-    return exit_code([res.verdict])
+    return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
 
 
 def render(res) -> None:

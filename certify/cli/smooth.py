@@ -9,9 +9,8 @@ from .common import (
     add_problem_argument,
     add_sampling_argument,
     console,
-    exit_code,
+    emit,
     fmt,
-    print_json,
     real,
     table,
     verdict_text,
@@ -54,11 +53,7 @@ def analyze_from_args(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     res = analyze_from_args(args)
-    if args.json:
-        print_json(res.to_dict())
-    else:
-        render(res)
-    return exit_code([res.verdict])
+    return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
 
 
 def render(res) -> None:
