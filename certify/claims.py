@@ -32,7 +32,13 @@ from typing import Any
 import yaml
 
 from .commands import COMMANDS, get_command
-from .errors import CertifyError, InvalidInput, UnknownName
+from .errors import (
+    AssertionSyntaxError,
+    AssertionTypeError,
+    CertifyError,
+    InvalidInput,
+    MissingField,
+)
 
 TOP_KEYS = ("claims", "title", "description")
 CLAIM_KEYS = ("name", "assert", "allow_inconclusive")
@@ -41,18 +47,6 @@ _MAX_POWER = 1000
 
 
 # ----------------------------------------------------------------------------- expressions
-class AssertionSyntaxError(InvalidInput):
-    """An ``assert:`` expression is not in the claims expression language."""
-
-
-class MissingField(UnknownName):
-    """An assertion names a field that the command's output does not have."""
-
-
-class AssertionTypeError(CertifyError, TypeError):
-    """An assertion applied an operation to values of the wrong type (e.g. a null field)."""
-
-
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
            ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b,

@@ -38,6 +38,26 @@ class SolverError(CertifyError, RuntimeError):
     """A numerical solver failed in a way that leaves no usable result."""
 
 
+class TeXBuildError(SolverError):
+    """The TeX engine failed (its first errors are in the message)."""
+
+
+class TeXNotFound(TeXBuildError):
+    """Neither latexmk nor pdflatex is on the PATH."""
+
+
+class AssertionSyntaxError(InvalidInput):
+    """A claims file's ``assert:`` expression is not in the claims expression language."""
+
+
+class MissingField(UnknownName):
+    """An assertion names a field that the command's output does not have."""
+
+
+class AssertionTypeError(CertifyError, TypeError):
+    """An assertion applied an operation to values of the wrong type (e.g. a null field)."""
+
+
 def expect(condition: bool, message: str, error: type[CertifyError] = InvalidInput) -> None:
     """Raise ``error(message)`` unless ``condition`` holds."""
     if not condition:

@@ -19,21 +19,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InvalidInput, SolverError
+from ..errors import InvalidInput, TeXBuildError, TeXNotFound
 
 INSTALL_HINT = (
     "install a TeX engine, e.g. on Debian/Ubuntu: apt-get install latexmk texlive-latex-base "
     "texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended "
     "(elsewhere: TeX Live or MiKTeX with latexmk); or write the LaTeX source with -o FILE.tex"
 )
-
-
-class TeXBuildError(SolverError):
-    """The TeX engine failed (its first errors are in the message)."""
-
-
-class TeXNotFound(TeXBuildError):
-    """Neither latexmk nor pdflatex is on the PATH."""
 
 
 @dataclass(frozen=True)
