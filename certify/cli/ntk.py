@@ -39,7 +39,8 @@ def _str_list(text: str) -> list[str]:
 
 def _network_args(p: argparse.ArgumentParser) -> None:
     add_problem_argument(p)
-    p.add_argument("--alpha", type=real, required=True, help="step size alpha > 0")
+    p.add_argument("--alpha", type=real, default=0.01,
+                   help="step size alpha > 0 of the function-space update (default 0.01)")
     add_sampling_argument(p)
     p.add_argument("--features", choices=("onehot", "state-action"), default="onehot",
                    help="network inputs: one-hot pairs or [one-hot state, one-hot action]")

@@ -39,9 +39,11 @@ def add_regularisation(p: argparse.ArgumentParser) -> None:
 def add_meanfield(p: argparse.ArgumentParser) -> None:
     """--sigma, --kappa, --width: the mean-field parameterisation."""
     add_regularisation(p)
-    p.add_argument("--sigma", type=real, required=True, help="parameter noise sigma > 0")
-    p.add_argument("--kappa", type=real, required=True,
-                   help="strong convexity of the Gaussian potential U = kappa |theta|^2 / 2")
+    p.add_argument("--sigma", type=real, default=1.0,
+                   help="parameter noise sigma > 0 (default 1)")
+    p.add_argument("--kappa", type=real, default=1.0,
+                   help="strong convexity of the Gaussian potential U = kappa |theta|^2 / 2 "
+                        "(default 1)")
     p.add_argument("--width", type=int, default=4, help="hidden units K per particle")
 
 
