@@ -152,3 +152,13 @@ def test_cli_does_not_write_uncertified(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert not out.exists() and doc["certificate_file"] is None
     assert "not > 0" in doc["certificate_note"]
+
+
+def test_empty_or_ragged_rewards_refused_not_crash():
+    for cert in (bandit_margin(),
+                 TabularStepCertificate(Fraction(0), np.array([[1.0, 0.0]]), Fraction(1, 10),
+                                        np.array([0.5, 0.5]), Fraction(1, 100), Fraction(100))):
+        for bad in (np.zeros((0, 2)), np.zeros((1, 0))):
+            from dataclasses import replace
+            chk = replace(cert, rewards=bad).verify()
+            assert chk.verdict is Verdict.INCONCLUSIVE and "R" in chk.reason

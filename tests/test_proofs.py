@@ -23,3 +23,11 @@ def test_a_failing_proof_exits_nonzero(tmp_path):
             "run('false lemma', lambda: [('1 == 2', 1 == 2)])\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 1 and "NOT PROVED" in r.stdout
+
+
+def test_young_proof_covers_every_even_p():
+    # certify.smooth.pnorm uses Young's inequality at any even p (p in the hundreds for gamma
+    # near 1), so the proof must not stop at p = 40.
+    r = subprocess.run([sys.executable, "-m", "proofs.young_inequality"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "every even p = 2k" in r.stdout, r.stdout

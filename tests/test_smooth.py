@@ -174,3 +174,63 @@ def test_bad_inputs(sls):
     for p in (3, 0, -2, 1):
         with pytest.raises(InvalidInput, match="even integer"):
             analyze_smooth(sls, "lse", 1.0, p=p)
+
+
+def _one_pair_cert(P, c, argument="young", gamma=Fraction(1, 4), p=2):
+    import scipy.sparse as sps
+
+    from certify.smooth.pnorm import PNormLyapunovCertificate
+    P = sps.csr_matrix(np.asarray(P, dtype=float))
+    n = P.shape[0]
+    return PNormLyapunovCertificate("max", gamma, P, (Fraction(1),) * n, n // P.shape[1], p,
+                                    (Fraction(1),) * n, Fraction(c), argument)
+
+
+def test_forged_superstochastic_P_refused():
+    # one pair, P = [[2]]: along de/dt = gamma P e - e the true rate of V = e^2/2 is
+    # p d (1 - 2 gamma) = 1; the young rows must use the row sum 2, not 1 (c = 5/4 is false).
+    assert not _one_pair_cert([[2.0]], Fraction(5, 4)).verify().certified
+    assert _one_pair_cert([[2.0]], Fraction(1)).verify().certified  # the true rate passes
+    # norm-equivalence: ||gamma P x||_inf = 2 gamma ||x||_inf; the modulus is 1/2, not 1/4
+    assert not _one_pair_cert([[2.0]], Fraction(5, 4), "norm-equivalence").verify().certified
+    assert _one_pair_cert([[2.0]], Fraction(1), "norm-equivalence").verify().certified
+
+
+def test_forged_negative_P_refused():
+    chk = _one_pair_cert([[0.5, -0.5], [0.5, 0.5]], Fraction(1, 100)).verify()
+    assert chk.verdict is Verdict.INCONCLUSIVE and "P" in chk.reason
+
+
+def test_malformed_n_actions_refused_not_crash():
+    from dataclasses import replace
+    cert = _one_pair_cert([[1.0], [1.0], [1.0]], Fraction(1, 100))
+    for k in (0, 2, -1):
+        assert replace(cert, n_actions=k).verify().verdict is Verdict.INCONCLUSIVE
+
+
+def test_symbolic_check_refuses_negative_transition_entries():
+    # 2 states, 1 action, P with negative off-diagonals: the Young identity holds with slacks
+    # sigma_i = 0, but -E = -m (e0 - e1)^2 < 0, so dV/dt <= -c V is false at e = (1, -1).
+    cert = _one_pair_cert([[0.0, -1.0], [-1.0, 0.0]], Fraction(3, 2), gamma=Fraction(1, 2))
+    from dataclasses import replace
+    cert = replace(cert, d=(Fraction(1, 2), Fraction(1, 2)))
+    e = np.array([1.0, -1.0])
+    g = 0.5 * np.array([[0.0, -1.0], [-1.0, 0.0]]) @ e
+    dv = float(np.sum(e * (g - e)))                      # u = 1, p = 2
+    v = float(np.sum(e ** 2 / 0.5)) / 2
+    assert dv + 1.5 * v > 0                               # the claim is false here
+    assert symbolic_decay_check(cert).verdict is not Verdict.CERTIFIED
+
+
+def test_invariant_radius_is_an_upper_bound():
+    # float evaluation + one ulp fell below the true radius here (about 5% of random cases)
+    import mpmath
+
+    from certify.smooth.invariant import boltzmann_invariant_set
+    for g, m, lam in ((0.9999818839792578, 5, 236.87133130725712),
+                      (0.9999967974019595, 8, 23962.8802704351),
+                      (0.9999999997671233, 44, 0.03616344811847661)):
+        inv = boltzmann_invariant_set(g, m, lam, np.zeros((1, m)), 0.5)
+        with mpmath.workprec(300):
+            true = mpmath.mpf(g) * mpmath.log(m) / (mpmath.mpf(lam) * (1 - mpmath.mpf(g)))
+            assert mpmath.mpf(inv.radius) >= true

@@ -47,6 +47,14 @@ def _rewards(r: np.ndarray) -> list[list[Fraction]]:
     return [[as_fraction(x) for x in row] for row in np.asarray(r, dtype=object)]
 
 
+def _bad_rewards(r: np.ndarray) -> str | None:
+    """Why ``r`` is not a non-empty (states, actions) table of rewards, or None."""
+    arr = np.asarray(r, dtype=object)
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
+        return f"R has shape {arr.shape}; expected (n_states, n_actions) with both >= 1"
+    return None
+
+
 def _span(r: np.ndarray) -> Fraction:
     flat = [x for row in _rewards(r) for x in row]
     return max(flat) - min(flat)
@@ -103,6 +111,8 @@ class MeanFieldMarginCertificate(Certificate):
                 or self.width < 1:
             return _refuse(f"parameters out of range (gamma = {g}, tau = {self.tau}, sigma = "
                            f"{self.sigma}, kappa = {self.kappa}, width = {self.width})", {})
+        if (why := _bad_rewards(self.rewards)) is not None:
+            return _refuse(why, {})
         c = margin_bounds(g, _span(self.rewards), self.tau, self.width, self.sigma, self.kappa)
         diag = {"c2_recomputed": str(c.c2), "l_recomputed": str(c.lip),
                 "beta": str(self.margin), "beta_float": round_down_float(self.margin)}
@@ -186,6 +196,8 @@ class TabularStepCertificate(Certificate):
     def verify(self) -> CheckResult:
         from ..pg.tabular import smoothness_bound_exact
 
+        if (why := _bad_rewards(self.rewards)) is not None:
+            return _refuse(why, {})
         r = _rewards(self.rewards)
         mu = [as_fraction(m) for m in np.asarray(self.mu, dtype=object)]
         if not (0 <= self.gamma < 1) or self.tau <= 0 or self.eta <= 0:

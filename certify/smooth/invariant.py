@@ -13,11 +13,13 @@ operator, a gamma-contraction.  Consequences (derived, not a statement quoted fr
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
+from ..exact import as_fraction, round_up_float
+from ..pg.enclose import log_enclosure
 from ..verdict import Verdict
 
 
@@ -44,8 +46,11 @@ class InvariantSet:
 
 def boltzmann_invariant_set(gamma: float, n_actions: int, temperature: float,
                             q_star: np.ndarray, d_min: float) -> InvariantSet:
-    """Radius gamma ln(m) / (lam (1 - gamma)), rounded up by one ulp (see module docstring)."""
-    radius = math.nextafter(gamma * math.log(n_actions) / (temperature * (1.0 - gamma)), math.inf)
+    """Radius gamma ln(m) / (lam (1 - gamma)) (see module docstring), an upper bound: computed
+    exactly from the given doubles with ln(m) enclosed from above, then rounded up to a double."""
+    g, lam = as_fraction(gamma), as_fraction(temperature)
+    ln_m = log_enclosure(n_actions)[1] if n_actions > 1 else Fraction(0)
+    radius = round_up_float(g * ln_m / (lam * (1 - g)))
     return InvariantSet(
         "sup", radius, np.asarray(q_star), d_min * (1.0 - gamma), Verdict.CERTIFIED,
         "||Q - Q*||_inf <= gamma ln(m) / (lambda (1 - gamma)) is forward invariant and attracting "

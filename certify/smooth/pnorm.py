@@ -9,7 +9,8 @@ g = F_h(Q) - F_h(Q*_h).  Two sound arguments bound dV/dt <= -c V (both checked e
 rational arithmetic by :meth:`PNormLyapunovCertificate.verify`):
 
 ``norm-equivalence`` (theory.md, [derived]): ||g||_inf <= a ||e||_inf with a the sup-norm
-    modulus, Hoelder and ||x||_inf <= ||x||_{u,p} / min(u)^{1/p}, ||x||_{u,p} <= (sum u)^{1/p}
+    modulus (times the largest exact row sum of P, 1 for a stochastic P), Hoelder and
+    ||x||_inf <= ||x||_{u,p} / min(u)^{1/p}, ||x||_{u,p} <= (sum u)^{1/p}
     ||x||_inf give dV/dt <= -(1 - a (sum u / min u)^{1/p}) sum_i u_i e_i^p, and
     sum u e^p >= p d_min V.  Exact check: a^p sum(u) <= min(u) (1 - c / (p d_min))^p.
     Plain weights u = 1 (optimal here, since sum u / min u >= n) give the threshold: the
@@ -19,12 +20,14 @@ rational arithmetic by :meth:`PNormLyapunovCertificate.verify`):
     theorem g = gamma P Pi_lam e with Pi_lam a stochastic-policy matrix (seed 002 Lemma 6 for
     max).  Young's inequality |x|^{p-1} |y| <= ((p-1)|x|^p + |y|^p) / p (proofs.young_inequality)
     bounds dV/dt by sum_i kappa_i e_i^p with
-        p kappa_i = gamma (p - 1) u_i + gamma col_s(u) - p u_i,  col_s(u) = sum_j P(s|j) u_j,
-    i = (s, a); so dV/dt <= -c V if p kappa_i <= -c u_i / d_i on every row.  This is
-    O(nnz(P)) exact row checks.  A feasible u exists iff gamma (p - 1 + rho) < p for the
-    Perron root rho = |A| of N_ij = P(s_i|j): the threshold p > gamma (|A| - 1) / (1 - gamma)
-    does not grow with the number of states.  The weights are found by bisection on c with the
-    Perron vector of (gamma / p) diag(1 / beta) N, beta_i = 1 - gamma (p - 1)/p - c / (p d_i).
+        p kappa_i = gamma (p - 1) r_i u_i + gamma col_s(u) - p u_i,  col_s(u) = sum_j P(s|j) u_j,
+    i = (s, a), r_i = sum_s P(s|i) the exact row sum of the stored P (1 for a stochastic P;
+    P >= 0 is checked, so a forged P cannot pass); so dV/dt <= -c V if p kappa_i <= -c u_i / d_i
+    on every row.  This is O(nnz(P)) exact row checks.  A feasible u exists iff
+    gamma (p - 1 + rho) < p for the Perron root rho = |A| of N_ij = P(s_i|j): the threshold
+    p > gamma (|A| - 1) / (1 - gamma) does not grow with the number of states.  The weights are
+    found by bisection on c with the Perron vector of (gamma / p) diag(1 / beta) N,
+    beta_i = 1 - gamma (p - 1)/p - c / (p d_i).
 """
 
 from __future__ import annotations
@@ -170,30 +173,44 @@ class PNormLyapunovCertificate(Certificate):
         refuse = lambda why: CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {why}")  # noqa: E731
         if not isinstance(p, int) or p < 2 or p % 2:
             return refuse(f"p = {p!r} is not an even integer >= 2")
-        if len(u) != n or self.P.shape != (n, n // max(self.n_actions, 1)):
+        A = self.n_actions
+        if n == 0:
+            return refuse("no state-action pairs")
+        if isinstance(A, bool) or not isinstance(A, int) or A < 1 or n % A:
+            return refuse(f"n_actions = {A!r}; expected an integer >= 1 dividing the {n} pairs")
+        if len(u) != n or self.P.shape != (n, n // A):
             return refuse(f"u has {len(u)} entries and P shape {self.P.shape}; expected {n} pairs")
         if any(x <= 0 for x in u) or any(x <= 0 for x in d):
             return refuse("every weight u_i and every d_i must be > 0")
         if self.c < 0 or not (0 <= self.gamma < 1):
             return refuse("need c >= 0 and 0 <= gamma < 1")
+        P = self.P.tocoo()
+        entries = [Fraction(v) for v in P.data.tolist()]  # exact values of the stored doubles
+        if any(v < 0 for v in entries):
+            return refuse("P has a negative entry; the arguments need P >= 0")
+        rows = [Fraction(0)] * n
+        for i, v in zip(P.row.tolist(), entries, strict=True):
+            rows[i] += v
         if self.argument == "young":
-            return self._verify_young()
+            return self._verify_young(P, entries, rows)
         if self.argument == "norm-equivalence":
-            return self._verify_equivalence()
+            return self._verify_equivalence(max(rows))
         return refuse(f"unknown argument {self.argument!r}; expected one of {ARGUMENTS}")
 
-    def _verify_young(self) -> CheckResult:
+    def _verify_young(self, P: sp.coo_matrix, entries: list[Fraction],
+                      rows: list[Fraction]) -> CheckResult:
+        """Rows gamma (p-1) r_i u_i + gamma col(u) - p u_i + c u_i/d_i <= 0, r_i the exact row sum
+        of P (the Young bound of e_i^{p-1} (gamma P Pi e)_i carries sum_j M_ij = r_i)."""
         if self.operator not in SIMPLEX_OPERATORS:
             return CheckResult(Verdict.INCONCLUSIVE, "certificate refused: the young argument "
                                f"needs grad h in the simplex; {self.operator!r} is not such")
         g, p, u, d, A = self.gamma, self.p, self.u, self.d, self.n_actions
-        P = self.P.tocoo()
         col = [Fraction(0)] * P.shape[1]
-        for j, s, v in zip(P.row.tolist(), P.col.tolist(), P.data.tolist(), strict=True):
-            col[s] += Fraction(v) * u[j]
+        for j, s, v in zip(P.row.tolist(), P.col.tolist(), entries, strict=True):
+            col[s] += v * u[j]
         worst, row = None, -1
         for i in range(len(u)):
-            lhs = g * (p - 1) * u[i] + g * col[i // A] - p * u[i] + self.c * u[i] / d[i]
+            lhs = g * (p - 1) * rows[i] * u[i] + g * col[i // A] - p * u[i] + self.c * u[i] / d[i]
             ratio = lhs / u[i]
             if worst is None or ratio > worst:
                 worst, row = ratio, i
@@ -204,11 +221,12 @@ class PNormLyapunovCertificate(Certificate):
         return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: row {row} violates the "
                            f"young inequality by {float(worst)!r} (relative to u)", diag)
 
-    def _verify_equivalence(self) -> CheckResult:
+    def _verify_equivalence(self, row_max: Fraction) -> CheckResult:
+        """||gamma P (H(Q) - H(Q*))||_inf <= gamma max_i r_i B ||e||_inf, r_i the exact row sums."""
         if self.operator in SIMPLEX_OPERATORS:
-            a = self.gamma
+            a = self.gamma * row_max
         elif self.operator == "boltzmann" and check_boltzmann_bound(self.grad_bound, self.n_actions):
-            a = self.gamma * self.grad_bound
+            a = self.gamma * row_max * self.grad_bound
         else:
             return CheckResult(Verdict.INCONCLUSIVE, "certificate refused: grad_bound "
                                f"{float(self.grad_bound)!r} is not a proven bound for {self.operator!r}")

@@ -57,10 +57,13 @@ def symbolic_decay_check(cert: PNormLyapunovCertificate) -> SymbolicCheck:
     """Verify dV/dt + c V <= 0 for every e in R^n symbolically (see module docstring)."""
     n = len(cert.u)
     A = cert.n_actions
-    S = n // A
+    S = n // A if A >= 1 else 0
     if cert.operator not in SIMPLEX_OPERATORS:
         return SymbolicCheck(Verdict.INCONCLUSIVE, f"operator {cert.operator!r}: grad h is not in "
                              "the simplex, the mean-value reduction does not apply")
+    if A < 1 or n % A or cert.P.shape != (n, S) or len(cert.d) != n:
+        return SymbolicCheck(Verdict.INCONCLUSIVE, f"shapes do not match: {n} weights, "
+                             f"{cert.n_actions} actions, P of shape {cert.P.shape}")
     if n > SYMBOLIC_MAX_PAIRS or A ** S > SYMBOLIC_MAX_POLICIES:
         return SymbolicCheck(Verdict.INCONCLUSIVE, f"{n} pairs / {A ** S} policies exceed the "
                              f"symbolic limits ({SYMBOLIC_MAX_PAIRS}, {SYMBOLIC_MAX_POLICIES})")
@@ -69,6 +72,11 @@ def symbolic_decay_check(cert: PNormLyapunovCertificate) -> SymbolicCheck:
     d = [_rat(x) for x in cert.d]
     Pd = cert.P.toarray()
     P = [[_rat(Fraction(float(Pd[i, s]))) for s in range(S)] for i in range(n)]
+    if any(x < 0 for row in P for x in row) or any(x <= 0 for x in u) or any(x <= 0 for x in d) \
+            or c < 0 or g < 0 or p < 2 or p % 2:
+        return SymbolicCheck(Verdict.INCONCLUSIVE, "the Young decomposition needs P >= 0, "
+                             "gamma >= 0, u > 0, d > 0, c >= 0 and p even (so u_i M_ij Y >= 0); "
+                             "refused")
     e = sp_.symbols(f"e0:{n}", real=True)
     lam_free = [sp_.symbols(f"l{s}_0:{A - 1}", nonnegative=True) if A > 1 else () for s in range(S)]
     lam = [list(lf) + [1 - sum(lf)] for lf in lam_free]
