@@ -17,7 +17,8 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import InvalidInput
-from ..exact import as_fraction, round_up_float
+from ..exact import as_fraction
+from ..numfmt import fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 
@@ -59,12 +60,12 @@ class NTKContractionCertificate(Certificate):
 
     def claim(self) -> str:
         return (f"U3 = I + alpha K D_rho (T* - I) is a sup-norm contraction with modulus <= "
-                f"{round_up_float(self.bound):.12g} (n = {np.shape(self.k)[0]}, alpha = "
+                f"{fmt_upper(self.bound, 12)} (n = {np.shape(self.k)[0]}, alpha = "
                 f"{float(self.alpha):g}, gamma = {float(self.gamma):g})")
 
     def claim_latex(self) -> str:
         return (rf"\|\mathcal U_3 Q_1 - \mathcal U_3 Q_2\|_\infty \le "
-                rf"{round_up_float(self.bound):.10g}\,\|Q_1 - Q_2\|_\infty")
+                rf"{latex_number(self.bound, 10, 'up')}\,\|Q_1 - Q_2\|_\infty")
 
     def verify(self) -> CheckResult:
         from ..ntk.theorem2 import theorem2

@@ -174,6 +174,15 @@ def psd_screen(kf: np.ndarray, rho: np.ndarray | None = None) -> float | None:
     return min_eig
 
 
+def _check_nonnegative_exactly(rv: np.ndarray) -> None:
+    """Theorem 2's beta(K) uses |K_ij| rho_j = |K_ij rho_j|, true only for rho_j >= 0: an entry
+    below 0 is refused even when the distribution tolerance lets it through."""
+    for i, v in enumerate(rv.tolist()):
+        if as_fraction(v) < 0:
+            raise InvalidInput(f"rho[{i}] = {v!s} is negative; Theorem 2 needs rho >= 0 exactly "
+                               "(nothing is clipped)")
+
+
 def validate_kernel(k: object, rho: object, gamma: object, alpha: object) -> KernelData:
     """Validate the inputs of Theorem 2; errors name the field, the value and the expectation.
 
@@ -195,6 +204,7 @@ def validate_kernel(k: object, rho: object, gamma: object, alpha: object) -> Ker
         raise InvalidInput(f"rho: expected a vector of length n = {n} (the size of K) but found "
                            f"shape {rv.shape}")
     check_distribution(rv.astype(float), "rho")
+    _check_nonnegative_exactly(rv)
     g = exact_param(gamma, "gamma", 0.0, 1.0, True)
     a = exact_param(alpha, "alpha", 0.0, None, False)
     try:

@@ -19,7 +19,13 @@ from ..mdp.ordering import flatten
 from ..verdict import Verdict
 from .kernel import kernel_stats, network_kernel, pair_features, q_table
 from .mlp import MLP
-from .operator import LipschitzEstimate, ProductBound, empirical_lipschitz, product_bound
+from .operator import (
+    LipschitzEstimate,
+    ProductBound,
+    empirical_lipschitz,
+    exact_ratio_above_one,
+    product_bound,
+)
 from .theorem2 import Theorem2Result, theorem2
 
 
@@ -67,7 +73,7 @@ def analyse_network(problem: Problem, rho: np.ndarray, alpha: float, width: int 
     """Empirical NTK of an MLP Q-network on ``problem`` and Theorem 2 at step size ``alpha``.
 
     The verdict is Theorem 2's (certified only by the exact check), except that a probe pair
-    with Lipschitz ratio above 1 refutes contraction of U3 outright.
+    whose Lipschitz ratio is above 1 in exact arithmetic refutes contraction of U3 outright.
     """
     mdp = problem.mdp
     x = pair_features(mdp, features, input_scale)
@@ -83,9 +89,13 @@ def analyse_network(problem: Problem, rho: np.ndarray, alpha: float, width: int 
     notes = []
     verdict = res.verdict
     if lip.ratio > 1.0:
-        verdict = Verdict.REFUTED
-        notes.append(f"a probe pair has Lipschitz ratio {lip.ratio:.6g} > 1: U3 is not a sup-norm "
-                     "contraction")
+        if lip.pair is not None and exact_ratio_above_one(mdp, k, rho, res.data.alpha, *lip.pair):
+            verdict = Verdict.REFUTED
+            notes.append(f"a probe pair has Lipschitz ratio {lip.ratio:.6g} > 1 (confirmed in exact "
+                         "arithmetic): U3 is not a sup-norm contraction")
+        else:
+            notes.append(f"a probe pair has float Lipschitz ratio {lip.ratio:.17g} > 1, not confirmed "
+                         "in exact arithmetic: rounding, not a refutation")
     if lip.ratio > beta * (1 + 1e-9):
         notes.append(f"inconsistency: empirical ratio {lip.ratio:.6g} exceeds beta = {beta:.6g}")
     if not it.holds:

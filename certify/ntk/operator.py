@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -42,6 +43,8 @@ class LipschitzEstimate:
     ratio: float
     n_pairs: int
     worst_kind: str
+    pair: tuple[np.ndarray, np.ndarray] | None = None
+    """The probe pair (Q1, Q2) attaining ``ratio`` (None when no pair differs)."""
 
     def to_dict(self) -> dict:
         return {"ratio": self.ratio, "n_pairs": self.n_pairs, "worst_kind": self.worst_kind}
@@ -65,7 +68,8 @@ def empirical_lipschitz(mdp: FiniteMDP, k: np.ndarray, rho: np.ndarray, alpha: f
     half = max(1, n_pairs // 2)
     q1 = rng.normal(0.0, scale, (half, n))
     q2 = rng.normal(0.0, scale, (half, n))
-    best, kind = _ratios(mdp, k, rho, alpha, q1, q2), "random"
+    (best, j), kind = _ratios(mdp, k, rho, alpha, q1, q2), "random"
+    pair = None if j < 0 else (q1[j], q2[j])
     adv = []
     base = rng.normal(0.0, scale, (half, n))
     pmat = mdp.P_matrix.toarray()
@@ -82,17 +86,61 @@ def empirical_lipschitz(mdp: FiniteMDP, k: np.ndarray, rho: np.ndarray, alpha: f
         eps = max(gap, 1e-300) / 4.0
         adv.append(q + eps * np.sign(m[i]))
     if adv:
-        r = _ratios(mdp, k, rho, alpha, base, np.array(adv))
+        q_adv = np.array(adv)
+        r, j = _ratios(mdp, k, rho, alpha, base, q_adv)
         if r > best:
-            best, kind = r, "adversarial"
-    return LipschitzEstimate(best, 2 * half, kind)
+            best, kind, pair = r, "adversarial", (base[j], q_adv[j])
+    return LipschitzEstimate(best, 2 * half, kind, pair)
 
 
-def _ratios(mdp, k, rho, alpha, q1, q2) -> float:
+def _ratios(mdp, k, rho, alpha, q1, q2) -> tuple[float, int]:
+    """Largest float ratio over the pairs (q1[j], q2[j]) and its index j (-1: none differ)."""
     num = np.abs(u3(mdp, k, rho, alpha, q1) - u3(mdp, k, rho, alpha, q2)).max(axis=1)
     den = np.abs(q1 - q2).max(axis=1)
-    ok = den > 0
-    return float((num[ok] / den[ok]).max()) if ok.any() else 0.0
+    ok = np.flatnonzero(den > 0)
+    if not ok.size:
+        return 0.0, -1
+    ratios = num[ok] / den[ok]
+    j = int(ratios.argmax())
+    return float(ratios[j]), int(ok[j])
+
+
+def exact_ratio_above_one(mdp: FiniteMDP, k: np.ndarray, rho: np.ndarray, alpha: Fraction,
+                          q1: np.ndarray, q2: np.ndarray) -> bool:
+    """Exactly: is ||U3 Q1 - U3 Q2||_inf > ||Q1 - Q2||_inf for these doubles?
+
+    The float ratio of :func:`empirical_lipschitz` is rounded; a refutation of contraction must
+    not rest on it.  Every input is read as the double (dyadic rational) it is and ``alpha`` is
+    exact; only the row where the float difference is largest is evaluated, in O(nnz(P) + n)
+    rational operations, so False means "not confirmed", not "contracts".
+    """
+    q1, q2 = np.asarray(q1, dtype=float), np.asarray(q2, dtype=float)
+    kf, rf = np.asarray(k, dtype=float), np.asarray(rho, dtype=float).reshape(-1)
+    diff = np.abs(u3(mdp, kf, rf, float(alpha), q1) - u3(mdp, kf, rf, float(alpha), q2))
+    i = int(diff.argmax())
+    den = max(abs(Fraction(float(a)) - Fraction(float(b))) for a, b in zip(q1, q2, strict=True))
+    if den == 0:
+        return False
+    g = Fraction(mdp.gamma)
+    r = mdp.R.reshape(-1)
+    pm = mdp.P_matrix
+    cols = np.flatnonzero(kf[i] * rf)  # j with K_ij rho_j != 0 (both doubles, exact test)
+
+    def td_terms(q: np.ndarray) -> dict[int, Fraction]:
+        v = [Fraction(float(x)) for x in q.reshape(mdp.n_states, mdp.n_actions).max(axis=1)]
+        out = {}
+        for j in cols.tolist():
+            lo, hi = pm.indptr[j], pm.indptr[j + 1]
+            nxt = sum((Fraction(float(pv)) * v[int(t)] for pv, t in
+                       zip(pm.data[lo:hi], pm.indices[lo:hi], strict=True)), Fraction(0))
+            out[j] = Fraction(float(r[j])) + g * nxt - Fraction(float(q[j]))
+        return out
+
+    t1, t2 = td_terms(q1), td_terms(q2)
+    change = sum((Fraction(float(kf[i, j])) * Fraction(float(rf[j])) * (t1[j] - t2[j])
+                  for j in cols.tolist()), Fraction(0))
+    num = abs(Fraction(float(q1[i])) - Fraction(float(q2[i])) + alpha * change)
+    return num > den
 
 
 @dataclass(frozen=True)

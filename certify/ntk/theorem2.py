@@ -35,6 +35,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..exact import round_down_float, round_up_float
+from ..numfmt import fmt_upper
 from ..verdict import Verdict
 from .enclose import candidates, enclose
 from .exactrows import exact_rows
@@ -180,7 +181,7 @@ def theorem2_validated(data: KernelData, prefilter: bool = True) -> Theorem2Resu
     if c16.holds and c17.holds and beta < 1:
         status, verdict = CONTRACTION, Verdict.CERTIFIED
         reason = (f"(16) and (17) hold exactly on all {n} rows; U3 is a sup-norm contraction "
-                  f"with modulus beta = {round_up_float(beta):.10g}")
+                  f"with modulus beta = {fmt_upper(beta, 10)}")
     elif c16.holds and c17.holds:
         status, verdict = NON_EXPANSION, Verdict.INCONCLUSIVE
         reason = (f"(16) and (17) hold but (17) is tight on row {w17}, so beta = 1: U3 is only "
@@ -190,9 +191,9 @@ def theorem2_validated(data: KernelData, prefilter: bool = True) -> Theorem2Resu
                   for c, ok, r, m in (("16", c16.holds, w16, c16.margin),
                                       ("17", c17.holds, w17, c17.margin)) if not ok]
         status, verdict = HYPOTHESES_FAIL, Verdict.INCONCLUSIVE
-        tail = (f"; the raw modulus beta = {round_up_float(beta):.10g} < 1 still bounds the "
+        tail = (f"; the raw modulus beta = {fmt_upper(beta, 10)} < 1 still bounds the "
                 "sup-norm Lipschitz constant of U3, but Theorem 2 does not apply"
-                if beta < 1 else f"; beta = {round_up_float(beta):.10g} >= 1")
+                if beta < 1 else f"; beta = {fmt_upper(beta, 10)} >= 1")
         reason = "hypotheses fail: " + "; ".join(failed) + tail
     return Theorem2Result(c16, c17, beta, beta_rows, alpha_max, ratio, status, verdict, reason,
                           data)

@@ -130,13 +130,18 @@ def check_conditions(algo: Algorithm, td: LinearTD, exponents: tuple[Fraction, .
     levels_out = []
     for i in range(N):
         var = algo.variables[i]
-        if i >= len(levels_f) or (exact and i >= len(levels_e)):
+        # whether level i is reached (every faster level nonsingular) is decided exactly when
+        # the exact matrices exist; a float rank test never decides "fails"
+        if i >= (len(levels_e) if exact else len(levels_f)):
+            why = (f"not reached: the level-{i} matrix is singular (exactly), so the equilibrium "
+                   f"of level {i} is not unique" if exact else
+                   f"not reached: the level-{i} matrix is numerically singular (float rank); no "
+                   "exact check (problem too large for rational arithmetic)")
             for kind in ("C", "B"):
-                conds.append(Condition(f"({kind}.{N}.{i + 1})", False,
-                                       f"not reached: a faster level's matrix is singular, so "
-                                       f"the equilibrium of level {i} is not unique"))
+                conds.append(Condition(f"({kind}.{N}.{i + 1})", False if exact else None, why))
             continue
-        margin = spectral_margin(levels_f[i])
+        margin = (spectral_margin(levels_f[i]) if i < len(levels_f)
+                  else spectral_margin(np.array(levels_e[i].evalf(), dtype=float)))
         info: dict = {"level": i + 1, "variable": var, "margin": margin}
         if exact:
             hc = hurwitz_exact(levels_e[i])
@@ -151,7 +156,7 @@ def check_conditions(algo: Algorithm, td: LinearTD, exponents: tuple[Fraction, .
             why = (f"L_{i + 1} ({var}) float margin -max Re eig = {margin:.4g}; no exact check "
                    "(problem too large for rational arithmetic)")
         lip = None
-        if maps_f[i] is not None:
+        if i < len(maps_f) and maps_f[i] is not None:
             lip = float(np.linalg.norm(maps_f[i][:, :-1], 2)) if maps_f[i].shape[1] > 1 else 0.0
         info["equilibrium_lipschitz"] = lip
         levels_out.append(info)

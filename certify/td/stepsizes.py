@@ -50,7 +50,7 @@ class StepCondition:
     """One symbolic step-size fact: ``holds`` and the sympy value behind it."""
 
     name: str
-    holds: bool
+    holds: bool | None
     detail: str
 
 
@@ -59,8 +59,14 @@ def series_facts(e: Fraction, i: int) -> list[StepCondition]:
     er = sp.Rational(e.numerator, e.denominator)
     s1 = sp.Sum(1 / (_n + 1) ** er, (_n, 0, sp.oo))
     s2 = sp.Sum(1 / (_n + 1) ** (2 * er), (_n, 0, sp.oo))
-    div = not bool(s1.is_convergent())
-    conv2 = bool(s2.is_convergent())
+    conv1, conv2 = _decided(s1.is_convergent()), _decided(s2.is_convergent())
+    div = None if conv1 is None else not conv1
+    if None in (conv1, conv2):
+        why = "sympy could not decide the series (undecided, not a proof either way)"
+        return [StepCondition(f"sum a_{i}(n) = inf", div, why if div is None else
+                              f"sum_n 1/(n+1)^{e} {'diverges' if div else 'converges'}"),
+                StepCondition(f"sum a_{i}(n)^2 < inf", conv2, why if conv2 is None else
+                              f"sum_n 1/(n+1)^{2 * e} {'converges' if conv2 else 'diverges'}")]
     v2 = sp.zeta(2 * er) if conv2 else sp.oo
     return [
         StepCondition(f"sum a_{i}(n) = inf", div,
@@ -69,6 +75,15 @@ def series_facts(e: Fraction, i: int) -> list[StepCondition]:
                       f"sum_n 1/(n+1)^{2 * e} = {sp.sstr(v2)}"
                       + ("" if conv2 else f": not square summable, needs e_{i} > 1/2")),
     ]
+
+
+def _decided(value: object) -> bool | None:
+    """sympy's True / False as a Python bool; anything else (None, unevaluated) is None."""
+    if value is True or value is sp.true:
+        return True
+    if value is False or value is sp.false:
+        return False
+    return None
 
 
 def ratio_fact(e_fast: Fraction, e_slow: Fraction, i: int) -> StepCondition:
