@@ -9,9 +9,11 @@ max-norm certificate (w, rho) or a quadratic one (X, beta).  Constants marked
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
+from .exact import round_up_float
 from .mdp.finite import FiniteMDP
 
 
@@ -38,11 +40,15 @@ class NoiseConstants:
 
 
 def noise_constants(mdp: FiniteMDP, q0_sup: float = 0.0, reward_noise: float = 0.0) -> NoiseConstants:
-    """The constants of :class:`NoiseConstants`; ``reward_noise`` b adds |xi| <= b to rewards."""
-    r_max = mdp.r_max + reward_noise
-    q_bar = max(q0_sup, r_max / (1.0 - mdp.gamma))
-    td_bar = r_max + (1.0 + mdp.gamma) * q_bar
-    return NoiseConstants(q_bar, td_bar, 2.0 * td_bar, td_bar**2)
+    """The constants of :class:`NoiseConstants`; ``reward_noise`` b adds |xi| <= b to rewards.
+
+    Each constant is computed exactly from the floats given and rounded up."""
+    r_max = Fraction(mdp.r_max) + Fraction(reward_noise)
+    q_bar = max(Fraction(q0_sup), r_max / (1 - Fraction(mdp.gamma)))
+    td_bar = r_max + (1 + Fraction(mdp.gamma)) * Fraction(round_up_float(q_bar))
+    td = round_up_float(td_bar)
+    return NoiseConstants(round_up_float(q_bar), td, round_up_float(2 * Fraction(td)),
+                          round_up_float(Fraction(td) ** 2))
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,9 @@ class MaxNormBound:
         return self.kappa * self.rho ** np.asarray(k, dtype=float) * e0
 
     def floor(self) -> float:
-        return self.alpha * self.kappa * self.w_inf / (1.0 - self.rho)
+        """alpha kappa w_inf / (1 - rho), rounded up."""
+        return round_up_float(Fraction(self.alpha) * Fraction(self.kappa) * Fraction(self.w_inf)
+                              / (1 - Fraction(self.rho)))
 
     def curve(self, k: np.ndarray, e0: float) -> np.ndarray:
         k = np.asarray(k, dtype=float)
@@ -104,9 +112,10 @@ class QuadraticBound:
 
 def max_norm_bound(w: np.ndarray, rho: float, alpha: float, noise: NoiseConstants) -> MaxNormBound:
     """:class:`MaxNormBound` from the weights w of a weighted max-norm certificate with rate
-    rho: kappa = max(w) / min(w)."""
+    rho: kappa = max(w) / min(w), rounded up."""
     w = np.asarray(w, dtype=float)
-    return MaxNormBound(rho, float(w.max() / w.min()), alpha, noise.w_inf)
+    kappa = round_up_float(Fraction(float(w.max())) / Fraction(float(w.min())))
+    return MaxNormBound(rho, kappa, alpha, noise.w_inf)
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,9 @@ def fit_transient_rate(times: np.ndarray, values: np.ndarray, n_boot: int = 200,
     f is the mean of m over the last (1 - tail) of the horizon; the window is the initial
     stretch of recorded times where m_k > 2 f (and m_k - f > 1e-12 m_0); r = exp(slope of
     log(m_k - f)).  The 95% interval comes from ``n_boot`` bootstrap resamples of the runs
-    (same window).  None when the window holds fewer than 4 times.
+    (same window); with a single run there is nothing to resample and the interval is
+    (nan, nan), as it is when no resample keeps m_k > f on the window.  None when the window
+    holds fewer than 4 times.
     """
     times = np.asarray(times, dtype=float)
     m = values.mean(axis=0)
@@ -135,7 +137,7 @@ def fit_transient_rate(times: np.ndarray, values: np.ndarray, n_boot: int = 200,
     rng = np.random.default_rng(seed)
     boots = []
     runs = values.shape[0]
-    for _ in range(n_boot):
+    for _ in range(n_boot if runs > 1 else 0):
         mb = values[rng.integers(0, runs, runs)].mean(axis=0)
         fb = mb[late].mean()
         diff = mb[idx] - fb
@@ -148,7 +150,8 @@ def fit_transient_rate(times: np.ndarray, values: np.ndarray, n_boot: int = 200,
 def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.ndarray,
                 z: float, predicted: dict) -> Prediction:
     """E||e_k||_inf <= bound(k): violated where mean - z sem exceeds the bound (beyond a relative
-    rounding allowance of 1e-12)."""
+    rounding allowance of 1e-12).  One run has no standard error: its excess over a bound on the
+    expectation is no evidence, and the verdict is then inconclusive."""
     st = sim_errors.mean(axis=0)
     sem = sim_errors.std(axis=0, ddof=1) / np.sqrt(sim_errors.shape[0]) if sim_errors.shape[0] > 1 \
         else np.zeros_like(st)
@@ -158,6 +161,11 @@ def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.
            "bound_at_worst": float(bound[j])}
     # a bound met with equality (e.g. at k = 0) must not fail on the last bit of rounding
     if excess[j] > 1e-12 * max(1.0, abs(float(bound[j]))):
+        if sim_errors.shape[0] < 2:
+            return Prediction(name, predicted, obs, INCONCLUSIVE,
+                              f"at step {int(times[j])} the error {st[j]:.6g} of the single run "
+                              f"exceeds the bound {bound[j]:.6g} on its expectation; one run has "
+                              "no standard error: use more runs")
         return Prediction(name, predicted, obs, VIOLATED,
                           f"at step {int(times[j])} the mean error {st[j]:.6g} exceeds the bound "
                           f"{bound[j]:.6g} by more than {z:g} standard errors ({sem[j]:.3g})")
@@ -213,6 +221,11 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
         preds.append(Prediction("transient rate", rate, None, INCONCLUSIVE,
                                 "fewer than 4 recorded times before the noise floor: increase "
                                 "steps or lower the noise"))
+    elif not (np.isfinite(fit.lo) and np.isfinite(fit.hi)):
+        preds.append(Prediction("transient rate", rate, fit.to_dict(), INCONCLUSIVE,
+                                f"fitted rate {fit.rate:.6g} over steps {fit.window[0]}.."
+                                f"{fit.window[1]} has no bootstrap interval (one run, or no "
+                                "resample above its floor): increase runs"))
     else:
         bad = fit.lo > rate + tol
         preds.append(Prediction(

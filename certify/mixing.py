@@ -13,7 +13,8 @@ and mu = mu P_beta^t,
 
     sup_s ||P_beta^t(s, .) - mu||_TV <= delta_t <= delta_m^q delta_u,   t = q m + u, 0 <= u < m,
 
-so for the power m chosen below, r = delta_m^(1/m) and C = max_{u < m} delta_u / r^u give
+so for the power m chosen below, r = delta_m^(1/m) and C = max_{u < m} delta_u / r^u (both
+rounded up, checked in exact arithmetic on the floats: r^m >= delta_m, C r^u >= delta_u) give
 sup_s ||P_beta^t(s, .) - mu||_TV <= C r^t for every t >= 0, and the mixing sum
 
     H_state = sum_{t >= 0} sup_s ||P_beta^t(s, .) - mu||_TV <= (sum_{u < m} delta_u) / (1 - delta_m).
@@ -40,6 +41,7 @@ from fractions import Fraction
 import numpy as np
 
 from .errors import InvalidInput
+from .exact import round_up_float
 from .mdp.bellman import policy_matrix
 from .mdp.finite import FiniteMDP, check_policy
 
@@ -82,7 +84,12 @@ class MixingConstants:
         """Smallest t with C r^t <= eps (an upper bound on the eps-mixing time)."""
         if self.C <= eps:
             return 0
-        return int(np.ceil(np.log(eps / self.C) / np.log(self.r)))
+        if self.r == 0.0:  # C r^t = 0 for every t >= 1
+            return 1
+        t = max(1, int(np.ceil(np.log(eps / self.C) / np.log(self.r))))
+        while self.C * self.r**t > eps:  # the logarithms may round the wrong way
+            t += 1
+        return t
 
     def to_dict(self) -> dict:
         return {"C": self.C, "r": self.r, "power_m": self.m, "delta_m": self.deltas[self.m],
@@ -174,28 +181,36 @@ def mixing_constants(p_beta: np.ndarray, max_power: int = MAX_POWER) -> MixingCo
     if isinstance(max_power, bool) or not isinstance(max_power, int) or max_power < 1:
         raise InvalidInput(f"max_power = {max_power!r}; expected an integer >= 1")
     deltas, exact = chain_deltas(p_beta, max_power)
-    cum = np.cumsum(deltas)  # cum[m - 1] = sum_{u < m} delta_u
-    h_of = {m: float(cum[m - 1] / (1.0 - deltas[m])) for m in range(1, max_power + 1)
-            if deltas[m] < 1.0}
-    m_best, best = 0, np.inf
+    fr = [Fraction(x) for x in deltas]  # the float upper bounds read exactly
+    h_of = {m: sum(fr[:m]) / (1 - fr[m]) for m in range(1, max_power + 1) if fr[m] < 1}
+    m_best = 0
     if h_of:  # the smallest power whose mixing sum is within 1% of the best one
         floor = min(h_of.values())
-        m_best = min(m for m, h in h_of.items() if h <= 1.01 * floor)
-        best = h_of[m_best]
+        m_best = min(m for m, h in h_of.items() if h <= Fraction(101, 100) * floor)
     if m_best == 0:
         raise InvalidInput(f"behaviour chain: the Dobrushin coefficient of P_beta^t is 1 for every "
                            f"t <= {max_power}; the chain is periodic or not irreducible (or mixes "
                            "too slowly), so no geometric mixing bound follows")
-    dm = deltas[m_best]
-    if dm == 0.0:  # delta_t = 0 for t >= m; r covers t < m, C = 1 covers t = 0
-        C, r = 1.0, max([0.0] + [deltas[u] ** (1.0 / u) for u in range(1, m_best)])
+    # r and C are rounded up so that delta_t <= C r^t holds exactly for the floats r and C:
+    # r^m >= delta_m and C r^u >= delta_u for u < m (then delta_(qm+u) <= delta_m^q delta_u)
+    dm = fr[m_best]
+    if dm == 0:  # delta_t = 0 for t >= m; r covers 0 < t < m, C = 1 covers t = 0
+        r = max([0.0] + [_root_up(fr[u], u) for u in range(1, m_best)])
+        C = 1.0
     else:
-        r = dm ** (1.0 / m_best)
-        C = max(deltas[u] / r**u for u in range(m_best))
-        if m_best > 1:  # outward rounding of the float root and powers
-            C *= 1.0 + 1e-12
-    return MixingConstants(tuple(deltas), m_best, float(C), float(r), float(best), float(1.0 + best),
-                           exact)
+        r = _root_up(dm, m_best)
+        C = round_up_float(max(fr[u] / Fraction(r) ** u for u in range(m_best)))
+    best = h_of[m_best]
+    return MixingConstants(tuple(deltas), m_best, C, r, round_up_float(best),
+                           round_up_float(1 + best), exact)
+
+
+def _root_up(x: Fraction, m: int) -> float:
+    """A double r >= x^(1/m) (checked exactly: r^m >= x)."""
+    r = float(x) ** (1.0 / m)
+    while Fraction(r) ** m < x:
+        r = float(np.nextafter(r, np.inf))
+    return r
 
 
 def behaviour_mixing(mdp: FiniteMDP, behaviour: np.ndarray, max_power: int = MAX_POWER) -> MixingConstants:

@@ -66,3 +66,34 @@ def test_existing_max_norm_bound_unchanged():
     b = MaxNormBound(0.5, 2.0, 0.1, 3.0)
     assert b.floor() == pytest.approx(0.1 * 2 * 3 / 0.5)
     assert b.curve(np.array([1.0]), 4.0)[0] == pytest.approx(2 * 0.5 * 4 + 0.1 * 2 * 3 * 0.5 / 0.5)
+
+
+def test_stored_constants_are_rounded_up():
+    # the constants are printed and stored as bounds: read as exact rationals they must be >=
+    # the exact value of their formula on the same floats (round-to-nearest can land below)
+    from fractions import Fraction as F
+
+    from certify.bounds import max_norm_bound
+    from certify.mdp import FiniteMDP
+
+    rng = np.random.default_rng(1)
+    low = {"q_bar": 0, "td_bar": 0, "kappa": 0, "floor": 0}
+    for _ in range(300):
+        gamma = float(rng.uniform(0.1, 0.99))
+        R = rng.uniform(-3, 3, size=(2, 2))
+        mdp = FiniteMDP(np.full((2, 2, 2), 0.5), R, gamma)
+        b = float(rng.uniform(0, 1))
+        nc = noise_constants(mdp, 0.0, b)
+        r_max = F(mdp.r_max) + F(b)
+        q_bar = r_max / (1 - F(gamma))
+        td_bar = r_max + (1 + F(gamma)) * q_bar
+        low["q_bar"] += F(nc.q_bar) < q_bar
+        low["td_bar"] += F(nc.td_bar) < td_bar
+        assert F(nc.w_inf) >= 2 * F(nc.td_bar) and F(nc.W) >= F(nc.td_bar) ** 2
+        w = rng.uniform(0.1, 3, size=4)
+        rho, alpha = float(rng.uniform(0.5, 0.999)), float(rng.uniform(0.01, 1))
+        mb = max_norm_bound(w, rho, alpha, nc)
+        kappa = F(float(w.max())) / F(float(w.min()))
+        low["kappa"] += F(mb.kappa) < kappa
+        low["floor"] += F(mb.floor()) < F(alpha) * F(mb.kappa) * F(mb.w_inf) / (1 - F(rho))
+    assert low == {"q_bar": 0, "td_bar": 0, "kappa": 0, "floor": 0}

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from certify.cli import main
-from certify.crossval import crossval_qlearning, fit_transient_rate
+from certify.crossval import check_curve, crossval_qlearning, fit_transient_rate
 from certify.mdp import load_problem
 
 
@@ -73,3 +73,37 @@ def test_help_mentions_both_forms():
     out = subprocess.run([sys.executable, "-m", "certify", "crossval", "--help"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and "crossval MDP --alpha" in out.stdout and "crossval KEY" in out.stdout
+
+
+def test_one_run_gives_no_confidence_interval():
+    # bootstrap resamples of a single run are all that run: a zero-width "95% CI" is no interval
+    k = np.arange(0, 1200, 5)
+    one = (0.98 ** k + 0.001)[None, :]
+    fit = fit_transient_rate(k, one)
+    assert fit.rate == pytest.approx(0.98, abs=1e-3)
+    assert np.isnan(fit.lo) and np.isnan(fit.hi)
+
+
+def test_no_interval_is_inconclusive_not_a_verdict():
+    p = load_problem("seed-sls")
+    res = crossval_qlearning(p, 0.5, runs=1, steps=3000, noise=0.5, n_boot=20)
+    by = {q.name: q for q in res.predictions}
+    assert by["transient rate"].verdict == "inconclusive"
+    # a claimed rate far too small still fails the sure (noise-free) check with one run
+    bad = crossval_qlearning(p, 0.5, runs=1, steps=3000, noise=0.5, n_boot=20, claimed_rate=0.98)
+    assert bad.verdict == "violated"
+    assert {q.name: q for q in bad.predictions}["mean recursion in the certificate norm"].verdict \
+        == "violated"
+
+
+def test_one_run_above_an_expectation_bound_is_not_a_violation():
+    # a bound on E||e_k|| says nothing about one sample: with one run (no standard error)
+    # the check cannot conclude either way
+    times = np.array([0, 1, 2])
+    bound = np.array([1.0, 0.5, 0.25])
+    one = np.array([[1.0, 0.6, 0.2]])
+    assert check_curve("c", times, bound, one, 4.0, {}).verdict == "inconclusive"
+    two = np.array([[1.0, 0.6, 0.2], [1.0, 0.6, 0.2]])  # sem 0 with two equal runs: a violation
+    assert check_curve("c", times, bound, two, 4.0, {}).verdict == "violated"
+    below = np.array([[1.0, 0.4, 0.2]])
+    assert check_curve("c", times, bound, below, 4.0, {}).verdict == "consistent"

@@ -148,3 +148,32 @@ def test_cli_markov(tmp_path, capsys):
                  "--steps", "10"])
     err = capsys.readouterr().err
     assert code == 2 and "Markovian sampling model" in err and "Traceback" not in err
+
+
+def test_mixing_time_of_a_chain_that_mixes_in_one_step():
+    # P = [[1/2, 1/2], [1/2, 1/2]]: delta_1 = 0, so r = 0; but at t = 0 the distance from a
+    # point mass to mu = (1/2, 1/2) is 1/2 > 1/4, so the 1/4-mixing time is 1, not 0
+    mc = mixing_constants(np.array([[0.5, 0.5], [0.5, 0.5]]))
+    assert mc.r == 0.0 and mc.tv_bound(0) == 1.0
+    assert _tv_to_stationary(np.array([[0.5, 0.5], [0.5, 0.5]]), 0) == 0.5
+    assert mc.mixing_time(0.25) == 1
+    assert mc.mixing_time(1.0) == 0
+
+
+def test_mixing_constants_are_upper_bounds_in_exact_arithmetic():
+    # r, C and H are stated as upper bounds: check r^m >= delta_m, C r^u >= delta_u (u < m) and
+    # H_state >= sum_{u<m} delta_u / (1 - delta_m) with the floats read as exact rationals
+    from fractions import Fraction
+
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        S = int(rng.integers(3, 7))
+        P = rng.dirichlet(np.ones(S) * 0.3, size=S)
+        P = 0.9 * np.roll(np.eye(S), 1, axis=1) + 0.1 * P  # slow, nearly periodic: m > 1
+        mc = mixing_constants(P)
+        d = [Fraction(x) for x in mc.deltas]
+        r, C = Fraction(mc.r), Fraction(mc.C)
+        assert r ** mc.m >= d[mc.m]
+        assert all(C * r**u >= d[u] for u in range(mc.m))
+        assert Fraction(mc.h_state) >= sum(d[:mc.m]) / (1 - d[mc.m])
+        assert Fraction(mc.h_pair) >= 1 + Fraction(mc.h_state)

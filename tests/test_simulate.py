@@ -143,3 +143,10 @@ def test_cli_json_end_to_end():
     assert doc["runs"] == 20 and doc["error"]["times"][0] == 0
     assert doc["error"]["mean"][0] == pytest.approx(10.0)  # |0 - Q*|_inf, Q* = [[10, 9], [10, 9]]
     assert len(doc["error"]["mean"]) == len(doc["error"]["times"])
+
+
+@pytest.mark.parametrize("times", [[], [0, 2.5], [[0, 1]], ["a"]])
+def test_bad_recorded_times_name_the_field(seed_sls, times):
+    # an empty list crashed with IndexError and 2.5 was silently truncated to step 2
+    with pytest.raises(InvalidInput, match="times"):
+        simulate_qlearning(seed_sls, 0.5, runs=1, steps=5, times=times)

@@ -241,3 +241,52 @@ def test_example_grids_are_valid():
     assert grids
     for g in grids:
         assert len(load_grid(g).cells) >= 1
+
+
+def test_a_crashed_child_reports_its_last_error_line(monkeypatch):
+    # a child that dies without a JSON answer (killed, segfault, out of memory): the row's error
+    # is the last line of its stderr as text, not a Python list
+    import subprocess
+
+    import certify.sweep.cell as cell_mod
+
+    def crashed(*args, **kwargs):
+        return subprocess.CompletedProcess(args[0], -9, stdout="", stderr="warming up\nKilled\n")
+
+    monkeypatch.setattr(cell_mod.subprocess, "run", crashed)
+    g = grid_from_dict({**BASE, "problems": [{"builtin": "seed-sls"}], "alpha": 0.5})
+    row, _ = run_cell(g.cells[0], g.record, g.axes, g.hash, timeout=10)
+    assert row["error"] == "Killed"
+
+    def silent(*args, **kwargs):
+        return subprocess.CompletedProcess(args[0], -11, stdout="", stderr="")
+
+    monkeypatch.setattr(cell_mod.subprocess, "run", silent)
+    row, _ = run_cell(g.cells[0], g.record, g.axes, g.hash, timeout=10)
+    assert row["error"] == "child process exited with code -11"
+
+
+def test_resume_after_reordering_scalar_axes_keeps_csv_columns_aligned(tmp_path):
+    # swapping two one-value axes in the grid file keeps every cell hash and the grid hash (the
+    # same cells in the same order), but changes the column order: rows appended on --resume
+    # must follow the header already in the file, not the new order
+    first = {**BASE, "problems": [{"builtin": "seed-sls"}], "alpha": [0.1, 0.5], "cqlf": False,
+             "solver": "CLARABEL"}
+    swapped = {k: first[k] for k in ("command", "problems", "alpha", "solver", "cqlf", "record")}
+    g1, g2 = grid_from_dict(first), grid_from_dict(swapped)
+    assert g1.hash == g2.hash and g1.columns != g2.columns
+    path = tmp_path / "out.csv"
+    rows1 = [{**r, "cqlf": False, "solver": "CLARABEL", "alpha": c.params["alpha"]}
+             for r, c in zip(_rows(g1, 1), g1.cells, strict=False)]
+    with RowWriter(path, g1.columns, append=False) as w:
+        w.write(rows1[0])
+    done = finished_cells(path, g2)
+    assert list(done) == [g1.cells[0].hash]
+    c = g2.cells[1]
+    with RowWriter(path, g2.columns, append=True) as w:
+        w.write({**{k: None for k in g2.columns}, "cell": c.hash, "grid": g2.hash, "index": 1,
+                 "alpha": 0.5, "solver": "CLARABEL", "cqlf": False, "wall_time": 0.25})
+    back = read_rows(path)
+    assert [r["solver"] for r in back] == ["CLARABEL", "CLARABEL"]
+    assert [r["cqlf"] for r in back] == ["False", "False"]
+    assert back[1]["alpha"] == "0.5" and back[1]["wall_time"] == "0.25"

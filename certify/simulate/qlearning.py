@@ -99,6 +99,21 @@ def _initial_states(rng, prob, alias, n_actions):
     return out
 
 
+def _check_times(times: object) -> np.ndarray:
+    """Recorded steps: a non-empty 1-d list of integers, returned sorted without repeats."""
+    try:
+        arr = np.asarray(times)
+    except ValueError:
+        arr = np.asarray(times, dtype=object)
+    ok = arr.ndim == 1 and arr.size > 0 and arr.dtype != bool and (
+        np.issubdtype(arr.dtype, np.integer) or (
+            np.issubdtype(arr.dtype, np.floating) and bool(np.all(np.isfinite(arr)))
+            and bool(np.all(arr == np.round(arr)))))
+    if not ok:
+        raise InvalidInput(f"times = {times!r}; expected a non-empty list of integer steps")
+    return np.unique(arr.astype(np.int64))
+
+
 def _check_sampling(mdp: FiniteMDP, sampling: Sampling, mode: str) -> None:
     if sampling.d.shape != (mdp.n_pairs,):
         raise InvalidInput(f"sampling.d: expected shape ({mdp.n_pairs},), found {sampling.d.shape}")
@@ -185,7 +200,7 @@ def simulate_qlearning(
     q_init = np.broadcast_to(np.asarray(q0, dtype=float), (mdp.n_states, mdp.n_actions))
     if not np.all(np.isfinite(q_init)):
         raise InvalidInput("q0: every initial Q-value must be finite")
-    times = record_times(steps) if times is None else np.unique(np.asarray(times, dtype=np.int64))
+    times = record_times(steps) if times is None else _check_times(times)
     if times[0] < 0 or times[-1] > steps:
         raise InvalidInput(f"times: expected recorded steps in [0, {steps}], found "
                            f"[{times[0]}, {times[-1]}]")

@@ -12,7 +12,9 @@ z = state; z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) * 0x94D
 output z ^ (z >> 31).  A uniform double in [0, 1) is (output >> 11) * 2^-53.
 
 Discrete laws are sampled by Walker's alias method (Vose, IEEE TSE 17(9), 1991) for the
-sampling distribution d, and by inverse CDF over CSR rows for P(.|s, a) and beta(.|s).
+sampling distribution d and for each CSR row P(.|s, a) (one uniform picks the column and, from
+its fractional part, the coin), and by inverse CDF (first cumulative sum above u) for the
+behaviour policy beta(.|s).
 """
 
 from __future__ import annotations

@@ -52,8 +52,9 @@ def _in_child(command: str, params: dict[str, Any], timeout: float) -> dict:
                           capture_output=True, text=True, timeout=timeout, check=False)
     out = json.loads(proc.stdout) if proc.stdout.strip() else {}
     if proc.returncode != 0 or "error" in out:
-        raise _ChildError(out.get("error") or proc.stderr.strip().splitlines()[-1:] or
-                           f"child process exited with code {proc.returncode}")
+        last = proc.stderr.strip().splitlines()[-1:]
+        raise _ChildError(out.get("error") or (last[0] if last else
+                                               f"child process exited with code {proc.returncode}"))
     return out["document"]
 
 

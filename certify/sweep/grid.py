@@ -17,8 +17,9 @@ Each cell has a content hash: SHA-256 of the command, its parameters and, for pr
 from files, the file's bytes, so a cell keeps its hash when the grid file is reformatted or
 reordered, and changes it when the problem file changes.  The grid hash is the hash of the
 command, the recorded fields and the ordered cell hashes; ``--resume`` compares it.  The
-per-cell seed is the first 31 bits of the cell hash; it is passed as ``seed`` to commands
-that take one (unless the grid sets ``seed`` itself) and is written in every row.
+per-cell seed is the first 32 bits of the cell hash with the top bit cleared; it is passed
+as ``seed`` to commands that take one (unless the grid sets ``seed`` itself) and is written in
+every row.
 """
 
 from __future__ import annotations

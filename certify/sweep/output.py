@@ -83,6 +83,17 @@ def finished_cells(path: Path, grid: Grid) -> dict[str, dict[str, Any]]:
     return {str(r["cell"]): r for r in rows}
 
 
+def _csv_header(path: Path, columns: list[str]) -> list[str]:
+    """The header of an existing CSV output: rows appended to it follow its column order (a
+    grid whose one-value axes were reordered has the same hash but another column order)."""
+    with path.open(newline="") as fh:
+        header = next(csv.reader(fh), [])
+    if set(header) != set(columns):
+        raise InvalidInput(f"{path}: cannot append: its header has columns {sorted(header)}, this "
+                           f"grid writes {sorted(columns)}; write to a new file")
+    return header
+
+
 class RowWriter:
     """Append rows to a CSV or JSON Lines file, flushing after each one."""
 
@@ -91,10 +102,11 @@ class RowWriter:
         self.columns = columns
         self.format = output_format(path)
         fresh = not (append and path.exists() and path.stat().st_size > 0)
+        order = columns if fresh or self.format != "csv" else _csv_header(path, columns)
         self._fh = path.open("w" if fresh else "a", newline="")
         self._csv = None
         if self.format == "csv":
-            self._csv = csv.DictWriter(self._fh, fieldnames=columns, lineterminator="\n")
+            self._csv = csv.DictWriter(self._fh, fieldnames=order, lineterminator="\n")
             if fresh:
                 self._csv.writeheader()
                 self._fh.flush()
