@@ -93,6 +93,10 @@ class QuadraticBound:
     """Mean-square bound from a quadratic certificate (theory.md section 3):
 
         E[e_k^T X e_k] <= beta^(2k) e_0^T X e_0 + alpha^2 lambda_max(X) W / (1 - beta^2).
+
+    ``lam_max`` is an upper bound on lambda_max(X) (the bound stays a bound with it):
+    :func:`certify.qlearning.certify_qlearning` uses Gershgorin's row sums of the rational X,
+    rounded up.
     """
 
     beta: float

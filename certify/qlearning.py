@@ -24,6 +24,7 @@ import numpy as np
 
 from .bounds import MaxNormBound, QuadraticBound, max_norm_bound, noise_constants
 from .errors import InvalidInput
+from .exact import round_up_float
 from .jsr.cqlf import CQLFResult, cqlf_search
 from .jsr.selection import SelectionFamily
 from .jsr.selection_exact import SelectionJSRResult, selection_jsr
@@ -214,7 +215,9 @@ def certify_qlearning(
         mnb = max_norm_bound(direct.upper_certificate.w, direct.upper, alpha, noise)
     qb = None
     if cq is not None and cq.certificate is not None and cq.verdict is Verdict.CERTIFIED and cq.rate < 1:
-        lam = float(np.linalg.eigvalsh(np.asarray(cq.certificate.X, dtype=float)).max())
+        # lambda_max(X) <= max_i sum_j |X_ij| (Gershgorin), exact on the rational X
+        X = cq.certificate.X
+        lam = round_up_float(max(sum(abs(v) for v in row) for row in X))
         qb = QuadraticBound(cq.rate, lam, alpha, noise.W)
     return QLearningResult(mdp, sampling, alpha, q, pi, direct, nonneg, rsr, low0, cq, skipped,
                            mnb, qb, lower_cmp, tuple(notes) + direct.notes)
