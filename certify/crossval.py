@@ -38,7 +38,7 @@ from .bounds import (
     row_sum_reference_bound,
 )
 from .bounds_markov import markov_reference_bound
-from .errors import InvalidInput
+from .errors import InvalidInput, SolverError
 from .mdp.finite import FiniteMDP
 from .mdp.problem import Problem
 from .mdp.sampling import Sampling
@@ -204,8 +204,11 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
                            f"{'no sampling model' if sampling is None else sampling.description}")
     cert = certify_qlearning(problem, alpha, sampling, cqlf=None)
     sampling = cert.sampling
-    if cert.direct.upper_certificate is None:
-        raise InvalidInput("crossval: certify_qlearning produced no weighted max-norm certificate")
+    if cert.direct.upper_certificate is None or (claimed_rate is None
+                                                 and not cert.direct.upper_check.certified):
+        raise SolverError("crossval: the direct JSR upper bound was not certified "
+                          f"({cert.direct.upper_check.reason}); there is no certified rate to "
+                          "hold against trajectories (give --rate to check a rate of your own)")
     w = np.asarray(cert.direct.upper_certificate.w, dtype=float)
     rate = float(cert.direct.upper if claimed_rate is None else claimed_rate)
     if not 0.0 < rate < 1.0:
