@@ -22,14 +22,14 @@ Together JSR = rho, proved with no rounding: every sign is decided exactly.
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-from ..exact import as_fraction, fraction_array_from_json, fraction_array_to_json
+from ..errors import InvalidCertificate
+from ..exact import as_fraction, fraction_array, fraction_array_from_json, fraction_array_to_json
 from ..jsr.algebraic import RealAlgebraic, apply, int_matrix
 from ..jsr.family import Family, family_from_spec
 from ..numfmt import fmt_lower, fmt_upper, latex_number
@@ -101,7 +101,15 @@ class AlgebraicPolytopeCertificate(Certificate):
                 rf"[{latex_number(self.rate.lo, 12, 'down')}, {latex_number(self.rate.hi, 12, 'up')}]")
 
     def verify(self) -> CheckResult:
-        rate = copy.deepcopy(self.rate)
+        try:  # a private copy in exact rationals (refining the interval mutates it)
+            r = self.rate
+            rate = RealAlgebraic(tuple(as_fraction(c) for c in r.poly), as_fraction(r.lo),
+                                 as_fraction(r.hi))
+            vector = fraction_array(self.vector)
+            columns = [[[(int(k), as_fraction(c)) for k, c in col] for col in cols]
+                       for cols in self.columns]
+        except (InvalidCertificate, TypeError, ValueError) as exc:
+            return _refuse(f"malformed witness ({exc})")
         why = rate.problem()
         if why:
             return _refuse(why)
@@ -109,14 +117,14 @@ class AlgebraicPolytopeCertificate(Certificate):
         m, n, D = len(exact), self.family.dim, rate.degree
         if any(x < 0 for a in exact for x in a.reshape(-1)):
             return _refuse("the cone certificate needs a nonnegative family")
-        if np.shape(self.vector) != (n, D):
-            return _refuse(f"vector has shape {np.shape(self.vector)}, expected ({n}, {D})")
+        if vector.shape != (n, D):
+            return _refuse(f"vector has shape {vector.shape}, expected ({n}, {D})")
         word = tuple(int(i) for i in self.word)
         if not word or any(not 0 <= i < m for i in word):
             return _refuse(f"word {list(word)} must use indices 0..{m - 1}")
         mats = [int_matrix(a) for a in exact]
         try:
-            verts = build_vertices(rate, mats, np.asarray(self.vector, dtype=object),
+            verts = build_vertices(rate, mats, vector,
                                    [(int(p), int(i)) for p, i in self.parents])
         except (IndexError, ZeroDivisionError) as exc:
             return _refuse(str(exc))
@@ -144,9 +152,9 @@ class AlgebraicPolytopeCertificate(Certificate):
         if not all(positive):
             return _refuse(f"coordinate {positive.index(False)} is zero in every vertex")
         N = len(verts)
-        if len(self.columns) != m or any(len(cols) != N for cols in self.columns):
+        if len(columns) != m or any(len(cols) != N for cols in columns):
             return _refuse(f"expected {m} x {N} coefficient columns")
-        for i, cols in enumerate(self.columns):
+        for i, cols in enumerate(columns):
             for j, col in enumerate(cols):
                 if any(not 0 <= k < N or c < 0 for k, c in col) or sum(c for _, c in col) > 1:
                     return _refuse(f"column ({i}, {j}): need indices < {N}, c >= 0, sum c <= 1")

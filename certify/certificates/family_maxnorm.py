@@ -19,9 +19,10 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..errors import InvalidCertificate
 from ..exact import as_fraction
 from ..jsr.family import Family, family_from_spec
-from ..numfmt import fmt_upper, latex_number
+from ..numfmt import decimal_digits, fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 
@@ -57,21 +58,25 @@ class FamilyMaxNormCertificate(Certificate):
 
     def verify(self) -> CheckResult:
         n = self.family.dim
-        if len(self.w) != n:
+        try:  # the witness in exact rationals, whatever type it was given in
+            w, bound = tuple(as_fraction(x) for x in self.w), as_fraction(self.bound)
+        except InvalidCertificate as exc:
+            return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {exc}")
+        if len(w) != n:
             return CheckResult(Verdict.INCONCLUSIVE,
-                               f"certificate refused: {len(self.w)} weights, expected {n}")
-        bad = [k for k, x in enumerate(self.w) if not x > 0]
+                               f"certificate refused: {len(w)} weights, expected {n}")
+        bad = [k for k, x in enumerate(w) if not x > 0]
         if bad:
             return CheckResult(Verdict.INCONCLUSIVE,
-                               f"certificate refused: weight w[{bad[0]}] = {self.w[bad[0]]} is not > 0")
-        worst, i, k = max_weighted_ratio(self.family.exact_matrices(), tuple(self.w))
-        diag = {"max_ratio": str(worst), "member": i, "row": k, "bound": str(self.bound)}
-        if worst <= self.bound:
+                               f"certificate refused: weight w[{bad[0]}] = {w[bad[0]]} is not > 0")
+        worst, i, k = max_weighted_ratio(self.family.exact_matrices(), w)
+        diag = {"max_ratio": str(worst), "member": i, "row": k, "bound": str(bound)}
+        if worst <= bound:
             return CheckResult(Verdict.CERTIFIED,
                                "exact: |A_i| w <= r w on every row of every member", diag)
         return CheckResult(Verdict.INCONCLUSIVE,
                            f"certificate refused: row {k} of member {i} has (|A| w)_k / w_k = "
-                           f"{float(worst)!r} > bound {float(self.bound)!r}", diag)
+                           f"{decimal_digits(worst, 17)} > bound {decimal_digits(bound, 17)}", diag)
 
     def witness_dict(self) -> dict:
         return {"family": self.family.spec(), "w": [str(x) for x in self.w], "bound": str(self.bound)}

@@ -25,6 +25,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from ..errors import InvalidCertificate
 from ..exact import as_fraction, ldl_definiteness, matmul, round_down_float, round_up_float
 from ..jsr.eigen_enclosure import X, exact_charpoly
 from ..jsr.family import Family, family_from_spec
@@ -78,14 +79,18 @@ class InducedNormCertificate(Certificate):
             return CheckResult(Verdict.INCONCLUSIVE,
                                f"certificate refused: norm {self.norm!r} is not one of {NORMS}")
         k, m = int(self.length), self.family.size
-        if k < 1 or m**k > MAX_WORDS:
+        if not 1 <= k <= MAX_WORDS or m**k > MAX_WORDS:
             return CheckResult(Verdict.INCONCLUSIVE,
                                f"certificate refused: length {k} gives {m}^{k} products "
                                f"(allowed 1..{MAX_WORDS})")
-        if self.bound < 0:
+        try:
+            bound = as_fraction(self.bound)
+        except InvalidCertificate as exc:
+            return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {exc}")
+        if bound < 0:
             return CheckResult(Verdict.INCONCLUSIVE, "certificate refused: negative bound")
         mats = self.family.exact_matrices()
-        s = self.bound**k
+        s = bound**k
         for w in _words(m, k):
             if not exact_norm_at_most(exact_word_product(mats, w), self.norm, s):
                 return CheckResult(Verdict.INCONCLUSIVE,
@@ -185,8 +190,12 @@ class ExactValueCertificate(Certificate):
     def verify(self) -> CheckResult:
         m, l_ = self.family.size, int(self.length)
         word = tuple(int(i) for i in self.word)
-        a, b = self.interval
-        if not word or any(i < 0 or i >= m for i in word) or l_ < 1 or m**l_ > MAX_WORDS \
+        try:
+            a, b = (as_fraction(x) for x in self.interval)
+        except (InvalidCertificate, ValueError) as exc:
+            return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {exc}")
+        if not word or any(i < 0 or i >= m for i in word) or not 1 <= l_ <= MAX_WORDS \
+                or m**l_ > MAX_WORDS \
                 or not 0 < a <= b:
             return CheckResult(Verdict.INCONCLUSIVE, "certificate refused: malformed witness")
         mats = self.family.exact_matrices()

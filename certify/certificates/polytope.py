@@ -25,8 +25,10 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..errors import InvalidCertificate
 from ..exact import (
     as_fraction,
+    fraction_array,
     fraction_array_from_json,
     fraction_array_to_json,
     matmul,
@@ -84,7 +86,11 @@ class PolytopeCertificate(Certificate):
         return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {why}")
 
     def verify(self) -> CheckResult:
-        V = np.asarray(self.vertices, dtype=object)
+        try:  # the witness in exact rationals, whatever type it was given in
+            V, rate = fraction_array(self.vertices), as_fraction(self.rate)
+            coefficients = [fraction_array(c) for c in self.coefficients]
+        except InvalidCertificate as exc:
+            return self._refuse(str(exc))
         n = self.family.dim
         if self.mode not in MODES:
             return self._refuse(f"mode {self.mode!r} is not one of {MODES}")
@@ -92,10 +98,10 @@ class PolytopeCertificate(Certificate):
             return self._refuse(f"vertices have shape {V.shape}, expected ({n}, N)")
         N = V.shape[1]
         mats = self.family.exact_matrices()
-        if len(self.coefficients) != len(mats):
-            return self._refuse(f"{len(self.coefficients)} coefficient matrices for "
+        if len(coefficients) != len(mats):
+            return self._refuse(f"{len(coefficients)} coefficient matrices for "
                                 f"{len(mats)} members")
-        if self.rate < 0:
+        if rate < 0:
             return self._refuse("negative rate")
         if self.mode == "symmetric" and exact_rank(V) < n:
             return self._refuse("the vertices do not span R^n")
@@ -104,12 +110,11 @@ class PolytopeCertificate(Certificate):
                 return self._refuse("cone vertices must be >= 0 with a positive sum")
             if any(x < 0 for a in mats for x in a.reshape(-1)):
                 return self._refuse("the cone certificate needs a nonnegative family")
-        for i, (a, c) in enumerate(zip(mats, self.coefficients, strict=True)):
-            c = np.asarray(c, dtype=object)
+        for i, (a, c) in enumerate(zip(mats, coefficients, strict=True)):
             if c.shape != (N, N):
                 return self._refuse(f"C_{i} has shape {c.shape}, expected ({N}, {N})")
             lhs = matmul(a, V)
-            rhs = matmul(V, c) * self.rate
+            rhs = matmul(V, c) * rate
             if self.mode == "symmetric":
                 if any(sum(abs(x) for x in col) > 1 for col in c.T):
                     return self._refuse(f"a column of C_{i} has l1-norm > 1")

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..errors import InvalidCertificate
 from ..exact import as_fraction, matmul
 from ..jsr.eigen_enclosure import RootRegion, exact_charpoly, region_contains_root
 from ..jsr.family import Family, family_from_spec
@@ -56,16 +57,22 @@ class ProductWordCertificate(Certificate):
         if not word or any(i < 0 or i >= m for i in word):
             return CheckResult(Verdict.INCONCLUSIVE,
                                f"certificate refused: word {list(word)} must use indices 0..{m - 1}")
-        if self.bound < 0:
+        try:  # the witness in exact rationals, whatever type it was given in
+            bound = as_fraction(self.bound)
+            r = self.region
+            region = RootRegion(*(as_fraction(x) for x in (r.re_lo, r.re_hi, r.im_lo, r.im_hi)))
+        except InvalidCertificate as exc:
+            return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {exc}")
+        if bound < 0:
             return CheckResult(Verdict.INCONCLUSIVE, "certificate refused: negative bound")
         prod = exact_word_product(self.family.exact_matrices(), word)
         poly = exact_charpoly(prod)
-        if not region_contains_root(poly, self.region):
+        if not region_contains_root(poly, region):
             return CheckResult(Verdict.INCONCLUSIVE,
                                "certificate refused: the region holds no eigenvalue of the product")
         k = len(word)
-        need = self.bound ** (2 * k)
-        have = self.region.min_modulus_squared()
+        need = bound ** (2 * k)
+        have = region.min_modulus_squared()
         diag = {"word": list(word), "charpoly": str(poly.as_expr()),
                 "min_modulus_squared": str(have)}
         if need <= have:

@@ -17,14 +17,16 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..errors import InvalidCertificate
 from ..exact import (
     as_fraction,
+    fraction_array,
     fraction_array_from_json,
     fraction_array_to_json,
     ldl_definiteness,
 )
 from ..jsr.family import Family, family_from_spec
-from ..numfmt import fmt_upper, latex_number
+from ..numfmt import decimal_digits, fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 
@@ -48,12 +50,15 @@ class QuadraticCertificate(Certificate):
         return rf"\rho(\Sigma) \le {fmt_upper(self.beta, 10)}"
 
     def verify(self) -> CheckResult:
-        X = np.asarray(self.X, dtype=object)
+        try:  # the witness in exact rationals, whatever type it was given in
+            X, beta = fraction_array(self.X), as_fraction(self.beta)
+        except InvalidCertificate as exc:
+            return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {exc}")
         n = self.family.dim
         if X.shape != (n, n):
             return CheckResult(Verdict.INCONCLUSIVE,
                                f"certificate refused: X has shape {X.shape}, expected ({n}, {n})")
-        if self.beta < 0:
+        if beta < 0:
             return CheckResult(Verdict.INCONCLUSIVE, "certificate refused: beta < 0")
         try:
             pdx = ldl_definiteness(X)
@@ -62,9 +67,9 @@ class QuadraticCertificate(Certificate):
         if not pdx.pd:
             return CheckResult(Verdict.INCONCLUSIVE,
                                "certificate refused: X is not positive definite "
-                               f"(pivot {float(pdx.min_pivot):.3g} at step {pdx.failed_at})",
+                               f"(pivot {decimal_digits(pdx.min_pivot, 3)} at step {pdx.failed_at})",
                                {"min_pivot_X": str(pdx.min_pivot)})
-        b2 = self.beta * self.beta
+        b2 = beta * beta
         worst: Fraction | None = None
         for i, A in enumerate(self.family.exact_matrices()):
             M = b2 * X - A.T.dot(X).dot(A)
@@ -73,7 +78,7 @@ class QuadraticCertificate(Certificate):
                 return CheckResult(
                     Verdict.INCONCLUSIVE,
                     f"certificate refused: beta^2 X - A^T X A is not PSD for member {i} "
-                    f"(pivot {float(res.min_pivot):.3g})",
+                    f"(pivot {decimal_digits(res.min_pivot, 3)})",
                     {"failed_member": i, "min_pivot": str(res.min_pivot)})
             worst = res.min_pivot if worst is None else min(worst, res.min_pivot)
         return CheckResult(Verdict.CERTIFIED,

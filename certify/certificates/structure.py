@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..errors import InvalidCertificate
 from ..exact import as_fraction
 from ..jsr.family import Family, MatrixFamily, family_from_spec
 from ..jsr.structure import cycle_weights, nilpotent_depth, rank_one_factors
@@ -33,6 +34,28 @@ def _name(family: Family) -> str:
 
 def _refuse(why: str, diag: dict | None = None) -> CheckResult:
     return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {why}", diag or {})
+
+
+UPPER_KINDS = frozenset({"induced-norm", "quadratic", "sos", "family-weighted-max-norm",
+                         "weighted-max-norm", "invariant-polytope", "rank-one-cycle"})
+"""JSR certificate kinds whose bound is an upper bound."""
+LOWER_KINDS = frozenset({"product-word", "collatz-lower"})
+"""JSR certificate kinds whose bound is a lower bound."""
+EXACT_KINDS = frozenset({"exact-value", "algebraic-polytope", "zero-jsr"})
+"""JSR certificate kinds that prove a bracket, so both sides."""
+
+
+def proves_side(cert: Certificate, side: str) -> bool:
+    """Does ``cert`` (once verified) bound the JSR on ``side`` ('lower' or 'upper')?
+
+    Decided by the kind, never by which attributes the object happens to have: a verified
+    lower bound used as an upper bound would prove nothing.
+    """
+    if cert.kind == BlockTriangularCertificate.kind:
+        return getattr(cert, "side", None) == side
+    if cert.kind in EXACT_KINDS:
+        return True
+    return cert.kind in (UPPER_KINDS if side == "upper" else LOWER_KINDS if side == "lower" else ())
 
 
 def certificate_bound(cert: Certificate, side: str) -> Fraction:
@@ -134,6 +157,9 @@ class BlockTriangularCertificate(Certificate):
         for b, cert in zip(self.blocks, self.certificates, strict=True):
             if not 0 <= b < len(self.sizes):
                 return _refuse(f"block index {b} out of range")
+            if not proves_side(cert, self.side):
+                return _refuse(f"the certificate of block {b} (kind {cert.kind!r}) does not prove "
+                               f"an {self.side} bound")
             lo, hi = int(starts[b]), int(starts[b + 1])
             sub = [a[lo:hi, lo:hi] for a in mats]
             theirs = cert.family.exact_matrices()
@@ -190,13 +216,17 @@ class RankOneCertificate(Certificate):
         factors = [rank_one_factors(a) for a in exact]
         if any(f is None for f in factors):
             return _refuse("a member has rank > 1")
-        if len(self.c) != len(exact) or any(x <= 0 for x in self.c) or self.bound <= 0:
+        try:  # the witness in exact rationals, whatever type it was given in
+            c, bound = [as_fraction(x) for x in self.c], as_fraction(self.bound)
+        except InvalidCertificate as exc:
+            return _refuse(str(exc))
+        if len(c) != len(exact) or any(x <= 0 for x in c) or bound <= 0:
             return _refuse(f"need {len(exact)} weights c_i > 0 and a positive bound")
         M = cycle_weights(factors)  # type: ignore[arg-type]
         m = len(exact)
         for i in range(m):
             for j in range(m):
-                if M[i, j] * self.c[j] > self.bound * self.c[i]:
+                if M[i, j] * c[j] > bound * c[i]:
                     return _refuse(f"|v_{j} . u_{i}| c_{j} > r c_{i}", {"i": i, "j": j})
         return CheckResult(Verdict.CERTIFIED,
                            "exact: members are rank one and |v_j . u_i| c_j <= r c_i for all i, j")
@@ -213,4 +243,4 @@ class RankOneCertificate(Certificate):
 
 
 __all__ = ["BlockTriangularCertificate", "MatrixFamily", "NilpotentCertificate",
-           "RankOneCertificate", "certificate_bound"]
+           "RankOneCertificate", "certificate_bound", "proves_side"]

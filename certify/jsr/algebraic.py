@@ -113,8 +113,16 @@ class RealAlgebraic:
     # --- signs --------------------------------------------------------------------------
 
     def refine(self, width: Fraction) -> None:
-        """Bisect [lo, hi] until hi - lo <= width."""
+        """Bisect [lo, hi] until hi - lo <= width.
+
+        rho may be an end of the interval (``problem()`` counts roots in the closed
+        interval): then the interval shrinks to that end, since bisecting by the sign at an
+        end that is itself the root would keep the wrong half."""
         p = self.sympy_poly()
+        for end in (self.lo, self.hi):
+            if p.eval(sp.Rational(end)) == 0:
+                self.lo = self.hi = end
+                return
         for _ in range(MAX_BISECTIONS):
             if self.hi - self.lo <= width:
                 return
@@ -200,12 +208,14 @@ def minimal_rate(charpoly: sp.Poly, lam_lo: Fraction, lam_hi: Fraction, k: int,
     """rho = lambda^(1/k) as a RealAlgebraic, lambda > 0 the root of ``charpoly`` in
     [lam_lo, lam_hi]: m(x) = f(x^k) for the irreducible factor f of ``charpoly`` vanishing
     at lambda, made monic; the interval isolates the positive root near ``rho_float``."""
+    if not rho_float > 0:
+        return None
     a, b = sp.Rational(lam_lo), sp.Rational(lam_hi)
     f = next((g for g, _ in charpoly.factor_list()[1] if g.count_roots(a, b) >= 1), None)
     if f is None or f.eval(0) == 0:
         return None
     m = sp.Poly(f.as_expr().subs(X, X**k), X, domain="QQ").monic()
-    eps = sp.Rational(Fraction(rho_float * 1e-18).limit_denominator(10**30))
+    eps = sp.Rational(Fraction(rho_float) * Fraction(1, 10**18))
     best = None
     for (lo, hi), _mult in m.intervals(eps=eps, inf=0):
         lo, hi = Fraction(int(sp.Rational(lo).p), int(sp.Rational(lo).q)), \

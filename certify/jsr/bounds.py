@@ -207,6 +207,9 @@ def _norms(st: _State, k: int, method: str) -> None:
         if best is None or val < best[0]:
             best = (val, norm)
     val, norm = best
+    if not math.isfinite(val):
+        st.notes.append(f"{method}: products of length {k} overflow in floating point; skipped")
+        return
     bound = Fraction(val * (1 + 1e-12)) if val > 0 else Fraction(0)
     cert = InducedNormCertificate(st.family, norm, k, bound, {"method": method, "length": k})
     st.accept(method, "upper", cert, None, round_up_float(bound))
@@ -227,7 +230,7 @@ def _exact(st: _State) -> None:
     for length in (1, 2):
         if st.family.size**length > 64 or st.left() <= 0:
             return
-        if max_product_norm(st.mats, length, 2) > st.rate * (1 + 1e-9):
+        if not max_product_norm(st.mats, length, 2) <= st.rate * (1 + 1e-9):
             continue
         exact = st.family.exact_matrices()
         pw = exact_word_product(exact, st.word)

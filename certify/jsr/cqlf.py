@@ -73,12 +73,25 @@ def _solve_margin(mats: list[np.ndarray], beta: float, options: SolverOptions,
     return float(t.value), np.asarray(X.value), status
 
 
+def _round_up_relative(x: Fraction, bits: int = 30) -> Fraction:
+    """The smallest multiple of 2^(e - bits) that is >= x > 0, 2^e about x: x rounded up to
+    ``bits`` significant bits (a short rational at every magnitude)."""
+    e = x.numerator.bit_length() - x.denominator.bit_length()
+    q = Fraction(2) ** (bits - e)
+    return Fraction(math.ceil(x * q)) / q
+
+
 def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: float = 1e-5,
                 max_steps: int = 40) -> CQLFResult:
     """Smallest certified beta with a common quadratic Lyapunov function (see module doc)."""
     options = options or SolverOptions()
     t0 = time.perf_counter()
-    mats = family.float_matrices()
+    raw = family.float_matrices()
+    # entries of extreme size: the SDP sees A_i / s (s a power of two, an exact scaling) so
+    # that beta^2 neither overflows nor underflows; X is the same, beta scales back by s
+    top = max(float(np.abs(a).max()) for a in raw)
+    s = 2.0 ** math.frexp(top)[1] if top > 0 and not 1e-100 < top < 1e100 else 1.0
+    mats = [a / s for a in raw]
     lo = max(max(abs(np.linalg.eigvals(A))) for A in mats)
     hi = max(np.linalg.norm(A, 2) for A in mats) * (1 + 1e-9) + 1e-12
     hi = max(hi, lo * (1 + 1e-9) + 1e-12)
@@ -109,9 +122,7 @@ def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: f
     beta = best_beta
     for _attempt in range(6):
         Xq = symmetrize(rationalize(best_X, options.max_denominator))
-        beta_q = Fraction(beta).limit_denominator(10**9)
-        if beta_q < Fraction(beta):
-            beta_q += Fraction(1, 10**9)
+        beta_q = _round_up_relative(Fraction(beta) * Fraction(s))
         cert = QuadraticCertificate(family, Xq, beta_q, solver)
         check = cert.verify()
         if check.certified:

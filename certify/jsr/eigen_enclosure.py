@@ -15,6 +15,7 @@ eigenvalue only says where to look.  (Root isolation: Collins and Akritas, 1976;
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -92,7 +93,10 @@ def region_contains_root(poly: sp.Poly, region: RootRegion) -> bool:
 
 def _countable(poly: sp.Poly, reg: RootRegion) -> RootRegion | None:
     """``reg`` or a slightly enlarged copy on which sympy's exact count works."""
-    width = max(reg.re_hi - reg.re_lo, reg.im_hi - reg.im_lo, Fraction(1, 10**30))
+    size = max(abs(reg.re_lo), abs(reg.re_hi), abs(reg.im_lo), abs(reg.im_hi))
+    width = max(reg.re_hi - reg.re_lo, reg.im_hi - reg.im_lo, size * Fraction(1, 10**30))
+    if width == 0:
+        width = Fraction(1, 10**30)
     for t in range(6):
         e = width * Fraction(3**t, 7)
         cand = reg if t == 0 else RootRegion(reg.re_lo - e, reg.re_hi + e, reg.im_lo - e,
@@ -109,11 +113,17 @@ def dominant_root_region(m: np.ndarray, rel_eps: float = 1e-15) -> tuple[sp.Poly
     refined until its width is below ``rel_eps`` times the root's modulus.
     """
     poly = exact_charpoly(m)
-    mf = np.asarray(m, dtype=float)
+    # floats of M / 2^e, max |entry| near 1: no overflow or underflow at any magnitude
+    flat = [abs(Fraction(v)) for v in np.asarray(m, dtype=object).reshape(-1)]
+    top = max(flat, default=Fraction(0))
+    e = top.numerator.bit_length() - top.denominator.bit_length() if top else 0
+    scale = Fraction(2) ** e
+    mf = np.array([[float(Fraction(v) / scale) for v in row] for row in np.asarray(m, dtype=object)])
     ev = np.linalg.eigvals(mf) if mf.size else np.zeros(0)
     target = ev[int(np.argmax(np.abs(ev)))] if ev.size else 0.0
-    rho = float(abs(target))
-    eps = sp.Rational(Fraction(max(rho, 1e-20) * rel_eps).limit_denominator(10**40))
+    rho = float(abs(target))  # the float spectral radius of M / 2^e
+    # isolate to rel_eps of the root (of the matrix scale when the float radius is 0)
+    eps = sp.Rational(Fraction(max(rho, 1e-3) * rel_eps) * scale)
     sqf = sp.Poly(sp.quo(poly, sp.gcd(poly, poly.diff(X))), X, domain="QQ")
     real = sqf.intervals(eps=eps)
     best: RootRegion | None = None
@@ -125,7 +135,7 @@ def dominant_root_region(m: np.ndarray, rel_eps: float = 1e-15) -> tuple[sp.Poly
             best, best_val = reg, v
     # a complex root is needed only when it is strictly larger than every real root
     has_complex = abs(getattr(target, "imag", 0.0)) > 1e-12 * max(rho, 1e-300)
-    if has_complex and float(best_val) < rho**2 * (1 - 1e-9):
+    if has_complex and float(best_val / scale**2) < rho**2 * (1 - 1e-9):
         for item in sqf.intervals(all=True, eps=eps)[1]:
             (lo, hi), _mult = item
             lo, hi = sp.expand(lo), sp.expand(hi)  # Gaussian rationals a + b I
@@ -141,30 +151,51 @@ def dominant_root_region(m: np.ndarray, rel_eps: float = 1e-15) -> tuple[sp.Poly
     return poly, best
 
 
+ROOT_BITS = 64
+"""Significant bits of :func:`rational_root_floor` / :func:`rational_root_ceil` (2^-64 relative)."""
+
+
+def _iroot(n: int, k: int) -> int:
+    """floor(n^(1/k)) for an integer n >= 0 (Newton's method in integers, from above)."""
+    if n < 2:
+        return n
+    x = 1 << -(-n.bit_length() // k)  # 2^ceil(bits / k) >= n^(1/k)
+    while True:
+        y = ((k - 1) * x + n // x ** (k - 1)) // k
+        if y >= x:
+            return x
+        x = y
+
+
+def _scaled_root(value: Fraction, k: int, up: bool) -> Fraction:
+    """t / 2^s with t = floor (or ceil) of (value 2^(s k))^(1/k), about ROOT_BITS bits in t.
+
+    Exact integer arithmetic at every magnitude (a float detour would underflow to 0 below
+    1e-308 and overflow above 1e308)."""
+    log2 = value.numerator.bit_length() - value.denominator.bit_length()
+    s = ROOT_BITS - log2 // k
+    scaled = value * (Fraction(2) ** (s * k))
+    n = math.ceil(scaled) if up else math.floor(scaled)
+    t = _iroot(n, k)
+    if up and t**k < n:
+        t += 1
+    return Fraction(t) / (Fraction(2) ** s)
+
+
 def rational_root_floor(value: Fraction, k: int) -> Fraction:
-    """A rational r >= 0 with r^k <= value, within about 1e-16 relative of value^(1/k)."""
+    """A rational r >= 0 with r^k <= value, within 2^-63 relative of value^(1/k)."""
+    value = Fraction(value)
     if value <= 0:
         return Fraction(0)
-    f = float(value) ** (1.0 / k)
-    r = Fraction(f).limit_denominator(10**17)
-    step = Fraction(max(f, 1e-300) * 1e-16)
-    while r > 0 and r**k > value:
-        r -= step
-        step *= 2
-    return max(r, Fraction(0))
+    return _scaled_root(value, int(k), up=False)
 
 
 def rational_root_ceil(value: Fraction, k: int) -> Fraction:
-    """A rational r with r^k >= value, within about 1e-16 relative of value^(1/k)."""
+    """A rational r with r^k >= value, within 2^-63 relative of value^(1/k)."""
+    value = Fraction(value)
     if value <= 0:
         return Fraction(0)
-    f = float(value) ** (1.0 / k)
-    r = Fraction(f).limit_denominator(10**17)
-    step = Fraction(max(f, 1e-300) * 1e-16)
-    while r**k < value:
-        r += step
-        step *= 2
-    return r
+    return _scaled_root(value, int(k), up=True)
 
 
 def spectral_radius_float(m: np.ndarray) -> float:

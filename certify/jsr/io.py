@@ -42,10 +42,15 @@ def load_family(path: str | Path) -> MatrixFamily:
             doc = json.loads(p.read_text())
         except json.JSONDecodeError as exc:
             raise InvalidFamily(f"{p.name}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidFamily(f"{p.name}: cannot read as JSON text ({exc})") from exc
         if not isinstance(doc, dict) or "matrices" not in doc:
             raise InvalidFamily(f"{p.name}: expected a JSON object with a 'matrices' entry "
                                 "(a list of square matrices)")
-        return as_family(doc["matrices"], doc.get("name", p.stem))
+        if not isinstance(doc["matrices"], list):
+            raise InvalidFamily(f"{p.name}: 'matrices' is {doc['matrices']!r}; expected a list of "
+                                "square matrices")
+        return as_family(doc["matrices"], str(doc.get("name", p.stem)))
     raise InvalidFamily(f"{p.name}: unknown file type {suffix!r}; expected .json or .npz")
 
 

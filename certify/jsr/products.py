@@ -83,7 +83,7 @@ def best_product(mats: list[np.ndarray], max_length: int, deadline: float | None
         p = mats[w[-1]] if prev is None else mats[w[-1]] @ prev
         if len(w) < max_length:
             cache[w] = p
-        if not is_lyndon(w):
+        if not is_lyndon(w) or not np.isfinite(p).all():  # skip words whose product overflowed
             continue
         evals += 1
         reached = max(reached, len(w))
@@ -130,6 +130,9 @@ def gripenberg(mats: list[np.ndarray], delta: float = 1e-6, max_depth: int = 30,
             for i in range(m):
                 q = mats[i] @ p
                 evals += 1
+                if not np.isfinite(q).all():  # overflow: this branch cannot be evaluated
+                    complete = False
+                    continue
                 wi = w + (i,)
                 r = _rho(q) ** (1.0 / depth)
                 if r > lower * (1 + 1e-12):
@@ -161,8 +164,11 @@ def _lyndon_rotation(word: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def max_product_norm(mats: list[np.ndarray], k: int, ord: int | float = 2) -> float:
-    """max over words of length k of ||A_w||^(1/k) (float; the product-lifting estimate)."""
+    """max over words of length k of ||A_w||^(1/k) (float; the product-lifting estimate);
+    inf when a product overflows."""
     layer = list(mats)
     for _ in range(k - 1):
         layer = [a @ p for p in layer for a in mats]
+    if not all(np.isfinite(p).all() for p in layer):
+        return float("inf")
     return max(float(np.linalg.norm(p, ord)) for p in layer) ** (1.0 / k)
