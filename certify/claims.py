@@ -136,6 +136,14 @@ def _is_num(x: Any) -> bool:
 
 
 def _eval(node: ast.AST, env: _Env) -> Any:
+    value = _eval_node(node, env)
+    if isinstance(value, float) and math.isnan(value):
+        # NaN compares false both ways (so `not x >= 1` would hold) and is truthy: refuse it
+        raise AssertionTypeError(f"{_path(node)} is NaN (not a number); no assertion holds on it")
+    return value
+
+
+def _eval_node(node: ast.AST, env: _Env) -> Any:
     if isinstance(node, ast.Expression):
         return _eval(node.body, env)
     if isinstance(node, ast.Constant):
@@ -329,6 +337,10 @@ def _claim(item: Any, node: yaml.Node, p: Path) -> Claim:
     if not isinstance(allow, bool):
         raise InvalidInput(f"{p}:{keys['allow_inconclusive']}: claim {name!r}: "
                            f"allow_inconclusive must be true or false, found {allow!r}")
+    missing = [k for k in get_command(cmd).required() if k not in params]
+    if missing:
+        raise InvalidInput(f"{p}:{keys[cmd]}: claim {name!r}: missing parameter {missing[0]!r} of "
+                           f"{cmd!r}; required parameters are {get_command(cmd).required()}")
     return Claim(name, cmd, _resolve(params, p.parent), tuple(raw), allow, line, str(p))
 
 
@@ -377,6 +389,12 @@ def run_claim(claim: Claim, cache: dict | None = None) -> ClaimOutcome:
     except CertifyError as exc:
         return ClaimOutcome(claim, "error", None, {}, time.perf_counter() - t0,
                             f"{claim.where}: claim {claim.name!r}: {claim.command}: {exc}")
+    except (TypeError, ValueError, OSError) as exc:
+        # parameters come untyped from YAML (a number where a string is due, a list for a
+        # file name ...); the command's own checks may not catch them: bad input, not a crash
+        return ClaimOutcome(claim, "error", None, {}, time.perf_counter() - t0,
+                            f"{claim.where}: claim {claim.name!r}: {claim.command} with "
+                            f"{claim.params}: {type(exc).__name__}: {exc}")
     verdict = doc.get("verdict") if isinstance(doc, dict) else None
     values: dict = {}
     results: list[bool] = []

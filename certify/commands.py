@@ -34,6 +34,12 @@ class Command:
     def parameters(self) -> list[str]:
         return list(inspect.signature(self.function()).parameters)
 
+    def required(self) -> list[str]:
+        """The parameters without a default value."""
+        return [n for n, p in inspect.signature(self.function()).parameters.items()
+                if p.default is inspect.Parameter.empty
+                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
     def run(self, **params) -> dict:
         """Call the command; unknown parameter names raise InvalidInput listing valid ones."""
         valid = self.parameters()

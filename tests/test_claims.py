@@ -265,3 +265,47 @@ def test_pytest_plugin_bad_file_is_usage_error(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 4
     assert "c.yaml:3: claim 'a': unknown key 'nope'" in proc.stderr
+
+
+# ----------------------------------------------------------------------------- review fixes
+@pytest.mark.parametrize("expr, doc", [
+    ("not (x >= 1)", {"x": float("nan")}),
+    ("x", {"x": float("nan")}),
+    ("max(1, x) >= 1", {"x": float("nan")}),
+    ("y - y < 1", {"y": float("inf")}),
+    ("v[0] != 2", {"v": [float("nan")]}),
+])
+def test_nan_never_makes_an_assertion_hold(expr, doc):
+    """NaN compares false both ways, so `not (x >= 1)` held on a NaN field: refuse NaN."""
+    from certify.claims import AssertionTypeError
+
+    with pytest.raises(AssertionTypeError, match="NaN"):
+        evaluate(expr, doc)
+
+
+def test_nan_claim_fails(tmp_path, fake):
+    p = write(tmp_path, "claims:\n  - name: a\n    fake: {value: .nan}\n    assert: not value > 1\n")
+    (o,) = run_claims(p).outcomes
+    assert o.status == "fail" and "NaN" in o.message
+
+
+def test_missing_required_parameter_is_a_schema_error(tmp_path):
+    from certify.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=r"c.yaml:3: claim 'a': missing parameter 'operator' "
+                                           r"of 'smooth'"):
+        load_claims(write(tmp_path, "claims:\n  - name: a\n    smooth: {mdp: seed-sls}\n"))
+
+
+@pytest.mark.parametrize("params, pattern", [
+    ("sa_check: {algorithm: td0, problem: random-walk-5, exponents: 5}", "sa_check"),
+    ("ntk_check: {kernel: [[1]], rho: [1], gamma: 0.5, alpha: 0.1}", "ntk_check"),
+    ("qlearning: {mdp: 'garnet:3:2:1:-1', alpha: 0.5}", "qlearning"),
+])
+def test_wrong_parameter_types_are_errors_not_tracebacks(tmp_path, capsys, params, pattern):
+    p = write(tmp_path, f"claims:\n  - name: a\n    {params}\n")
+    (o,) = run_claims(p).outcomes
+    assert o.status == "error" and pattern in o.message and "c.yaml:2" in o.message
+    assert main(["check", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert pattern in err and "Traceback" not in err

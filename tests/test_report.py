@@ -3,6 +3,7 @@ seed-sls report (its numbers against an independent brute force) and `certify re
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from decimal import Decimal
@@ -203,3 +204,21 @@ def test_claims_pdf(tmp_path):
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "6 of 6 hold" in text.replace("\n", " ")
+
+
+def test_cli_report_on_an_mdp_yaml_file(tmp_path, capsys):
+    """An MDP given as a .yaml file was taken for a claims file ("unknown key 'P'")."""
+    mdp = tmp_path / "two.yaml"
+    mdp.write_text("gamma: 0.9\nP: [[[1, 0], [0, 1]], [[0, 1], [1, 0]]]\nR: [[1, 0], [0, 1]]\n")
+    out = tmp_path / "r.tex"
+    assert main(["report", str(mdp), "--alpha", "0.5", "-o", str(out), "--runs", "0", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["kind"] == "qlearning" and doc["verdict"] == "certified" and out.is_file()
+
+
+def test_cli_report_json_verdict_is_the_computation_s(tmp_path, capsys):
+    """The report's --json verdict said "inconclusive" for every uncertified outcome."""
+    claims = Path(__file__).resolve().parents[1] / "examples" / "claims" / "false-claim.yaml"
+    assert main(["report", str(claims), "-o", str(tmp_path / "c.tex"), "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["kind"] == "claims" and doc["verdict"] == "refuted"

@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        from .common import check_output_options
+
+        check_output_options(args)
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             code = args.handler(args)

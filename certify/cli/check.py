@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..report.build import check_output_path, write_atomic
 
     if args.junit is not None:
-        check_output_path(args.junit, (".xml",))
+        check_output_path(args.junit, (".xml",), "--junit")
     res = run_claims(args.claims)
     if args.junit is not None:
         write_atomic(args.junit, junit_xml(res))

@@ -8,6 +8,7 @@ import math
 import sys
 from collections.abc import Callable, Iterable
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,9 +27,41 @@ def add_json_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
 
+def problem_spec(text: str) -> str:
+    """argparse type of an MDP / PROBLEM argument: a file or a built-in name, passed on as is.
+
+    Guard: a Garnet name with a negative seed is refused here (the Garnet builder hands the
+    seed to numpy, which raises a bare ValueError for it)."""
+    parts = text.split(":")
+    if parts[0] == "garnet" and len(parts) == 5 and not Path(text).exists():
+        try:
+            seed = int(parts[4])
+        except ValueError:
+            return text  # the loader explains the Garnet form
+        if seed < 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: the Garnet seed must be an integer >= 0, "
+                                             f"found {seed}")
+    return text
+
+
 def add_problem_argument(p: argparse.ArgumentParser) -> None:
-    p.add_argument("mdp", metavar="MDP",
+    p.add_argument("mdp", metavar="MDP", type=problem_spec,
                    help="a file (.yaml, .json, .npz) or a built-in name (see `certify examples`)")
+
+
+PLOT_SUFFIXES: tuple[str, ...] = (".png", ".pdf", ".svg", ".eps", ".jpg", ".jpeg")
+"""Figure formats accepted by ``--plot`` (all written by matplotlib)."""
+
+
+def check_output_options(args: argparse.Namespace) -> None:
+    """Refuse a ``--plot`` or ``--save-certificate`` file that cannot be written (its folder is
+    missing, it is a folder, or a figure has an unknown suffix) before any computation runs."""
+    from ..report.build import check_output_path
+
+    if getattr(args, "plot", None) is not None:
+        check_output_path(args.plot, PLOT_SUFFIXES, "--plot")
+    if getattr(args, "save_certificate", None) is not None:
+        check_output_path(args.save_certificate, None, "--save-certificate")
 
 
 def add_sampling_argument(p: argparse.ArgumentParser) -> None:

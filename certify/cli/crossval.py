@@ -19,7 +19,7 @@ import argparse
 import importlib
 from types import ModuleType
 
-from .common import add_problem_argument, add_sampling_argument, real
+from .common import add_problem_argument, add_sampling_argument, check_output_options, real
 from .simulate import add_simulation_options
 
 PLUGIN_KEYS: tuple[str, ...] = ("sa", "pg", "smooth")
@@ -98,10 +98,14 @@ def run(args: argparse.Namespace) -> int:
     if args.target in plugs:
         mod = plugs[args.target]
         ns = _parse(mod.build_parser(), list(args.rest))
-        return ns if isinstance(ns, int) else int(mod.run(ns) or 0)
+        if isinstance(ns, int):
+            return ns
+        check_output_options(ns)
+        return int(mod.run(ns) or 0)
     ns = _parse(build_qlearning_parser(), [args.target, *args.rest])
     if isinstance(ns, int):
         return ns
+    check_output_options(ns)
     return run_qlearning(ns)
 
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, console, fmt, nonneg_int, positive_int, print_json, real
+from .common import (
+    add_json_flag,
+    console,
+    fmt,
+    nonneg_int,
+    positive_int,
+    print_json,
+    problem_spec,
+    real,
+)
 
 KEY: str = "sa"
 
@@ -22,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="certify crossval sa",
                                 description=__doc__.strip().split("\n")[0])
     p.add_argument("algo", metavar="ALGO", choices=ALGOS, help=", ".join(ALGOS))
-    p.add_argument("problem", metavar="PROBLEM", help="a file or a built-in name")
+    p.add_argument("problem", metavar="PROBLEM", type=problem_spec, help="a file or a built-in name")
     p.add_argument("--exponents", required=True, help="one per timescale, fastest first")
     p.add_argument("--w", type=real, default=1.0, help="momentum constant w")
     p.add_argument("--runs", type=positive_int, default=20)

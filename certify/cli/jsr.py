@@ -6,7 +6,7 @@ import argparse
 import math
 
 from ..numfmt import fmt_lower, fmt_upper
-from .common import add_json_flag, console, emit, real, table, verdict_text
+from .common import add_json_flag, console, emit, nonneg_int, real, table, verdict_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,14 +23,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"comma-separated, from {', '.join(METHODS)} (':k' sets a length); "
                         f"default {','.join(DEFAULT_METHODS)}")
     p.add_argument("--budget", type=real, default=30.0, help="wall-clock seconds (default 30)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (recorded)")
+    p.add_argument("--seed", type=nonneg_int, default=0, help="random seed >= 0 (recorded)")
     add_json_flag(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..errors import InvalidFamily
     from ..jsr.bounds import jsr_bounds
 
+    if Path(args.family).is_dir():  # guard: the family loader would raise IsADirectoryError
+        raise InvalidFamily(f"FAMILY: {args.family!r} is a folder; expected a .json or .npz file")
     res = jsr_bounds(args.family, args.methods, args.budget, args.seed)
     return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, console, print_json, table
+from .common import add_json_flag, console, print_json, problem_spec, table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.set_defaults(handler=run_examples)
     q = sub.add_parser("show", help="print one problem instance (built-in name or file)")
-    q.add_argument("name", metavar="NAME")
+    q.add_argument("name", metavar="NAME", type=problem_spec)
     add_json_flag(q)
     q.set_defaults(handler=run_show)
 

@@ -6,7 +6,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_json_flag, add_sampling_argument, console, err_console, print_json, real
+from .common import (
+    add_json_flag,
+    add_sampling_argument,
+    console,
+    err_console,
+    nonneg_int,
+    positive_int,
+    print_json,
+    problem_spec,
+    real,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Write a LaTeX report (.tex) or compile it to PDF (.pdf) for "
                                    "Q-learning on MDP with step size ALPHA, or for every claim "
                                    "of a claims file (TARGET ending in .yaml/.yml).")
-    p.add_argument("target", metavar="MDP|CLAIMS.yaml",
+    p.add_argument("target", metavar="MDP|CLAIMS.yaml", type=problem_spec,
                    help="a problem (file or built-in name) or a claims file")
     p.add_argument("--alpha", type=real, help="constant step size (required for an MDP)")
     add_sampling_argument(p)
@@ -25,13 +35,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--figures", choices=("pgfplots", "pdf"), default=None,
                    help="figures as pgfplots code inside the .tex (default) or as a matplotlib "
                         "PDF written beside the output as OUT-bounds.pdf (Q-learning reports)")
-    p.add_argument("--steps", type=int, default=None, help="iterations shown in the figure")
-    p.add_argument("--runs", type=int, default=20,
+    p.add_argument("--steps", type=positive_int, default=None, help="iterations shown in the figure")
+    p.add_argument("--runs", type=nonneg_int, default=20,
                    help="simulated Q-learning runs drawn against the bounds (0: none)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the simulated runs")
+    p.add_argument("--seed", type=nonneg_int, default=0, help="seed of the simulated runs")
     p.add_argument("--timeout", type=real, default=180.0, help="seconds allowed to the TeX engine")
     add_json_flag(p)
     p.set_defaults(handler=run)
+
+
+def is_claims_file(target: str) -> bool:
+    """A YAML file is a claims file unless it is a mapping with an MDP's ``P`` or ``gamma`` and
+    no ``claims``."""
+    path = Path(target)
+    if not (path.suffix.lower() in (".yaml", ".yml") and path.is_file()):
+        return False
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError):
+        return True  # the claims loader reports where the file is malformed
+    return not (isinstance(data, dict) and "claims" not in data and {"P", "gamma"} & set(data))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if args.fragment and out.suffix.lower() == ".pdf":
         raise InvalidInput("--fragment: a fragment is LaTeX to \\input; write it with -o FILE.tex")
     files: dict[str, bytes] = {}
-    is_claims = args.target.lower().endswith((".yaml", ".yml")) and Path(args.target).is_file()
+    is_claims = is_claims_file(args.target)
     if is_claims:
         from ..claims import run_claims
         from ..report.claims_report import claims_report
@@ -53,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         if res.errors:
             raise InvalidInput(res.errors[0].message)
         tex, ok = claims_report(res, args.fragment), res.passed
+        verdict = res.to_dict()["verdict"]  # as `certify check --json` says it
     else:
         if args.alpha is None:
             raise InvalidInput(f"--alpha: required for a report on the problem {args.target!r}")
@@ -67,8 +93,6 @@ def run(args: argparse.Namespace) -> int:
 
         res = certify_qlearning(problem, args.alpha, sampling)
         sim = None
-        if args.runs < 0:
-            raise InvalidInput(f"--runs: expected an integer >= 0, found {args.runs}")
         if args.runs > 0:
             steps = args.steps or default_steps(res.direct.upper if res.direct.upper < 1
                                                 else res.row_sum_rate)
@@ -82,8 +106,8 @@ def run(args: argparse.Namespace) -> int:
             files[fig_name] = fig_data
         tex = qlearning_report(res, args.fragment, args.steps, sim, figure)
         ok = res.verdict is Verdict.CERTIFIED
-    doc = {"output": str(out), "kind": "claims" if is_claims else "qlearning",
-           "verdict": "certified" if ok else "inconclusive"}
+        verdict = res.verdict.value
+    doc = {"output": str(out), "kind": "claims" if is_claims else "qlearning", "verdict": verdict}
     if out.suffix.lower() == ".pdf":
         b = build_pdf(tex, out, timeout=args.timeout, files=files)
         doc.update(engine=b.engine, seconds=b.seconds, warnings=list(b.warnings))

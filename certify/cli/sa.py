@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, console, emit, fmt, real, table, verdict_text
+from .common import add_json_flag, console, emit, fmt, problem_spec, real, table, verdict_text
 
 ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "target and behaviour policies, gamma) and report each "
                                   "condition of seed 003 with its numbers and the verdict.")
     c.add_argument("algo", metavar="ALGO", choices=ALGOS, help=", ".join(ALGOS))
-    c.add_argument("problem", metavar="PROBLEM",
+    c.add_argument("problem", metavar="PROBLEM", type=problem_spec,
                    help="a file (.yaml, .json, .npz with features and target) or a built-in name")
     c.add_argument("--exponents", required=True,
                    help="step-size exponents e_i in (0, 1], one per timescale, fastest first, "

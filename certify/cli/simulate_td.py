@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import console, fmt, print_json, real, table
+from .common import console, fmt, print_json, problem_spec, real, table
 
 ALGOS: tuple[str, ...] = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 _DEFAULT = {1: "0.6", 2: "0.6,0.8", 3: "0.6,0.7,0.8", 4: "0.6,0.7,0.8,0.9"}
@@ -15,7 +15,8 @@ def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
     from .simulate import add_simulation_options
 
     n = get_algorithm(algo).n_timescales
-    p.add_argument("problem", metavar="PROBLEM", help="a file or a built-in name (features needed)")
+    p.add_argument("problem", metavar="PROBLEM", type=problem_spec,
+                   help="a file or a built-in name (features needed)")
     p.add_argument("--exponents", default=_DEFAULT[n],
                    help=f"step exponents, one per timescale, fastest first (default {_DEFAULT[n]})")
     p.add_argument("--scales", default=None, help="step constants c_i (default all 1)")

@@ -46,9 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from ..report.build import check_output_path
     from ..sweep import load_grid, run_sweep
     from ..verdict import Verdict
 
+    check_output_path(args.output, None, "-o")  # guard: a missing folder failed after the cluster started
     grid = load_grid(args.grid)
     with Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=args.json) as progress:

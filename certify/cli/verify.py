@@ -16,10 +16,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..certificates import load_certificate
+    from ..errors import CertifyError
 
     out = []
     for f in args.files:
-        cert = load_certificate(f)
+        try:
+            cert = load_certificate(f)
+        except CertifyError as exc:
+            if f in str(exc):
+                raise
+            raise type(exc)(f"{f}: {exc}") from None
         res = cert.verify()
         out.append({"file": f, "kind": cert.kind, "claim": cert.claim(),
                     "verdict": res.verdict, "reason": res.reason})

@@ -42,15 +42,18 @@ class BuildResult:
         return tuple(w for w in self.warnings if "undefined" in w.lower())
 
 
-def check_output_path(path: str | Path, suffixes: tuple[str, ...]) -> Path:
-    """The output path, after checking its folder exists and its suffix is one of ``suffixes``."""
+def check_output_path(path: str | Path, suffixes: tuple[str, ...] | None, option: str = "-o") -> Path:
+    """The output path, after checking its folder exists, it is not a folder itself and its
+    suffix is one of ``suffixes`` (any suffix when None); errors name ``option``."""
     p = Path(path)
-    if p.suffix.lower() not in suffixes:
-        raise InvalidInput(f"-o: output {str(p)!r} must end in one of {list(suffixes)}")
+    if suffixes is not None and p.suffix.lower() not in suffixes:
+        raise InvalidInput(f"{option}: output {str(p)!r} must end in one of {list(suffixes)}")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
-        raise InvalidInput(f"-o: the folder {str(folder)!r} of the output {str(p)!r} does not "
+        raise InvalidInput(f"{option}: the folder {str(folder)!r} of the output {str(p)!r} does not "
                            "exist; create it first")
+    if p.is_dir():
+        raise InvalidInput(f"{option}: the output {str(p)!r} is a folder; expected a file name")
     return p
 
 
