@@ -44,8 +44,10 @@ from .mdp.problem import Problem
 from .mdp.sampling import Sampling
 from .simulate.mean import mean_recursion
 from .simulate.qlearning import QSimulation, simulate_qlearning
+from .verdict import Evidence
 
-CONSISTENT, VIOLATED, INCONCLUSIVE = "consistent", "violated", "inconclusive"
+CONSISTENT, VIOLATED, INCONCLUSIVE = (Evidence.CONSISTENT.value, Evidence.VIOLATED.value,
+                                      Evidence.INCONCLUSIVE.value)
 
 
 @dataclass(frozen=True)

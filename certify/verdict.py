@@ -36,3 +36,32 @@ def combine(verdicts: list[Verdict | str]) -> Verdict:
     if any(v is Verdict.INCONCLUSIVE for v in verdicts):
         return Verdict.INCONCLUSIVE
     return Verdict.CERTIFIED
+
+
+class Evidence(StrEnum):
+    """Outcome of a statistical or numerical cross-validation: evidence, never a proof.
+
+    CONSISTENT
+        The trajectories agree with the prediction within the stated tolerance.
+    VIOLATED
+        A trajectory contradicts the prediction beyond the tolerance (with the evidence).
+    INCONCLUSIVE
+        Not enough data, or nothing certified to hold against the trajectories.
+    """
+
+    CONSISTENT = "consistent"
+    VIOLATED = "violated"
+    INCONCLUSIVE = "inconclusive"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def combine_evidence(outcomes: list[Evidence | str]) -> Evidence:
+    """Violated beats inconclusive beats consistent (an empty list is inconclusive)."""
+    outs = [Evidence(o) for o in outcomes]
+    if not outs or Evidence.INCONCLUSIVE in outs and Evidence.VIOLATED not in outs:
+        return Evidence.INCONCLUSIVE
+    if Evidence.VIOLATED in outs:
+        return Evidence.VIOLATED
+    return Evidence.CONSISTENT

@@ -12,7 +12,7 @@ from certify.mdp.bellman import smooth_max_grad
 from certify.smooth.analysis import analyze_smooth
 from certify.smooth.crossval import crossval_smooth
 from certify.smooth.decay import slow_modes
-from certify.verdict import Verdict
+from certify.verdict import Evidence
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_worst_policy_matches_brute_force(res):
 
 def test_certified_rate_holds_from_adversarial_starts(res):
     cv = crossval_smooth(res, runs=0, starts=2)
-    assert cv.verdict is Verdict.CERTIFIED
+    assert cv.verdict is Evidence.CONSISTENT
     starts = [c["start"] for c in cv.checks]
     assert sum("Perron vector of the worst policy" in s for s in starts) == 2
     assert sum("slowest mode" in s for s in starts) == 2 and len(starts) == 6
@@ -97,8 +97,8 @@ def test_wrong_rate_is_refuted(res):
     p = res.p_norm.p
     wrong = 1.2 * p * jacobian_rate(res)  # above the true asymptotic rate of V
     cv = crossval_smooth(res, runs=0, starts=0, rate=wrong)
-    assert cv.verdict is Verdict.REFUTED
-    assert all(c["verdict"] == "refuted" for c in cv.checks if "slowest mode" in c["start"])
+    assert cv.verdict is Evidence.VIOLATED
+    assert all(c["verdict"] == "violated" for c in cv.checks if "slowest mode" in c["start"])
     assert all(c["worst_excess"] > 1.0 for c in cv.checks if "slowest mode" in c["start"])
 
 
@@ -114,7 +114,7 @@ def test_cli_tradeoff_and_rate(capsys):
     base = ["crossval", "smooth", "seed-sls", "--operator", "lse", "--temperature", "2", "--runs", "0",
             "--starts", "0"]
     assert main(base + ["--rate", "0.5", "--json"]) == 1
-    assert json.loads(capsys.readouterr().out)["verdict"] == "refuted"
+    assert json.loads(capsys.readouterr().out)["verdict"] == "violated"
     for bad in ("-1", "0", "nan"):
         assert main(base + ["--rate", bad]) == 2
         err = capsys.readouterr().err
@@ -126,4 +126,4 @@ def test_commands_registry_crossval():
 
     doc = get_command("smooth_crossval").run(mdp="seed-sls", operator="lse", temperature=2.0, runs=0,
                                              starts=0, rate=0.5)
-    assert doc["verdict"] == "refuted" and doc["analysis"]["p_norm"]["p"] == 10
+    assert doc["verdict"] == "violated" and doc["analysis"]["p_norm"]["p"] == 10

@@ -15,7 +15,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from ..verdict import Verdict, combine
+from ..verdict import Evidence, Verdict, combine
 
 console = Console()
 if not console.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
@@ -146,13 +146,22 @@ def exit_code(verdicts: Iterable[Verdict | str]) -> int:
     return 0 if combine(list(verdicts)) is Verdict.CERTIFIED else 1
 
 
-VERDICT_STYLE = {Verdict.CERTIFIED: "green", Verdict.REFUTED: "red",
-                 Verdict.INCONCLUSIVE: "yellow"}
+VERDICT_STYLE = {"certified": "green", "refuted": "red", "inconclusive": "yellow",
+                 "consistent": "green", "violated": "red"}
 
 
-def verdict_text(v: Verdict | str) -> str:
-    v = Verdict(v)
-    return f"[{VERDICT_STYLE[v]}]{v.value}[/]"
+def verdict_text(v: Verdict | Evidence | str) -> str:
+    """A verdict (certified / refuted / inconclusive) or a cross-validation outcome
+    (consistent / violated / inconclusive), coloured."""
+    word = str(v.value if isinstance(v, Verdict | Evidence) else v)
+    if word not in VERDICT_STYLE:
+        raise ValueError(f"not a verdict: {v!r}")
+    return f"[{VERDICT_STYLE[word]}]{word}[/]"
+
+
+def evidence_exit_code(outcome: Evidence | str) -> int:
+    """0 when a cross-validation is consistent, else 1."""
+    return 0 if Evidence(outcome) is Evidence.CONSISTENT else 1
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:

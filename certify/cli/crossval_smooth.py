@@ -8,7 +8,7 @@ from ..errors import InvalidInput
 from .common import (
     add_json_flag,
     console,
-    exit_code,
+    evidence_exit_code,
     fmt,
     nonneg_int,
     positive_int,
@@ -57,4 +57,4 @@ def run(args: argparse.Namespace) -> int:
                             ["check", "claimed rate", "observed rate", "verdict"],
                             [[c["check"], fmt(c.get("claimed_rate"), 6), fmt(c.get("observed_rate"), 6),
                               verdict_text(c["verdict"])] for c in cv.checks]))
-    return exit_code([cv.verdict])
+    return evidence_exit_code(cv.verdict)

@@ -31,11 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..exact import as_fraction, round_down_float
+from ..verdict import Evidence
 from .constants import bound_constants
 from .meanfield import MeanField, full_drift, initial_particles
 from .params import check_count, check_positive, warn_few_particles
 
-CONSISTENT, VIOLATED, INCONCLUSIVE = "consistent", "violated", "inconclusive"
+CONSISTENT, VIOLATED, INCONCLUSIVE = (Evidence.CONSISTENT.value, Evidence.VIOLATED.value,
+                                      Evidence.INCONCLUSIVE.value)
 
 #: Relative allowance for rounding in the computed objective (linear solves in doubles).
 ROUNDING_RTOL: float = 1e-10

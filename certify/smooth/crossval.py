@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..mdp.finite import FiniteMDP
-from ..verdict import Verdict, combine
+from ..verdict import Evidence, Verdict, combine_evidence
 from .analysis import SmoothResult
 from .decay import check_decay, decay_starts, default_t_end, slow_modes
 from .ode import simulate_ode, simulate_stochastic
@@ -28,8 +28,9 @@ class SmoothCrossval:
     modes: dict | None = None
 
     @property
-    def verdict(self) -> Verdict:
-        return combine([Verdict(c["verdict"]) for c in self.checks])
+    def verdict(self) -> Evidence:
+        """Cross-validation is evidence, not proof: consistent / violated / inconclusive."""
+        return combine_evidence([c["verdict"] for c in self.checks])
 
     def to_dict(self) -> dict:
         return {"checks": list(self.checks), "stochastic": self.stochastic, "slow_modes": self.modes,
@@ -73,10 +74,10 @@ def crossval_smooth(res: SmoothResult, alpha: float = 0.1, runs: int = 50, steps
             checks.append({"check": f"{label}: ||Q(t) - Q*||_inf under the invariant-set envelope",
                            "worst_excess": worst, "final_error": float(err[-1]),
                            "radius": res.invariant_set.radius,
-                           "verdict": (Verdict.CERTIFIED if worst <= 1e-7 else Verdict.REFUTED).value})
+                           "verdict": (Evidence.CONSISTENT if worst <= 1e-7 else Evidence.VIOLATED).value})
     if not checks:
         checks.append({"check": "no certified statement to hold against trajectories",
-                       "verdict": Verdict.INCONCLUSIVE.value})
+                       "verdict": Evidence.INCONCLUSIVE.value})
     sto = None
     if runs > 0:
         q0 = center + scale * np.ones_like(center)
@@ -86,7 +87,7 @@ def crossval_smooth(res: SmoothResult, alpha: float = 0.1, runs: int = 50, steps
         sto = {"alpha": alpha, "runs": runs, "steps": steps, "initial_mean_error": float(m[0]),
                "final_mean_error": float(m[-1]), **sr.summary()}
         checks.append({"check": "stochastic runs: mean error at the end <= at the start",
-                       "verdict": (Verdict.CERTIFIED if m[-1] <= m[0] else Verdict.REFUTED).value,
+                       "verdict": (Evidence.CONSISTENT if m[-1] <= m[0] else Evidence.VIOLATED).value,
                        "initial": float(m[0]), "final": float(m[-1])})
     mode_doc = {"worst_policy": modes.worst_policy.tolist(), "worst_policy_rate": modes.worst_rate,
                 "jacobian_rate": modes.linear_rate, "t_end": t_end}

@@ -36,7 +36,7 @@ from ..jsr.selection_exact import max_rho_policy_iteration
 from ..mdp.bellman import smooth_max_grad
 from ..mdp.finite import FiniteMDP
 from ..systems.qlearning import DirectFamily
-from ..verdict import Verdict
+from ..verdict import Evidence
 from .ode import simulate_ode
 
 FLOOR = 1e-4
@@ -97,7 +97,7 @@ class DecayCheck:
     tolerance: float
     points_checked: int
     final_error: float
-    verdict: Verdict
+    verdict: Evidence
 
     def to_dict(self) -> dict:
         return {"check": f"{self.start}: V(Q(t)) <= V(Q(0)) exp(-c t)", "start": self.start,
@@ -133,7 +133,7 @@ def check_decay(mdp: FiniteMDP, d: np.ndarray, operator: str, temperature: float
         worst = float(np.max(excess - tol))
         pos = t > 0
         observed = float(np.min(-(lv[pos] - lv[0]) / t[pos])) if pos.any() else math.inf
-        verdict = Verdict.REFUTED if worst > 0 else Verdict.CERTIFIED
+        verdict = Evidence.VIOLATED if worst > 0 else Evidence.CONSISTENT
         out.append(DecayCheck(label, float(c), observed, float(np.max(excess)), float(tol.max()),
                               int(keep.sum()), float(einf[-1]), verdict))
     return tuple(out)
