@@ -24,6 +24,8 @@ def load_family(path: str | Path) -> MatrixFamily:
     p = Path(path)
     if not p.exists():
         raise InvalidInput(f"family file {str(path)!r} does not exist")
+    if p.is_dir():
+        raise InvalidFamily(f"family file {str(path)!r} is a folder; expected a .json or .npz file")
     suffix = p.suffix.lower()
     if suffix == ".npz":
         try:

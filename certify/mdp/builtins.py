@@ -137,10 +137,10 @@ def garnet(n_states: int, n_actions: int, branching: int, seed: int,
     """
     from ..errors import InvalidMDP
 
-    if n_states < 1 or n_actions < 1 or not (1 <= branching <= n_states):
+    if n_states < 1 or n_actions < 1 or not (1 <= branching <= n_states) or seed < 0:
         raise InvalidMDP(
-            f"garnet:{n_states}:{n_actions}:{branching}:{seed}: expected S >= 1, A >= 1 and "
-            "1 <= branching <= S"
+            f"garnet:{n_states}:{n_actions}:{branching}:{seed}: expected S >= 1, A >= 1, "
+            "1 <= branching <= S and seed >= 0"
         )
     rng = np.random.default_rng(seed)
     n = n_states * n_actions

@@ -124,6 +124,11 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     """
     output = Path(output)
     output_format(output)
+    if not output.parent.is_dir():
+        raise InvalidInput(f"{output}: the folder {str(output.parent)!r} does not exist; create it "
+                           "first (nothing was run)")
+    if output.is_dir():
+        raise InvalidInput(f"{output} is a folder; expected an output file (.csv or .jsonl)")
     if cell_timeout is not None and not cell_timeout > 0:
         raise InvalidInput(f"--cell-timeout: expected a positive number of seconds, found {cell_timeout}")
     done: dict[str, dict[str, Any]] = {}
