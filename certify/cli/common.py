@@ -15,6 +15,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import InvalidInput
 from ..verdict import Evidence, Verdict, combine
 
 console = Console()
@@ -62,6 +63,29 @@ def check_output_options(args: argparse.Namespace) -> None:
         check_output_path(args.plot, PLOT_SUFFIXES, "--plot")
     if getattr(args, "save_certificate", None) is not None:
         check_output_path(args.save_certificate, None, "--save-certificate")
+
+
+def add_save_certificates_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--save-certificates", metavar="DIR", type=Path,
+                   help="write every certificate as JSON into the folder DIR "
+                        "(re-check them later with `certify verify DIR/*.json`)")
+
+
+def check_certificates_folder(folder: Path | None) -> None:
+    """Refuse a --save-certificates folder that does not exist, before any work is done."""
+    if folder is not None and not folder.is_dir():
+        raise InvalidInput(f"--save-certificates: {str(folder)!r} is not an existing folder")
+
+
+def write_certificates(folder: Path, items: Iterable[tuple[str, Any, Any]]) -> list[Path]:
+    """Write ``(name, certificate, check)`` triples as ``folder/name.json`` (skipping None)."""
+    written = []
+    for name, cert, check in items:
+        if cert is not None:
+            path = folder / f"{name}.json"
+            path.write_text(json.dumps(to_jsonable(cert.to_dict(check))))
+            written.append(path)
+    return written
 
 
 def add_sampling_argument(p: argparse.ArgumentParser) -> None:

@@ -6,7 +6,18 @@ import argparse
 import math
 
 from ..numfmt import fmt_lower, fmt_upper
-from .common import add_json_flag, console, emit, nonneg_int, real, table, verdict_text
+from .common import (
+    add_json_flag,
+    add_save_certificates_option,
+    check_certificates_folder,
+    console,
+    emit,
+    nonneg_int,
+    real,
+    table,
+    verdict_text,
+    write_certificates,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"default {','.join(DEFAULT_METHODS)}")
     p.add_argument("--budget", type=real, default=30.0, help="wall-clock seconds (default 30)")
     p.add_argument("--seed", type=nonneg_int, default=0, help="random seed >= 0 (recorded)")
+    add_save_certificates_option(p)
     add_json_flag(p)
     p.set_defaults(handler=run)
 
@@ -36,7 +48,12 @@ def run(args: argparse.Namespace) -> int:
 
     if Path(args.family).is_dir():  # guard: the family loader would raise IsADirectoryError
         raise InvalidFamily(f"FAMILY: {args.family!r} is a folder; expected a .json or .npz file")
+    check_certificates_folder(args.save_certificates)
     res = jsr_bounds(args.family, args.methods, args.budget, args.seed)
+    if args.save_certificates is not None:
+        write_certificates(args.save_certificates,
+                           [(f"{i:02d}-{c.side}-{c.certificate.kind}", c.certificate, c.check)
+                            for i, c in enumerate(res.certificates)])
     return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
 
 

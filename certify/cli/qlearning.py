@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from pathlib import Path
 
@@ -12,12 +11,15 @@ from .common import (
     add_json_flag,
     add_problem_argument,
     add_sampling_argument,
+    add_save_certificates_option,
+    check_certificates_folder,
     console,
     emit,
     fmt,
     real,
     table,
     verdict_text,
+    write_certificates,
 )
 
 
@@ -32,20 +34,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cqlf", choices=("auto", "yes", "no"), default="auto",
                    help="run the CQLF SDP (auto: only for small families)")
     p.add_argument("--solver", default="CLARABEL", help="conic solver for the SDP")
-    p.add_argument("--save-certificates", metavar="DIR", type=Path,
-                   help="write every certificate as JSON into DIR (re-check: certify verify)")
+    add_save_certificates_option(p)
     add_json_flag(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import InvalidInput
     from ..qlearning import certify_qlearning
     from ..solver_options import SolverOptions
     from .common import load_problem_and_sampling
 
-    if args.save_certificates is not None and not args.save_certificates.is_dir():
-        raise InvalidInput(f"--save-certificates: {args.save_certificates} is not a directory")
+    check_certificates_folder(args.save_certificates)
     problem, sampling = load_problem_and_sampling(args)
     cq = {"auto": None, "yes": True, "no": False}[args.cqlf]
     res = certify_qlearning(problem, args.alpha, sampling, cqlf=cq,
@@ -57,13 +56,11 @@ def run(args: argparse.Namespace) -> int:
 
 def save_certificates(res, folder: Path) -> None:
     d = res.direct
-    pairs = [("direct_upper", d.upper_certificate, d.upper_check),
+    items = [("direct_upper", d.upper_certificate, d.upper_check),
              ("direct_lower", d.lower_certificate, d.lower_check)]
-    if res.cqlf is not None and res.cqlf.certificate is not None:
-        pairs.append(("cqlf", res.cqlf.certificate, res.cqlf.check))
-    for name, cert, check in pairs:
-        if cert is not None:
-            (folder / f"{name}.json").write_text(json.dumps(cert.to_dict(check)))
+    if res.cqlf is not None:
+        items.append(("cqlf", res.cqlf.certificate, res.cqlf.check))
+    write_certificates(folder, items)
 
 
 def render(res) -> None:

@@ -1,0 +1,28 @@
+"""Certificates saved by the commands re-check from the files alone; forged ones do not."""
+
+import json
+from pathlib import Path
+
+from certify.cli import main
+
+GOLDEN = str(Path(__file__).parent.parent / "examples" / "families" / "golden.json")
+
+
+def test_jsr_certificates_saved_and_reverified(tmp_path, capsys):
+    assert main(["jsr", GOLDEN, "--save-certificates", str(tmp_path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    files = sorted(tmp_path.glob("*.json"))
+    assert len(files) == len(doc["certificates"]) >= 2
+    assert main(["verify", *map(str, files), "--json"]) == 0
+    capsys.readouterr()
+    # forge the lower bound: claim more than the product word proves (phi ~ 1.618)
+    lower = next(f for f in files if "-lower-" in f.name)
+    cert = json.loads(lower.read_text())
+    cert["witness"]["bound"] = "17/10"
+    lower.write_text(json.dumps(cert))
+    assert main(["verify", str(lower)]) == 1
+
+
+def test_save_certificates_needs_an_existing_folder(tmp_path, capsys):
+    assert main(["jsr", GOLDEN, "--save-certificates", str(tmp_path / "missing")]) == 2
+    assert "not an existing folder" in capsys.readouterr().err
