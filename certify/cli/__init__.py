@@ -10,11 +10,11 @@ Exit codes: 0 ran and every asked-for check certified; 1 a check refuted or inco
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import warnings
 
 from ..errors import CertifyError
+from .plugins import existing_modules
 
 COMMAND_MODULES: tuple[str, ...] = (
     "qlearning",
@@ -41,13 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(f".{name}", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue  # command not built yet
-            raise
+    for mod in existing_modules([f"{__name__}.{name}" for name in COMMAND_MODULES]):
         mod.register(sub)
     return parser
 

@@ -16,10 +16,10 @@ Usage errors exit with code 2.
 from __future__ import annotations
 
 import argparse
-import importlib
 from types import ModuleType
 
 from .common import add_problem_argument, add_sampling_argument, check_output_options, real
+from .plugins import existing_modules
 from .simulate import add_simulation_options
 
 PLUGIN_KEYS: tuple[str, ...] = ("sa", "pg", "smooth")
@@ -27,17 +27,8 @@ PLUGIN_KEYS: tuple[str, ...] = ("sa", "pg", "smooth")
 
 def plugins() -> dict[str, ModuleType]:
     """``{KEY: module}`` for the crossval plug-ins that exist."""
-    out: dict[str, ModuleType] = {}
-    for key in PLUGIN_KEYS:
-        name = f"{__package__}.crossval_{key}"
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        out[mod.KEY] = mod
-    return out
+    mods = existing_modules([f"{__package__}.crossval_{key}" for key in PLUGIN_KEYS])
+    return {mod.KEY: mod for mod in mods}
 
 
 def _epilog() -> str:

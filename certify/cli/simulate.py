@@ -17,10 +17,10 @@ A missing plug-in module is skipped; any other import error propagates.
 from __future__ import annotations
 
 import argparse
-import importlib
 from types import ModuleType
 
 from .common import add_json_flag, nonneg_int, positive_int
+from .plugins import existing_modules
 
 PLUGIN_KEYS: tuple[str, ...] = ("qlearning", "smooth", "td", "pg")
 
@@ -45,16 +45,7 @@ def add_simulation_options(p: argparse.ArgumentParser, runs: int = 100, steps: i
 
 def plugin_modules() -> list[ModuleType]:
     """The simulate plug-ins that exist, in :data:`PLUGIN_KEYS` order."""
-    mods = []
-    for key in PLUGIN_KEYS:
-        name = f"{__package__}.simulate_{key}"
-        try:
-            mods.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-    return mods
+    return existing_modules([f"{__package__}.simulate_{key}" for key in PLUGIN_KEYS])
 
 
 def register(sub: argparse._SubParsersAction) -> None:
