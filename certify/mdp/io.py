@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import InvalidMDP
 from .builtins import builtin_problem, is_builtin
-from .finite import FiniteMDP
+from .finite import FiniteMDP, check_policy
 from .problem import Problem
 from .sampling import sampling_from_d, sampling_from_spec
 from .validate import as_real_array
@@ -71,15 +71,17 @@ def problem_from_dict(data: object, name: str = "mdp", positive_sampling: bool =
     sampling = None
     if "sampling" in data:
         sampling = sampling_from_spec(mdp, data["sampling"], positive_sampling)
-    features = None
-    if "features" in data:
-        features = as_real_array(data["features"], "features", (mdp.n_states, None), InvalidMDP)
-    target = None
-    if "target" in data:
-        from .finite import check_policy
-
-        target = check_policy(np.asarray(data["target"], dtype=float), mdp, "target")
+    features, target = _features_and_target(mdp, data)
     return Problem(mdp, sampling, features, target, str(data.get("description", "")))
+
+
+def _features_and_target(mdp: FiniteMDP, data: dict) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The optional ``features`` (S x k) and ``target`` policy (S x A), validated."""
+    features = (as_real_array(data["features"], "features", (mdp.n_states, None), InvalidMDP)
+                if "features" in data else None)
+    target = (check_policy(np.asarray(data["target"], dtype=float), mdp, "target")
+              if "target" in data else None)
+    return features, target
 
 
 def _load_npz(path: Path, positive_sampling: bool) -> Problem:
@@ -100,13 +102,7 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
         raise InvalidMDP(f"{path}: gamma must be a scalar array, found shape {gamma.shape}")
     mdp = FiniteMDP(arrays["P"], arrays["R"], float(gamma.reshape(-1)[0]), name=path.stem)
     sampling = sampling_from_d(mdp, arrays["d"], positive_sampling) if "d" in arrays else None
-    features = (as_real_array(arrays["features"], "features", (mdp.n_states, None), InvalidMDP)
-                if "features" in arrays else None)
-    target = None
-    if "target" in arrays:
-        from .finite import check_policy
-
-        target = check_policy(arrays["target"], mdp, "target")
+    features, target = _features_and_target(mdp, arrays)
     return Problem(mdp, sampling, features, target, f"loaded from {path.name}")
 
 
