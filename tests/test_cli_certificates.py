@@ -26,3 +26,17 @@ def test_jsr_certificates_saved_and_reverified(tmp_path, capsys):
 def test_save_certificates_needs_an_existing_folder(tmp_path, capsys):
     assert main(["jsr", GOLDEN, "--save-certificates", str(tmp_path / "missing")]) == 2
     assert "not an existing folder" in capsys.readouterr().err
+
+
+def test_solver_failure_exits_1_not_2(monkeypatch, capsys):
+    """A numerical method that fails makes the check inconclusive (exit 1), not bad input."""
+    import certify.qlearning as ql
+    from certify.errors import SolverError
+
+    def boom(*args, **kwargs):
+        raise SolverError("policy iteration did not converge in 1 iterations")
+
+    monkeypatch.setattr(ql, "certify_qlearning", boom)
+    assert main(["qlearning", "seed-sls", "--alpha", "0.5"]) == 1
+    err = capsys.readouterr().err
+    assert "inconclusive" in err and "Traceback" not in err

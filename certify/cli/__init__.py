@@ -3,8 +3,9 @@
 Each sub-command lives in its own module under ``certify/cli/`` and exposes
 ``register(subparsers)``; :data:`COMMAND_MODULES` lists them in ``--help`` order.
 
-Exit codes: 0 ran and every asked-for check certified; 1 a check refuted or inconclusive;
-2 bad input or usage (a one-line message on stderr, no traceback).
+Exit codes: 0 ran and every asked-for check certified; 1 a check refuted or inconclusive
+(including a numerical solver that failed: SolverError); 2 bad input or usage, or a missing
+TeX engine (a one-line message on stderr, no traceback).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 import sys
 import warnings
 
-from ..errors import CertifyError
+from ..errors import CertifyError, SolverError, TeXNotFound
 from .plugins import existing_modules
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -65,6 +66,13 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             code = args.handler(args)
+    except SolverError as exc:
+        if isinstance(exc, TeXNotFound):  # the environment lacks a tool the user asked for
+            print(f"certify {args.command}: error: {exc}", file=sys.stderr)
+            return 2
+        # a numerical method failed: the asked-for check is inconclusive, not bad input
+        print(f"certify {args.command}: inconclusive: {exc}", file=sys.stderr)
+        return 1
     except CertifyError as exc:
         print(f"certify {args.command}: error: {exc}", file=sys.stderr)
         return 2
