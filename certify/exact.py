@@ -216,14 +216,19 @@ class Dyadic:
         return self.ints * (1 << s) if s else self.ints
 
 
-def dyadic(a: np.ndarray | Iterable[float]) -> Dyadic:
-    """Exact dyadic form of a float array (every double is ``m * 2**e`` with integer m)."""
-    arr = np.asarray(a, dtype=float).reshape(-1)
+def float_parts(a: np.ndarray | Iterable[float]) -> tuple[np.ndarray, np.ndarray]:
+    """(m, e) int64 arrays of the shape of ``a`` with a = m * 2**e exactly, |m| < 2**53."""
+    arr = np.asarray(a, dtype=float)
     if not np.all(np.isfinite(arr)):
         raise InvalidCertificate("exact check needs finite numbers; found NaN or inf")
     mant, ex = np.frexp(arr)  # arr = mant * 2**ex, 0.5 <= |mant| < 1
-    m_int = (mant * 2.0**53).astype(np.int64)  # exact: 53-bit mantissas
-    e = ex.astype(np.int64) - 53
+    return (mant * 2.0**53).astype(np.int64), ex.astype(np.int64) - 53  # exact: 53-bit mantissas
+
+
+def dyadic(a: np.ndarray | Iterable[float]) -> Dyadic:
+    """Exact dyadic form of a float array (every double is ``m * 2**e`` with integer m)."""
+    arr = np.asarray(a, dtype=float).reshape(-1)
+    m_int, e = float_parts(arr)
     nz = m_int != 0
     e_min = int(e[nz].min()) if nz.any() else 0
     shifts = np.where(nz, e - e_min, 0)

@@ -20,21 +20,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidInput
-from ..exact import as_fraction
-
-
-def float_parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(m, e) int64 arrays with a = m * 2**e exactly, |m| < 2**53 (a finite float array)."""
-    arr = np.asarray(a, dtype=float)
-    if not np.all(np.isfinite(arr)):
-        raise InvalidInput("exact check needs finite numbers; found NaN or inf")
-    mant, ex = np.frexp(arr)  # arr = mant 2^ex with 0.5 <= |mant| < 1: mant 2^53 is an integer
-    return (mant * 2.0**53).astype(np.int64), ex.astype(np.int64) - 53
-
-
-def _from_dyadic(value: int, exp: int) -> Fraction:
-    return Fraction(value << exp) if exp >= 0 else Fraction(value, 1 << -exp)
+from ..exact import as_fraction, dyadic_to_fraction, float_parts
 
 
 def _float_rows(k: np.ndarray, rho: np.ndarray, rows: np.ndarray) -> tuple[list[Fraction], list[Fraction]]:
@@ -58,7 +44,7 @@ def _float_rows(k: np.ndarray, rho: np.ndarray, rows: np.ndarray) -> tuple[list[
     for pos, i in enumerate(rows.tolist()):
         kii, ri_ = Fraction(float(k[i, i])), Fraction(float(rho[i]))
         diag.append(kii * ri_)
-        off.append(_from_dyadic(int(sums[pos]), exp0) - abs(kii) * ri_)
+        off.append(dyadic_to_fraction(int(sums[pos]), exp0) - abs(kii) * ri_)
     return diag, off
 
 
