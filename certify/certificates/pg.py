@@ -1,7 +1,7 @@
 """Certificates for entropy-regularised policy gradient (seed 004).
 
 Two kinds, both re-checked from the saved data alone in exact rational arithmetic (square
-roots and logarithms enclosed by interval arithmetic, :mod:`certify.pg.enclose`):
+roots and logarithms enclosed by interval arithmetic, :mod:`certify.intervals`):
 
 ``pg-meanfield-margin``
     Claim: beta = sigma^2 kappa / 2 - C2_bar - L_bar > 0 for the mean-field tanh network of

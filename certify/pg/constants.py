@@ -34,8 +34,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ..exact import as_fraction, round_down_float, round_up_float
+from ..intervals import sqrt_up
 from ..verdict import Verdict
-from .enclose import sqrt_up
 from .meanfield import MeanField, drift_weights, value_drift
 
 Y_NORM_SQ = Fraction(3)  # |y(s, a)|^2 for the one-hot encoding with a bias entry

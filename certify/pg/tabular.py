@@ -31,9 +31,9 @@ from fractions import Fraction
 import numpy as np
 
 from ..exact import as_fraction, round_down_float, round_up_float
+from ..intervals import log_enclosure
 from ..mdp.finite import FiniteMDP
 from ..verdict import Verdict
-from .enclose import log_enclosure
 from .params import check_count, check_positive, initial_distribution, reference_measure
 from .soft import SoftSolution, occupancy, regularised_value, soft_optimal, soft_policy
 
@@ -73,7 +73,7 @@ def smoothness_bound_exact(r: list[list[Fraction]], gamma: Fraction, tau: Fracti
                            mu: list[Fraction]) -> Fraction:
     """:func:`smoothness_bound` from exact data: rewards r[s][a], gamma, tau, mu over actions.
 
-    The logarithms are enclosed by interval arithmetic (:mod:`certify.pg.enclose`), each
+    The logarithms are enclosed by interval arithmetic (:mod:`certify.intervals`), each
     rounded the way that makes the result an upper bound.
     """
     n_actions = len(mu)

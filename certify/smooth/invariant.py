@@ -19,7 +19,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..exact import as_fraction, round_up_float
-from ..pg.enclose import log_enclosure
+from ..intervals import log_enclosure
 from ..verdict import Verdict
 
 

@@ -1,9 +1,10 @@
-"""Rigorous rational enclosures of the irrational numbers the PG bounds need.
+"""Rigorous rational enclosures of irrational numbers (logarithms, square roots).
 
-The bounds of this package contain square roots and logarithms of rational data.  They are
-evaluated here by interval arithmetic (``mpmath.iv``, outward rounding) and returned as exact
-:class:`fractions.Fraction` endpoints, so that a claim such as beta > 0 or eta <= 1/beta is
-decided by an exact rational comparison, never by a float comparison.
+Bounds in the policy-gradient and smooth Q-learning packages contain square roots and
+logarithms of rational data.  They are evaluated here by interval arithmetic (``mpmath.iv``,
+outward rounding) and returned as exact :class:`fractions.Fraction` endpoints, so that a
+claim such as beta > 0 or eta <= 1/beta is decided by an exact rational comparison, never
+by a float comparison.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fractions import Fraction
 from mpmath import iv
 from mpmath.libmp import to_rational
 
-from ..exact import as_fraction
+from .exact import as_fraction
 
 _PREC = 96
 
