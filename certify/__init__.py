@@ -77,7 +77,6 @@ _LAZY: dict[str, str] = {
     "jsr_bounds": "certify.jsr.bounds",
     "JSRResult": "certify.jsr.bounds",
     "load_family": "certify.jsr.io",
-    "comparison_jsr": "certify.jsr.comparison",
     "gallery_names": "certify.jsr.gallery",
     "gallery_entry": "certify.jsr.gallery",
     # simulation, bounds and cross-validation (issue 3)
@@ -98,7 +97,7 @@ _LAZY: dict[str, str] = {
     # smooth Q-learning (issue 5)
     "analyze_smooth": "certify.algorithms.smooth",
     "SmoothResult": "certify.algorithms.smooth",
-    "PNormLyapunovCertificate": "certify.algorithms.smooth",
+    "PNormLyapunovCertificate": "certify.certificates.pnorm",
     "plain_threshold_p": "certify.algorithms.smooth",
     "boltzmann_grad_sup": "certify.algorithms.smooth",
     "pnorm_tradeoff": "certify.algorithms.smooth",

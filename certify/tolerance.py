@@ -12,6 +12,9 @@ EIG_RTOL
     Relative tolerance asked of float eigen-solvers before an exact check.
 FIXED_POINT_ATOL
     Sup-norm tolerance at which fixed-point iterations (smooth Bellman operators) stop.
+SYMMETRY_RTOL
+    A kernel K with max |K_ij - K_ji| above this times max(1, max |K|) is refused: an NTK is
+    symmetric (Theorem 2's bound itself holds for any K).
 """
 
 from __future__ import annotations
@@ -19,3 +22,4 @@ from __future__ import annotations
 STOCHASTIC_ATOL: float = 1e-9
 EIG_RTOL: float = 1e-12
 FIXED_POINT_ATOL: float = 1e-12
+SYMMETRY_RTOL: float = 1e-9

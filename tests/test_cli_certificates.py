@@ -23,9 +23,14 @@ def test_jsr_certificates_saved_and_reverified(tmp_path, capsys):
     assert main(["verify", str(lower)]) == 1
 
 
-def test_save_certificates_needs_an_existing_folder(tmp_path, capsys):
-    assert main(["jsr", GOLDEN, "--save-certificates", str(tmp_path / "missing")]) == 2
-    assert "not an existing folder" in capsys.readouterr().err
+def test_save_certificates_creates_its_folder_and_refuses_a_file(tmp_path, capsys):
+    folder = tmp_path / "new" / "certs"
+    assert main(["jsr", GOLDEN, "--save-certificates", str(folder)]) == 0
+    assert sorted(p.suffix for p in folder.iterdir()) and all(p.suffix == ".json" for p in folder.iterdir())
+    capsys.readouterr()
+    (tmp_path / "file").write_text("x")
+    assert main(["jsr", GOLDEN, "--save-certificates", str(tmp_path / "file")]) == 2
+    assert "is a file; expected a folder" in capsys.readouterr().err
 
 
 def test_solver_failure_exits_1_not_2(monkeypatch, capsys):

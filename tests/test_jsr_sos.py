@@ -13,10 +13,11 @@ import pytest
 from certify.certificates.base import certificate_from_dict
 from certify.certificates.quadratic import QuadraticCertificate
 from certify.exact import fraction_array, rationalize, symmetrize
+from certify.exact.lifting import lift_matrix, monomials
 from certify.families.matrix import MatrixFamily
 from certify.jsr.bounds import jsr_bounds
 from certify.jsr.cqlf import cqlf_search
-from certify.jsr.sos import LiftedFamily, lift_matrix, monomials
+from certify.jsr.sos import LiftedFamily
 from certify.solver_options import SolverOptions
 from certify.verdict import Verdict
 
@@ -101,14 +102,14 @@ def test_sos_method_name_errors():
 
 
 @pytest.mark.parametrize("alpha", [0.5, 1.0])
-def test_comparison_jsr_agrees_with_selection_jsr(alpha):
+def test_generic_engine_on_the_direct_family_agrees_with_selection_jsr(alpha):
     from certify.algorithms.qlearning.system import DirectFamily
-    from certify.jsr.comparison import comparison_jsr
     from certify.jsr.policy_iteration import selection_jsr
     from certify.mdp.builtins import seed_sls
 
     p = seed_sls()
-    res = comparison_jsr(p.mdp, p.sampling, alpha, budget=20)
-    ref = selection_jsr(DirectFamily.from_mdp(p.mdp, p.sampling, alpha))
+    fam = DirectFamily.from_mdp(p.mdp, p.sampling, alpha)
+    res = jsr_bounds(fam, ("products", "norms", "exact", "polytope", "lifting", "cqlf"), 20)
+    ref = selection_jsr(fam)
     assert res.verdict is Verdict.CERTIFIED
     assert abs(res.lower - ref.lower) < 1e-9 and abs(res.upper - ref.upper) < 1e-9

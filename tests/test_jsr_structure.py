@@ -12,9 +12,10 @@ import pytest
 from certify.certificates.base import certificate_from_dict
 from certify.cli import main
 from certify.exact import fraction_array
+from certify.exact.structure import nilpotent_depth
 from certify.families.matrix import MatrixFamily
 from certify.jsr.bounds import jsr_bounds
-from certify.jsr.structure import block_triangular_form, detect, max_cycle_mean, nilpotent_depth
+from certify.jsr.structure import block_triangular_form, detect, max_cycle_mean
 from certify.verdict import Verdict
 
 NIL = [np.array([[0, 1.0, 2], [0, 0, 3], [0, 0, 0]]), np.array([[0, 5.0, 0], [0, 0, 1], [0, 0, 0]])]

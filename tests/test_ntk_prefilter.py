@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify.algorithms.ntk.enclose import candidates, enclose
-from certify.algorithms.ntk.exactrows import exact_rows
 from certify.algorithms.ntk.inputs import NotPSDWarning, psd_screen
 from certify.algorithms.ntk.theorem2 import theorem2
+from certify.exact.rows import exact_rows
 
 
 def _same(k, rho, gamma, alpha):

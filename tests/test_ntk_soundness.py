@@ -1,4 +1,4 @@
-"""Soundness of the NTK checks (issue 6): hypotheses checked exactly, bounds printed as bounds,
+"""Soundness of the NTK checks: hypotheses checked exactly, bounds printed as bounds,
 refutations only on an exact counterexample."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""PG certificates: mean-field margin and tabular step, JSON round trip, forgeries (issue 8)."""
+"""PG certificates: mean-field margin and tabular step, JSON round trip, forgeries."""
 
 import copy
 import json

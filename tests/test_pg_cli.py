@@ -1,4 +1,4 @@
-"""End to end: certify pg, the simulate / crossval plug-ins, commands, proof (issue 8)."""
+"""End to end: certify pg, the simulate / crossval plug-ins, commands, proof."""
 
 import json
 import subprocess

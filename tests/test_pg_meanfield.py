@@ -1,4 +1,4 @@
-"""Mean-field PG: drift, C2 / L bounds against sampled values, coupled contraction (issue 8)."""
+"""Mean-field PG: drift, C2 / L bounds against sampled values, coupled contraction."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Monotone increase of the objective along the noiseless particle flow (issue 8)."""
+"""Monotone increase of the objective along the noiseless particle flow."""
 
 import json
 

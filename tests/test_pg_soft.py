@@ -1,4 +1,4 @@
-"""Soft Bellman fixed point, soft-optimal policy and bad input (issue 8)."""
+"""Soft Bellman fixed point, soft-optimal policy and bad input."""
 
 import numpy as np
 import pytest

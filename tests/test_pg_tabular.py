@@ -1,4 +1,4 @@
-"""Exact softmax policy gradient and Mei et al.'s linear rate (issue 8)."""
+"""Exact softmax policy gradient and Mei et al.'s linear rate."""
 
 import math
 

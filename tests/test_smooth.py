@@ -8,15 +8,12 @@ import numpy as np
 import pytest
 
 from certify.algorithms.smooth.analysis import analyze_smooth
-from certify.algorithms.smooth.moduli import (
-    boltzmann_sup_two_actions,
-    check_boltzmann_bound,
-    sup_norm_modulus,
-)
+from certify.algorithms.smooth.moduli import boltzmann_sup_two_actions, sup_norm_modulus
 from certify.algorithms.smooth.ode import simulate_ode, simulate_stochastic
 from certify.algorithms.smooth.pnorm import plain_threshold_p, young_threshold_p
 from certify.algorithms.smooth.symbolic import symbolic_decay_check
 from certify.certificates.base import certificate_from_dict
+from certify.certificates.pnorm import check_boltzmann_bound
 from certify.errors import InvalidInput, UnknownName
 from certify.mdp import FiniteMDP, load_problem
 from certify.mdp.bellman import q_star, smooth_fixed_point
@@ -183,7 +180,7 @@ def test_bad_inputs(sls):
 def _one_pair_cert(P, c, argument="young", gamma=Fraction(1, 4), p=2):
     import scipy.sparse as sps
 
-    from certify.algorithms.smooth.pnorm import PNormLyapunovCertificate
+    from certify.certificates.pnorm import PNormLyapunovCertificate
     P = sps.csr_matrix(np.asarray(P, dtype=float))
     n = P.shape[0]
     return PNormLyapunovCertificate("max", gamma, P, (Fraction(1),) * n, n // P.shape[1], p,

@@ -1,4 +1,4 @@
-"""The N-timescale checker decides its verdict exactly, never on a float rank (issue 7)."""
+"""The N-timescale checker decides its verdict exactly, never on a float rank."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Markovian sampling in the gradient-TD simulator (issue 7): one behaviour trajectory a run."""
+"""Markovian sampling in the gradient-TD simulator: one behaviour trajectory a run."""
 
 from __future__ import annotations
 

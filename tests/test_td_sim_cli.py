@@ -1,4 +1,4 @@
-"""Simulation of the gradient-TD family and the `sa` / `simulate` command lines (issue 7)."""
+"""Simulation of the gradient-TD family and the `sa` / `simulate` command lines."""
 
 from __future__ import annotations
 

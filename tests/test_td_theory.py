@@ -1,4 +1,4 @@
-"""Linear-TD quantities, step-size verdicts and Hurwitz thresholds for seed 003 (issue 7)."""
+"""Linear-TD quantities, step-size verdicts and Hurwitz thresholds for seed 003."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Heavy ball = its decomposed N-timescale form; limits of the gradient-TD family (issue 7).
+"""Heavy ball = its decomposed N-timescale form; limits of the gradient-TD family.
 
 The decomposed recursions are written here from seed 003, (22)-(27) and (34)-(41): with
 v_t = (theta_t - theta_{t-1}) / varrho_{t-1} and y_t = (u_t - u_{t-1}) / varrho'_{t-1},

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from certify.certificates.subject import describe_subject, subject_hash, subject_of
 from certify.errors import InvalidCertificate
 from certify.verdict import Verdict
 
@@ -52,6 +53,8 @@ class Certificate(ABC):
     """
 
     kind: ClassVar[str] = "abstract"
+    #: Witness fields holding the problem data the claim is about (see ``subject``).
+    subject_fields: ClassVar[tuple[str, ...]] = ("family",)
 
     @abstractmethod
     def claim(self) -> str:
@@ -78,12 +81,23 @@ class Certificate(ABC):
     def solver(self) -> dict:
         return getattr(self, "_solver", {}) or {}
 
+    def subject(self) -> dict:
+        """The exact problem data the claim is about (:mod:`certify.certificates.subject`)."""
+        return subject_of(self.witness_dict(), self.subject_fields)
+
+    def subject_hash(self) -> str:
+        """SHA-256 of :meth:`subject`: ties a saved certificate to its problem."""
+        return subject_hash(self.subject())
+
     def to_dict(self, verified: CheckResult | None = None) -> dict:
+        witness = self.witness_dict()
+        subject = subject_of(witness, self.subject_fields)
         out: dict[str, Any] = {
             "kind": self.kind,
             "claim": self.claim(),
             "claim_latex": self.claim_latex(),
-            "witness": self.witness_dict(),
+            "subject": {"sha256": subject_hash(subject), "about": describe_subject(subject)},
+            "witness": witness,
             "solver": self.solver,
         }
         if verified is not None:

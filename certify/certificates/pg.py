@@ -81,6 +81,7 @@ class MeanFieldMarginCertificate(Certificate):
     _solver: dict | None = None
 
     kind = "pg-meanfield-margin"
+    subject_fields = ("gamma", "R", "tau", "width", "sigma", "kappa")
 
     @classmethod
     def from_meanfield(cls, mf, consts) -> MeanFieldMarginCertificate:
@@ -176,6 +177,7 @@ class TabularStepCertificate(Certificate):
     _solver: dict | None = None
 
     kind = "pg-tabular-step"
+    subject_fields = ("gamma", "R", "tau", "mu", "eta")
 
     @classmethod
     def from_problem(cls, mdp, tau: float, mu: np.ndarray, eta: float) -> TabularStepCertificate:

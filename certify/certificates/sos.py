@@ -18,10 +18,10 @@ import numpy as np
 from certify.certificates.base import Certificate, CheckResult, certificate_from_dict, register
 from certify.certificates.quadratic import QuadraticCertificate
 from certify.exact import as_fraction, round_up_float
+from certify.exact.lifting import lift_matrix
 from certify.exact.polynomials import rational_root_ceil
 from certify.exact.printing import fmt_upper, latex_number
 from certify.families.matrix import Family, family_from_spec
-from certify.jsr.sos import lift_matrix
 from certify.verdict import Verdict
 
 

@@ -23,8 +23,8 @@ from certify.certificates.base import Certificate, CheckResult, certificate_from
 from certify.errors import InvalidCertificate
 from certify.exact import as_fraction
 from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.exact.structure import cycle_weights, nilpotent_depth, rank_one_factors
 from certify.families.matrix import Family, MatrixFamily, family_from_spec
-from certify.jsr.structure import cycle_weights, nilpotent_depth, rank_one_factors
 from certify.verdict import Verdict
 
 

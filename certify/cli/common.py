@@ -72,9 +72,17 @@ def add_save_certificates_option(p: argparse.ArgumentParser) -> None:
 
 
 def check_certificates_folder(folder: Path | None) -> None:
-    """Refuse a --save-certificates folder that does not exist, before any work is done."""
-    if folder is not None and not folder.is_dir():
-        raise InvalidInput(f"--save-certificates: {str(folder)!r} is not an existing folder")
+    """Create the --save-certificates folder (and its parents) before any work is done; refuse
+    a path that is an existing file or cannot be created."""
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"--save-certificates: {str(folder)!r} is a file; expected a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(f"--save-certificates: cannot create the folder {str(folder)!r} "
+                           f"({exc.strerror})") from None
 
 
 def write_certificates(folder: Path, items: Iterable[tuple[str, Any, Any]]) -> list[Path]:

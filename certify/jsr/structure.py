@@ -25,39 +25,11 @@ from fractions import Fraction
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
+from certify.exact.structure import nilpotent_depth, rank_one_factors
 from certify.families.matrix import Family
 
 MAX_RANK_ONE_MEMBERS = 64
 """Maximum cycle mean by max-times matrix powers costs m^4: rank-one detection stops here."""
-
-
-def span_basis(vectors: list[list[Fraction]]) -> list[list[Fraction]]:
-    """A basis (reduced rows) of the span of exact vectors, by exact Gaussian elimination."""
-    basis: list[list[Fraction]] = []
-    pivots: list[int] = []
-    for vec in vectors:
-        v = list(vec)
-        for b, p in zip(basis, pivots, strict=True):
-            if v[p] != 0:
-                f = v[p] / b[p]
-                v = [x - f * y for x, y in zip(v, b, strict=True)]
-        nz = next((i for i, x in enumerate(v) if x != 0), None)
-        if nz is not None:
-            basis.append(v)
-            pivots.append(nz)
-    return basis
-
-
-def nilpotent_depth(exact: list[np.ndarray]) -> int | None:
-    """Smallest t <= n with V_t = {0} (every product of length t vanishes), else None."""
-    n = exact[0].shape[0]
-    space = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
-    for t in range(1, n + 1):
-        images = [list(a.dot(np.array(v, dtype=object))) for a in exact for v in space]
-        space = span_basis(images)
-        if not space:
-            return t
-    return None
 
 
 @dataclass(frozen=True)
@@ -109,31 +81,6 @@ def block_members(exact_or_float: list[np.ndarray], form: BlockForm, b: int) -> 
     """The diagonal block ``b`` of every member, after the permutation."""
     idx = [form.perm[k] for k in form.blocks[b]]
     return [np.asarray(a)[np.ix_(idx, idx)] for a in exact_or_float]
-
-
-def rank_one_factors(a: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Exact u, v with A = u v^T (None when A has rank > 1; u = v = 0 when A = 0)."""
-    nz = np.argwhere(a != 0)
-    n = a.shape[0]
-    if nz.size == 0:
-        zero = np.array([Fraction(0)] * n, dtype=object)
-        return zero, zero
-    r, c = (int(x) for x in nz[0])
-    u = np.array(a[:, c], dtype=object)
-    v = np.array([x / a[r, c] for x in a[r, :]], dtype=object)
-    if all(a[i, j] == u[i] * v[j] for i in range(n) for j in range(n)):
-        return u, v
-    return None
-
-
-def cycle_weights(factors: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Exact M_ij = |v_j . u_i|: the factor a step from member i to member j contributes."""
-    m = len(factors)
-    M = np.empty((m, m), dtype=object)
-    for i, (ui, _) in enumerate(factors):
-        for j, (_, vj) in enumerate(factors):
-            M[i, j] = abs(sum((x * y for x, y in zip(vj, ui, strict=True)), Fraction(0)))
-    return M
 
 
 def max_cycle_mean(M: np.ndarray) -> tuple[float, tuple[int, ...]]:

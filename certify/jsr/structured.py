@@ -24,15 +24,9 @@ from certify.certificates.structure import (
     certificate_bound,
 )
 from certify.exact import round_down_float, round_up_float
+from certify.exact.structure import cycle_weights, rank_one_factors
 from certify.families.matrix import MatrixFamily
-from certify.jsr.structure import (
-    block_members,
-    cycle_weights,
-    detect,
-    max_cycle_mean,
-    max_times_subeigenvector,
-    rank_one_factors,
-)
+from certify.jsr.structure import block_members, detect, max_cycle_mean, max_times_subeigenvector
 
 if TYPE_CHECKING:
     from certify.jsr.bounds import JSRResult, _State

@@ -10,7 +10,7 @@ m17, the maximum of beta (and the rows attaining them).  We enclose every a_i, o
 interval computed in floats with a proven error bound, push the intervals through the
 formulas with outward rounding, and keep as *candidates* only the rows whose interval can
 reach the extremum.  Every row that attains an exact extremum is a candidate, so evaluating
-the candidates exactly (:mod:`certify.algorithms.ntk.exactrows`) gives the exact extrema and their rows.
+the candidates exactly (:mod:`certify.exact.rows`) gives the exact extrema and their rows.
 Nothing is accepted on a float: the floats only decide which rows need not be looked at.
 
 Error bound for the row sums (Higham, *Accuracy and Stability of Numerical Algorithms*,

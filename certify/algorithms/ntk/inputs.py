@@ -27,10 +27,9 @@ import numpy as np
 from certify.errors import InvalidCertificate, InvalidInput
 from certify.exact import as_fraction, fraction_array
 from certify.mdp.validate import as_real_array, check_distribution
+from certify.tolerance import SYMMETRY_RTOL
 
 SUFFIXES = (".npy", ".npz", ".json", ".csv")
-SYMMETRY_RTOL = 1e-9
-"""|K_ij - K_ji| above this times max(1, max|K|) is an error: an NTK is symmetric."""
 PSD_RTOL = 1e-9
 """A float eigenvalue below -PSD_RTOL * max|eig| draws a warning: an NTK is PSD."""
 

@@ -35,10 +35,10 @@ from fractions import Fraction
 import numpy as np
 
 from certify.algorithms.ntk.enclose import candidates, enclose
-from certify.algorithms.ntk.exactrows import exact_rows
 from certify.algorithms.ntk.inputs import KernelData, validate_kernel
 from certify.exact import round_down_float, round_up_float
 from certify.exact.printing import fmt_upper
+from certify.exact.rows import exact_rows
 from certify.verdict import Verdict
 
 CONTRACTION = "contraction"

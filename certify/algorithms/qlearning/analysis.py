@@ -31,7 +31,6 @@ from certify.algorithms.qlearning.system import (
 )
 from certify.errors import InvalidInput
 from certify.exact import round_up_float
-from certify.families.selection import SelectionFamily
 from certify.jsr.cqlf import CQLFResult, cqlf_search
 from certify.jsr.policy_iteration import SelectionJSRResult, selection_jsr
 from certify.mdp.bellman import q_star as compute_q_star
@@ -187,19 +186,13 @@ def certify_qlearning(
     notes: list[str] = []
     q, pi = compute_q_star(mdp)
     fam = DirectFamily.from_mdp(mdp, sampling, alpha)
-    nonneg = alpha * sampling.d_max <= 1.0 and fam.is_nonnegative()
-    if nonneg:
-        direct = selection_jsr(fam)
-    else:
-        notes.append(
-            f"alpha * d_max = {alpha * sampling.d_max:g} > 1: the direct family has negative "
-            "entries, so the exact method does not apply; the upper bound below is for the "
-            "entrywise absolute family and the lower bound is inconclusive")
-        absfam = SelectionFamily(abs(fam.B), abs(fam.C), fam.k, fam.name + " (absolute)")
-        direct = selection_jsr(absfam)
+    # alpha <= 1 and d <= 1 make every member nonnegative (B = I - alpha D >= 0, C >= 0): the
+    # setting of the exact policy-iteration method
+    nonneg = True
+    direct = selection_jsr(fam)
     # lower comparison system e_{k+1} = A_{pi*} e_k + alpha w_k (Lee and He 2020): its rate
     # rho(A_{pi*}) <= JSR, bracketed exactly like the direct JSR
-    lower_cmp = selection_jsr(FixedPolicyFamily(fam, pi)) if nonneg else None
+    lower_cmp = selection_jsr(FixedPolicyFamily(fam, pi))
     rsr = row_sum_rate(sampling, alpha, mdp.gamma)
     low0 = trivial_lower_rate(sampling, alpha, mdp.gamma)
 

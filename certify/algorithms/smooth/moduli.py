@@ -8,7 +8,7 @@ The Jacobian of F_h at Q is gamma P J_H(Q), J_H block diagonal with the gradient
 * max, lse, mellowmax, soft: grad h lies in the simplex (proofs.smooth_max_gradient), so the
   modulus is exactly gamma.
 * Boltzmann: sup_q ||grad h_bz(q)||_1 is temperature-free (grad h_lam(q) = grad h_1(lam q)) and
-  is enclosed rigorously for every m by :func:`certify.algorithms.smooth.boltzmann_sup.boltzmann_grad_sup`
+  is enclosed rigorously for every m by :func:`certify.exact.boltzmann.boltzmann_grad_sup`
   (a one-variable reduction, then interval branch and bound): about 1.19968 for m = 2 and
   1.56273 for m = 6, so F_bz contracts in the sup norm iff gamma * sup < 1.  Where
   gamma * lower > 1 the point Q with every row equal to (x*/lam, 0, ..., 0) is a witness: the
@@ -28,36 +28,15 @@ import mpmath
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from certify.algorithms.smooth.boltzmann_sup import boltzmann_grad_sup
+from certify.certificates.pnorm import SIMPLEX_OPERATORS
 from certify.exact import as_fraction, round_down_float, round_up_float
+from certify.exact.boltzmann import boltzmann_grad_sup
 from certify.verdict import Verdict
-
-SIMPLEX_OPERATORS = ("max", "lse", "mellowmax", "soft")
-"""Operators whose gradient (or subgradient) lies in the probability simplex."""
-
-
-def exp_lower(x: Fraction, terms: int = 40) -> Fraction:
-    """A rational lower bound of exp(x) for x >= 0: the Taylor partial sum (positive terms)."""
-    s, t = Fraction(0), Fraction(1)
-    for k in range(terms):
-        s += t
-        t = t * x / (k + 1)
-    return s
 
 
 def boltzmann_grad_bound(m: int) -> Fraction:
     """Rational B >= sup_q ||grad h_bz(q)||_1 for m actions (certified enclosure, upper end)."""
     return boltzmann_grad_sup(m).upper
-
-
-def check_boltzmann_bound(b: Fraction, m: int) -> bool:
-    """Exact check that B bounds sup ||grad h_bz||_1: B >= 1 + 2 (m - 1) e^{-2} (closed form,
-    with a rational lower bound of e^2) or B >= the upper end of the certified enclosure."""
-    if m < 2:
-        return b >= 1
-    if (b - 1) * exp_lower(Fraction(2)) >= 2 * (m - 1):
-        return True
-    return b >= boltzmann_grad_sup(m).upper
 
 
 def _g2(x: float) -> float:

@@ -1,4 +1,4 @@
-"""Bellman operators, Q*, and the comparison systems (issue 2)."""
+"""Bellman operators, Q*, and the comparison systems."""
 
 from __future__ import annotations
 

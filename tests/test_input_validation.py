@@ -1,5 +1,5 @@
 """Bad input gets a clear error naming the field, the value and what was expected; the CLI
-exits 2 without a traceback (issue 2)."""
+exits 2 without a traceback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The exact direct JSR against brute force, closed forms and the sandwich (issue 2)."""
+"""The exact direct JSR against brute force, closed forms and the sandwich."""
 
 from __future__ import annotations
 

@@ -1,0 +1,166 @@
+"""The trusted base: the files a reviewer must read to trust a "certified" verdict.
+
+A verdict "certified" is issued only by ``Certificate.verify()`` of a certificate kind in
+:mod:`certify.certificates`; everything those methods can execute inside certify is the
+trusted base.  This module computes it statically, from the import statements (module-level
+and inside functions) of the certificate modules, closed transitively, so that the list in
+``docs/trust.md`` cannot drift from the code: ``tests/test_trusted_base.py`` fails when a
+certificate module reaches a module outside :data:`TRUSTED_PACKAGES`.
+
+Run ``python -m certify.trust`` to print the files with their line counts (all lines, and
+code lines: not blank, not a comment, not a docstring).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+#: Modules (or packages, with every module under them) a certificate may import.
+TRUSTED_PACKAGES: tuple[str, ...] = (
+    "certify.certificates",
+    "certify.exact",
+    "certify.families",
+    "certify.errors",
+    "certify.tolerance",
+    "certify.verdict",
+)
+
+#: The roots of the trusted base: every certificate kind and the registry.
+ROOTS: tuple[str, ...] = ("certify.certificates",)
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of module ``name`` inside the certify package (None outside it)."""
+    if name != "certify" and not name.startswith("certify."):
+        return None
+    rel = Path(*name.split(".")[1:])
+    for cand in (ROOT / rel.with_suffix(".py"), ROOT / rel / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Names of the certify modules imported anywhere in ``path`` (functions included)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            found.add(base)
+            # `from certify.pkg import module` imports a module, not a name
+            found.update(f"{base}.{a.name}" for a in node.names
+                         if _module_file(f"{base}.{a.name}") is not None)
+    return {m for m in found if _module_file(m) is not None}
+
+
+def _with_parents(name: str) -> list[str]:
+    """Importing a.b.c executes a/__init__, a/b/__init__ and a/b/c."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(2, len(parts) + 1)]
+
+
+def closure(roots: tuple[str, ...] = ROOTS) -> list[Path]:
+    """Every certify source file that importing the ``roots`` (and their submodules) can run."""
+    todo: list[str] = []
+    for r in roots:
+        f = _module_file(r)
+        if f is not None and f.name == "__init__.py":
+            todo += [_module_name(p) for p in sorted(f.parent.glob("*.py"))]
+        else:
+            todo.append(r)
+    seen: dict[str, Path] = {}
+    while todo:
+        m = todo.pop()
+        for name in _with_parents(m):
+            if name in seen:
+                continue
+            path = _module_file(name)
+            if path is None:
+                continue
+            seen[name] = path
+            todo.extend(imports_of(path))
+    return sorted(set(seen.values()))
+
+
+def outside(paths: list[Path], trusted: tuple[str, ...] = TRUSTED_PACKAGES) -> list[str]:
+    """Modules among ``paths`` that are not in a trusted package."""
+    bad = []
+    for p in paths:
+        name = _module_name(p)
+        if name == "certify":
+            continue
+        if not any(name == t or name.startswith(t + ".") for t in trusted):
+            bad.append(name)
+    return bad
+
+
+def code_lines(path: Path) -> int:
+    """Lines holding code: not blank, not only a comment, not part of a docstring."""
+    src = path.read_text(encoding="utf-8")
+    doc: set[int] = set()
+    for node in ast.walk(ast.parse(src)):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            body = node.body
+            if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                    and isinstance(body[0].value.value, str)):
+                doc.update(range(body[0].lineno, (body[0].end_lineno or body[0].lineno) + 1))
+    lines: set[int] = set()
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+            tokenize.ENDMARKER}
+    for tok in tokenize.generate_tokens(io.StringIO(src).readline):
+        if tok.type not in skip:
+            lines.update(range(tok.start[0], tok.end[0] + 1))
+    return len(lines - doc)
+
+
+@dataclass(frozen=True)
+class BaseSize:
+    """Size of the trusted base."""
+
+    files: int
+    lines: int
+    code_lines: int
+
+
+def size(paths: list[Path]) -> BaseSize:
+    """Files, all lines and code lines of ``paths``."""
+    return BaseSize(len(paths),
+                    sum(len(p.read_text(encoding="utf-8").splitlines()) for p in paths),
+                    sum(code_lines(p) for p in paths))
+
+
+def main() -> None:
+    paths = closure()
+    for p in paths:
+        n = len(p.read_text(encoding="utf-8").splitlines())
+        print(f"{n:6d} {code_lines(p):6d}  {p.relative_to(ROOT.parent)}")
+    s = size(paths)
+    print(f"{s.lines:6d} {s.code_lines:6d}  total: {s.files} files (all lines, code lines)")
+    bad = outside(paths)
+    if bad:
+        print("outside the trusted packages: " + ", ".join(bad))
+
+
+if __name__ == "__main__":
+    main()
