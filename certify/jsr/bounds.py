@@ -81,6 +81,23 @@ class JSRResult:
 
     ``history`` is a list of (lower, upper, method, seconds) tuples, monotone in both
     bounds; ``word`` the best product found (the s.m.p. candidate).
+
+    Attributes
+    ----------
+    lower, upper : float
+        The certified bracket (nan when that side has no certificate).
+    certificates : list of BoundRecord
+        The certificates behind the bounds.
+    history : list of (lower, upper, method, seconds)
+    word : tuple of int
+        The best product found (s.m.p. candidate).
+    exact : bool
+        True when lower = upper was proved exactly.
+    seconds : float
+        Wall time.
+    notes : tuple of str
+    structure : dict
+        What the structural pre-analysis found (blocks, nilpotency, rank one).
     """
 
     lower: float

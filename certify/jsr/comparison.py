@@ -27,6 +27,15 @@ def comparison_jsr(mdp: FiniteMDP, sampling: Sampling, alpha: float,
                    budget: float = 30.0) -> JSRResult:
     """Certified bracket of the JSR of the upper comparison system (= the direct family).
 
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    sampling : Sampling
+    alpha : float
+        Step size.
+    budget : float
+        Seconds for :func:`certify.jsr.bounds.jsr_bounds`.
+
     Raises
     ------
     InvalidInput

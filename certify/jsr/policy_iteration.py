@@ -99,6 +99,13 @@ def selection_jsr(fam: SelectionFamily, solver_info: dict | None = None) -> Sele
     (numerically) zero entries, the resolvent w = (r' I - A_pi)^{-1} 1 with r' slightly above
     rho is used instead, improved greedily until T(w) <= r' w.  Exact bounds r are the
     exact extreme row ratios, so no tolerance enters the certificates.
+
+    Parameters
+    ----------
+    fam : SelectionFamily
+        A nonnegative selection family.
+    solver_info : dict, optional
+        Extra entries for the result's solver record.
     """
     notes: list[str] = []
     t0 = time.perf_counter()

@@ -109,6 +109,13 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
 def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
     """Load a problem from a built-in name or a file (``.yaml``/``.yml``/``.json``/``.npz``).
 
+    Parameters
+    ----------
+    spec : str or Path
+        A built-in problem name or a problem file.
+    positive_sampling : bool
+        Demand d > 0 of the sampling model the problem ships with.
+
     Raises
     ------
     InvalidMDP

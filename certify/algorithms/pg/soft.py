@@ -66,6 +66,17 @@ def soft_optimal(mdp: FiniteMDP, tau: float, mu: object | None = None,
     The operator is a gamma-contraction in the sup norm, so the iteration stops when
     ||T(Q) - Q||_inf <= tol (1 - gamma), i.e. within ``tol`` of the fixed point.
 
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    tau : float
+        Entropy temperature, > 0.
+    mu : array-like (A,), optional
+        Reference measure over actions (default uniform).
+    tol : float
+        Distance to the fixed point at which to stop.
+    max_iter : int
+
     Raises
     ------
     InvalidInput

@@ -36,7 +36,34 @@ from certify.verdict import Verdict, combine
 
 @dataclass(frozen=True)
 class SmoothResult:
-    """Everything :func:`analyze_smooth` computed."""
+    """Everything :func:`analyze_smooth` computed.
+
+    Attributes
+    ----------
+    mdp : FiniteMDP
+    sampling : Sampling
+    operator : str
+    temperature : float or None
+    fixed_point : array (S, A) or None
+        Fixed point of F_h (None for boltzmann).
+    fixed_point_residual : float or None
+        ||F_h(Q) - Q||_inf at ``fixed_point``.
+    q_star : array (S, A)
+        Q* of the max operator.
+    modulus : SupNormModulus
+        Certified sup-norm contraction modulus of F_h.
+    p_norm : PNormResult
+        The searched weighted p-norm Lyapunov certificate.
+    p_norm_plain : PNormResult
+        The plain-threshold certificate (norm-equivalence argument).
+    symbolic : SymbolicCheck or None
+        The sympy check, when run.
+    invariant_set : InvariantSet or None
+        The Boltzmann invariant set around Q*.
+    notes : tuple of str
+    tradeoff : Tradeoff or None
+        Best certified rate for each even p, when tabulated.
+    """
 
     mdp: FiniteMDP
     sampling: Sampling
