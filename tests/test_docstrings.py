@@ -125,3 +125,14 @@ def test_parser_on_a_known_docstring() -> None:
     secs = sections(doc)
     assert documented(secs["Parameters"]) == ["a", "b", "**kwargs"]
     assert secs["Returns"] == ["int"]
+
+
+EXAMPLED = ("certify_qlearning", "selection_jsr", "jsr_bounds", "FiniteMDP", "load_problem",
+            "row_sum_rate", "analyze_smooth", "theorem2", "check_sa")
+
+
+@pytest.mark.parametrize("name", EXAMPLED)
+def test_entry_point_has_doctest_example(name: str) -> None:
+    """The main entry points carry ``>>>`` examples (run by ``--doctest-modules``)."""
+    secs = sections(inspect.unwrap(API[name]).__doc__)
+    assert any(line.lstrip().startswith(">>>") for line in secs.get("Examples", [])), name

@@ -122,6 +122,15 @@ def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
         Unreadable or malformed file, invalid data.
     UnknownName
         Neither a file nor a built-in name.
+
+    Examples
+    --------
+    >>> from certify import load_problem
+    >>> p = load_problem("seed-sls")
+    >>> p.mdp.n_states, p.mdp.n_actions, p.mdp.gamma
+    (2, 2, 0.9)
+    >>> p.sampling.d.tolist()
+    [0.1, 0.2, 0.3, 0.4]
     """
     s = str(spec)
     if is_builtin(s) and not Path(s).exists():

@@ -208,6 +208,13 @@ def row_sum_rate(sampling: Sampling, alpha: float, gamma: float) -> float:
         Step size.
     gamma : float
         Discount.
+
+    Examples
+    --------
+    >>> from certify import load_problem, row_sum_rate
+    >>> p = load_problem("seed-sls")   # d_min = 0.1
+    >>> row_sum_rate(p.sampling, alpha=0.5, gamma=0.9)   # 1 - 0.5 * 0.1 * (1 - 0.9)
+    0.995
     """
     d = sampling.d
     return float(np.max(np.abs(1.0 - alpha * d) + alpha * gamma * d))

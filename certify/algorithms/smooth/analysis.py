@@ -146,6 +146,16 @@ def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: flo
     tradeoff : bool, optional
         Tabulate the best certified rate for every even p up to the plain threshold
         (:mod:`certify.algorithms.smooth.tradeoff`; default: when there are at most 40 states).
+
+    Examples
+    --------
+    >>> from certify import analyze_smooth, load_problem
+    >>> res = analyze_smooth(load_problem("seed-sls"), "lse", temperature=10.0,
+    ...                      symbolic=False, tradeoff=False)
+    >>> res.verdict.value, res.modulus.value   # log-sum-exp contracts with modulus gamma
+    ('certified', 0.9)
+    >>> res.p_norm.p % 2 == 0 and res.p_norm.verdict.value == "certified"
+    True
     """
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)
