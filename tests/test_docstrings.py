@@ -128,7 +128,7 @@ def test_parser_on_a_known_docstring() -> None:
     assert secs["Returns"] == ["int"]
 
 
-EXAMPLED = ("certify_qlearning", "selection_jsr", "jsr_bounds", "FiniteMDP", "load_problem",
+EXAMPLED = ("certify_qlearning", "selection_jsr", "jsr_bounds", "FiniteMDP", "load_problem", "soft_optimal",
             "row_sum_rate", "analyze_smooth", "theorem2", "check_sa")
 
 
