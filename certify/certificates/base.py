@@ -131,6 +131,11 @@ def certificate_kinds() -> list[str]:
 def certificate_from_dict(data: object) -> Certificate:
     """Rebuild any registered certificate from its JSON form.
 
+    Parameters
+    ----------
+    data : dict
+        The JSON form (``Certificate.to_dict``), with its ``kind``.
+
     Raises
     ------
     InvalidCertificate
@@ -154,7 +159,13 @@ def certificate_from_dict(data: object) -> Certificate:
 
 
 def load_certificate(path: str | Path) -> Certificate:
-    """Read a certificate saved as JSON (``Certificate.save``) and rebuild it."""
+    """Read a certificate saved as JSON (``Certificate.save``) and rebuild it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file.
+    """
     try:
         data = json.loads(Path(path).read_text())
     except OSError as exc:

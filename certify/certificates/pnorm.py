@@ -52,7 +52,30 @@ def _col(P: sp.csr_matrix, u: np.ndarray, n_actions: int) -> np.ndarray:
 @register
 @dataclass(frozen=True, eq=False)
 class PNormLyapunovCertificate(Certificate):
-    """V(Q) = (1/p) sum_i (u_i/d_i)(Q_i - Q*_i)^p decays as dV/dt <= -c V along the ODE."""
+    """V(Q) = (1/p) sum_i (u_i/d_i)(Q_i - Q*_i)^p decays as dV/dt <= -c V along the ODE.
+
+    Attributes
+    ----------
+    operator : str
+        The smooth maximum h of F_h.
+    gamma : Fraction
+        Discount factor.
+    P : scipy.sparse.csr_matrix
+        Pair-to-next-state transition matrix (state-major).
+    d : tuple of Fraction
+        Sampling distribution (the diagonal of D).
+    n_actions : int
+    p : int
+        Even exponent >= 2.
+    u : tuple of Fraction
+        Positive weights of V.
+    c : Fraction
+        The certified decay rate of V.
+    argument : str
+        Which bound on F_h the certificate uses (``norm-equivalence`` or ``young``).
+    grad_bound : Fraction
+        Bound on the l1 norm of the gradient of h (1 for max, lse and mellowmax).
+    """
 
     operator: str
     gamma: Fraction

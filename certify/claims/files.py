@@ -262,7 +262,13 @@ def _resolve(params: dict, base: Path) -> dict:
 
 
 def load_claims(path: str | Path) -> ClaimsFile:
-    """Read and validate a claims file; errors name the file and line."""
+    """Read and validate a claims file; errors name the file and line.
+
+    Parameters
+    ----------
+    path : str or Path
+        The claims file (YAML).
+    """
     p = Path(path)
     try:
         text = p.read_text()
@@ -456,7 +462,13 @@ class ClaimsRun:
 
 
 def run_claims(path: str | Path) -> ClaimsRun:
-    """Validate a claims file and run every claim (commands with equal parameters run once)."""
+    """Validate a claims file and run every claim (commands with equal parameters run once).
+
+    Parameters
+    ----------
+    path : str or Path
+        The claims file (YAML).
+    """
     cf = load_claims(path)
     t0 = time.perf_counter()
     cache: dict = {}

@@ -83,7 +83,13 @@ COMMANDS: dict[str, Command] = {
 
 
 def get_command(name: str) -> Command:
-    """The registered command ``name``; UnknownName lists the valid ones."""
+    """The registered command ``name``; UnknownName lists the valid ones.
+
+    Parameters
+    ----------
+    name : str
+        The command's registered name.
+    """
     if name not in COMMANDS:
         raise UnknownName(f"unknown command {name!r}; valid commands are {sorted(COMMANDS)}")
     return COMMANDS[name]

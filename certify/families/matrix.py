@@ -45,6 +45,13 @@ class Family(Protocol):
 class MatrixFamily:
     """An explicit finite family of real square matrices of one size.
 
+    Parameters
+    ----------
+    matrices : tuple of array (n, n)
+        The members, as given (their doubles define the exact entries).
+    name : str
+        Label used in messages and reports.
+
     Raises
     ------
     InvalidFamily

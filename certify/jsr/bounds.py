@@ -81,6 +81,23 @@ class JSRResult:
 
     ``history`` is a list of (lower, upper, method, seconds) tuples, monotone in both
     bounds; ``word`` the best product found (the s.m.p. candidate).
+
+    Attributes
+    ----------
+    lower, upper : float
+        The certified bracket (nan when that side has no certificate).
+    certificates : list of BoundRecord
+        The certificates behind the bounds.
+    history : list of (lower, upper, method, seconds)
+    word : tuple of int
+        The best product found (s.m.p. candidate).
+    exact : bool
+        True when lower = upper was proved exactly.
+    seconds : float
+        Wall time.
+    notes : tuple of str
+    structure : dict
+        What the structural pre-analysis found (blocks, nilpotency, rank one).
     """
 
     lower: float
@@ -307,6 +324,21 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
         Wall-clock seconds (> 0); methods started after it is spent are skipped.
     seed : int
         Recorded for reproducibility (every method used here is deterministic).
+
+    Examples
+    --------
+    The JSR of {[[1, 1], [0, 1]], [[1, 0], [1, 1]]} is the golden ratio, attained by the
+    product of the two matrices:
+
+    >>> import numpy as np
+    >>> from certify import jsr_bounds
+    >>> res = jsr_bounds([np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])],
+    ...                  methods="products,exact")
+    >>> res.verdict.value, res.exact
+    ('certified', True)
+    >>> golden = (1 + 5 ** 0.5) / 2
+    >>> res.lower <= golden <= res.upper and res.upper - res.lower < 1e-12
+    True
     """
     if not isinstance(budget, int | float) or not math.isfinite(budget) or budget <= 0:
         raise InvalidInput(f"budget = {budget!r}; expected a positive number of seconds")

@@ -83,7 +83,19 @@ def _round_up_relative(x: Fraction, bits: int = 30) -> Fraction:
 
 def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: float = 1e-5,
                 max_steps: int = 40) -> CQLFResult:
-    """Smallest certified beta with a common quadratic Lyapunov function (see module doc)."""
+    """Smallest certified beta with a common quadratic Lyapunov function (see module doc).
+
+    Parameters
+    ----------
+    family : Family
+        The matrix family.
+    options : SolverOptions, optional
+        Conic solver and settings (Clarabel by default).
+    rel_tol : float
+        Stop the bisection on beta when the relative gap is below this.
+    max_steps : int
+        Maximal number of bisection steps.
+    """
     options = options or SolverOptions()
     t0 = time.perf_counter()
     raw = family.float_matrices()

@@ -49,12 +49,26 @@ class GalleryEntry:
 
 
 def gallery_names(directory: Path = GALLERY_DIR) -> list[str]:
-    """Names of the gallery families (the JSON files in ``directory``)."""
+    """Names of the gallery families (the JSON files in ``directory``).
+
+    Parameters
+    ----------
+    directory : Path
+        The gallery folder.
+    """
     return sorted(p.stem for p in directory.glob("*.json"))
 
 
 def gallery_entry(name: str, directory: Path = GALLERY_DIR) -> GalleryEntry:
-    """The gallery family ``name`` with its known value, precision and source."""
+    """The gallery family ``name`` with its known value, precision and source.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`gallery_names`.
+    directory : Path
+        The gallery folder.
+    """
     path = directory / f"{name}.json"
     if not path.exists():
         raise UnknownName(f"gallery: unknown family {name!r}; known families are "

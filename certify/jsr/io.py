@@ -20,7 +20,13 @@ MAX_MEMBERS_MATERIALISED = 256
 
 
 def load_family(path: str | Path) -> MatrixFamily:
-    """Read a family file (JSON or NPZ, see module docstring)."""
+    """Read a family file (JSON or NPZ, see module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.json`` or ``.npz`` family file.
+    """
     p = Path(path)
     if not p.exists():
         raise InvalidInput(f"family file {str(path)!r} does not exist")

@@ -172,6 +172,12 @@ def q_star(mdp: FiniteMDP, max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray
     Policy iteration (Howard 1960) terminates in finitely many steps; each step is one
     linear solve.  Ties keep the current action, so the loop cannot cycle.
 
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    max_iter : int
+        Maximal number of policy-iteration steps.
+
     Returns
     -------
     q : array (S, A)

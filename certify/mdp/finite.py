@@ -33,6 +33,21 @@ class FiniteMDP:
     The transition data is stored sparse (:attr:`P_matrix`, n x S); the dense (S, A, S) array
     :attr:`P` is built on first use, so large sparse MDPs never materialise it unless a
     caller asks.  State-action pairs are ordered state-major (:mod:`certify.mdp.ordering`).
+
+    Examples
+    --------
+    Two states, two actions; in state 0 action 0 stays (reward 1), in state 1 action 1 moves
+    to state 0 (reward 2):
+
+    >>> import numpy as np
+    >>> from certify import FiniteMDP, q_star
+    >>> P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]]])
+    >>> mdp = FiniteMDP(P, R=np.array([[1.0, 0.0], [0.0, 2.0]]), gamma=0.9)
+    >>> mdp.n_states, mdp.n_actions, mdp.n_pairs
+    (2, 2, 4)
+    >>> q, policy = q_star(mdp)   # V(0) = 1 / (1 - 0.9) = 10, V(1) = 2 + 0.9 V(0) = 11
+    >>> np.round(q, 10).tolist(), policy.tolist()
+    ([[10.0, 9.9], [9.9, 11.0]], [0, 1])
     """
 
     def __init__(self, P, R, gamma: float, states=None, actions=None, name: str = "mdp") -> None:

@@ -109,12 +109,28 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
 def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
     """Load a problem from a built-in name or a file (``.yaml``/``.yml``/``.json``/``.npz``).
 
+    Parameters
+    ----------
+    spec : str or Path
+        A built-in problem name or a problem file.
+    positive_sampling : bool
+        Demand d > 0 of the sampling model the problem ships with.
+
     Raises
     ------
     InvalidMDP
         Unreadable or malformed file, invalid data.
     UnknownName
         Neither a file nor a built-in name.
+
+    Examples
+    --------
+    >>> from certify import load_problem
+    >>> p = load_problem("seed-sls")
+    >>> p.mdp.n_states, p.mdp.n_actions, p.mdp.gamma
+    (2, 2, 0.9)
+    >>> p.sampling.d.tolist()
+    [0.1, 0.2, 0.3, 0.4]
     """
     s = str(spec)
     if is_builtin(s) and not Path(s).exists():

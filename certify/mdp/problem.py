@@ -27,6 +27,8 @@ class Problem:
         setting.
     description : str
         One line on what the problem is and where it comes from.
+    extra : dict
+        Further problem-specific data (kept as given).
     """
 
     mdp: FiniteMDP

@@ -70,7 +70,16 @@ def _pair_name(mdp: FiniteMDP):
 
 
 def sampling_from_d(mdp: FiniteMDP, d: object, positive: bool = True) -> Sampling:
-    """I.i.d. sampling from ``d`` over pairs (state-major); ``positive`` demands d > 0."""
+    """I.i.d. sampling from ``d`` over pairs (state-major); ``positive`` demands d > 0.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    d : array-like (n,)
+        Probabilities over pairs.
+    positive : bool
+        Demand d > 0.
+    """
     arr = as_real_array(d, "sampling.d", (mdp.n_pairs,), InvalidMDP)
     check_distribution(arr, "sampling.d", InvalidMDP, _pair_name(mdp), positive=positive)
     arr.setflags(write=False)
@@ -128,7 +137,12 @@ def sampling_markov(mdp: FiniteMDP, behaviour: object, positive: bool = True) ->
 
 
 def uniform_sampling(mdp: FiniteMDP) -> Sampling:
-    """d uniform over pairs."""
+    """d uniform over pairs.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    """
     d = np.full(mdp.n_pairs, 1.0 / mdp.n_pairs)
     d.setflags(write=False)
     return Sampling(d, "iid", None, "uniform over state-action pairs")

@@ -117,6 +117,19 @@ def build_pdf(source: str, out: str | Path, timeout: float = 180.0,
     ``files`` (name -> content) are written beside the source first, e.g. the PDF figures
     an ``\\includegraphics`` names.
 
+    Parameters
+    ----------
+    source : str
+        The LaTeX document.
+    out : str or Path
+        The PDF to write.
+    timeout : float
+        Seconds the engine may run.
+    keep_tex : bool
+        Also write the LaTeX source beside ``out`` (same name, ``.tex``).
+    files : dict of str to bytes, optional
+        Files written beside the source first.
+
     Raises
     ------
     InvalidInput

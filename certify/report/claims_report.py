@@ -52,7 +52,15 @@ def claims_body(run) -> str:
 
 
 def claims_report(runs, fragment: bool = False) -> str:
-    """The complete LaTeX report (document or fragment) of one claims run or several."""
+    """The complete LaTeX report (document or fragment) of one claims run or several.
+
+    Parameters
+    ----------
+    runs : ClaimsRun or sequence of ClaimsRun
+        The result(s) of :func:`certify.claims.run_claims`.
+    fragment : bool
+        Return the body only (for inclusion in another document).
+    """
     from certify.algorithms.qlearning.report import document
 
     runs = list(runs) if isinstance(runs, Sequence) else [runs]

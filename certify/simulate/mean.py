@@ -48,6 +48,17 @@ def mean_recursion(mdp: FiniteMDP, d: np.ndarray, alpha: float, q0: np.ndarray,
                    q_star: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
     """Errors e_0..e_steps of the mean recursion and the Lemma 6 policies used.
 
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    d : array (n,)
+        Sampling distribution over pairs (state-major).
+    alpha : float
+        Step size.
+    q0, q_star : array (S, A)
+        Initial Q-table and Q*.
+    steps : int
+
     Returns
     -------
     errors : array (steps + 1, n)

@@ -17,6 +17,15 @@ class StepSize:
     A schedule must be a positive sequence in (0, 1] (the iterate bound of seed 002,
     Appendix B, Lemma 5, needs alpha_k <= 1): c > 0, e >= 0, and k0 > 0 when e > 0, and
     alpha_0 = c / k0^e <= 1 (the sequence is non-increasing, so alpha_0 is its maximum).
+
+    Parameters
+    ----------
+    c : float
+        Scale, > 0.
+    k0 : float
+        Offset, > 0 when e > 0.
+    e : float
+        Exponent, >= 0 (0: constant step).
     """
 
     c: float

@@ -119,7 +119,13 @@ def axis_values(value: Any, where: str) -> list[Any]:
 
 
 def load_grid(path: str | Path) -> Grid:
-    """Read and validate a grid file (see the module docstring)."""
+    """Read and validate a grid file (see the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The grid file.
+    """
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text())

@@ -36,7 +36,20 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 
 @dataclass(frozen=True)
 class SweepResult:
-    """What a sweep did: counts, verdicts, and the rows of every cell (kept and new)."""
+    """What a sweep did: counts, verdicts, and the rows of every cell (kept and new).
+
+    Attributes
+    ----------
+    grid : Grid
+    output : str
+        The rows file.
+    skipped, ran, failed : int
+        Cells already in ``output``, run now, and failed.
+    rows : tuple of dict
+        Every row (kept and new).
+    seconds : float
+    workers : int
+    """
 
     grid: Grid
     output: str
@@ -121,6 +134,18 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     on_start, on_row : callable, optional
         Called with (number of cells, number skipped) before running, and with each new row
         (progress display).
+    grid : Grid
+        From :func:`load_grid`.
+    output : str or Path
+        The rows file (``.csv`` or ``.jsonl``).
+    scheduler : str, optional
+        Address of a Dask scheduler.
+    workers : int, optional
+        Processes of the LocalCluster.
+    overwrite : bool
+        Replace an existing ``output``.
+    connect_timeout : float
+        Seconds to wait for ``scheduler``.
     """
     output = Path(output)
     output_format(output)

@@ -55,6 +55,16 @@ def empirical_ntk(net: MLP, params: Params, x: np.ndarray, block_rows: int = 102
     Computed by the layer-wise formula of the module docstring, ``block_rows`` rows at a
     time.  The result is made exactly symmetric by averaging with its transpose (float
     addition is commutative, so (K + K^T)/2 is exactly symmetric).
+
+    Parameters
+    ----------
+    net : MLP
+    params : Params
+        The network's parameters.
+    x : array (n, in_dim)
+        Inputs, one row per pair.
+    block_rows : int
+        Rows of K computed at a time.
     """
     if block_rows < 1:
         raise InvalidInput(f"block_rows = {block_rows}; expected an integer >= 1")

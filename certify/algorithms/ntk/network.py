@@ -74,6 +74,28 @@ def analyse_network(problem: Problem, rho: np.ndarray, alpha: float, width: int 
 
     The verdict is Theorem 2's (certified only by the exact check), except that a probe pair
     whose Lipschitz ratio is above 1 in exact arithmetic refutes contraction of U3 outright.
+
+    Parameters
+    ----------
+    problem : Problem
+    rho : array (n,)
+        Replay distribution over pairs (state-major).
+    alpha : float
+        Step size of the expected update.
+    width, depth : int
+        Hidden units per layer and number of hidden layers of the MLP.
+    activation : {"relu", "tanh", "sin", "linear"}
+    seed : int
+        Seed of the parameter initialisation and of the probes.
+    features : str
+        Input features of the pairs (``onehot`` or ``state-action``).
+    init : {"auto", "he", "lecun", "glorot"}
+    probes : int
+        Number of probe pairs (Q1, Q2) for the empirical Lipschitz ratio of U3.
+    iterations : int
+        Number of U3 iterations compared with the product of the moduli (Theorem 3).
+    input_scale : float
+        Factor applied to every input feature.
     """
     mdp = problem.mdp
     x = pair_features(mdp, features, input_scale)

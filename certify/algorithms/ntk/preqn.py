@@ -59,7 +59,17 @@ class PreQNStep:
 
 
 def preqn_step(jac: np.ndarray, td: np.ndarray, alpha: float) -> PreQNStep:
-    """The PreQN parameter step for a batch Jacobian ``jac`` and TD errors ``td``."""
+    """The PreQN parameter step for a batch Jacobian ``jac`` and TD errors ``td``.
+
+    Parameters
+    ----------
+    jac : array (B, p)
+        Jacobian of Q on the batch with respect to the parameters.
+    td : array (B,)
+        TD errors T*Q - Q on the batch.
+    alpha : float
+        Step size.
+    """
     jac = np.asarray(jac, dtype=float)
     td = np.asarray(td, dtype=float)
     if jac.ndim != 2 or td.shape != (jac.shape[0],):
@@ -111,6 +121,21 @@ def train_preqn(mdp: FiniteMDP, net: MLP, params: Params, alpha: float, steps: i
     theta_{k+1} = theta_k + alpha J_k^T Z, so that to first order
     Q_{k+1} = Q_k + alpha (T*Q_k - Q_k): for 0 < alpha <= 1 a sup-norm contraction towards Q*
     with modulus 1 - alpha (1 - gamma), whatever the kernel (when K_k is nonsingular).
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    net : MLP
+    params : Params
+        Initial parameters.
+    alpha : float
+        Step size.
+    steps : int
+    features : str or array (n, d)
+        Input features of the pairs.
+    input_scale : float
+    blowup : float
+        Stop when ||Q||_inf exceeds this.
     """
     if not np.isfinite(alpha) or not 0 < alpha <= 1:
         raise InvalidInput(f"alpha = {alpha!r}; expected 0 < alpha <= 1 for PreQN")

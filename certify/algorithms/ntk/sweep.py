@@ -44,7 +44,23 @@ class SweepResult:
 def ntk_sweep(problem: Problem, rho: np.ndarray, alpha: float, widths: Sequence[int],
               depths: Sequence[int], activations: Sequence[str], seeds: Sequence[int] = (0,),
               features: str = "onehot", input_scale: float = 1.0) -> SweepResult:
-    """Theorem 2 and kernel statistics over a grid of architectures."""
+    """Theorem 2 and kernel statistics over a grid of architectures.
+
+    Parameters
+    ----------
+    problem : Problem
+    rho : array (n,)
+        Replay distribution over pairs.
+    alpha : float
+        Step size.
+    widths, depths : sequence of int
+    activations : sequence of str
+    seeds : sequence of int
+        Initialisation seeds.
+    features : str
+        Input features of the pairs.
+    input_scale : float
+    """
     for name, values in (("widths", widths), ("depths", depths), ("activations", activations),
                          ("seeds", seeds)):
         if len(values) == 0:

@@ -131,6 +131,18 @@ def theorem2(k: object, rho: object, gamma: object, alpha: object,
     Returns
     -------
     Theorem2Result
+
+    Examples
+    --------
+    beta(K) = 1 - (1 - gamma) alpha K_ii rho_i + (1 + gamma) alpha |K_ij| rho_j
+    = 1 - 1/4 + 3/32 = 27/32 on both rows:
+
+    >>> import numpy as np
+    >>> from certify import theorem2
+    >>> res = theorem2(np.array([[1.0, 0.125], [0.125, 1.0]]), rho=np.array([0.5, 0.5]),
+    ...                gamma=0.5, alpha=1.0)
+    >>> res.verdict.value, res.beta
+    ('certified', Fraction(27, 32))
     """
     data = validate_kernel(k, rho, gamma, alpha)
     return theorem2_validated(data, prefilter)

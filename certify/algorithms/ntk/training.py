@@ -62,7 +62,25 @@ class TrainingRecord:
 def train_expected(mdp: FiniteMDP, net: MLP, params: Params, rho: np.ndarray, alpha: float,
                    steps: int, features: str | np.ndarray = "onehot", input_scale: float = 1.0,
                    blowup: float = BLOWUP) -> TrainingRecord:
-    """Run ``steps`` expected updates of deep Q-learning; record K, beta and errors."""
+    """Run ``steps`` expected updates of deep Q-learning; record K, beta and errors.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    net : MLP
+    params : Params
+        Initial parameters.
+    rho : array (n,)
+        Replay distribution over pairs.
+    alpha : float
+        Step size.
+    steps : int
+    features : str or array (n, d)
+        Input features of the pairs.
+    input_scale : float
+    blowup : float
+        Stop when ||Q||_inf exceeds this.
+    """
     x = pair_features(mdp, features, input_scale)
     q_opt = flatten(q_star(mdp)[0])
     theta = flatten_params(params)

@@ -29,6 +29,20 @@ def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000
 
     The step condition eta <= 1/beta_s is also issued as a ``pg-tabular-step`` certificate,
     written to ``save_certificate`` (JSON, re-checked by ``certify verify``) when it verifies.
+
+    Parameters
+    ----------
+    mdp : str
+        A built-in problem name or a problem file.
+    tau : float
+        Entropy temperature.
+    eta : float, optional
+        Step size (default 1/beta_s).
+    steps : int
+    mu, rho : list of float, optional
+        Reference measure over actions and initial state law (default uniform).
+    save_certificate : str, optional
+        Where to write the certificate.
     """
     from certify.certificates.pg import TabularStepCertificate
 
@@ -46,6 +60,23 @@ def pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 
 
     The margin is also issued as a ``pg-meanfield-margin`` certificate, written to
     ``save_certificate`` (JSON, re-checked by ``certify verify``) when it verifies.
+
+    Parameters
+    ----------
+    mdp : str
+        A built-in problem name or a problem file.
+    tau : float
+        Entropy temperature.
+    sigma : float
+        Noise level.
+    kappa : float
+        Strong convexity of U.
+    width : int
+        Units K per particle.
+    mu, rho : list of float, optional
+        Reference measure over actions and initial state law (default uniform).
+    save_certificate : str, optional
+        Where to write the certificate.
     """
     from certify.certificates.pg import MeanFieldMarginCertificate
 
@@ -127,6 +158,31 @@ def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
 
     ``verdict`` is ``violated`` if either check is violated, ``consistent`` if both are, else
     ``inconclusive``; ``checks`` holds each verdict.
+
+    Parameters
+    ----------
+    mdp : str
+        A built-in problem name or a problem file.
+    tau : float
+        Entropy temperature.
+    sigma : float
+        Noise level of the particle scheme.
+    kappa : float
+        Strong convexity of U.
+    width : int
+        Units K per particle.
+    particles : int
+    eta : float
+        Step size of the coupled runs.
+    steps : int
+    seed : int
+    shift : float
+        Distance between the two starts.
+    mu, rho : list of float, optional
+        Reference measure over actions and initial state law (default uniform).
+    flow_eta : float, optional
+        Step of the noiseless flow (default 1/Lam).
+    flow_steps : int
     """
     mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)

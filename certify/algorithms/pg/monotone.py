@@ -93,7 +93,22 @@ class MonotoneResult:
 
 def flow_monotonicity(mf: MeanField, particles: int, eta: float, steps: int, seed: int = 0,
                       shift: float = 0.0) -> MonotoneResult:
-    """Run the noiseless particle scheme from N(shift, I) and check the ascent inequality."""
+    """Run the noiseless particle scheme from N(shift, I) and check the ascent inequality.
+
+    Parameters
+    ----------
+    mf : MeanField
+        The mean-field problem.
+    particles : int
+        Number of particles N.
+    eta : float
+        Step size.
+    steps : int
+    seed : int
+        Seed of the initial particles.
+    shift : float
+        Mean of the initial particles.
+    """
     n = check_count(particles, "particles", 1)
     warn_few_particles(n, "the mean-field approximation")
     eta = check_positive(eta, "eta")

@@ -66,12 +66,38 @@ def soft_optimal(mdp: FiniteMDP, tau: float, mu: object | None = None,
     The operator is a gamma-contraction in the sup norm, so the iteration stops when
     ||T(Q) - Q||_inf <= tol (1 - gamma), i.e. within ``tol`` of the fixed point.
 
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    tau : float
+        Entropy temperature, > 0.
+    mu : array-like (A,), optional
+        Reference measure over actions (default uniform).
+    tol : float
+        Distance to the fixed point at which to stop.
+    max_iter : int
+
     Raises
     ------
     InvalidInput
         tau not positive, mu not a positive distribution over the actions.
     SolverError
         No convergence within ``max_iter`` iterations.
+
+    Examples
+    --------
+    One state, two actions with rewards 0 and 1, tau = 1, mu uniform: V = gamma V +
+    ln((1 + e) / 2), so V* = 2 ln((1 + e) / 2) at gamma = 1/2, and pi*(a) = e^{r_a} / (1 + e):
+
+    >>> import math
+    >>> import numpy as np
+    >>> from certify import FiniteMDP, soft_optimal
+    >>> mdp = FiniteMDP(np.ones((1, 2, 1)), R=np.array([[0.0, 1.0]]), gamma=0.5)
+    >>> sol = soft_optimal(mdp, tau=1.0)
+    >>> bool(abs(sol.v[0] - 2 * math.log((1 + math.e) / 2)) < 1e-10)
+    True
+    >>> bool(np.allclose(sol.pi[0], [1 / (1 + math.e), math.e / (1 + math.e)]))
+    True
     """
     tau = check_positive(tau, "tau")
     mu = reference_measure(mu, mdp.n_actions)

@@ -50,6 +50,18 @@ def policy_gradient(mdp: FiniteMDP, theta: np.ndarray, tau: float, mu: np.ndarra
     The gradient is also the derivative of the value with respect to the logits of any
     parameterisation pi proportional to mu exp(logits), which :mod:`certify.algorithms.pg.meanfield`
     chains with the network's derivative.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    theta : array (S, A)
+        Logits.
+    tau : float
+        Entropy temperature.
+    mu : array (A,)
+        Reference measure over actions.
+    rho : array (S,)
+        Initial state distribution.
     """
     pi = softmax_policy(theta, mu)
     v, q = regularised_value(mdp, pi, tau, mu)

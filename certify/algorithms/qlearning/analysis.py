@@ -49,7 +49,38 @@ CQLF_MAX_DIM = 16
 
 @dataclass(frozen=True)
 class QLearningResult:
-    """Everything :func:`certify_qlearning` computed (see the module docstring)."""
+    """Everything :func:`certify_qlearning` computed (see the module docstring).
+
+    Attributes
+    ----------
+    mdp : FiniteMDP
+    sampling : Sampling
+    alpha : float
+        The constant step size.
+    q_star : array (S, A)
+        Q*.
+    pi_star : array (S,)
+        A greedy optimal policy.
+    direct : SelectionJSRResult
+        Certified bracket of the JSR of the direct family.
+    direct_nonnegative : bool
+        Whether alpha d_max <= 1 (every member nonnegative: the bracket is exact).
+    row_sum_rate : float
+        1 - alpha d_min (1 - gamma) (seed 002, Lemma 3).
+    trivial_lower : float
+        1 - alpha d_max (1 - gamma) <= JSR.
+    cqlf : CQLFResult or None
+        Common quadratic Lyapunov function, when attempted.
+    cqlf_skipped : str
+        Why the CQLF was not attempted ('' when it was).
+    max_norm_bound : MaxNormBound or None
+        Finite-time bound from the weighted max-norm certificate.
+    quadratic_bound : QuadraticBound or None
+        Finite-time bound from the CQLF.
+    lower_comparison : SelectionJSRResult or None
+        The lower comparison system's rate (Lee and He 2020).
+    notes : tuple of str
+    """
 
     mdp: FiniteMDP
     sampling: Sampling
@@ -169,7 +200,7 @@ def certify_qlearning(
     Examples
     --------
     >>> from certify import certify_qlearning, load_problem
-    >>> res = certify_qlearning(load_problem("seed-sls"), alpha=0.5)
+    >>> res = certify_qlearning(load_problem("seed-sls"), alpha=0.5, cqlf=False)  # no SDP: fast
     >>> res.direct.lower <= res.direct.upper < res.row_sum_rate
     True
     >>> res.direct_verdict.value

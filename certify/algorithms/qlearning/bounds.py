@@ -42,7 +42,16 @@ class NoiseConstants:
 def noise_constants(mdp: FiniteMDP, q0_sup: float = 0.0, reward_noise: float = 0.0) -> NoiseConstants:
     """The constants of :class:`NoiseConstants`; ``reward_noise`` b adds |xi| <= b to rewards.
 
-    Each constant is computed exactly from the floats given and rounded up."""
+    Each constant is computed exactly from the floats given and rounded up.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    q0_sup : float
+        ||Q_0||_inf.
+    reward_noise : float
+        Bound b of the additive reward noise.
+    """
     r_max = Fraction(mdp.r_max) + Fraction(reward_noise)
     q_bar = max(Fraction(q0_sup), r_max / (1 - Fraction(mdp.gamma)))
     td_bar = r_max + (1 + Fraction(mdp.gamma)) * Fraction(round_up_float(q_bar))
@@ -117,7 +126,18 @@ class QuadraticBound:
 
 def max_norm_bound(w: np.ndarray, rho: float, alpha: float, noise: NoiseConstants) -> MaxNormBound:
     """:class:`MaxNormBound` from the weights w of a weighted max-norm certificate with rate
-    rho: kappa = max(w) / min(w), rounded up."""
+    rho: kappa = max(w) / min(w), rounded up.
+
+    Parameters
+    ----------
+    w : array (n,)
+        Positive weights of the certificate.
+    rho : float
+        Certified rate.
+    alpha : float
+        Step size.
+    noise : NoiseConstants
+    """
     w = np.asarray(w, dtype=float)
     kappa = round_up_float(Fraction(float(w.max())) / Fraction(float(w.min())))
     return MaxNormBound(rho, kappa, alpha, noise.w_inf)
@@ -190,6 +210,19 @@ def reference_filter_bound(mdp: FiniteMDP, d: np.ndarray, w: np.ndarray, rho: fl
     ``d`` is the sampling distribution (state-major); c is computed with |C| entrywise, so
     the bound also holds when alpha d_max > 1 (then the certificate must be one for the
     absolute family).
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    d : array (n,)
+        Sampling distribution over pairs.
+    w : array (n,)
+        Positive weights of the certificate.
+    rho : float
+        Certified rate.
+    alpha : float
+        Step size.
+    noise : NoiseConstants
     """
     w = np.asarray(w, dtype=float)
     d = np.asarray(d, dtype=float)
@@ -242,6 +275,17 @@ class QuadraticCurve:
 
 def quadratic_curve(X: np.ndarray, beta: float, alpha: float, noise: NoiseConstants) -> QuadraticCurve:
     """:class:`QuadraticCurve` from a quadratic certificate (X, beta); the eigenvalues of X
-    are float estimates (a prediction for cross-validation, not a certificate)."""
+    are float estimates (a prediction for cross-validation, not a certificate).
+
+    Parameters
+    ----------
+    X : array (n, n)
+        Positive definite matrix of the certificate.
+    beta : float
+        Certified rate.
+    alpha : float
+        Step size.
+    noise : NoiseConstants
+    """
     ev = np.linalg.eigvalsh(np.asarray(X, dtype=float))
     return QuadraticCurve(float(beta), float(ev.min()), float(ev.max()), float(alpha), noise.W)

@@ -101,6 +101,20 @@ def markov_reference_bound(mdp: FiniteMDP, d: np.ndarray, w: np.ndarray, rho: fl
     constants (:func:`certify.algorithms.qlearning.mixing.behaviour_mixing`); w = 1 with the row-sum
     rate gives
     the row-sum version.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    d : array (n,)
+        Stationary pair law of the behaviour chain.
+    w : array (n,)
+        Positive weights of the certificate.
+    rho : float
+        Certified rate, T(w) <= rho w.
+    alpha : float
+        Step size.
+    noise : NoiseConstants
+    mixing : MixingConstants
     """
     d = np.asarray(d, dtype=float)
     if np.any(d <= 0):

@@ -84,7 +84,31 @@ class Prediction:
 
 @dataclass(frozen=True, eq=False)
 class CrossvalResult:
-    """Everything :func:`crossval_qlearning` computed."""
+    """Everything :func:`crossval_qlearning` computed.
+
+    Attributes
+    ----------
+    mdp : FiniteMDP
+    alpha : float
+        The constant step size.
+    rate : float
+        The rate the predictions use: the certified direct rate, or ``claimed_rate``.
+    row_sum_rate : float
+        1 - alpha d_min (1 - gamma) (seed 002, Lemma 3).
+    certificate_verdict : str
+        Verdict of the certificate behind ``rate``.
+    simulation : QSimulation
+        The Monte-Carlo runs.
+    fit : RateFit or None
+        Fitted transient rate of the run-average error (:func:`fit_transient_rate`).
+    predictions : tuple of Prediction
+        Each prediction held against the runs, with its own verdict.
+    curves : dict
+        Bound curves evaluated at the recorded steps (for plots).
+    mode : {"iid", "markov"}
+    mixing : dict or None
+        Mixing constants of the behaviour chain (``mode="markov"``).
+    """
 
     mdp: FiniteMDP
     alpha: float
@@ -128,6 +152,19 @@ def fit_transient_rate(times: np.ndarray, values: np.ndarray, n_boot: int = 200,
     (same window); with a single run there is nothing to resample and the interval is
     (nan, nan), as it is when no resample keeps m_k > f on the window.  None when the window
     holds fewer than 4 times.
+
+    Parameters
+    ----------
+    times : int array (T,)
+        Recorded steps.
+    values : array (runs, T)
+        Error of each run at each recorded step.
+    n_boot : int
+        Bootstrap resamples of the runs.
+    seed : int
+        Seed of the bootstrap.
+    tail : float
+        Fraction of the horizon after which the mean is the floor f.
     """
     times = np.asarray(times, dtype=float)
     m = values.mean(axis=0)
@@ -192,6 +229,32 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     ``claimed_rate`` replaces the certified direct rate in every rate-based prediction (with
     the certificate's weights), so a wrong certificate can be tested.  ``rate_tol`` defaults
     to 0.1 (1 - rate).  ``z`` is the number of standard errors allowed for curve checks.
+
+    Parameters
+    ----------
+    problem : Problem or FiniteMDP
+    alpha : float
+        Constant step size.
+    sampling : Sampling, optional
+        Defaults to the problem's own, else uniform.
+    runs, steps : int
+        Number of independent runs and steps per run.
+    seed : int
+    noise : float
+        Bound b of the additive reward noise +-b.
+    q0 : float
+        Initial value of every entry of the Q-table.
+    claimed_rate : float, optional
+        A rate to test instead of the certified one.
+    z : float
+        Standard errors allowed for the curve checks.
+    rate_tol : float, optional
+        Tolerance of the rate check (default 0.1 (1 - rate)).
+    n_boot : int
+        Bootstrap resamples of the rate fit.
+    mode : {"iid", "markov"}
+    progress : bool
+        Allow a progress bar on stderr.
     """
     from certify.algorithms.qlearning.analysis import certify_qlearning
 

@@ -169,6 +169,13 @@ def behaviour_chain(mdp: FiniteMDP, behaviour: np.ndarray) -> np.ndarray:
 def mixing_constants(p_beta: np.ndarray, max_power: int = MAX_POWER) -> MixingConstants:
     """Mixing constants of the row-stochastic chain ``p_beta`` (module docstring).
 
+    Parameters
+    ----------
+    p_beta : array (S, S)
+        Row-stochastic transition matrix of the behaviour chain.
+    max_power : int
+        Largest power m tried.
+
     Raises
     ------
     InvalidInput

@@ -151,7 +151,20 @@ def qlearning_report(res, fragment: bool = False, steps: int | None = None,
                      simulated: tuple[np.ndarray, np.ndarray] | None = None,
                      figure: Latex | None = None) -> str:
     """The complete LaTeX report (document or fragment) of a Q-learning result; ``figure``
-    as in :func:`qlearning_body` (default: the pgfplots figure)."""
+    as in :func:`qlearning_body` (default: the pgfplots figure).
+
+    Parameters
+    ----------
+    res : QLearningResult
+    fragment : bool
+        Return the body only.
+    steps : int, optional
+        Horizon of the plotted bounds.
+    simulated : (array, array), optional
+        Recorded steps and mean relative error of Monte-Carlo runs.
+    figure : Latex, optional
+        Replaces the pgfplots figure.
+    """
     title = f"Certified convergence of Q-learning on {res.mdp.name} (alpha = {res.alpha:g})"
     return document(qlearning_body(res, steps, simulated, figure), title, fragment)
 

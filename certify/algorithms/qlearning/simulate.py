@@ -53,6 +53,15 @@ class QSimulation:
         The last iterate of every run (state-major).
     counts : int array (runs, n) or None
         Visits of each pair per run (when ``count=True``).
+    mode : {"iid", "markov", "sync"}
+    step_size : StepSize
+    noise : float
+        Bound b of the reward noise.
+    seed : int
+    runs, steps : int
+    operator : str
+        The backup h (``max`` for plain Q-learning).
+    temperature : float or None
     """
 
     times: np.ndarray
@@ -182,6 +191,10 @@ def simulate_qlearning(
     target : array (S, A), optional
         Reference point of the errors (default: Q* for max and boltzmann, the fixed point
         of F_h otherwise).
+    temperature : float, optional
+        lam of the smooth maximum (tau for soft).
+    mu : array (A,), optional
+        Reference measure of soft (default uniform).
     """
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)

@@ -43,6 +43,8 @@ class DirectFamily(SelectionFamily):
     gamma : float
         Discount in [0, 1).
     n_actions : int
+    name : str
+        Label used in messages and reports.
     """
 
     family_type = "direct-qlearning"
@@ -198,6 +200,21 @@ def row_sum_rate(sampling: Sampling, alpha: float, gamma: float) -> float:
 
     With alpha d_max <= 1 this is 1 - alpha d_min (1 - gamma).  It bounds every
     ||A_pi||_inf and hence the JSR.
+
+    Parameters
+    ----------
+    sampling : Sampling
+    alpha : float
+        Step size.
+    gamma : float
+        Discount.
+
+    Examples
+    --------
+    >>> from certify import load_problem, row_sum_rate
+    >>> p = load_problem("seed-sls")   # d_min = 0.1
+    >>> row_sum_rate(p.sampling, alpha=0.5, gamma=0.9)   # 1 - 0.5 * 0.1 * (1 - 0.9)
+    0.995
     """
     d = sampling.d
     return float(np.max(np.abs(1.0 - alpha * d) + alpha * gamma * d))

@@ -36,7 +36,34 @@ from certify.verdict import Verdict, combine
 
 @dataclass(frozen=True)
 class SmoothResult:
-    """Everything :func:`analyze_smooth` computed."""
+    """Everything :func:`analyze_smooth` computed.
+
+    Attributes
+    ----------
+    mdp : FiniteMDP
+    sampling : Sampling
+    operator : str
+    temperature : float or None
+    fixed_point : array (S, A) or None
+        Fixed point of F_h (None for boltzmann).
+    fixed_point_residual : float or None
+        ||F_h(Q) - Q||_inf at ``fixed_point``.
+    q_star : array (S, A)
+        Q* of the max operator.
+    modulus : SupNormModulus
+        Certified sup-norm contraction modulus of F_h.
+    p_norm : PNormResult
+        The searched weighted p-norm Lyapunov certificate.
+    p_norm_plain : PNormResult
+        The plain-threshold certificate (norm-equivalence argument).
+    symbolic : SymbolicCheck or None
+        The sympy check, when run.
+    invariant_set : InvariantSet or None
+        The Boltzmann invariant set around Q*.
+    notes : tuple of str
+    tradeoff : Tradeoff or None
+        Best certified rate for each even p, when tabulated.
+    """
 
     mdp: FiniteMDP
     sampling: Sampling
@@ -119,6 +146,16 @@ def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: flo
     tradeoff : bool, optional
         Tabulate the best certified rate for every even p up to the plain threshold
         (:mod:`certify.algorithms.smooth.tradeoff`; default: when there are at most 40 states).
+
+    Examples
+    --------
+    >>> from certify import analyze_smooth, load_problem
+    >>> res = analyze_smooth(load_problem("seed-sls"), "lse", temperature=10.0,
+    ...                      symbolic=False, tradeoff=False)
+    >>> res.verdict.value, res.modulus.value   # log-sum-exp contracts with modulus gamma
+    ('certified', 0.9)
+    >>> res.p_norm.p % 2 == 0 and res.p_norm.verdict.value == "certified"
+    True
     """
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)

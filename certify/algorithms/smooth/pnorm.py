@@ -57,6 +57,14 @@ def plain_threshold_p(n: int, modulus: float | Fraction, p_max: int = 100_000) -
     """Smallest even p with modulus * n^(1/p) < 1, decided exactly (modulus^p n < 1).
 
     None when the modulus is >= 1 (no p works) or p would exceed ``p_max``.
+
+    Parameters
+    ----------
+    n : int
+        Number of state-action pairs.
+    modulus : float or Fraction
+        Sup-norm contraction modulus a.
+    p_max : int
     """
     a = as_fraction(modulus)
     if a >= 1:

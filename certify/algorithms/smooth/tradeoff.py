@@ -95,6 +95,12 @@ def pnorm_tradeoff(mdp: FiniteMDP, d: np.ndarray, operator: str, a: float, grad_
         only the young argument is tried, up to the young threshold).
     known : dict, optional
         Results already computed, keyed by (argument, p), reused rather than recomputed.
+    mdp : FiniteMDP
+    d : array (n,)
+        Sampling distribution over pairs.
+    operator : str
+    grad_bound : Fraction
+        Bound on the l1 norm of the gradient of h.
     """
     known = dict(known or {})
     young_ok = operator in SIMPLEX_OPERATORS

@@ -75,6 +75,15 @@ def check_sa(algorithm: str, problem: Problem, exponents: object, w: float = 1.0
     ------
     InvalidInput
         Bad exponents (count, range), contradicting order, bad features or policies.
+
+    Examples
+    --------
+    TD(0) on the 5-state random walk with a_1(n) = 1/(n+1)^0.7 (summable squares):
+
+    >>> from certify import check_sa, load_problem
+    >>> chk = check_sa("td0", load_problem("random-walk-5"), [0.7])
+    >>> chk.verdict.value, all(c.holds for c in chk.conditions)
+    ('certified', True)
     """
     algo = get_algorithm(algorithm)
     check_order(algo, order)

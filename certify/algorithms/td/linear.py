@@ -52,6 +52,8 @@ class LinearTD:
     rho_max : float
         Largest importance ratio over pairs with beta > 0 (1 on-policy).
     off_policy : bool
+    gamma : float
+        Discount factor.
     """
 
     A: np.ndarray

@@ -77,6 +77,24 @@ def mean_run(algorithm: str, td: LinearTD, exponents: object, w: float = 1.0,
 
     Parameters are those of :func:`certify.algorithms.td.simulate.simulate_td`; u starts at 0 and theta
     at ``theta0`` (default 0).
+
+    Parameters
+    ----------
+    algorithm : str
+        A name of ``certify.algorithms.td.algorithms.ALGORITHMS`` (e.g. ``gtd2``, ``tdc-m3``).
+    td : LinearTD
+        The expected quantities A, b, C of the problem.
+    exponents : sequence of float
+        Step-size exponents, fastest timescale first.
+    w : float
+        Momentum constant.
+    scales : tuple of float, optional
+        Step-size scales c_i (default 1).
+    steps : int
+    theta0 : array (k,), optional
+        Initial theta (default 0).
+    records : int
+        Number of recorded steps.
     """
     algo = get_algorithm(algorithm)
     ex = parse_exponents(exponents, algo.n_timescales, algo.name)

@@ -121,6 +121,30 @@ def simulate_td(algorithm: str, problem: Problem, exponents: object, w: float = 
 
     ``mode`` is "iid" or "markov" (module docstring); ``batch`` runs are advanced per compiled
     call (it never changes the result).
+
+    Parameters
+    ----------
+    algorithm : str
+        A name of ``certify.algorithms.td.algorithms.ALGORITHMS`` (e.g. ``gtd2``, ``tdc-m3``).
+    problem : Problem
+        With features (and a target policy for off-policy evaluation).
+    exponents : sequence of float
+        Step-size exponents, fastest timescale first.
+    w : float
+        Momentum constant.
+    scales : tuple of float, optional
+        Step-size scales c_i (default 1).
+    runs, steps : int
+    seed : int
+    records : int
+        Number of recorded steps.
+    td : LinearTD, optional
+        Precomputed expected quantities.
+    theta0 : array (k,), optional
+        Initial theta (default 0).
+    mode : {"iid", "markov"}
+    batch : int, optional
+        Runs per compiled call.
     """
     algo = get_algorithm(algorithm)
     ex = parse_exponents(exponents, algo.n_timescales, algo.name)

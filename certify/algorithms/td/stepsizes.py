@@ -1,7 +1,8 @@
 """Power-law step-size schedules and the step-size conditions (A:2) of N-timescale SA.
 
 Timescale i (1 = fastest, N = slowest) uses a_i(n) = c_i / (n + 1)^{e_i} with c_i > 0 and an
-exponent e_i in (0, 1].  Seed 003, (A:2), asks for
+exponent e_i in (0, 1].  Seed 003, (A:2) (the label its Section 5 uses; Section 2 calls it
+(A:3); docs/theory.md, section 4), asks for
 
     sum_n a_i(n) = infinity,   sum_n a_i(n)^2 < infinity,   a_{i+1}(n) / a_i(n) -> 0,
 
