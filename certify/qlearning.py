@@ -2,7 +2,8 @@
 
 :func:`certify_qlearning` returns the computed quantities beside the theory's ones:
 
-* Q* and an optimal policy (policy iteration);
+* Q* and an optimal policy (policy iteration, :mod:`certify.mdp.qstar`), with the Bellman
+  residual bound on ||Q - Q*||_inf and the states where the greedy policy is certified optimal;
 * the direct JSR of A_pi = I + alpha D (gamma P Pi_pi - I), bracketed by exactly verified
   lower (Collatz-Wielandt) and upper (weighted max-norm) certificates, with the
   maximising policy (theory.md section 3, "Exactness"); when alpha d_max > 1 the family is
@@ -18,6 +19,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,9 +30,9 @@ from .exact import round_up_float
 from .jsr.cqlf import CQLFResult, cqlf_search
 from .jsr.selection import SelectionFamily
 from .jsr.selection_exact import SelectionJSRResult, selection_jsr
-from .mdp.bellman import q_star as compute_q_star
 from .mdp.finite import FiniteMDP
 from .mdp.problem import Problem
+from .mdp.qstar import solve_q_star
 from .mdp.sampling import Sampling, uniform_sampling
 from .mdp.validate import check_step_size
 from .solver_options import SolverOptions
@@ -62,6 +64,8 @@ class QLearningResult:
     quadratic_bound: QuadraticBound | None
     lower_comparison: SelectionJSRResult | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    q_star_check: dict | None = None
+    timings: dict = field(default_factory=dict)
 
     @property
     def direct_verdict(self) -> Verdict:
@@ -137,6 +141,8 @@ class QLearningResult:
             },
             "verdict": self.verdict.value,
             "notes": list(self.notes),
+            "q_star_check": self.q_star_check,
+            "timings": dict(self.timings),
         }
 
 
@@ -180,7 +186,12 @@ def certify_qlearning(
         raise InvalidInput("sampling.d has zero entries; Q-learning's error dynamics need every "
                            "state-action pair to be sampled with positive probability")
     notes: list[str] = []
-    q, pi = compute_q_star(mdp)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    qs = solve_q_star(mdp)
+    q, pi = qs.q, qs.policy
+    timings["q_star_s"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     fam = DirectFamily.from_mdp(mdp, sampling, alpha)
     nonneg = alpha * sampling.d_max <= 1.0 and fam.is_nonnegative()
     if nonneg:
@@ -194,7 +205,11 @@ def certify_qlearning(
         direct = selection_jsr(absfam)
     # lower comparison system e_{k+1} = A_{pi*} e_k + alpha w_k (Lee and He 2020): its rate
     # rho(A_{pi*}) <= JSR, bracketed exactly like the direct JSR
+    timings["direct_jsr_s"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     lower_cmp = selection_jsr(FixedPolicyFamily(fam, pi)) if nonneg else None
+    timings["lower_comparison_s"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     rsr = row_sum_rate(sampling, alpha, mdp.gamma)
     low0 = trivial_lower_rate(sampling, alpha, mdp.gamma)
 
@@ -204,6 +219,8 @@ def certify_qlearning(
     run_cqlf = cqlf if cqlf is not None else (n_pol <= CQLF_MAX_POLICIES and fam.n <= CQLF_MAX_DIM)
     if run_cqlf:
         cq = cqlf_search(fam, solver)
+        timings["cqlf_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
     else:
         skipped = (f"skipped: {n_pol} policies of size {fam.n} exceed the limits "
                    f"({CQLF_MAX_POLICIES} policies, size {CQLF_MAX_DIM})"
@@ -219,8 +236,10 @@ def certify_qlearning(
         X = cq.certificate.X
         lam = round_up_float(max(sum(abs(v) for v in row) for row in X))
         qb = QuadraticBound(cq.rate, lam, alpha, noise.W)
+    timings["bounds_s"] = time.perf_counter() - clock
     return QLearningResult(mdp, sampling, alpha, q, pi, direct, nonneg, rsr, low0, cq, skipped,
-                           mnb, qb, lower_cmp, tuple(notes) + direct.notes)
+                           mnb, qb, lower_cmp, tuple(notes) + direct.notes + qs.notes,
+                           qs.to_dict(), timings)
 
 
 def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,

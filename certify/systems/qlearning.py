@@ -113,11 +113,19 @@ class DirectFamily(SelectionFamily):
     def perron(self, pi: np.ndarray, v0: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """Perron root and vector of A_pi = I - alpha M_pi, M_pi = D (I - gamma P S_pi).
 
-        For large n, inverse iteration (ARPACK) on M_pi^{-1} = (I - gamma P S_pi)^{-1} D^{-1},
+        For large n, inverse iteration on M_pi (:func:`certify.systems.perron_direct.
+        direct_perron`); if it fails, ARPACK on M_pi^{-1} = (I - gamma P S_pi)^{-1} D^{-1},
         solving through the |S| x |S| system (I - gamma S_pi P) z = S_pi c, y = c + gamma P z.
         """
         if self.n <= DENSE_LIMIT:
             return super().perron(pi, v0)
+        if self.alpha * float(self.d.max()) <= 1.0:
+            from certify.systems.perron_direct import direct_perron
+
+            try:
+                return direct_perron(self.P, self.d, self.alpha, self.gamma, self.k, pi, v0)
+            except SolverError:
+                pass
         S = self.m
         sel = self.selector(pi)
         lhs = (sp.identity(S, format="csr") - self.gamma * (sel @ self.P)).tocsr()
