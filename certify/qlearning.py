@@ -213,10 +213,12 @@ def certify_qlearning(
     rsr = row_sum_rate(sampling, alpha, mdp.gamma)
     low0 = trivial_lower_rate(sampling, alpha, mdp.gamma)
 
-    n_pol = fam.size
+    # |A|^|S| is only formed when small: for large MDPs its decimal form alone is too long
+    small = fam.n <= CQLF_MAX_DIM
+    n_pol = str(fam.size) if small else f"{fam.k}^{fam.m}"
     cq: CQLFResult | None = None
     skipped = ""
-    run_cqlf = cqlf if cqlf is not None else (n_pol <= CQLF_MAX_POLICIES and fam.n <= CQLF_MAX_DIM)
+    run_cqlf = cqlf if cqlf is not None else (small and fam.size <= CQLF_MAX_POLICIES)
     if run_cqlf:
         cq = cqlf_search(fam, solver)
         timings["cqlf_s"] = time.perf_counter() - clock

@@ -63,7 +63,7 @@ class ExactCSR:
         return ExactCSR(self.indptr, self.indices, np.abs(self.ints), self.exp, self.shape)
 
     def is_nonnegative(self) -> bool:
-        return bool(all(v >= 0 for v in self.ints))
+        return bool((np.asarray(self.ints, dtype=object) >= 0).all()) if len(self.ints) else True
 
     def row_sums_with(self, vec_ints: np.ndarray) -> np.ndarray:
         """Exact (M v) as ints at exponent ``self.exp + exp(v)`` for v given as ints."""
@@ -269,27 +269,64 @@ class ExactRatios:
 
     def max_ratio(self) -> tuple[Fraction, int]:
         """max_i over rows with v_i > 0 (the caller ensures v > 0)."""
+        return self._extreme(maximum=True)
+
+    def min_ratio(self) -> tuple[Fraction, int]:
+        """min_i over rows with v_i > 0."""
+        return self._extreme(maximum=False)
+
+    def _extreme(self, maximum: bool) -> tuple[Fraction, int]:
+        memo = self.__dict__.setdefault("_memo", {})  # frozen dataclass: memoise in place
+        if maximum not in memo:
+            memo[maximum] = self._extreme_vectorised(maximum)
+        return memo[maximum]
+
+    def _extreme_vectorised(self, maximum: bool) -> tuple[Fraction, int]:
+        """Exact extreme ratio, vectorised over rows.
+
+        Python's int / int true division is correctly rounded (round-to-nearest of the
+        exact quotient), and rounding is monotone, so a row whose exact ratio is extreme
+        has the extreme rounded ratio; only the rows tied at the rounded extreme are then
+        compared exactly (by cross-multiplication).  The result is exact, with one float
+        division per row instead of one Fraction comparison per row.
+        """
+        den = np.asarray(self.den, dtype=object)
+        num = np.asarray(self.num, dtype=object)
+        pos = np.flatnonzero(den > 0)
+        if pos.size == 0:
+            raise SolverError("no positive entry in the vector")
+        try:
+            approx = (num[pos] / den[pos]).astype(float)  # elementwise int / int
+        except OverflowError:  # a quotient beyond the float range: compare exactly
+            approx = None
+        if approx is None:
+            return self._extreme_fractions(maximum)
+        target = approx.max() if maximum else approx.min()
+        cand = pos[approx == target]
+        arg = int(cand[0])
+        for i in cand[1:]:
+            i = int(i)
+            # num[i]/den[i] vs num[arg]/den[arg], both denominators positive
+            lhs, rhs = num[i] * den[arg], num[arg] * den[i]
+            if (lhs > rhs) if maximum else (lhs < rhs):
+                arg = i
+        best = Fraction(int(num[arg]), int(den[arg]))
+        return best * dyadic_to_fraction(1, self.exp), arg
+
+    def _extreme_fractions(self, maximum: bool) -> tuple[Fraction, int]:
         best, arg = None, -1
         for i in range(len(self.num)):
             if self.den[i] > 0:
-                q = Fraction(self.num[i], self.den[i])
-                if best is None or q > best:
+                q = Fraction(int(self.num[i]), int(self.den[i]))
+                if best is None or (q > best if maximum else q < best):
                     best, arg = q, i
         if best is None:
             raise SolverError("no positive entry in the vector")
         return best * dyadic_to_fraction(1, self.exp), arg
 
-    def min_ratio(self) -> tuple[Fraction, int]:
-        """min_i over rows with v_i > 0."""
-        best, arg = None, -1
-        for i in range(len(self.num)):
-            if self.den[i] > 0:
-                q = Fraction(self.num[i], self.den[i])
-                if best is None or q < best:
-                    best, arg = q, i
-        if best is None:
-            raise SolverError("no positive entry in the vector")
-        return best * dyadic_to_fraction(1, self.exp), arg
+
+_RATIO_CACHE: dict[tuple, tuple[tuple[ExactCSR, ExactCSR], ExactRatios]] = {}
+_RATIO_CACHE_SIZE = 4
 
 
 def exact_ratios(
@@ -297,7 +334,29 @@ def exact_ratios(
     absolute: bool = False,
 ) -> ExactRatios:
     """Exact ratios (A v)_i / v_i with A = B + C S_pi, or with S_pi v replaced by the group
-    maximum of v when ``pi`` is None (the map T).  ``absolute`` uses |B| and |C|."""
+    maximum of v when ``pi`` is None (the map T).  ``absolute`` uses |B| and |C|.
+
+    The last few results are memoised, keyed by the identity of ``parts`` (kept alive in
+    the cache, so the identity cannot be reused) and the exact bytes of ``v`` and ``pi``:
+    a certificate found and then verified costs one evaluation.
+    """
+    vb = np.ascontiguousarray(np.asarray(v, dtype=float)).tobytes()
+    pb = None if pi is None else np.ascontiguousarray(np.asarray(pi, dtype=np.int64)).tobytes()
+    key = (id(parts[0]), id(parts[1]), k, vb, pb, absolute)
+    hit = _RATIO_CACHE.get(key)
+    if hit is not None and hit[0][0] is parts[0] and hit[0][1] is parts[1]:
+        return hit[1]
+    out = _exact_ratios(parts, k, v, pi, absolute)
+    if len(_RATIO_CACHE) >= _RATIO_CACHE_SIZE:
+        _RATIO_CACHE.pop(next(iter(_RATIO_CACHE)))
+    _RATIO_CACHE[key] = (parts, out)
+    return out
+
+
+def _exact_ratios(
+    parts: tuple[ExactCSR, ExactCSR], k: int, v: np.ndarray, pi: np.ndarray | None,
+    absolute: bool = False,
+) -> ExactRatios:
     Bx, Cx = parts
     if absolute:
         Bx, Cx = Bx.abs(), Cx.abs()
@@ -306,7 +365,7 @@ def exact_ratios(
     m = len(vint) // k
     grouped = vint.reshape(m, k)
     if pi is None:
-        sel = np.array([max(row) for row in grouped], dtype=object)
+        sel = grouped.max(axis=1)
     else:
         sel = grouped[np.arange(m), np.asarray(pi)]
     bv = Bx.row_sums_with(vint)

@@ -22,6 +22,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from certify.errors import SolverError
+from certify.krylov import gmres
+
+SHIFT = 0.95
+RESTART = 20
 
 
 def direct_perron(P: sp.csr_matrix, d: np.ndarray, alpha: float, gamma: float, k: int,
@@ -52,8 +56,6 @@ def direct_perron(P: sp.csr_matrix, d: np.ndarray, alpha: float, gamma: float, k
         When the bracket stagnates above the tolerance or an inner solve fails; the caller
         falls back to another eigen-solver.
     """
-    import scipy.sparse.linalg as spla
-
     n, S = P.shape
     rows = np.arange(S) * k + np.asarray(pi)
     sp_rows = P[rows]  # S_pi P: the chosen pairs' rows, |S| x |S|
@@ -87,16 +89,15 @@ def direct_perron(P: sp.csr_matrix, d: np.ndarray, alpha: float, gamma: float, k
                 raise SolverError(f"inverse iteration stalled at bracket width {width:.3g}")
         # shift sigma <= lo_mu <= mu (Collatz-Wielandt), so M - sigma I stays a nonsingular
         # M-matrix with a nonnegative inverse; the step contracts by (mu - s) / (mu_2 - s)
-        sigma = max(0.0, min(lo_mu - 0.05 * (hi_mu - lo_mu), 0.5 * d_min))
+        sigma = max(0.0, min(SHIFT * lo_mu - 0.05 * (hi_mu - lo_mu), 0.5 * d_min))
         e = d - sigma
         f = (d / e)[rows]
-        op = spla.LinearOperator((S, S), matvec=lambda v, f=f: v - gamma * f * (sp_rows @ v),
-                                 dtype=float)
         c = x / e
         inner = min(1e-4, max(1e-14, 1e-3 * (hi_mu - lo_mu) / max(lo_mu, 1e-300)))
-        z, info = spla.gmres(op, c[rows], x0=z, rtol=inner, atol=0.0, restart=40, maxiter=50)
-        if info != 0:
-            raise SolverError(f"inner GMRES solve did not converge (info={info})")
+        z, ok, _ = gmres(lambda v, f=f: v - gamma * f * (sp_rows @ v), c[rows], x0=z,
+                         rtol=inner, restart=RESTART, max_cycles=60)
+        if not ok:
+            raise SolverError("inner GMRES solve did not converge")
         y = c + gamma * (d / e) * (P @ z)
         top = float(y.max())
         if not (np.isfinite(top) and top > 0 and (y > 0).all()):

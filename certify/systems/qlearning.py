@@ -95,7 +95,16 @@ class DirectFamily(SelectionFamily):
             raise InvalidFamily(f"direct-qlearning family: missing field {exc.args[0]!r}") from exc
 
     def exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
-        """B = I - alpha D and C = alpha gamma D P, exactly, from the primitive doubles."""
+        """B = I - alpha D and C = alpha gamma D P, exactly, from the primitive doubles.
+
+        Computed once per family (the family is not mutated after construction)."""
+        cached = self.__dict__.get("_exact_parts_cache")
+        if cached is None:
+            cached = self._exact_parts()
+            self.__dict__["_exact_parts_cache"] = cached
+        return cached
+
+    def _exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
         a, g, dd, pp = dyadic([self.alpha]), dyadic([self.gamma]), dyadic(self.d), dyadic(self.P.data)
         a_int, g_int = a.ints[0], g.ints[0]
         e_b = a.exp + dd.exp
@@ -187,6 +196,13 @@ class FixedPolicyFamily(SelectionFamily):
             raise InvalidFamily(f"{cls.family_type} family: missing field {exc.args[0]!r}") from exc
 
     def exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
+        cached = self.__dict__.get("_exact_parts_cache")
+        if cached is None:
+            cached = self._exact_parts()
+            self.__dict__["_exact_parts_cache"] = cached
+        return cached
+
+    def _exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
         B, C = self.parent.exact_parts()
         cols = np.arange(self.parent.m) * self.parent.k + self.policy
         new_idx = cols[C.indices]
