@@ -3,69 +3,13 @@
 The public API is re-exported here explicitly (cvxpy style).
 """
 
-from .certificates import (
-    Certificate as Certificate,
-)
-from .certificates import (
-    CheckResult as CheckResult,
-)
-from .certificates import (
-    certificate_from_dict as certificate_from_dict,
-)
-from .certificates import (
-    load_certificate as load_certificate,
-)
-from .errors import (
-    CertifyError as CertifyError,
-)
-from .errors import (
-    InvalidCertificate as InvalidCertificate,
-)
-from .errors import (
-    InvalidFamily as InvalidFamily,
-)
-from .errors import (
-    InvalidInput as InvalidInput,
-)
-from .errors import (
-    InvalidMDP as InvalidMDP,
-)
-from .errors import (
-    SolverError as SolverError,
-)
-from .errors import (
-    UnknownName as UnknownName,
-)
-from .jsr import MatrixFamily as MatrixFamily
-from .jsr import SelectionFamily as SelectionFamily
-from .jsr.cqlf import cqlf_search as cqlf_search
-from .jsr.selection_exact import selection_jsr as selection_jsr
-from .mdp import (
-    FiniteMDP as FiniteMDP,
-)
-from .mdp import (
-    Problem as Problem,
-)
-from .mdp import (
-    Sampling as Sampling,
-)
-from .mdp import (
-    load_problem as load_problem,
-)
-from .mdp import (
-    q_star as q_star,
-)
-from .mdp import (
-    sampling_from_d as sampling_from_d,
-)
-from .mdp import (
-    uniform_sampling as uniform_sampling,
-)
-from .qlearning import QLearningResult as QLearningResult
-from .qlearning import certify_qlearning as certify_qlearning
-from .solver_options import SolverOptions as SolverOptions
-from .systems.qlearning import DirectFamily as DirectFamily
-from .systems.qlearning import row_sum_rate as row_sum_rate
+from .errors import CertifyError as CertifyError
+from .errors import InvalidCertificate as InvalidCertificate
+from .errors import InvalidFamily as InvalidFamily
+from .errors import InvalidInput as InvalidInput
+from .errors import InvalidMDP as InvalidMDP
+from .errors import SolverError as SolverError
+from .errors import UnknownName as UnknownName
 from .verdict import Verdict as Verdict
 
 __version__ = "0.1.0"
@@ -73,6 +17,27 @@ __version__ = "0.1.0"
 # The rest of the public API is imported on first use (PEP 562), so that `import certify`
 # and the command line stay fast; every name is listed here explicitly.
 _LAZY: dict[str, str] = {
+    # core API
+    "Certificate": "certify.certificates",
+    "CheckResult": "certify.certificates",
+    "certificate_from_dict": "certify.certificates",
+    "load_certificate": "certify.certificates",
+    "MatrixFamily": "certify.jsr",
+    "SelectionFamily": "certify.jsr",
+    "cqlf_search": "certify.jsr.cqlf",
+    "selection_jsr": "certify.jsr.selection_exact",
+    "FiniteMDP": "certify.mdp",
+    "Problem": "certify.mdp",
+    "Sampling": "certify.mdp",
+    "load_problem": "certify.mdp",
+    "q_star": "certify.mdp",
+    "sampling_from_d": "certify.mdp",
+    "uniform_sampling": "certify.mdp",
+    "QLearningResult": "certify.qlearning",
+    "certify_qlearning": "certify.qlearning",
+    "SolverOptions": "certify.solver_options",
+    "DirectFamily": "certify.systems.qlearning",
+    "row_sum_rate": "certify.systems.qlearning",
     # JSR engine (issue 4)
     "jsr_bounds": "certify.jsr.bounds",
     "JSRResult": "certify.jsr.bounds",
@@ -147,6 +112,14 @@ def __getattr__(name: str):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if not name.startswith("_"):  # a subpackage not imported yet (``certify.mdp``)
+        import importlib
+
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
     raise AttributeError(f"module 'certify' has no attribute {name!r}")
 
 

@@ -39,12 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="certify",
         description="Certified convergence theory for reinforcement-learning algorithms.",
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show program's version number and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for mod in existing_modules([f"{__name__}.{name}" for name in COMMAND_MODULES]):
         mod.register(sub)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, looking the installed version up only when asked (not at every start)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.exit(message=f"{_version()}\n")
 
 
 def _version() -> str:

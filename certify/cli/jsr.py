@@ -21,7 +21,7 @@ from .common import (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..jsr.bounds import DEFAULT_METHODS, METHODS
+    from ..jsr_methods import DEFAULT_METHODS, METHODS
 
     p = sub.add_parser("jsr", help="lower and upper JSR bounds with certificates",
                        description="Bracket the joint spectral radius of a finite family of "
