@@ -42,14 +42,13 @@ from ..certificates.norm import ExactValueCertificate, InducedNormCertificate
 from ..certificates.product_word import ProductWordCertificate, exact_word_product
 from ..errors import InvalidInput, UnknownName
 from ..exact import round_down_float, round_up_float
+from ..jsr_methods import DEFAULT_METHODS as DEFAULT_METHODS
+from ..jsr_methods import METHODS as METHODS
 from ..verdict import Verdict
 from .eigen_enclosure import dominant_root_region, rational_root_floor
 from .family import Family
 from .io import as_family, check_listable
 from .products import best_product, gripenberg, max_product_norm
-
-from ..jsr_methods import DEFAULT_METHODS as DEFAULT_METHODS  # noqa: E402
-from ..jsr_methods import METHODS as METHODS  # noqa: E402
 
 CQLF_REL_TOL = 1e-9
 """Relative bisection tolerance of the CQLF step (Daubechies D4: bracket 5e-9 in 0.5 s)."""
