@@ -11,6 +11,7 @@ TeX engine (a one-line message on stderr, no traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -64,9 +65,29 @@ def _version() -> str:
         return "unknown"
 
 
+BLAS_THREAD_VARIABLES: tuple[str, ...] = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                          "MKL_NUM_THREADS")
+
+
+def serial_blas() -> None:
+    """Run BLAS single-threaded unless the environment already says how many threads to use.
+
+    The commands' linear algebra is memory-bound matrix-vector work (Krylov solves, sparse
+    products), where BLAS threads gain little and, on a machine shared with other jobs,
+    busy-wait: ``certify qlearning garnet:20000:5:5:0`` used 7x the CPU time with the
+    default threads on 2 shared cores (benchmarks/bench_qlearning_scale.py).  The variables
+    are read when numpy is first imported, which parsing does not do; in a process that
+    has already imported numpy this changes nothing.
+    """
+    if "numpy" not in sys.modules:
+        for var in BLAS_THREAD_VARIABLES:
+            os.environ.setdefault(var, "1")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    serial_blas()
     try:
         from .common import check_output_options
 
