@@ -100,3 +100,55 @@ def gmres(matvec: Callable[[np.ndarray], np.ndarray], b: np.ndarray,
     r = b - matvec(x)
     count += 1
     return x, bool(np.linalg.norm(r) <= target), count
+
+
+def bicgstab(matvec: Callable[[np.ndarray], np.ndarray], b: np.ndarray,
+             x0: np.ndarray | None = None, rtol: float = 1e-12, atol: float = 0.0,
+             max_iter: int = 1000) -> tuple[np.ndarray, bool, int]:
+    """Solve A x = b by BiCGSTAB (van der Vorst, SIAM J. Sci. Stat. Comput. 13(2), 1992).
+
+    Two operator applications and a fixed number of vector operations per step (no basis
+    to orthogonalise).  Same stopping rule and returns as :func:`gmres`; a breakdown
+    (rho or omega = 0) returns ``converged=False`` unless the residual is already small.
+    """
+    b = np.asarray(b, dtype=float)
+    n = b.shape[0]
+    x = np.zeros(n) if x0 is None else np.array(x0, dtype=float)
+    target = max(rtol * float(np.linalg.norm(b)), atol)
+    r = b - matvec(x)
+    count = 1
+    if float(np.linalg.norm(r)) <= target:
+        return x, True, count
+    r_hat = r.copy()
+    rho = alpha = omega = 1.0
+    v = np.zeros(n)
+    p = np.zeros(n)
+    for _ in range(max_iter):
+        rho_new = float(r_hat @ r)
+        if rho_new == 0.0 or omega == 0.0:
+            break
+        beta = (rho_new / rho) * (alpha / omega)
+        rho = rho_new
+        p = r + beta * (p - omega * v)
+        v = matvec(p)
+        count += 1
+        denom = float(r_hat @ v)
+        if denom == 0.0:
+            break
+        alpha = rho / denom
+        s = r - alpha * v
+        if float(np.linalg.norm(s)) <= target:
+            x = x + alpha * p
+            r = s
+            break
+        t = matvec(s)
+        count += 1
+        tt = float(t @ t)
+        omega = float(t @ s) / tt if tt > 0 else 0.0
+        x = x + alpha * p + omega * s
+        r = s - omega * t
+        if float(np.linalg.norm(r)) <= target:
+            break
+    r = b - matvec(x)
+    count += 1
+    return x, bool(np.linalg.norm(r) <= target), count
