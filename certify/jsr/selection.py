@@ -62,6 +62,14 @@ class ExactCSR:
     def abs(self) -> ExactCSR:
         return ExactCSR(self.indptr, self.indices, np.abs(self.ints), self.exp, self.shape)
 
+    def nonnegative(self) -> bool:
+        """:meth:`is_nonnegative`, computed once per matrix."""
+        memo = self.__dict__.get("_nonneg")
+        if memo is None:
+            memo = self.is_nonnegative()
+            self.__dict__["_nonneg"] = memo
+        return memo
+
     def is_nonnegative(self) -> bool:
         return bool((np.asarray(self.ints, dtype=object) >= 0).all()) if len(self.ints) else True
 
@@ -337,12 +345,24 @@ def exact_ratios(
     maximum of v when ``pi`` is None (the map T).  ``absolute`` uses |B| and |C|.
 
     The last few results are memoised, keyed by the identity of ``parts`` (kept alive in
-    the cache, so the identity cannot be reused) and the exact bytes of ``v`` and ``pi``:
-    a certificate found and then verified costs one evaluation.
+    the cache, so the identity cannot be reused), the exact bytes of ``v`` and of the
+    selected entries S_pi v (or the group maxima), and whether absolute values are taken
+    (irrelevant, hence normalised away, when B and C are nonnegative).  So a certificate
+    found and then verified costs one evaluation, and so do the upper (T(w) <= r w) and the
+    lower (A_pi x >= r x) checks when w = x and pi is greedy for x, as at the end of policy
+    iteration: the numerators are then the same integers.
     """
-    vb = np.ascontiguousarray(np.asarray(v, dtype=float)).tobytes()
-    pb = None if pi is None else np.ascontiguousarray(np.asarray(pi, dtype=np.int64)).tobytes()
-    key = (id(parts[0]), id(parts[1]), k, vb, pb, absolute)
+    vf = np.ascontiguousarray(np.asarray(v, dtype=float))
+    m = vf.shape[0] // k if k else 0
+    try:
+        grouped_f = vf.reshape(m, k)
+        self_f = grouped_f.max(axis=1) if pi is None else grouped_f[np.arange(m), np.asarray(pi)]
+    except (ValueError, IndexError):  # malformed input: no memo, let the evaluation report it
+        return _exact_ratios(parts, k, v, pi, absolute)
+    if absolute and parts[0].nonnegative() and parts[1].nonnegative():
+        absolute = False
+    key = (id(parts[0]), id(parts[1]), k, vf.tobytes(), np.ascontiguousarray(self_f).tobytes(),
+           absolute)
     hit = _RATIO_CACHE.get(key)
     if hit is not None and hit[0][0] is parts[0] and hit[0][1] is parts[1]:
         return hit[1]
