@@ -35,6 +35,17 @@ class _LazyConsole:
             object.__setattr__(self, "_real", real_console)
         return self._real
 
+    @property
+    def real(self):
+        """The rich Console itself (for rich objects that take a ``console=``)."""
+        return self._console()
+
+    def __enter__(self):
+        return self._console().__enter__()
+
+    def __exit__(self, *exc: object) -> Any:
+        return self._console().__exit__(*exc)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._console(), name)
 
