@@ -5,6 +5,7 @@ and inspects ``sys.modules`` after parsing; the time is a benchmark matter, not 
 """
 
 import json
+import os
 import subprocess
 import sys
 
@@ -22,14 +23,20 @@ with contextlib.redirect_stdout(io.StringIO()):
         code = main(argv)
     except SystemExit as exc:
         code = exc.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+import os
+print(json.dumps({"code": code, "modules": sorted(sys.modules),
+                  "blas": os.environ.get("OPENBLAS_NUM_THREADS")}))
 """
 
 
-def _modules_after(argv: list[str]) -> tuple[int, set[str]]:
+def _run_probe(argv: list[str], env: dict | None = None) -> dict:
     out = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv)], capture_output=True,
-                         text=True, check=True).stdout
-    doc = json.loads(out.strip().splitlines()[-1])
+                         text=True, check=True, env=env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _modules_after(argv: list[str]) -> tuple[int, set[str]]:
+    doc = _run_probe(argv)
     return doc["code"], set(doc["modules"])
 
 
@@ -81,3 +88,11 @@ def test_jsr_method_names_match_the_engine():
 
     assert bounds.METHODS == METHODS and bounds.DEFAULT_METHODS == DEFAULT_METHODS
     assert set(DEFAULT_METHODS) <= set(METHODS)
+
+
+def test_commands_run_blas_single_threaded_unless_told():
+    from certify.cli import BLAS_THREAD_VARIABLES
+
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES}
+    assert _run_probe(["examples"], env)["blas"] == "1"
+    assert _run_probe(["examples"], {**env, "OPENBLAS_NUM_THREADS": "2"})["blas"] == "2"
