@@ -84,7 +84,7 @@ def test_forged_exact_cone_refused(sturmian):
 
 
 def test_btv_at_tc_bracket_only():
-    res = jsr_bounds(gallery_entry("btv").family, budget=10)
+    res = jsr_bounds(gallery_entry("btv").family, budget=2)  # runs to its budget: keep it small
     assert not res.exact and res.lower < res.upper
 
 

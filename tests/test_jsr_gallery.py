@@ -23,7 +23,8 @@ def test_gallery_lists_every_family():
 @pytest.mark.parametrize("name", FAST)
 def test_gallery_value_reproduced(name):
     entry = gallery_entry(name)
-    check = check_entry(entry, budget=20)
+    # btv has no closed form, so its search runs to the budget: a small one suffices
+    check = check_entry(entry, budget=2 if name == "btv" else 20)
     assert check.reproduced, check
     if entry.exact_expected and entry.precision == 0:
         assert check.exact and check.lower == check.upper == entry.value_float
@@ -38,7 +39,7 @@ def test_closed_forms_independently():
 
 
 def test_btv_never_claimed_exact():
-    check = check_entry(gallery_entry("btv"), budget=10)
+    check = check_entry(gallery_entry("btv"), budget=2)  # runs to its budget: keep it small
     assert not check.exact and check.lower < check.upper
     # brute-force lower bound over words up to length 8 never exceeds the certified upper
     mats = gallery_entry("btv").family.float_matrices()
