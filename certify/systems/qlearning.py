@@ -114,7 +114,7 @@ class DirectFamily(SelectionFamily):
         diag = np.array([one - a_int * di for di in dd.ints], dtype=object)
         B = ExactCSR(np.arange(self.n + 1), np.arange(self.n), diag, e_b, (self.n, self.n))
         rows = np.repeat(np.arange(self.n), np.diff(self.P.indptr))
-        c_ints = (a_int * g_int) * dd.ints[rows] * pp.ints
+        c_ints = ((a_int * g_int) * dd.ints)[rows] * pp.ints  # one product per pair, then per entry
         C = ExactCSR(self.P.indptr.copy(), self.P.indices.copy(), c_ints,
                      a.exp + g.exp + dd.exp + pp.exp, (self.n, self.m))
         return B, C
