@@ -174,6 +174,8 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
+        if all(type(v) is float or type(v) is int for v in obj):  # fast path: plain numbers
+            return [v if type(v) is int or math.isfinite(v) else None for v in obj]
         return [to_jsonable(v) for v in obj]
     if np is not None and isinstance(obj, np.ndarray):
         return to_jsonable(obj.tolist())
