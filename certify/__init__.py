@@ -3,69 +3,13 @@
 The public API is re-exported here explicitly (cvxpy style).
 """
 
-from certify.algorithms.qlearning.analysis import QLearningResult as QLearningResult
-from certify.algorithms.qlearning.analysis import certify_qlearning as certify_qlearning
-from certify.algorithms.qlearning.system import DirectFamily as DirectFamily
-from certify.algorithms.qlearning.system import row_sum_rate as row_sum_rate
-from certify.certificates import (
-    Certificate as Certificate,
-)
-from certify.certificates import (
-    CheckResult as CheckResult,
-)
-from certify.certificates import (
-    certificate_from_dict as certificate_from_dict,
-)
-from certify.certificates import (
-    load_certificate as load_certificate,
-)
-from certify.errors import (
-    CertifyError as CertifyError,
-)
-from certify.errors import (
-    InvalidCertificate as InvalidCertificate,
-)
-from certify.errors import (
-    InvalidFamily as InvalidFamily,
-)
-from certify.errors import (
-    InvalidInput as InvalidInput,
-)
-from certify.errors import (
-    InvalidMDP as InvalidMDP,
-)
-from certify.errors import (
-    SolverError as SolverError,
-)
-from certify.errors import (
-    UnknownName as UnknownName,
-)
-from certify.jsr import MatrixFamily as MatrixFamily
-from certify.jsr import SelectionFamily as SelectionFamily
-from certify.jsr.cqlf import cqlf_search as cqlf_search
-from certify.jsr.policy_iteration import selection_jsr as selection_jsr
-from certify.mdp import (
-    FiniteMDP as FiniteMDP,
-)
-from certify.mdp import (
-    Problem as Problem,
-)
-from certify.mdp import (
-    Sampling as Sampling,
-)
-from certify.mdp import (
-    load_problem as load_problem,
-)
-from certify.mdp import (
-    q_star as q_star,
-)
-from certify.mdp import (
-    sampling_from_d as sampling_from_d,
-)
-from certify.mdp import (
-    uniform_sampling as uniform_sampling,
-)
-from certify.solver_options import SolverOptions as SolverOptions
+from certify.errors import CertifyError as CertifyError
+from certify.errors import InvalidCertificate as InvalidCertificate
+from certify.errors import InvalidFamily as InvalidFamily
+from certify.errors import InvalidInput as InvalidInput
+from certify.errors import InvalidMDP as InvalidMDP
+from certify.errors import SolverError as SolverError
+from certify.errors import UnknownName as UnknownName
 from certify.verdict import Verdict as Verdict
 
 __version__ = "0.1.0"
@@ -73,6 +17,27 @@ __version__ = "0.1.0"
 # The rest of the public API is imported on first use (PEP 562), so that `import certify`
 # and the command line stay fast; every name is listed here explicitly.
 _LAZY: dict[str, str] = {
+    # core API
+    "Certificate": "certify.certificates",
+    "CheckResult": "certify.certificates",
+    "certificate_from_dict": "certify.certificates",
+    "load_certificate": "certify.certificates",
+    "MatrixFamily": "certify.jsr",
+    "SelectionFamily": "certify.jsr",
+    "cqlf_search": "certify.jsr.cqlf",
+    "selection_jsr": "certify.jsr.policy_iteration",
+    "FiniteMDP": "certify.mdp",
+    "Problem": "certify.mdp",
+    "Sampling": "certify.mdp",
+    "load_problem": "certify.mdp",
+    "q_star": "certify.mdp",
+    "sampling_from_d": "certify.mdp",
+    "uniform_sampling": "certify.mdp",
+    "QLearningResult": "certify.algorithms.qlearning.analysis",
+    "certify_qlearning": "certify.algorithms.qlearning.analysis",
+    "SolverOptions": "certify.solver_options",
+    "DirectFamily": "certify.algorithms.qlearning.system",
+    "row_sum_rate": "certify.algorithms.qlearning.system",
     # JSR engine (issue 4)
     "jsr_bounds": "certify.jsr.bounds",
     "JSRResult": "certify.jsr.bounds",
@@ -146,6 +111,14 @@ def __getattr__(name: str):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if not name.startswith("_"):  # a subpackage not imported yet (``certify.mdp``)
+        import importlib
+
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
     raise AttributeError(f"module 'certify' has no attribute {name!r}")
 
 

@@ -71,6 +71,10 @@ def imports_of(path: Path) -> set[str]:
             # `from certify.pkg import module` imports a module, not a name
             found.update(f"{base}.{a.name}" for a in node.names
                          if _module_file(f"{base}.{a.name}") is not None)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "import_module" and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            found.add(node.args[0].value)  # a lazy import by name (PEP 562 re-exports)
     return {m for m in found if _module_file(m) is not None}
 
 

@@ -3,6 +3,8 @@ exits 2 without a traceback."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -164,9 +166,16 @@ def test_builtins_are_valid():
 
 
 def run_cli(argv):
-    """Run the CLI in a subprocess: exit code and stderr."""
-    proc = subprocess.run([sys.executable, "-m", "certify", *argv], capture_output=True, text=True)
-    return proc.returncode, proc.stderr
+    """Run the CLI in process (a traceback would fail the test): exit code and stderr.
+
+    Argument errors leave argparse by SystemExit(2), as they would end the process."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code
+    return code, err.getvalue()
 
 
 def test_cli_json_contract():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import replace
 from fractions import Fraction
 
@@ -36,11 +35,9 @@ def sturmian():
     return cert
 
 
-def test_overlap_free_exact_value_proved_under_30s():
+def test_overlap_free_exact_value_proved(overlap_free_bounds):
     entry = gallery_entry("overlap_free")
-    t0 = time.perf_counter()
-    res = jsr_bounds(entry.family, budget=30)
-    assert time.perf_counter() - t0 < 30
+    res = overlap_free_bounds
     assert res.exact and res.lower <= res.upper and (res.upper - res.lower) / res.upper < 1e-15
     rec = next(r for r in res.certificates if r.side == "exact")
     assert rec.certificate.kind == "algebraic-polytope" and rec.check.certified
@@ -87,7 +84,7 @@ def test_forged_exact_cone_refused(sturmian):
 
 
 def test_btv_at_tc_bracket_only():
-    res = jsr_bounds(gallery_entry("btv").family, budget=10)
+    res = jsr_bounds(gallery_entry("btv").family, budget=2)  # runs to its budget: keep it small
     assert not res.exact and res.lower < res.upper
 
 

@@ -11,6 +11,7 @@ TeX engine (a one-line message on stderr, no traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -39,12 +40,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="certify",
         description="Certified convergence theory for reinforcement-learning algorithms.",
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show program's version number and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for mod in existing_modules([f"{__name__}.{name}" for name in COMMAND_MODULES]):
         mod.register(sub)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, looking the installed version up only when asked (not at every start)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.exit(message=f"{_version()}\n")
 
 
 def _version() -> str:
@@ -56,9 +65,29 @@ def _version() -> str:
         return "unknown"
 
 
+BLAS_THREAD_VARIABLES: tuple[str, ...] = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                          "MKL_NUM_THREADS")
+
+
+def serial_blas() -> None:
+    """Run BLAS single-threaded unless the environment already says how many threads to use.
+
+    The commands' linear algebra is memory-bound matrix-vector work (Krylov solves, sparse
+    products), where BLAS threads gain little and, on a machine shared with other jobs,
+    busy-wait: ``certify qlearning garnet:20000:5:5:0`` used 7x the CPU time with the
+    default threads on 2 shared cores (benchmarks/bench_qlearning_scale.py).  The variables
+    are read when numpy is first imported, which parsing does not do; in a process that
+    has already imported numpy this changes nothing.
+    """
+    if "numpy" not in sys.modules:
+        for var in BLAS_THREAD_VARIABLES:
+            os.environ.setdefault(var, "1")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    serial_blas()
     try:
         from certify.cli.common import check_output_options
 

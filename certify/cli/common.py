@@ -9,19 +9,52 @@ import sys
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from certify.errors import InvalidInput
 from certify.verdict import Evidence, Verdict, combine
 
-console = Console()
-if not console.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
-    console.width = 160
-err_console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.table import Table
+
+
+class _LazyConsole:
+    """A rich Console created on first use, so that parsing and ``--help`` never import rich."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        object.__setattr__(self, "_stderr", stderr)
+        object.__setattr__(self, "_real", None)
+
+    def _console(self):
+        if self._real is None:
+            from rich.console import Console
+
+            real_console = Console(stderr=self._stderr)
+            if not self._stderr and not real_console.is_terminal:
+                real_console.width = 160  # piped or captured: do not squeeze tables
+            object.__setattr__(self, "_real", real_console)
+        return self._real
+
+    @property
+    def real(self):
+        """The rich Console itself (for rich objects that take a ``console=``)."""
+        return self._console()
+
+    def __enter__(self):
+        return self._console().__enter__()
+
+    def __exit__(self, *exc: object) -> Any:
+        return self._console().__exit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._console(), name, value)
+
+
+console: Any = _LazyConsole()
+err_console: Any = _LazyConsole(stderr=True)
 
 
 def add_json_flag(p: argparse.ArgumentParser) -> None:
@@ -57,12 +90,15 @@ PLOT_SUFFIXES: tuple[str, ...] = (".png", ".pdf", ".svg", ".eps", ".jpg", ".jpeg
 def check_output_options(args: argparse.Namespace) -> None:
     """Refuse a ``--plot`` or ``--save-certificate`` file that cannot be written (its folder is
     missing, it is a folder, or a figure has an unknown suffix) before any computation runs."""
+    plot, cert = getattr(args, "plot", None), getattr(args, "save_certificate", None)
+    if plot is None and cert is None:
+        return  # the report package (jinja2, matplotlib) is imported only when needed
     from certify.report.build import check_output_path
 
-    if getattr(args, "plot", None) is not None:
-        check_output_path(args.plot, PLOT_SUFFIXES, "--plot")
-    if getattr(args, "save_certificate", None) is not None:
-        check_output_path(args.save_certificate, None, "--save-certificate")
+    if plot is not None:
+        check_output_path(plot, PLOT_SUFFIXES, "--plot")
+    if cert is not None:
+        check_output_path(cert, None, "--save-certificate")
 
 
 def add_save_certificates_option(p: argparse.ArgumentParser) -> None:
@@ -142,13 +178,16 @@ def load_problem_and_sampling(args: argparse.Namespace, positive: bool = True):
 
 def to_jsonable(obj: Any) -> Any:
     """Convert numpy arrays, Fractions, Verdicts and dataclass-likes for json.dumps."""
+    np = sys.modules.get("numpy")  # no numpy object can exist before numpy is imported
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
+        if all(type(v) is float or type(v) is int for v in obj):  # fast path: plain numbers
+            return [v if type(v) is int or math.isfinite(v) else None for v in obj]
         return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
+    if np is not None and isinstance(obj, np.ndarray):
         return to_jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
+    if np is not None and isinstance(obj, np.generic):
         return to_jsonable(obj.item())
     if isinstance(obj, Verdict):
         return obj.value
@@ -197,6 +236,8 @@ def evidence_exit_code(outcome: Evidence | str) -> int:
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
+    from rich.table import Table
+
     t = Table(title=title, title_justify="left")
     for c in columns:
         t.add_column(c)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from certify.algorithms.pg.monotone import CONSISTENT
 from certify.cli.common import add_json_flag, console, fmt, nonneg_int, positive_int, print_json, real
 from certify.cli.pg import add_meanfield
 
@@ -51,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
                       f"{fmt(mono['objective_initial'], 8)} -> {fmt(mono['objective_final'], 8)}; "
                       f"{styled(mono['verdict'])}: {mono['reason']}")
         console.print(f"verdict: {styled(doc['verdict'])}")
+    from certify.algorithms.pg.monotone import CONSISTENT
+
     return 0 if doc["verdict"] == CONSISTENT else 1
 
 

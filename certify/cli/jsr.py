@@ -21,7 +21,8 @@ from certify.exact.printing import fmt_lower, fmt_upper
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from certify.jsr.bounds import DEFAULT_METHODS, METHODS
+
+    from certify.jsr_methods import DEFAULT_METHODS, METHODS
 
     p = sub.add_parser("jsr", help="lower and upper JSR bounds with certificates",
                        description="Bracket the joint spectral radius of a finite family of "

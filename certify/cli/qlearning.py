@@ -87,10 +87,18 @@ def render(res) -> None:
     else:
         rows.append(["CQLF rate", "-", res.cqlf_skipped, ""])
     console.print(table("Rates", ["quantity", "value", "method", "verdict"], rows))
-    pol = ", ".join(f"{m.state_name(s)}->{m.action_name(a)}" for s, a in enumerate(d.policy))
-    console.print(f"JSR-attaining policy: {pol}")
+    if m.n_states <= 40:
+        pol = ", ".join(f"{m.state_name(s)}->{m.action_name(a)}" for s, a in enumerate(d.policy))
+        console.print(f"JSR-attaining policy: {pol}")
+    else:
+        console.print(f"JSR-attaining policy: {m.n_states} states (listed by --json)")
     console.print(f"certified rate is {fmt(res.speedup, 4)}x faster (in log scale) than the "
                   "row-sum rate")
+    qc = res.q_star_check
+    if qc is not None:
+        console.print(f"Q* by {qc['method']}: ||Q - Q*||_inf <= {qc['error_bound']:.3g} "
+                      f"(Bellman residual / (1 - gamma)); greedy policy certified optimal in "
+                      f"{qc['certified_states']}/{qc['n_states']} states (action gap > 2x bound)")
     if m.n_pairs <= 40:
         qrows = [[m.state_name(s)] + [fmt(float(v), 8) for v in res.q_star[s]]
                  for s in range(m.n_states)]

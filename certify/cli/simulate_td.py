@@ -7,14 +7,16 @@ import argparse
 from certify.cli.common import console, fmt, print_json, problem_spec, real, table
 
 ALGOS: tuple[str, ...] = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
+TIMESCALES: dict[str, int] = {"td0": 1, "gtd2": 2, "tdc": 2, "gtd2-m3": 3, "tdc-m3": 3,
+                              "gtd2-m4": 4, "tdc-m4": 4}
+"""Timescales of each algorithm (``get_algorithm(name).n_timescales``, without importing it)."""
 _DEFAULT = {1: "0.6", 2: "0.6,0.8", 3: "0.6,0.7,0.8", 4: "0.6,0.7,0.8,0.9"}
 
 
 def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
-    from certify.algorithms.td.algorithms import get_algorithm
     from certify.cli.simulate import add_simulation_options
 
-    n = get_algorithm(algo).n_timescales
+    n = TIMESCALES[algo]
     p.add_argument("problem", metavar="PROBLEM", type=problem_spec,
                    help="a file or a built-in name (features needed)")
     p.add_argument("--exponents", default=_DEFAULT[n],

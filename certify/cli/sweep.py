@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     check_output_path(args.output, None, "-o")  # guard: a missing folder failed after the cluster started
     grid = load_grid(args.grid)
     with Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=args.json) as progress:
+                  console=err_console.real, transient=args.json) as progress:
         task = progress.add_task("cells", total=len(grid.cells))
 
         def start(total: int, skipped: int) -> None:

@@ -16,17 +16,20 @@ printing
 See ``docs/trust.md`` for which files a reviewer must read to trust each verdict.
 """
 
-from certify.exact.rational import Dyadic as Dyadic
-from certify.exact.rational import as_fraction as as_fraction
-from certify.exact.rational import dyadic as dyadic
-from certify.exact.rational import dyadic_to_fraction as dyadic_to_fraction
-from certify.exact.rational import float_parts as float_parts
-from certify.exact.rational import fraction_array as fraction_array
-from certify.exact.rational import fraction_array_from_json as fraction_array_from_json
-from certify.exact.rational import fraction_array_to_json as fraction_array_to_json
-from certify.exact.rational import ldl_definiteness as ldl_definiteness
-from certify.exact.rational import matmul as matmul
-from certify.exact.rational import rationalize as rationalize
-from certify.exact.rational import round_down_float as round_down_float
-from certify.exact.rational import round_up_float as round_up_float
-from certify.exact.rational import symmetrize as symmetrize
+import importlib
+
+_RATIONAL = frozenset({
+    "Dyadic", "as_fraction", "dyadic", "dyadic_to_fraction", "float_parts", "fraction_array",
+    "fraction_array_from_json", "fraction_array_to_json", "ldl_definiteness", "matmul",
+    "rationalize", "round_down_float", "round_up_float", "symmetrize",
+})
+"""Names of :mod:`certify.exact.rational` re-exported here, imported on first use (PEP 562) so
+that ``certify.exact.printing`` stays importable without numpy (fast command-line start-up)."""
+
+__all__ = sorted(_RATIONAL)
+
+
+def __getattr__(name: str):
+    if name in _RATIONAL:
+        return getattr(importlib.import_module("certify.exact.rational"), name)
+    raise AttributeError(f"module 'certify.exact' has no attribute {name!r}")

@@ -32,14 +32,10 @@ from fractions import Fraction
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from certify.errors import InvalidFamily, SolverError
 from certify.exact import Dyadic, dyadic, dyadic_to_fraction, fraction_array
 from certify.families.matrix import register_family_type
-
-DENSE_LIMIT = 600
-"""Members up to this dimension are handled with dense eigen-solvers."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +58,16 @@ class ExactCSR:
     def abs(self) -> ExactCSR:
         return ExactCSR(self.indptr, self.indices, np.abs(self.ints), self.exp, self.shape)
 
+    def nonnegative(self) -> bool:
+        """:meth:`is_nonnegative`, computed once per matrix."""
+        memo = self.__dict__.get("_nonneg")
+        if memo is None:
+            memo = self.is_nonnegative()
+            self.__dict__["_nonneg"] = memo
+        return memo
+
     def is_nonnegative(self) -> bool:
-        return bool(all(v >= 0 for v in self.ints))
+        return bool((np.asarray(self.ints, dtype=object) >= 0).all()) if len(self.ints) else True
 
     def row_sums_with(self, vec_ints: np.ndarray) -> np.ndarray:
         """Exact (M v) as ints at exponent ``self.exp + exp(v)`` for v given as ints."""
@@ -208,31 +212,6 @@ class SelectionFamily:
     def T_abs(self, w: np.ndarray) -> np.ndarray:
         return abs(self.B) @ w + abs(self.C) @ np.asarray(w).reshape(self.m, self.k).max(axis=1)
 
-    # -- spectral ------------------------------------------------------------------------
-    def perron(self, pi: np.ndarray, v0: np.ndarray | None = None) -> tuple[float, np.ndarray]:
-        """Perron root and a nonnegative Perron vector (max entry 1) of A_pi (floats).
-
-        ``v0`` is a starting vector for iterative solvers (e.g. the previous Perron vector).
-        """
-        a = self.member(pi)
-        if self.n <= DENSE_LIMIT:
-            vals, vecs = np.linalg.eig(a.toarray())
-            i = int(np.argmax(vals.real))
-            x = np.abs(vecs[:, i].real)
-            rho = float(vals[i].real)
-        else:
-            vals, vecs = spla.eigs(a, k=1, which="LR", tol=1e-13, maxiter=20 * self.n, v0=v0)
-            x = np.abs(vecs[:, 0].real)
-            rho = float(vals[0].real)
-        return rho, x / x.max()
-
-    def resolvent_vector(self, r: float, pi: np.ndarray) -> np.ndarray:
-        """w = (r I - A_pi)^{-1} 1 (positive when r > rho(A_pi) for nonnegative A_pi)."""
-        a = self.member(pi)
-        mat = (sp.identity(self.n, format="csc") * r - a).tocsc()
-        return np.asarray(spla.spsolve(mat, np.ones(self.n))).reshape(-1)
-
-
 def _csr_spec(m: sp.csr_matrix) -> dict:
     m = sp.csr_matrix(m)
     return {"shape": list(m.shape), "indptr": m.indptr.tolist(), "indices": m.indices.tolist(),
@@ -269,27 +248,64 @@ class ExactRatios:
 
     def max_ratio(self) -> tuple[Fraction, int]:
         """max_i over rows with v_i > 0 (the caller ensures v > 0)."""
+        return self._extreme(maximum=True)
+
+    def min_ratio(self) -> tuple[Fraction, int]:
+        """min_i over rows with v_i > 0."""
+        return self._extreme(maximum=False)
+
+    def _extreme(self, maximum: bool) -> tuple[Fraction, int]:
+        memo = self.__dict__.setdefault("_memo", {})  # frozen dataclass: memoise in place
+        if maximum not in memo:
+            memo[maximum] = self._extreme_vectorised(maximum)
+        return memo[maximum]
+
+    def _extreme_vectorised(self, maximum: bool) -> tuple[Fraction, int]:
+        """Exact extreme ratio, vectorised over rows.
+
+        Python's int / int true division is correctly rounded (round-to-nearest of the
+        exact quotient), and rounding is monotone, so a row whose exact ratio is extreme
+        has the extreme rounded ratio; only the rows tied at the rounded extreme are then
+        compared exactly (by cross-multiplication).  The result is exact, with one float
+        division per row instead of one Fraction comparison per row.
+        """
+        den = np.asarray(self.den, dtype=object)
+        num = np.asarray(self.num, dtype=object)
+        pos = np.flatnonzero(den > 0)
+        if pos.size == 0:
+            raise SolverError("no positive entry in the vector")
+        try:
+            approx = (num[pos] / den[pos]).astype(float)  # elementwise int / int
+        except OverflowError:  # a quotient beyond the float range: compare exactly
+            approx = None
+        if approx is None:
+            return self._extreme_fractions(maximum)
+        target = approx.max() if maximum else approx.min()
+        cand = pos[approx == target]
+        arg = int(cand[0])
+        for i in cand[1:]:
+            i = int(i)
+            # num[i]/den[i] vs num[arg]/den[arg], both denominators positive
+            lhs, rhs = num[i] * den[arg], num[arg] * den[i]
+            if (lhs > rhs) if maximum else (lhs < rhs):
+                arg = i
+        best = Fraction(int(num[arg]), int(den[arg]))
+        return best * dyadic_to_fraction(1, self.exp), arg
+
+    def _extreme_fractions(self, maximum: bool) -> tuple[Fraction, int]:
         best, arg = None, -1
         for i in range(len(self.num)):
             if self.den[i] > 0:
-                q = Fraction(self.num[i], self.den[i])
-                if best is None or q > best:
+                q = Fraction(int(self.num[i]), int(self.den[i]))
+                if best is None or (q > best if maximum else q < best):
                     best, arg = q, i
         if best is None:
             raise SolverError("no positive entry in the vector")
         return best * dyadic_to_fraction(1, self.exp), arg
 
-    def min_ratio(self) -> tuple[Fraction, int]:
-        """min_i over rows with v_i > 0."""
-        best, arg = None, -1
-        for i in range(len(self.num)):
-            if self.den[i] > 0:
-                q = Fraction(self.num[i], self.den[i])
-                if best is None or q < best:
-                    best, arg = q, i
-        if best is None:
-            raise SolverError("no positive entry in the vector")
-        return best * dyadic_to_fraction(1, self.exp), arg
+
+_RATIO_CACHE: dict[tuple, tuple[tuple[ExactCSR, ExactCSR], ExactRatios]] = {}
+_RATIO_CACHE_SIZE = 4
 
 
 def exact_ratios(
@@ -297,7 +313,41 @@ def exact_ratios(
     absolute: bool = False,
 ) -> ExactRatios:
     """Exact ratios (A v)_i / v_i with A = B + C S_pi, or with S_pi v replaced by the group
-    maximum of v when ``pi`` is None (the map T).  ``absolute`` uses |B| and |C|."""
+    maximum of v when ``pi`` is None (the map T).  ``absolute`` uses |B| and |C|.
+
+    The last few results are memoised, keyed by the identity of ``parts`` (kept alive in
+    the cache, so the identity cannot be reused), the exact bytes of ``v`` and of the
+    selected entries S_pi v (or the group maxima), and whether absolute values are taken
+    (irrelevant, hence normalised away, when B and C are nonnegative).  So a certificate
+    found and then verified costs one evaluation, and so do the upper (T(w) <= r w) and the
+    lower (A_pi x >= r x) checks when w = x and pi is greedy for x, as at the end of policy
+    iteration: the numerators are then the same integers.
+    """
+    vf = np.ascontiguousarray(np.asarray(v, dtype=float))
+    m = vf.shape[0] // k if k else 0
+    try:
+        grouped_f = vf.reshape(m, k)
+        self_f = grouped_f.max(axis=1) if pi is None else grouped_f[np.arange(m), np.asarray(pi)]
+    except (ValueError, IndexError):  # malformed input: no memo, let the evaluation report it
+        return _exact_ratios(parts, k, v, pi, absolute)
+    if absolute and parts[0].nonnegative() and parts[1].nonnegative():
+        absolute = False
+    key = (id(parts[0]), id(parts[1]), k, vf.tobytes(), np.ascontiguousarray(self_f).tobytes(),
+           absolute)
+    hit = _RATIO_CACHE.get(key)
+    if hit is not None and hit[0][0] is parts[0] and hit[0][1] is parts[1]:
+        return hit[1]
+    out = _exact_ratios(parts, k, v, pi, absolute)
+    if len(_RATIO_CACHE) >= _RATIO_CACHE_SIZE:
+        _RATIO_CACHE.pop(next(iter(_RATIO_CACHE)))
+    _RATIO_CACHE[key] = (parts, out)
+    return out
+
+
+def _exact_ratios(
+    parts: tuple[ExactCSR, ExactCSR], k: int, v: np.ndarray, pi: np.ndarray | None,
+    absolute: bool = False,
+) -> ExactRatios:
     Bx, Cx = parts
     if absolute:
         Bx, Cx = Bx.abs(), Cx.abs()
@@ -306,7 +356,7 @@ def exact_ratios(
     m = len(vint) // k
     grouped = vint.reshape(m, k)
     if pi is None:
-        sel = np.array([max(row) for row in grouped], dtype=object)
+        sel = grouped.max(axis=1)
     else:
         sel = grouped[np.arange(m), np.asarray(pi)]
     bv = Bx.row_sums_with(vint)

@@ -46,17 +46,16 @@ from certify.exact.polynomials import dominant_root_region, rational_root_floor
 from certify.families.matrix import Family
 from certify.jsr.io import as_family, check_listable
 from certify.jsr.products import best_product, gripenberg, max_product_norm
+from certify.jsr_methods import DEFAULT_METHODS as DEFAULT_METHODS
+from certify.jsr_methods import METHODS as METHODS
 from certify.verdict import Verdict
 
-METHODS = ("structure", "products", "gripenberg", "norms", "maxnorm", "lifting", "exact", "polytope",
-           "cqlf", "sos")
 CQLF_REL_TOL = 1e-9
 """Relative bisection tolerance of the CQLF step (Daubechies D4: bracket 5e-9 in 0.5 s)."""
 MAX_MAXNORM_DIM = 500
 """Largest dimension for the weighted max-norm LP (its exact check is O(m n^2))."""
 MAX_EXACT_CONE_DIM = 60
 """Largest dimension for the exact cone over Q(rho) (its field degree grows with n)."""
-DEFAULT_METHODS = ("structure", "products", "norms", "maxnorm", "exact", "polytope", "lifting", "cqlf")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 from certify.certificates.base import CheckResult
 from certify.certificates.collatz import CollatzLowerCertificate
@@ -19,6 +21,47 @@ from certify.certificates.maxnorm import WeightedMaxNormCertificate
 from certify.exact import round_down_float, round_up_float
 from certify.families.selection import SelectionFamily, exact_ratios
 from certify.verdict import Verdict
+
+DENSE_LIMIT = 600
+"""Families of dimension up to this get dense eigen-solves; larger ones ARPACK."""
+
+
+def perron(fam: SelectionFamily, pi: np.ndarray, v0: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+    """Perron root and a nonnegative Perron vector (max entry 1) of A_pi (floats).
+
+    A family may provide its own ``perron(pi, v0)`` method (the Q-learning direct family
+    does, by inverse iteration); otherwise a dense eigen-solve, or ARPACK for large n.
+    ``v0`` is a starting vector for iterative solvers (e.g. the previous Perron vector).
+    """
+    own = getattr(fam, "perron", None)
+    if own is not None:
+        return own(pi, v0)
+    return generic_perron(fam, pi, v0)
+
+
+def generic_perron(fam: SelectionFamily, pi: np.ndarray,
+                   v0: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+    """:func:`perron` by a dense eigen-solve (n <= DENSE_LIMIT) or ARPACK."""
+    a = fam.member(pi)
+    if fam.n <= DENSE_LIMIT:
+        vals, vecs = np.linalg.eig(a.toarray())
+        i = int(np.argmax(vals.real))
+        x = np.abs(vecs[:, i].real)
+        rho = float(vals[i].real)
+    else:
+        vals, vecs = spla.eigs(a, k=1, which="LR", tol=1e-13, maxiter=20 * fam.n, v0=v0)
+        x = np.abs(vecs[:, 0].real)
+        rho = float(vals[0].real)
+    return rho, x / x.max()
+
+
+def resolvent_vector(fam: SelectionFamily, r: float, pi: np.ndarray) -> np.ndarray:
+    """w = (r I - A_pi)^{-1} 1 (positive when r > rho(A_pi) for nonnegative A_pi)."""
+    a = fam.member(pi)
+    mat = (sp.identity(fam.n, format="csc") * r - a).tocsc()
+    return np.asarray(spla.spsolve(mat, np.ones(fam.n))).reshape(-1)
+
+
 
 
 @dataclass(frozen=True)
@@ -78,7 +121,7 @@ def max_rho_policy_iteration(
     policy, rho, x, iterations
     """
     pi = np.zeros(fam.m, dtype=int) if pi0 is None else np.asarray(pi0, dtype=int).copy()
-    rho, x = fam.perron(pi)
+    rho, x = perron(fam, pi)
     for it in range(1, max_iter + 1):
         xg = x.reshape(fam.m, fam.k)
         cur = xg[np.arange(fam.m), pi]
@@ -87,7 +130,7 @@ def max_rho_policy_iteration(
         if not improve.any():
             return pi, rho, x, it
         pi = np.where(improve, xg.argmax(axis=1), pi)
-        rho, x = fam.perron(pi, v0=x)
+        rho, x = perron(fam, pi, v0=x)
     return pi, rho, x, max_iter
 
 
@@ -173,7 +216,7 @@ def _resolvent_weights(fam: SelectionFamily, pi: np.ndarray, r: float) -> np.nda
     steps (as policy iteration for a discounted MDP with 'discount' A / r).
     """
     for _ in range(100):
-        w = fam.resolvent_vector(r, pi)
+        w = resolvent_vector(fam, r, pi)
         if not (np.isfinite(w).all() and (w > 0).all()):
             return None
         new = fam.greedy(w)

@@ -169,8 +169,9 @@ def policy_q_values(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
 def q_star(mdp: FiniteMDP, max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """Optimal Q-function and a greedy optimal policy, by policy iteration.
 
-    Policy iteration (Howard 1960) terminates in finitely many steps; each step is one
-    linear solve.  Ties keep the current action, so the loop cannot cycle.
+    Policy iteration (Howard 1960) terminates in finitely many steps; ties keep the current
+    action, so the loop cannot cycle.  Delegates to :func:`certify.mdp.qstar.solve_q_star`
+    (dense solves for small MDPs, warm-started GMRES for large ones).
 
     Parameters
     ----------
@@ -183,17 +184,10 @@ def q_star(mdp: FiniteMDP, max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray
     q : array (S, A)
     policy : array (S,) of ints
     """
-    S = mdp.n_states
-    pol = np.zeros(S, dtype=int)
-    for _ in range(max_iter):
-        q = policy_q_values(mdp, pol)
-        best = q.max(axis=1)
-        current = q[np.arange(S), pol]
-        improve = best > current + 1e-12 * (1.0 + np.abs(best))
-        if not improve.any():
-            return q, pol
-        pol = np.where(improve, q.argmax(axis=1), pol)
-    raise SolverError(f"policy iteration did not converge in {max_iter} iterations")
+    from certify.mdp.qstar import solve_q_star
+
+    res = solve_q_star(mdp, max_iter=max_iter)
+    return res.q, res.policy
 
 
 def smooth_fixed_point(

@@ -37,7 +37,13 @@ finite_time finite_time.max_norm finite_time.max_norm.alpha finite_time.max_norm
 finite_time.max_norm.kappa finite_time.max_norm.noise_floor finite_time.max_norm.rate
 finite_time.max_norm.w_inf finite_time.quadratic finite_time.quadratic.W
 finite_time.quadratic.alpha finite_time.quadratic.formula finite_time.quadratic.lambda_max_X
-finite_time.quadratic.noise_floor finite_time.quadratic.rate"""
+finite_time.quadratic.noise_floor finite_time.quadratic.rate
+q_star_check q_star_check.bellman_residual q_star_check.certified_states q_star_check.error_bound
+q_star_check.iterations q_star_check.krylov_iterations q_star_check.method
+q_star_check.min_action_gap q_star_check.n_states q_star_check.notes
+q_star_check.policy_certified_optimal q_star_check.seconds
+timings timings.bounds_s timings.cqlf_s timings.direct_jsr_s timings.lower_comparison_s
+timings.q_star_s"""
 
 DECLARED_FIELDS: dict[str, frozenset[str]] = {"qlearning": frozenset(_QL.split())}
 """Every dotted field a command's document can hold (union over the cases it covers)."""

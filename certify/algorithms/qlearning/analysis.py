@@ -2,7 +2,8 @@
 
 :func:`certify_qlearning` returns the computed quantities beside the theory's ones:
 
-* Q* and an optimal policy (policy iteration);
+* Q* and an optimal policy (policy iteration, :mod:`certify.mdp.qstar`), with the Bellman
+  residual bound on ||Q - Q*||_inf and the states where the greedy policy is certified optimal;
 * the direct JSR of A_pi = I + alpha D (gamma P Pi_pi - I), bracketed by exactly verified
   lower (Collatz-Wielandt) and upper (weighted max-norm) certificates, with the
   maximising policy (theory.md section 3, "Exactness"); when alpha d_max > 1 the family is
@@ -18,6 +19,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,9 +35,9 @@ from certify.errors import InvalidInput
 from certify.exact import round_up_float
 from certify.jsr.cqlf import CQLFResult, cqlf_search
 from certify.jsr.policy_iteration import SelectionJSRResult, selection_jsr
-from certify.mdp.bellman import q_star as compute_q_star
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.problem import Problem
+from certify.mdp.qstar import solve_q_star
 from certify.mdp.sampling import Sampling, uniform_sampling
 from certify.mdp.validate import check_step_size
 from certify.solver_options import SolverOptions
@@ -97,6 +99,8 @@ class QLearningResult:
     quadratic_bound: QuadraticBound | None
     lower_comparison: SelectionJSRResult | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    q_star_check: dict | None = None
+    timings: dict = field(default_factory=dict)
 
     @property
     def direct_verdict(self) -> Verdict:
@@ -172,6 +176,8 @@ class QLearningResult:
             },
             "verdict": self.verdict.value,
             "notes": list(self.notes),
+            "q_star_check": self.q_star_check,
+            "timings": dict(self.timings),
         }
 
 
@@ -215,7 +221,12 @@ def certify_qlearning(
         raise InvalidInput("sampling.d has zero entries; Q-learning's error dynamics need every "
                            "state-action pair to be sampled with positive probability")
     notes: list[str] = []
-    q, pi = compute_q_star(mdp)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    qs = solve_q_star(mdp)
+    q, pi = qs.q, qs.policy
+    timings["q_star_s"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     fam = DirectFamily.from_mdp(mdp, sampling, alpha)
     # alpha <= 1 and d <= 1 make every member nonnegative (B = I - alpha D >= 0, C >= 0): the
     # setting of the exact policy-iteration method
@@ -223,16 +234,24 @@ def certify_qlearning(
     direct = selection_jsr(fam)
     # lower comparison system e_{k+1} = A_{pi*} e_k + alpha w_k (Lee and He 2020): its rate
     # rho(A_{pi*}) <= JSR, bracketed exactly like the direct JSR
+    timings["direct_jsr_s"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     lower_cmp = selection_jsr(FixedPolicyFamily(fam, pi))
+    timings["lower_comparison_s"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     rsr = row_sum_rate(sampling, alpha, mdp.gamma)
     low0 = trivial_lower_rate(sampling, alpha, mdp.gamma)
 
-    n_pol = fam.size
+    # |A|^|S| is only formed when small: for large MDPs its decimal form alone is too long
+    small = fam.n <= CQLF_MAX_DIM
+    n_pol = str(fam.size) if small else f"{fam.k}^{fam.m}"
     cq: CQLFResult | None = None
     skipped = ""
-    run_cqlf = cqlf if cqlf is not None else (n_pol <= CQLF_MAX_POLICIES and fam.n <= CQLF_MAX_DIM)
+    run_cqlf = cqlf if cqlf is not None else (small and fam.size <= CQLF_MAX_POLICIES)
     if run_cqlf:
         cq = cqlf_search(fam, solver)
+        timings["cqlf_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
     else:
         skipped = (f"skipped: {n_pol} policies of size {fam.n} exceed the limits "
                    f"({CQLF_MAX_POLICIES} policies, size {CQLF_MAX_DIM})"
@@ -248,8 +267,10 @@ def certify_qlearning(
         X = cq.certificate.X
         lam = round_up_float(max(sum(abs(v) for v in row) for row in X))
         qb = QuadraticBound(cq.rate, lam, alpha, noise.W)
+    timings["bounds_s"] = time.perf_counter() - clock
     return QLearningResult(mdp, sampling, alpha, q, pi, direct, nonneg, rsr, low0, cq, skipped,
-                           mnb, qb, lower_cmp, tuple(notes) + direct.notes)
+                           mnb, qb, lower_cmp, tuple(notes) + direct.notes + qs.notes,
+                           qs.to_dict(), timings)
 
 
 def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,

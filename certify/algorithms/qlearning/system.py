@@ -23,7 +23,7 @@ import scipy.sparse.linalg as spla
 from certify.errors import InvalidInput, SolverError
 from certify.exact import dyadic
 from certify.families.matrix import register_family_type
-from certify.families.selection import DENSE_LIMIT, ExactCSR, SelectionFamily
+from certify.families.selection import ExactCSR, SelectionFamily
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.sampling import Sampling
 from certify.mdp.validate import as_real_array, check_distribution, check_gamma, check_step_size
@@ -97,7 +97,16 @@ class DirectFamily(SelectionFamily):
             raise InvalidFamily(f"direct-qlearning family: missing field {exc.args[0]!r}") from exc
 
     def exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
-        """B = I - alpha D and C = alpha gamma D P, exactly, from the primitive doubles."""
+        """B = I - alpha D and C = alpha gamma D P, exactly, from the primitive doubles.
+
+        Computed once per family (the family is not mutated after construction)."""
+        cached = self.__dict__.get("_exact_parts_cache")
+        if cached is None:
+            cached = self._exact_parts()
+            self.__dict__["_exact_parts_cache"] = cached
+        return cached
+
+    def _exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
         a, g, dd, pp = dyadic([self.alpha]), dyadic([self.gamma]), dyadic(self.d), dyadic(self.P.data)
         a_int, g_int = a.ints[0], g.ints[0]
         e_b = a.exp + dd.exp
@@ -107,7 +116,7 @@ class DirectFamily(SelectionFamily):
         diag = np.array([one - a_int * di for di in dd.ints], dtype=object)
         B = ExactCSR(np.arange(self.n + 1), np.arange(self.n), diag, e_b, (self.n, self.n))
         rows = np.repeat(np.arange(self.n), np.diff(self.P.indptr))
-        c_ints = (a_int * g_int) * dd.ints[rows] * pp.ints
+        c_ints = ((a_int * g_int) * dd.ints)[rows] * pp.ints  # one product per pair, then per entry
         C = ExactCSR(self.P.indptr.copy(), self.P.indices.copy(), c_ints,
                      a.exp + g.exp + dd.exp + pp.exp, (self.n, self.m))
         return B, C
@@ -115,11 +124,23 @@ class DirectFamily(SelectionFamily):
     def perron(self, pi: np.ndarray, v0: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """Perron root and vector of A_pi = I - alpha M_pi, M_pi = D (I - gamma P S_pi).
 
-        For large n, inverse iteration (ARPACK) on M_pi^{-1} = (I - gamma P S_pi)^{-1} D^{-1},
+        For large n, inverse iteration on M_pi (:func:`certify.algorithms.qlearning.perron_direct.
+        direct_perron`); if it fails, ARPACK on M_pi^{-1} = (I - gamma P S_pi)^{-1} D^{-1},
         solving through the |S| x |S| system (I - gamma S_pi P) z = S_pi c, y = c + gamma P z.
         """
+        from certify.jsr.policy_iteration import DENSE_LIMIT
+
         if self.n <= DENSE_LIMIT:
-            return super().perron(pi, v0)
+            from certify.jsr.policy_iteration import generic_perron
+
+            return generic_perron(self, pi, v0)
+        if self.alpha * float(self.d.max()) <= 1.0:
+            from certify.algorithms.qlearning.perron_direct import direct_perron
+
+            try:
+                return direct_perron(self.P, self.d, self.alpha, self.gamma, self.k, pi, v0)
+            except SolverError:
+                pass
         S = self.m
         sel = self.selector(pi)
         lhs = (sp.identity(S, format="csr") - self.gamma * (sel @ self.P)).tocsr()
@@ -181,6 +202,13 @@ class FixedPolicyFamily(SelectionFamily):
             raise InvalidFamily(f"{cls.family_type} family: missing field {exc.args[0]!r}") from exc
 
     def exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
+        cached = self.__dict__.get("_exact_parts_cache")
+        if cached is None:
+            cached = self._exact_parts()
+            self.__dict__["_exact_parts_cache"] = cached
+        return cached
+
+    def _exact_parts(self) -> tuple[ExactCSR, ExactCSR]:
         B, C = self.parent.exact_parts()
         cols = np.arange(self.parent.m) * self.parent.k + self.policy
         new_idx = cols[C.indices]
