@@ -1,0 +1,184 @@
+"""Empirical NTKs of PyTorch Q-networks (the optional ``certify[torch]`` extra).
+
+A Q-network ``model`` is a ``torch.nn.Module`` of one of two shapes:
+
+* **multi-head** (the DQN shape): a batch of state features (m, d) -> Q-values (m, |A|);
+* **single-head**: a batch of (state, action) features (m, d) -> one value each, (m,) or (m, 1).
+
+Its empirical NTK (Achiam, Knight and Abbeel, arXiv 1903.08894, eq. (9); Jacot et al. 2018)
+is K = J J^T with J_{r, p} = d Q_r / d theta_p over every trainable parameter.  For a
+multi-head network the rows r are the (state, head) pairs, ordered state-major as everywhere
+in certify (:func:`certify.mdp.ordering.pair_index`: r = s |A| + a), so K is |S||A| x |S||A|.
+
+The Jacobian is computed by ``torch.func`` (``vmap`` over the inputs of ``jacrev`` of the
+per-input output), in chunks of inputs so that a chunk of J stays below ``chunk_bytes``.
+When the whole J fits in ``max_jacobian_bytes`` it is kept and K is formed block by block;
+otherwise each block K_IJ = J_I J_J^T recomputes J_J (time O((n / chunk)^2) Jacobian chunks,
+memory O(n^2 + chunk * P)), so 10,000 pairs and models of 10^6 parameters fit in a few GB.
+With ``dtype="float64"`` the model is copied to double precision first (the caller's model
+is left untouched).
+
+torch is imported only inside these functions.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from certify.errors import InvalidInput
+
+CHUNK_BYTES = 256 * 2**20
+"""Target size of one chunk of the Jacobian (bytes)."""
+MAX_JACOBIAN_BYTES = 2 * 2**30
+"""Keep the whole Jacobian when it is at most this large; otherwise recompute column chunks."""
+
+
+def require_torch() -> Any:
+    """Import torch, or raise a one-line error naming the extra that installs it."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise InvalidInput("PyTorch models need torch: install the extra with "
+                           "`pip install certify[torch]`") from exc
+    return torch
+
+
+def is_torch_module(obj: object) -> bool:
+    """True when ``obj`` is a torch.nn.Module (without importing torch when it is absent)."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(obj, torch.nn.Module)
+
+
+def _torch_dtype(torch: Any, dtype: str | None, model: Any) -> Any:
+    if dtype is None:
+        ps = list(model.parameters())
+        return ps[0].dtype if ps else torch.get_default_dtype()
+    table = {"float64": torch.float64, "float32": torch.float32}
+    if dtype not in table:
+        raise InvalidInput(f"dtype {dtype!r} is unknown; expected float64 or float32")
+    return table[dtype]
+
+
+class TorchQModel:
+    """A torch.nn.Module seen as a Q-network: values, NTK, and the expected DQN step.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network (a deep copy is taken when converting to ``dtype``; the copy is what
+        :meth:`expected_step` trains).
+    dtype : {"float64", "float32"} or None
+        Precision of every computation (None: the model's own).
+    """
+
+    framework = "torch"
+
+    def __init__(self, model: Any, dtype: str | None = "float64") -> None:
+        torch = require_torch()
+        if not isinstance(model, torch.nn.Module):
+            raise InvalidInput(f"model: expected a torch.nn.Module, found {type(model).__name__}")
+        self.torch = torch
+        self.dtype = _torch_dtype(torch, dtype, model)
+        self.model = copy.deepcopy(model).to(self.dtype)
+        self.names = [n for n, p in self.model.named_parameters() if p.requires_grad]
+        if not self.names:
+            raise InvalidInput("model: it has no trainable parameters, so its NTK is 0")
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(p.numel() for n, p in self.model.named_parameters() if n in self.names))
+
+    def _x(self, x: np.ndarray) -> Any:
+        return self.torch.as_tensor(np.asarray(x), dtype=self.dtype)
+
+    def outputs(self, x: np.ndarray) -> np.ndarray:
+        """The network's outputs on the rows of ``x``: (m, heads) (heads = 1 for one value)."""
+        with self.torch.no_grad():
+            out = self.model(self._x(x))
+        out = out.detach().cpu().numpy().astype(float)
+        if out.ndim == 1:
+            out = out[:, None]
+        if out.ndim != 2 or out.shape[0] != np.shape(x)[0]:
+            raise InvalidInput(f"model: expected outputs of shape ({np.shape(x)[0]}, heads) on "
+                               f"inputs of shape {np.shape(x)}, found {out.shape}")
+        return out
+
+    def _jacobian_fn(self) -> Callable[[Any], Any]:
+        torch = self.torch
+        from torch.func import functional_call, jacrev, vmap
+
+        params = {n: p.detach() for n, p in self.model.named_parameters() if n in self.names}
+        frozen = {n: p.detach() for n, p in self.model.named_parameters() if n not in self.names}
+        buffers = dict(self.model.named_buffers())
+
+        def f(p: dict, x1: Any) -> Any:
+            return functional_call(self.model, ({**p, **frozen}, buffers), (x1.unsqueeze(0),)).reshape(-1)
+
+        jf = vmap(jacrev(f), in_dims=(None, 0))
+
+        def jac(xc: Any) -> Any:
+            d = jf(params, xc)
+            c = xc.shape[0]
+            # (c, heads, *shape) -> (c * heads, |p|): row s * heads + a, state-major
+            return torch.cat([d[n].reshape(c * d[n].shape[1], -1) for n in self.names], dim=1)
+
+        return jac
+
+    def kernel(self, x: np.ndarray, chunk_bytes: int = CHUNK_BYTES,
+               max_jacobian_bytes: int = MAX_JACOBIAN_BYTES) -> np.ndarray:
+        """The empirical NTK over the (input, head) rows, state-major: (m heads, m heads)."""
+        torch = self.torch
+        x = np.asarray(x)
+        heads = self.outputs(x[:1]).shape[1]
+        m = x.shape[0]
+        item = torch.tensor([], dtype=self.dtype).element_size()
+        chunk = max(1, int(chunk_bytes // max(1, item * heads * self.n_params)))
+        jac = self._jacobian_fn()
+        xt = self._x(x)
+        starts = list(range(0, m, chunk))
+        n = m * heads
+        k = np.zeros((n, n))
+        with torch.no_grad():
+            if n * self.n_params * item <= max_jacobian_bytes:
+                blocks = [jac(xt[s:s + chunk]) for s in starts]
+                full = torch.cat(blocks, dim=0)
+                del blocks
+                for s in starts:
+                    r = slice(s * heads, min(m, s + chunk) * heads)
+                    k[r] = (full[r] @ full.T).cpu().numpy()
+            else:
+                for i, si in enumerate(starts):
+                    ji = jac(xt[si:si + chunk])
+                    ri = slice(si * heads, min(m, si + chunk) * heads)
+                    for sj in starts[i:]:
+                        jj = ji if sj == si else jac(xt[sj:sj + chunk])
+                        rj = slice(sj * heads, min(m, sj + chunk) * heads)
+                        blk = (ji @ jj.T).cpu().numpy()
+                        k[ri, rj] = blk
+                        k[rj, ri] = blk.T
+        return (k + k.T) / 2.0
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """The full Jacobian J (m heads, n_params) (for tests and small models)."""
+        with self.torch.no_grad():
+            return self._jacobian_fn()(self._x(x)).cpu().numpy().astype(float)
+
+    def expected_step(self, x: np.ndarray, coeff: np.ndarray, alpha: float) -> None:
+        """theta <- theta + alpha J^T coeff, with J over the rows of ``outputs(x)`` flattened
+        state-major (``coeff`` = D_rho (T*Q - Q) gives the expected DQN update of seed 001)."""
+        torch = self.torch
+        ps = [p for n, p in self.model.named_parameters() if n in self.names]
+        out = self.model(self._x(x)).reshape(-1)
+        c = torch.as_tensor(np.asarray(coeff, dtype=float), dtype=self.dtype)
+        if out.shape[0] != c.shape[0]:
+            raise InvalidInput(f"coeff: expected {out.shape[0]} entries, found {c.shape[0]}")
+        grads = torch.autograd.grad((out * c).sum(), ps)
+        with torch.no_grad():
+            for p, g in zip(ps, grads, strict=True):
+                p.add_(g, alpha=float(alpha))
