@@ -57,6 +57,8 @@ COMMANDS: dict[str, Command] = {
                 "direct JSR bracket, row-sum rate, CQLF and bounds for constant-step Q-learning"),
         Command("ntk_check", "certify.ntk.api:run_ntk_check", "NTK Theorem 2: (16), (17), beta(K)"),
         Command("ntk_network", "certify.ntk.api:run_ntk_network", "NTK Theorem 2 for an MLP Q-network"),
+        Command("ntk_model", "certify.ntk.api:run_ntk_model",
+                "NTK Theorem 2 for a PyTorch / JAX Q-network (FILE.py:OBJECT)"),
         Command("sweep", "certify.sweep.run:sweep_command",
                 "a grid of cells on Dask, one row per cell streamed to a file"),
         Command("pg_tabular", "certify.pg.analysis:pg_tabular", "soft-optimal policy, Mei's PG rate"),

@@ -1,4 +1,4 @@
-"""``certify ntk check|network|sweep``: Theorem 2 of Achiam et al. for kernels and Q-networks."""
+"""``certify ntk check|network|sweep|model``: Theorem 2 of Achiam et al. for kernels and Q-networks."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ntk", help="NTK view of deep Q-learning: Theorem 2 conditions",
                        description="Theorem 2 of Achiam, Knight and Abbeel (arXiv 1903.08894): "
                                    "conditions (16), (17) and the modulus beta(K), checked exactly.")
-    ntk = p.add_subparsers(dest="ntk_command", metavar="{check,network,sweep}")
+    ntk = p.add_subparsers(dest="ntk_command", metavar="{check,network,sweep,model}")
     ntk.required = True
 
     c = ntk.add_parser("check", help="Theorem 2 for a given kernel K and replay distribution rho",
@@ -89,6 +89,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--plot", metavar="FILE", type=Path, help="write the plot (png, pdf, svg)")
     add_json_flag(s)
     s.set_defaults(handler=run_sweep)
+
+    from .ntk_model import register_model
+
+    register_model(ntk)
 
 
 def run_check(args: argparse.Namespace) -> int:

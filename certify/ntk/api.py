@@ -52,3 +52,14 @@ def run_ntk_sweep(mdp: str, alpha: float, widths: list[int], depths: list[int],
     rho = replay_distribution(problem, sampling)
     return ntk_sweep(problem, rho, alpha, widths, depths, activations, seeds or [0],
                      features, input_scale).to_dict()
+
+
+def run_ntk_model(model: str, alpha: float = 0.01, mdp: str | None = None, env: str | None = None,
+                  buffer: str | None = None, gamma: float | None = None, kind: str = "auto",
+                  dtype: str = "float64", train: int = 0) -> dict:
+    """Theorem 2 for a PyTorch / JAX Q-network given as ``"FILE.py:OBJECT"`` (see
+    :func:`certify.ntk.model.check_q_network`); the document of ``certify ntk model --json``."""
+    from .model import check_q_network, load_model_object
+
+    return check_q_network(load_model_object(model), alpha=alpha, mdp=mdp, env=env, buffer=buffer,
+                           gamma=gamma, kind=kind, dtype=dtype, train=train).to_dict()

@@ -189,13 +189,15 @@ def buffer_source(buf: Any, gamma: float, n_actions: int | None = None,
     """Targets of a replay buffer (a :class:`ReplayBuffer` or an NPZ path)."""
     from certify.ntk.replay import ReplayBuffer, buffer_targets
 
+    name = "buffer"
     if isinstance(buf, str | Path):
+        name = str(buf)
         buf = ReplayBuffer.from_npz(buf)
     if not isinstance(buf, ReplayBuffer):
         raise InvalidInput(f"buffer: expected a ReplayBuffer or an NPZ file, found {type(buf).__name__}")
     bt = buffer_targets(buf, gamma, n_actions, n_states)
     names = tuple(str(v) for v in bt.state_ids) if bt.state_ids.ndim == 1 else None
-    return Targets("buffer", "buffer", bt.features, bt.n_actions, bt.gamma, bt.rho, bt.bellman,
+    return Targets(name, "buffer", bt.features, bt.n_actions, bt.gamma, bt.rho, bt.bellman,
                    None, names)
 
 
@@ -250,6 +252,7 @@ class ModelCheckResult:
             **{k: t[k] for k in ("n", "gamma", "alpha", "condition_16", "condition_17", "beta",
                                  "beta_exact", "beta_rows", "alpha_max_16", "min_eigenvalue",
                                  "status", "reason")},
+            "row_ratio": [float(v) for v in self.theorem.row_ratio],
             "row_ratio_mean": float(np.mean(self.theorem.row_ratio)),
             "unvisited_pairs": int(np.sum(tg.rho == 0)),
             "worst_rows": self.worst_rows,
