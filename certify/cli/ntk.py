@@ -73,7 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--width", type=positive_int, default=64)
     n.add_argument("--depth", type=nonneg_int, default=2, help="hidden layers (0: linear model)")
     n.add_argument("--activation", choices=("relu", "tanh", "sin", "linear"), default="relu")
-    n.add_argument("--init", choices=("auto", "he", "lecun", "glorot"), default="auto")
+    n.add_argument("--init", choices=("auto", "he", "lecun", "glorot", "torch"), default="auto",
+                   help="weight init; torch: PyTorch's nn.Linear default (uniform, with biases)")
     n.add_argument("--seed", type=nonneg_int, default=0)
     n.add_argument("--probes", type=positive_int, default=200, help="probe pairs for the ratio")
     n.add_argument("--iterations", type=nonneg_int, default=50, help="iterations of U3")

@@ -70,6 +70,8 @@ class JaxQModel:
             raise InvalidInput("params: the pytree has no leaves, so the NTK is 0")
         self.apply = apply
         self.x_dtype = self.dtype or leaves[0].dtype
+        self._jac: Callable[[Any], Any] | None = None
+        self._step: Callable[..., Any] | None = None
 
     @property
     def n_params(self) -> int:
@@ -89,6 +91,11 @@ class JaxQModel:
         return out
 
     def _jacobian_fn(self) -> Callable[[Any], Any]:
+        if self._jac is None:
+            self._jac = self._make_jacobian_fn()
+        return self._jac
+
+    def _make_jacobian_fn(self) -> Callable[[Any], Any]:
         jax, jnp = self.jax, self.jnp
 
         def f(p: Any, x1: Any) -> Any:
@@ -141,11 +148,11 @@ class JaxQModel:
         """params <- params + alpha J^T coeff (the expected DQN update when coeff =
         D_rho (T*Q - Q)), J over the outputs on ``x`` flattened state-major."""
         jax, jnp = self.jax, self.jnp
-        xt = self._x(x)
+        if self._step is None:
+            def step(p: Any, xt: Any, c: Any, a: Any) -> Any:
+                grads = jax.grad(lambda q: jnp.sum(jnp.reshape(self.apply(q, xt), (-1,)) * c))(p)
+                return jax.tree_util.tree_map(lambda u, d: u + a * d, p, grads)
+
+            self._step = jax.jit(step)
         c = jnp.asarray(np.asarray(coeff, dtype=float), dtype=self.x_dtype)
-
-        def g(p: Any) -> Any:
-            return jnp.sum(jnp.reshape(self.apply(p, xt), (-1,)) * c)
-
-        grads = jax.grad(g)(self.params)
-        self.params = jax.tree_util.tree_map(lambda p, d: p + alpha * d, self.params, grads)
+        self.params = self._step(self.params, self._x(x), c, jnp.asarray(alpha, dtype=self.x_dtype))
