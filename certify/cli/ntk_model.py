@@ -18,6 +18,7 @@ from certify.cli.common import (
     exit_code,
     fmt,
     nonneg_int,
+    positive_int,
     print_json,
     problem_spec,
     real,
@@ -46,6 +47,10 @@ def register_model(ntk: argparse._SubParsersAction) -> None:
     m.add_argument("--rho", metavar="FILE", help="replay distribution over the pairs (--env, --mdp)")
     m.add_argument("--state-features", metavar="FILE",
                    help="inputs of the states, one row per state (--env, --mdp; default one-hot)")
+    m.add_argument("--n-states", type=positive_int,
+                   help="--buffer with integer states: one-hot length (default largest id + 1)")
+    m.add_argument("--n-actions", type=positive_int,
+                   help="--buffer: number of actions (default largest action + 1)")
     m.add_argument("--kind", choices=("auto", "multi-head", "single-head"), default="auto")
     m.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                    help="precision of the kernel (default float64)")
@@ -70,7 +75,8 @@ def run_model(args: argparse.Namespace) -> int:
     feats = None if args.state_features is None else load_array(args.state_features, "features")
     res = check_q_network(obj, alpha=args.alpha, mdp=args.mdp, env=args.env, buffer=args.buffer,
                           gamma=args.gamma, rho=rho, state_features=feats, kind=args.kind,
-                          dtype=args.dtype, train=args.train)
+                          dtype=args.dtype, train=args.train, n_states=args.n_states,
+                          n_actions=args.n_actions)
     doc = res.to_dict()
     if args.json:
         print_json(doc)

@@ -368,7 +368,8 @@ def check_model(model: Any, targets: Targets, alpha: float, kind: str = "auto",
 def check_q_network(model: Any, *, alpha: float, mdp: Any = None, env: str | dict | None = None,
                     buffer: Any = None, gamma: float | None = None, rho: np.ndarray | None = None,
                     state_features: np.ndarray | None = None, kind: str = "auto",
-                    dtype: str | None = "float64", train: int = 0) -> ModelCheckResult:
+                    dtype: str | None = "float64", train: int = 0, n_states: int | None = None,
+                    n_actions: int | None = None) -> ModelCheckResult:
     """Theorem 2 for the user's Q-network; exactly one of ``mdp``, ``env``, ``buffer``.
 
     Parameters
@@ -391,7 +392,12 @@ def check_q_network(model: Any, *, alpha: float, mdp: Any = None, env: str | dic
     dtype : {"float64", "float32"} or None
     train : int
         Expected DQN updates to run after the check (0: none).
+    n_states, n_actions : int, optional
+        For ``buffer``: the length of the one-hot encoding of integer state ids (default
+        largest id + 1) and the number of actions (default largest action + 1).
     """
+    if buffer is None and (n_states is not None or n_actions is not None):
+        raise InvalidInput("n_states and n_actions apply to a buffer only (an MDP or env has its own)")
     given = [n for n, v in (("mdp", mdp), ("env", env), ("buffer", buffer)) if v is not None]
     if len(given) != 1:
         raise InvalidInput(f"give exactly one of mdp, env, buffer; found {given or 'none'}")
@@ -417,7 +423,7 @@ def check_q_network(model: Any, *, alpha: float, mdp: Any = None, env: str | dic
     else:
         if rho is not None or state_features is not None:
             raise InvalidInput("rho and state_features come from the buffer itself")
-        targets = buffer_source(buffer, float(gamma))
+        targets = buffer_source(buffer, float(gamma), n_actions, n_states)
     return check_model(model, targets, alpha, kind, dtype, train)
 
 
