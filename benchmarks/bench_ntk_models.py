@@ -1,0 +1,116 @@
+"""Time and memory of the NTK check on a user's PyTorch / JAX Q-network (issue 16).
+
+A multi-head MLP (inputs 32 random state features, two hidden layers of width ``--width``,
+tanh, 4 heads, PyTorch's default init) on n / 4 states, so K has n = 1,000 and 10,000
+(state, head) rows.  Each size runs in a fresh subprocess so that its peak resident memory
+(``ru_maxrss``) is its own.  Columns: ``kernel`` is the empirical NTK in float64 by
+``torch.func`` (or ``jax``) with the default chunking; ``theorem2`` the exact check of
+(16), (17) and beta(K) (:func:`certify.ntk.theorem2.theorem2`) with uniform rho; ``peak``
+the process's peak RSS; ``K`` the size of the kernel itself (8 n^2 bytes).
+
+Run: ``python benchmarks/bench_ntk_models.py [--sizes 1000,10000] [--framework torch|jax]``
+(needs the extra: ``pip install certify[torch]`` / ``certify[jax]``; skipped without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def one(n: int, width: int, framework: str, threads: int) -> dict:
+    """Build the network, time K and Theorem 2 for n rows; returns the measurements."""
+    from certify.ntk.mlp import MLP
+    from certify.ntk.theorem2 import theorem2
+
+    heads, d = 4, 32
+    m = n // heads
+    x = np.random.default_rng(0).normal(size=(m, d))
+    sizes = [d, width, width, heads]
+    rng = np.random.default_rng(1)
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        b = 1.0 / np.sqrt(fan_in)  # PyTorch's nn.Linear default (see certify.ntk.mlp, init "torch")
+        params.append((rng.uniform(-b, b, (fan_out, fan_in)), rng.uniform(-b, b, fan_out)))
+    n_params = MLP(d, width, 2).n_params - (width + 1) + heads * (width + 1)
+    if framework == "torch":
+        import torch
+
+        from certify.ntk.torch_model import TorchQModel
+
+        torch.set_num_threads(threads)
+        layers = []
+        for i, (w, b) in enumerate(params):
+            lin = torch.nn.Linear(w.shape[1], w.shape[0]).double()
+            with torch.no_grad():
+                lin.weight.copy_(torch.tensor(w))
+                lin.bias.copy_(torch.tensor(b))
+            layers += [lin] + ([torch.nn.Tanh()] if i < len(params) - 1 else [])
+        qm = TorchQModel(torch.nn.Sequential(*layers))
+    else:
+        import jax.numpy as jnp
+
+        from certify.ntk.jax_model import JaxQModel
+
+        def apply(p, xx):
+            h = xx
+            for i, (w, b) in enumerate(p):
+                h = h @ w.T + b
+                if i < len(p) - 1:
+                    h = jnp.tanh(h)
+            return h
+
+        qm = JaxQModel(apply, params)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    k = qm.kernel(x)
+    t_k = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = theorem2(k, np.full(n, 1.0 / n), 0.9, 0.01)
+    t_t = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert qm.n_params == n_params
+    return {"n": n, "framework": framework, "n_params": qm.n_params, "kernel_s": t_k,
+            "theorem2_s": t_t, "peak_mb": peak / 1024, "rss_before_kernel_mb": rss0 / 1024,
+            "k_mb": 8 * n * n / 2**20, "beta": float(res.beta), "status": res.status}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--width", type=int, default=64)
+    ap.add_argument("--framework", choices=("torch", "jax"), default="torch")
+    ap.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    try:
+        __import__(args.framework)
+    except ImportError:
+        print(f"skipped: {args.framework} is not installed (pip install certify[{args.framework}])")
+        return 0
+    if args.one is not None:
+        print(json.dumps(one(args.one, args.width, args.framework, args.threads)))
+        return 0
+    print(f"{'n':>6s} {'params':>8s} {'kernel s':>9s} {'theorem2 s':>11s} {'peak MB':>8s} "
+          f"{'K MB':>7s}  status (beta)")
+    for n in (int(v) for v in args.sizes.split(",")):
+        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--width", str(args.width),
+                              "--framework", args.framework, "--threads", str(args.threads)],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            print(f"{n:6d} failed: {out.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{r['n']:6d} {r['n_params']:8d} {r['kernel_s']:9.2f} {r['theorem2_s']:11.2f} "
+              f"{r['peak_mb']:8.0f} {r['k_mb']:7.0f}  {r['status']} ({r['beta']:.6g})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
