@@ -171,3 +171,22 @@ def test_bad_models():
         check_q_network(torch.nn.Linear(1, 2), alpha=0.1)
     with pytest.raises(InvalidInput, match="gamma is required"):
         check_q_network(torch.nn.Linear(1, 2), alpha=0.1, env="FrozenLake-v1")
+
+
+def test_training_diverges_on_the_classic_chain():
+    """Q = w x with x = (1, 2), both states move to state 1, R = 0, rho = (0.9, 0.1), gamma = 0.9:
+    the expected update is w <- w (1 + alpha (0.9 (1.8 - 1) + 0.1 (1.8 - 2) 2)) = 1.68 w for
+    alpha = 1, so ||Q_k|| = 2 * 1.68^k passes 1e12 at k = 52."""
+    from certify.ntk.model import check_q_network
+
+    chain = FiniteMDP(np.array([[[0.0, 1.0]], [[0.0, 1.0]]]), np.zeros((2, 1)), 0.9, name="chain")
+    lin = torch.nn.Linear(1, 1, bias=False)
+    with torch.no_grad():
+        lin.weight.fill_(1.0)
+    res = check_q_network(lin, alpha=1.0, mdp=chain, rho=np.array([0.9, 0.1]),
+                          state_features=np.array([[1.0], [2.0]]), kind="multi-head", train=500)
+    np.testing.assert_array_equal(res.kernel, [[1, 2], [2, 4]])
+    tr = res.training
+    assert tr.diverged and tr.q_norms.size - 1 == 52
+    np.testing.assert_allclose(tr.q_norms, 2 * 1.68 ** np.arange(53), rtol=1e-12)
+    assert res.verdict.value == "inconclusive" and not res.theorem.condition_17.holds
