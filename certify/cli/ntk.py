@@ -33,6 +33,11 @@ def _int_list(text: str) -> list[int]:
     return vals
 
 
+INIT_CHOICES = ("auto", "he", "lecun", "glorot", "torch")
+INIT_HELP = ("weight init: auto (He for relu, else LeCun; Gaussian, zero biases), he, lecun, glorot, "
+             "or torch (PyTorch's nn.Linear default: uniform weights and biases)")
+
+
 def _str_list(text: str) -> list[str]:
     return [v.strip() for v in text.split(",") if v.strip()]
 
@@ -87,6 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--depths", type=_int_list, default=[1, 2, 4])
     s.add_argument("--activations", type=_str_list, default=["relu", "tanh", "sin"])
     s.add_argument("--seeds", type=_int_list, default=[0])
+    s.add_argument("--init", choices=INIT_CHOICES, default="auto", help=INIT_HELP)
     s.add_argument("--plot", metavar="FILE", type=Path, help="write the plot (png, pdf, svg)")
     add_json_flag(s)
     s.set_defaults(handler=run_sweep)
@@ -168,7 +174,7 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     problem, sampling = load_problem_and_sampling(args)
     res = ntk_sweep(problem, sampling.d, args.alpha, args.widths, args.depths, args.activations,
-                    args.seeds, args.features, args.input_scale)
+                    args.seeds, args.features, args.input_scale, args.init)
     doc = res.to_dict()
     if args.plot is not None:
         doc["plot"] = str(plot_sweep(res, args.plot))

@@ -44,14 +44,14 @@ def run_ntk_network(mdp: str, alpha: float, width: int = 64, depth: int = 2,
 def run_ntk_sweep(mdp: str, alpha: float, widths: list[int], depths: list[int],
                   activations: list[str], seeds: list[int] | None = None,
                   features: str = "onehot", sampling: str | None = None,
-                  input_scale: float = 1.0) -> dict:
+                  input_scale: float = 1.0, init: str = "auto") -> dict:
     """Kernel statistics and Theorem 2 over a grid of architectures."""
     from .sweep import ntk_sweep
 
     problem = load_problem(mdp)
     rho = replay_distribution(problem, sampling)
     return ntk_sweep(problem, rho, alpha, widths, depths, activations, seeds or [0],
-                     features, input_scale).to_dict()
+                     features, input_scale, init).to_dict()
 
 
 def run_ntk_model(model: str, alpha: float = 0.01, mdp: str | None = None, env: str | None = None,
