@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from certify.errors import InvalidInput
-from certify.ntk.torch_model import CHUNK_BYTES, MAX_JACOBIAN_BYTES
+from certify.ntk.torch_model import CHUNK_BYTES, MAX_JACOBIAN_BYTES, gram_blocks
 
 
 def require_jax() -> Any:
@@ -120,25 +120,9 @@ class JaxQModel:
         chunk = max(1, int(chunk_bytes // max(1, item * heads * self.n_params)))
         jac = self._jacobian_fn()
         xt = self._x(x)
-        starts = list(range(0, m, chunk))
-        n = m * heads
-        k = np.zeros((n, n))
-        if n * self.n_params * item <= max_jacobian_bytes:
-            full = self.jnp.concatenate([jac(xt[s:s + chunk]) for s in starts], axis=0)
-            for s in starts:
-                r = slice(s * heads, min(m, s + chunk) * heads)
-                k[r] = np.asarray(full[r] @ full.T, dtype=float)
-        else:
-            for i, si in enumerate(starts):
-                ji = jac(xt[si:si + chunk])
-                ri = slice(si * heads, min(m, si + chunk) * heads)
-                for sj in starts[i:]:
-                    jj = ji if sj == si else jac(xt[sj:sj + chunk])
-                    rj = slice(sj * heads, min(m, sj + chunk) * heads)
-                    blk = np.asarray(ji @ jj.T, dtype=float)
-                    k[ri, rj] = blk
-                    k[rj, ri] = blk.T
-        return (k + k.T) / 2.0
+        keep = m * heads * self.n_params * item <= max_jacobian_bytes
+        return gram_blocks(lambda s: jac(xt[s:s + chunk]), m, chunk, heads, keep,
+                           lambda a, b: np.asarray(a @ b.T, dtype=float))
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """The full Jacobian J (m heads, n_params)."""

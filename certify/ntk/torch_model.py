@@ -65,6 +65,35 @@ def _torch_dtype(torch: Any, dtype: str | None, model: Any) -> Any:
     return table[dtype]
 
 
+def gram_blocks(jac_chunk: Callable[[int], Any], m: int, chunk: int, heads: int, keep: bool,
+                matmul: Callable[[Any, Any], np.ndarray]) -> np.ndarray:
+    """K = J J^T block by block, J's rows in chunks of ``chunk`` inputs (``heads`` rows each).
+
+    Only the blocks on and above the diagonal are multiplied; each is mirrored, so K is
+    exactly symmetric without an averaging copy.  ``keep``: hold every chunk of J (memory
+    n P); otherwise recompute the chunks of the columns for each chunk of rows (memory
+    2 chunk P, time O((m / chunk)^2) Jacobian chunks).  Peak memory: 8 n^2 for K plus J.
+    """
+    starts = list(range(0, m, chunk))
+    n = m * heads
+    k = np.empty((n, n))
+    kept = [jac_chunk(s) for s in starts] if keep else None
+    for i, si in enumerate(starts):
+        ji = kept[i] if kept is not None else jac_chunk(si)
+        ri = slice(si * heads, min(m, si + chunk) * heads)
+        for j in range(i, len(starts)):
+            sj = starts[j]
+            jj = ji if j == i else (kept[j] if kept is not None else jac_chunk(sj))
+            rj = slice(sj * heads, min(m, sj + chunk) * heads)
+            blk = matmul(ji, jj)
+            if j == i:
+                blk = (blk + blk.T) / 2.0
+            k[ri, rj] = blk
+            if j != i:
+                k[rj, ri] = blk.T
+    return k
+
+
 class TorchQModel:
     """A torch.nn.Module seen as a Q-network: values, NTK, and the expected DQN step.
 
@@ -141,28 +170,10 @@ class TorchQModel:
         chunk = max(1, int(chunk_bytes // max(1, item * heads * self.n_params)))
         jac = self._jacobian_fn()
         xt = self._x(x)
-        starts = list(range(0, m, chunk))
-        n = m * heads
-        k = np.zeros((n, n))
+        keep = m * heads * self.n_params * item <= max_jacobian_bytes
         with torch.no_grad():
-            if n * self.n_params * item <= max_jacobian_bytes:
-                blocks = [jac(xt[s:s + chunk]) for s in starts]
-                full = torch.cat(blocks, dim=0)
-                del blocks
-                for s in starts:
-                    r = slice(s * heads, min(m, s + chunk) * heads)
-                    k[r] = (full[r] @ full.T).cpu().numpy()
-            else:
-                for i, si in enumerate(starts):
-                    ji = jac(xt[si:si + chunk])
-                    ri = slice(si * heads, min(m, si + chunk) * heads)
-                    for sj in starts[i:]:
-                        jj = ji if sj == si else jac(xt[sj:sj + chunk])
-                        rj = slice(sj * heads, min(m, sj + chunk) * heads)
-                        blk = (ji @ jj.T).cpu().numpy()
-                        k[ri, rj] = blk
-                        k[rj, ri] = blk.T
-        return (k + k.T) / 2.0
+            return gram_blocks(lambda s: jac(xt[s:s + chunk]), m, chunk, heads, keep,
+                               lambda a, b: (a @ b.T).cpu().numpy())
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """The full Jacobian J (m heads, n_params) (for tests and small models)."""
