@@ -137,3 +137,32 @@ def test_pair_features_state_major():
     x = pair_of_state_features(np.array([[7.0], [8.0]]), 3)
     np.testing.assert_array_equal(x[:, 0], [7, 7, 7, 8, 8, 8])
     np.testing.assert_array_equal(x[:, 1:], np.tile(np.eye(3), (2, 1)))
+
+
+def _python(code: str) -> str:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                         env={"PYTHONPATH": str(root), "PATH": ""})
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_no_framework_imported_by_certify():
+    assert _python("import sys, certify.ntk, certify.cli.ntk, certify.ntk.model\n"
+                   "print('torch' in sys.modules, 'jax' in sys.modules)") == "False False"
+
+
+def test_missing_extra_is_a_one_line_error():
+    """With torch and jax unimportable, asking for them names the extra to install."""
+    code = ("import sys\nsys.modules['torch'] = None\nsys.modules['jax'] = None\n"
+            "from certify.ntk.torch_model import require_torch\n"
+            "from certify.ntk.jax_model import require_jax\n"
+            "for f in (require_torch, require_jax):\n"
+            "    try:\n        f()\n    except ValueError as e:\n        print(e)\n")
+    lines = _python(code).splitlines()
+    assert lines == ["PyTorch models need torch: install the extra with `pip install certify[torch]`",
+                     "JAX models need jax: install the extra with `pip install certify[jax]`"]

@@ -3,7 +3,8 @@
 Seed 001 (Achiam, Knight and Abbeel, arXiv 1903.08894): the function-space update
 Q' = Q + alpha K D_rho (T*Q - Q) and Theorem 2's diagonal-dominance conditions, checked
 exactly; empirical NTKs of numpy MLPs; the operator U3; deep Q-learning with the expected
-update; PreQN; sweeps over architectures.
+update; PreQN; sweeps over architectures; the user's own PyTorch / JAX Q-networks
+(:func:`check_q_network`, with rho from an MDP, a Gymnasium model or a replay buffer).
 """
 
 from .api import run_ntk_check as run_ntk_check
@@ -13,12 +14,14 @@ from .kernel import empirical_ntk as empirical_ntk
 from .kernel import kernel_from_jacobian as kernel_from_jacobian
 from .kernel import pair_features as pair_features
 from .mlp import MLP as MLP
+from .model import check_q_network as check_q_network
 from .network import analyse_network as analyse_network
 from .operator import empirical_lipschitz as empirical_lipschitz
 from .operator import product_bound as product_bound
 from .operator import u3 as u3
 from .preqn import preqn_step as preqn_step
 from .preqn import train_preqn as train_preqn
+from .replay import ReplayBuffer as ReplayBuffer
 from .sweep import ntk_sweep as ntk_sweep
 from .theorem2 import Theorem2Result as Theorem2Result
 from .theorem2 import theorem2 as theorem2
