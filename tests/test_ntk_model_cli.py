@@ -65,6 +65,13 @@ def test_mdp_certified_closed_form(capsys, files):
                                  str(files / "one.yaml"), "--alpha", "0.5", "--json"])
     doc = json.loads(out)
     assert code == 0 and doc["verdict"] == "certified" and doc["beta_exact"] == "3/4"
+    cert = files / "cert.json"
+    code, out, _ = _run(capsys, ["ntk", "model", f"{files}/models.py:linear_one_state", "--mdp",
+                                 str(files / "one.yaml"), "--alpha", "0.5", "--json",
+                                 "--save-certificate", str(cert)])
+    assert code == 0 and json.loads(out)["certificate_file"] == str(cert)
+    code, out, _ = _run(capsys, ["verify", str(cert)])
+    assert code == 0 and "certified" in out
     code, out, _ = _run(capsys, ["ntk", "model", f"{files}/models.py:linear_one_state", "--mdp",
                                  str(files / "one.yaml"), "--alpha", "0.5", "--train", "5"])
     assert code == 0 and "certified" in out and "did not diverge" in out

@@ -9,6 +9,8 @@ diagonal-dominance ratios and, with ``--train N``, whether N expected DQN update
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 import numpy as np
 
@@ -56,11 +58,16 @@ def register_model(ntk: argparse._SubParsersAction) -> None:
                    help="precision of the kernel (default float64)")
     m.add_argument("--train", metavar="N", type=nonneg_int, default=0,
                    help="then run N expected DQN updates and report whether Q diverged")
+    m.add_argument("--save-certificate", metavar="FILE", type=Path,
+                   help="when certified, write the certificate (K, rho, gamma, alpha, beta) as JSON "
+                        "(re-check: certify verify)")
     add_json_flag(m)
     m.set_defaults(handler=run_model)
 
 
 def run_model(args: argparse.Namespace) -> int:
+    from certify.certificates.ntk import NTKContractionCertificate
+    from certify.cli.common import check_output_options
     from certify.errors import InvalidInput
     from certify.ntk.inputs import load_array
     from certify.ntk.model import check_q_network, load_model_object
@@ -70,6 +77,7 @@ def run_model(args: argparse.Namespace) -> int:
         raise InvalidInput(f"--gamma is required with {'--env' if args.env else '--buffer'}")
     if args.buffer is not None and (args.rho or args.state_features):
         raise InvalidInput("--rho and --state-features come from the buffer itself; drop them")
+    check_output_options(args)
     obj = load_model_object(args.model)
     rho = None if args.rho is None else np.asarray(load_array(args.rho, "rho"), dtype=float)
     feats = None if args.state_features is None else load_array(args.state_features, "features")
@@ -78,6 +86,11 @@ def run_model(args: argparse.Namespace) -> int:
                           dtype=args.dtype, train=args.train, n_states=args.n_states,
                           n_actions=args.n_actions)
     doc = res.to_dict()
+    if args.save_certificate is not None and res.verdict.value == "certified":
+        d = res.theorem.data
+        cert = NTKContractionCertificate(d.k, d.rho, d.gamma, d.alpha, res.theorem.beta)
+        args.save_certificate.write_text(json.dumps(cert.to_dict(cert.verify())))
+        doc["certificate_file"] = str(args.save_certificate)
     if args.json:
         print_json(doc)
     else:

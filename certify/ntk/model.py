@@ -6,7 +6,10 @@ input), takes rho and the targets T*Q from the source, and evaluates Theorem 2 o
 Knight and Abbeel (arXiv 1903.08894) exactly (:func:`certify.ntk.theorem2.theorem2`, as
 ``certify ntk check`` does): conditions (16) alpha K_ii rho_i < 1, (17)
 (1 + gamma) sum_{j != i} |K_ij| rho_j <= (1 - gamma) K_ii rho_i, and the modulus beta(K).
-The verdict is Theorem 2's: certified only when (16), (17) hold exactly and beta < 1.
+The verdict is Theorem 2's: certified only when (16), (17) hold exactly and beta < 1.  As for
+``ntk check``, "exactly" is about the kernel as computed: the framework's floating-point
+Jacobians (float64 by default) are the data, and the conditions are decided on those numbers
+in rational arithmetic.
 
 Sources:
 
