@@ -121,6 +121,8 @@ class JaxQModel:
         jac = self._jacobian_fn()
         xt = self._x(x)
         keep = m * heads * self.n_params * item <= max_jacobian_bytes
+        if not keep:  # two chunks of J at a time: let them use the budget
+            chunk = max(chunk, int(max_jacobian_bytes // (2 * item * heads * self.n_params)))
         return gram_blocks(lambda s: jac(xt[s:s + chunk]), m, chunk, heads, keep,
                            lambda a, b: np.asarray(a @ b.T, dtype=float))
 
