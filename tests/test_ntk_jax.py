@@ -75,3 +75,21 @@ def test_jax_source_single_head():
     want = (s_idx[:, None] == s_idx).astype(float) + (a_idx[:, None] == a_idx) + 1.0
     assert res.framework == "jax" and res.kind == "single-head"
     np.testing.assert_array_equal(res.kernel, want)
+
+
+def test_cli_jax_pair_from_file(tmp_path, capsys):
+    """`certify ntk model FILE.py:OBJECT` with OBJECT = (apply, params): one state, two heads,
+    Q = W e + b with K = 2 I and rho = (1/2, 1/2): beta = 1 - alpha (1 - gamma) = 0.75."""
+    import json
+
+    from certify.cli import main
+
+    (tmp_path / "m.py").write_text(
+        "import numpy as np\n\n\ndef apply(p, x):\n    return x @ p[0].T + p[1]\n\n\n"
+        "model = (apply, (np.full((2, 1), 0.5), np.zeros(2)))\n")
+    (tmp_path / "one.yaml").write_text("name: one\ngamma: 0.5\nP: [[[1.0], [1.0]]]\nR: [[1.0, 1.0]]\n")
+    code = main(["ntk", "model", f"{tmp_path}/m.py:model", "--mdp", str(tmp_path / "one.yaml"),
+                 "--alpha", "0.5", "--train", "3", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["framework"] == "jax" and doc["beta_exact"] == "3/4"
+    assert doc["training"]["steps_run"] == 3
