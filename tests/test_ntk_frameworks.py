@@ -13,6 +13,7 @@ from certify.ntk.kernel import empirical_ntk
 from certify.ntk.mlp import MLP, flatten, unflatten
 
 torch = pytest.importorskip("torch")
+torch.set_num_threads(1)  # tiny networks: a second thread only waits (and the machine is shared)
 
 ACTS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}
 

@@ -10,6 +10,7 @@ import pytest
 from certify.cli import main
 
 torch = pytest.importorskip("torch")
+torch.set_num_threads(1)  # tiny networks: a second thread only waits (and the machine is shared)
 
 MODELS = '''
 import torch
@@ -51,11 +52,11 @@ def files(tmp_path):
 
 def test_env_json(capsys, files):
     code, out, _ = _run(capsys, ["ntk", "model", f"{files}/models.py:dqn", "--env", "FrozenLake-v1",
-                                 "--gamma", "0.9", "--alpha", "0.5", "--train", "20", "--json"])
+                                 "--gamma", "0.9", "--alpha", "0.5", "--train", "5", "--json"])
     doc = json.loads(out)
     assert code == 1 and doc["verdict"] == "inconclusive"
     assert doc["n"] == 64 and doc["kind"] == "multi-head" and doc["n_params"] == 16 * 8 + 8 + 8 * 4 + 4
-    assert doc["training"]["steps_run"] == 20 and len(doc["worst_rows"]) == 5
+    assert doc["training"]["steps_run"] == 5 and len(doc["worst_rows"]) == 5
     assert doc["beta"] == pytest.approx(doc["worst_rows"][0]["beta_row"], rel=1e-12)
 
 
@@ -97,3 +98,11 @@ def test_buffer_text(capsys, files):
 def test_bad_input_exit_2(capsys, files, argv, words):
     code, out, err = _run(capsys, ["ntk", "model", *[a.format(d=files) for a in argv]])
     assert code == 2 and words in err and "Traceback" not in err
+
+
+def test_registry_command(files):
+    from certify.commands import get_command
+
+    doc = get_command("ntk_model").run(model=f"{files}/models.py:linear_one_state",
+                                       mdp=str(files / "one.yaml"), alpha=0.5)
+    assert doc["verdict"] == "certified" and doc["beta_exact"] == "3/4"
