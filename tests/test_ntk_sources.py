@@ -166,3 +166,8 @@ def test_missing_extra_is_a_one_line_error():
     lines = _python(code).splitlines()
     assert lines == ["PyTorch models need torch: install the extra with `pip install certify[torch]`",
                      "JAX models need jax: install the extra with `pip install certify[jax]`"]
+
+
+def test_gamma_checked_first():
+    with pytest.raises(InvalidInput, match=r"gamma = 1.5 is outside \[0, 1\)"):
+        mdp_from_gym_p(HAND_P, 1.5)

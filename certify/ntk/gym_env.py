@@ -21,6 +21,7 @@ import numpy as np
 
 from certify.errors import InvalidInput, InvalidMDP, UnknownName
 from certify.mdp.finite import FiniteMDP
+from certify.mdp.validate import check_gamma
 
 FROZENLAKE_4X4 = ("SFFF", "FHFH", "FFFH", "HFFG")
 """The map of FrozenLake-v1 with ``map_name="4x4"`` (its default)."""
@@ -78,6 +79,7 @@ def mdp_from_gym_p(p: Mapping, gamma: float, name: str = "gym") -> FiniteMDP:
         S states, plus one absorbing state named "terminal" (last) when some transition is
         done; R[terminal, .] = 0.
     """
+    check_gamma(gamma)
     if not isinstance(p, Mapping) or not p:
         raise InvalidInput("P: expected a non-empty dict P[s][a] = [(prob, next_state, reward, done), ...]")
     n_s = len(p)
