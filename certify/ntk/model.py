@@ -268,14 +268,16 @@ class ModelCheckResult:
 def worst_rows(k: np.ndarray, rho: np.ndarray, gamma: float, alpha: float, n_actions: int,
                count: int = N_WORST, state_names: tuple[str, ...] | None = None) -> list[dict]:
     """The ``count`` rows with the largest row modulus beta_i (floats), with a_i, o_i and the
-    diagonal-dominance ratio (1 + gamma) o_i / ((1 - gamma) a_i) ((17) holds iff <= 1)."""
+    diagonal-dominance ratio (1 + gamma) o_i / ((1 - gamma) a_i) ((17) holds iff <= 1; inf
+    when a_i = 0 < o_i, 0 when a_i = o_i = 0)."""
     kf = np.asarray(k, dtype=float)
     d = np.diag(kf)
     a = d * rho
     o = np.abs(kf) @ rho - np.abs(d) * rho
     beta = np.abs(1 - alpha * a) + alpha * gamma * np.abs(a) + (1 + gamma) * alpha * o
     with np.errstate(divide="ignore", invalid="ignore"):
-        dom = np.where(a > 0, (1 + gamma) * o / ((1 - gamma) * np.where(a > 0, a, 1.0)), np.inf)
+        dom = np.where(a > 0, (1 + gamma) * o / ((1 - gamma) * np.where(a > 0, a, 1.0)),
+                       np.where(o > 0, np.inf, 0.0))  # a_i = o_i = 0: (17) reads 0 <= 0
     order = np.lexsort((np.arange(beta.size), -beta))[:count]
     rows = []
     for i in order.tolist():
