@@ -106,3 +106,21 @@ def test_registry_command(files):
     doc = get_command("ntk_model").run(model=f"{files}/models.py:linear_one_state",
                                        mdp=str(files / "one.yaml"), alpha=0.5)
     assert doc["verdict"] == "certified" and doc["beta_exact"] == "3/4"
+
+
+def test_rho_and_state_features_files(capsys, files):
+    """The classic chain (features 1 and 2, rho = (0.9, 0.1)) with Q = w x, w = 1: K = [[1, 2],
+    [2, 4]] and the expected update multiplies w by 1.68 (alpha = 1), so it diverges."""
+    (files / "chain.py").write_text(
+        "import torch\n\nnet = torch.nn.Linear(1, 1, bias=False)\n"
+        "with torch.no_grad():\n    net.weight.fill_(1.0)\n")
+    (files / "chain.yaml").write_text(
+        "name: chain\ngamma: 0.9\nP: [[[0.0, 1.0]], [[0.0, 1.0]]]\nR: [[0.0], [0.0]]\n")
+    np.save(files / "x.npy", np.array([[1.0], [2.0]]))
+    np.save(files / "rho.npy", np.array([0.9, 0.1]))
+    code, out, _ = _run(capsys, ["ntk", "model", f"{files}/chain.py:net", "--mdp", str(files / "chain.yaml"),
+                                 "--state-features", str(files / "x.npy"), "--rho", str(files / "rho.npy"),
+                                 "--kind", "multi-head", "--alpha", "1", "--train", "100", "--json"])
+    doc = json.loads(out)
+    assert code == 1 and doc["training"]["diverged"] and doc["training"]["steps_run"] == 52
+    assert doc["kernel"]["diag_max"] == 4.0 and not doc["condition_17"]["holds"]
