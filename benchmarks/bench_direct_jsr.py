@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 
-from certify.jsr.selection_exact import selection_jsr
+from certify.algorithms.qlearning.system import DirectFamily
+from certify.jsr.policy_iteration import selection_jsr
 from certify.mdp import FiniteMDP, load_problem, sampling_from_d
-from certify.systems.qlearning import DirectFamily
 
 
 def bench_garnet(name: str = "garnet:5000:5:5:0", alpha: float = 1.0, repeats: int = 3) -> dict:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.jsr.bounds import jsr_bounds
 from certify.jsr.gallery import gallery_entry, gallery_names
-from certify.numfmt import fmt_lower, fmt_upper
 
 
 def families():

@@ -12,7 +12,7 @@ Three kernels with n = 2000 state-action pairs, each timed in the same run (best
 Columns: ``float`` evaluates (16), (17) and beta in numpy floats (no guarantee);
 ``validate`` is input validation with the PSD screen; ``exact`` is the exact check after
 validation (pre-filter + exact rows); ``all rows`` evaluates every row exactly (no
-pre-filter); ``total`` is :func:`certify.ntk.theorem2` end to end.
+pre-filter); ``total`` is :func:`certify.algorithms.ntk.theorem2` end to end.
 
 Run: ``python benchmarks/bench_ntk.py``.
 """
@@ -24,11 +24,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from certify.algorithms.ntk import MLP
+from certify.algorithms.ntk.inputs import validate_kernel
+from certify.algorithms.ntk.kernel import network_kernel
+from certify.algorithms.ntk.theorem2 import theorem2, theorem2_validated
 from certify.mdp import load_problem
-from certify.ntk import MLP
-from certify.ntk.inputs import validate_kernel
-from certify.ntk.kernel import network_kernel
-from certify.ntk.theorem2 import theorem2, theorem2_validated
 
 
 def float_theorem2(k: np.ndarray, rho: np.ndarray, gamma: float, alpha: float) -> dict:

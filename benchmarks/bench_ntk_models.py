@@ -5,7 +5,7 @@ tanh, 4 heads, PyTorch's default init) on n / 4 states, so K has n = 1,000 and 1
 (state, head) rows.  Each size runs in a fresh subprocess so that its peak resident memory
 (``ru_maxrss``) is its own.  Columns: ``kernel`` is the empirical NTK in float64 by
 ``torch.func`` (or ``jax``) with the default chunking; ``theorem2`` the exact check of
-(16), (17) and beta(K) (:func:`certify.ntk.theorem2.theorem2`) with uniform rho (wall
+(16), (17) and beta(K) (:func:`certify.algorithms.ntk.theorem2.theorem2`) with uniform rho (wall
 seconds, and CPU seconds in parentheses: on a shared machine the wall time is mostly
 waiting); ``peak`` the process's peak RSS after the kernel and after the check; ``K MB`` the
 size of the kernel itself (8 n^2 bytes).
@@ -42,8 +42,8 @@ import numpy as np
 
 def one(n: int, width: int, framework: str, threads: int) -> dict:
     """Build the network, time K and Theorem 2 for n rows; returns the measurements."""
-    from certify.ntk.mlp import MLP
-    from certify.ntk.theorem2 import theorem2
+    from certify.algorithms.ntk.mlp import MLP
+    from certify.algorithms.ntk.theorem2 import theorem2
 
     heads, d = 4, 32
     m = n // heads
@@ -52,13 +52,13 @@ def one(n: int, width: int, framework: str, threads: int) -> dict:
     rng = np.random.default_rng(1)
     params = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-        b = 1.0 / np.sqrt(fan_in)  # PyTorch's nn.Linear default (see certify.ntk.mlp, init "torch")
+        b = 1.0 / np.sqrt(fan_in)  # nn.Linear default (certify.algorithms.ntk.mlp, init "torch")
         params.append((rng.uniform(-b, b, (fan_out, fan_in)), rng.uniform(-b, b, fan_out)))
     n_params = MLP(d, width, 2).n_params - (width + 1) + heads * (width + 1)
     if framework == "torch":
         import torch
 
-        from certify.ntk.torch_model import TorchQModel
+        from certify.algorithms.ntk.torch_model import TorchQModel
 
         torch.set_num_threads(threads)
         layers = []
@@ -72,7 +72,7 @@ def one(n: int, width: int, framework: str, threads: int) -> dict:
     else:
         import jax.numpy as jnp
 
-        from certify.ntk.jax_model import JaxQModel
+        from certify.algorithms.ntk.jax_model import JaxQModel
 
         def apply(p, xx):
             h = xx

@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
+from certify.algorithms.qlearning.simulate import simulate_qlearning
 from certify.mdp import load_problem, q_star, uniform_sampling
 from certify.simulate.kernels import python_reference_step
-from certify.simulate.qlearning import simulate_qlearning
 
 
 def bench_numba(problem, runs: int, steps: int, operator: str = "max",

@@ -28,7 +28,7 @@ from certify.sweep import grid_from_dict, run_sweep
 
 
 def _warm() -> None:
-    import certify.qlearning  # noqa: F401
+    import certify.algorithms.qlearning.analysis  # noqa: F401
     import certify.sweep.cell  # noqa: F401
 
 

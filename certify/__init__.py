@@ -3,70 +3,70 @@
 The public API is re-exported here explicitly (cvxpy style).
 """
 
-from .certificates import (
+from certify.algorithms.qlearning.analysis import QLearningResult as QLearningResult
+from certify.algorithms.qlearning.analysis import certify_qlearning as certify_qlearning
+from certify.algorithms.qlearning.system import DirectFamily as DirectFamily
+from certify.algorithms.qlearning.system import row_sum_rate as row_sum_rate
+from certify.certificates import (
     Certificate as Certificate,
 )
-from .certificates import (
+from certify.certificates import (
     CheckResult as CheckResult,
 )
-from .certificates import (
+from certify.certificates import (
     certificate_from_dict as certificate_from_dict,
 )
-from .certificates import (
+from certify.certificates import (
     load_certificate as load_certificate,
 )
-from .errors import (
+from certify.errors import (
     CertifyError as CertifyError,
 )
-from .errors import (
+from certify.errors import (
     InvalidCertificate as InvalidCertificate,
 )
-from .errors import (
+from certify.errors import (
     InvalidFamily as InvalidFamily,
 )
-from .errors import (
+from certify.errors import (
     InvalidInput as InvalidInput,
 )
-from .errors import (
+from certify.errors import (
     InvalidMDP as InvalidMDP,
 )
-from .errors import (
+from certify.errors import (
     SolverError as SolverError,
 )
-from .errors import (
+from certify.errors import (
     UnknownName as UnknownName,
 )
-from .jsr import MatrixFamily as MatrixFamily
-from .jsr import SelectionFamily as SelectionFamily
-from .jsr.cqlf import cqlf_search as cqlf_search
-from .jsr.selection_exact import selection_jsr as selection_jsr
-from .mdp import (
+from certify.jsr import MatrixFamily as MatrixFamily
+from certify.jsr import SelectionFamily as SelectionFamily
+from certify.jsr.cqlf import cqlf_search as cqlf_search
+from certify.jsr.policy_iteration import selection_jsr as selection_jsr
+from certify.mdp import (
     FiniteMDP as FiniteMDP,
 )
-from .mdp import (
+from certify.mdp import (
     Problem as Problem,
 )
-from .mdp import (
+from certify.mdp import (
     Sampling as Sampling,
 )
-from .mdp import (
+from certify.mdp import (
     load_problem as load_problem,
 )
-from .mdp import (
+from certify.mdp import (
     q_star as q_star,
 )
-from .mdp import (
+from certify.mdp import (
     sampling_from_d as sampling_from_d,
 )
-from .mdp import (
+from certify.mdp import (
     uniform_sampling as uniform_sampling,
 )
-from .qlearning import QLearningResult as QLearningResult
-from .qlearning import certify_qlearning as certify_qlearning
-from .solver_options import SolverOptions as SolverOptions
-from .systems.qlearning import DirectFamily as DirectFamily
-from .systems.qlearning import row_sum_rate as row_sum_rate
-from .verdict import Verdict as Verdict
+from certify.solver_options import SolverOptions as SolverOptions
+from certify.verdict import Verdict as Verdict
 
 __version__ = "0.1.0"
 
@@ -81,51 +81,51 @@ _LAZY: dict[str, str] = {
     "gallery_names": "certify.jsr.gallery",
     "gallery_entry": "certify.jsr.gallery",
     # simulation, bounds and cross-validation (issue 3)
-    "simulate_qlearning": "certify.simulate",
-    "QSimulation": "certify.simulate",
+    "simulate_qlearning": "certify.algorithms.qlearning.simulate",
+    "QSimulation": "certify.algorithms.qlearning.simulate",
     "StepSize": "certify.simulate",
     "mean_recursion": "certify.simulate",
-    "crossval_qlearning": "certify.crossval",
-    "CrossvalResult": "certify.crossval",
-    "fit_transient_rate": "certify.crossval",
-    "noise_constants": "certify.bounds",
-    "max_norm_bound": "certify.bounds",
-    "reference_filter_bound": "certify.bounds",
-    "quadratic_curve": "certify.bounds",
-    "mixing_constants": "certify.mixing",
-    "MixingConstants": "certify.mixing",
-    "markov_reference_bound": "certify.bounds_markov",
+    "crossval_qlearning": "certify.algorithms.qlearning.crossval",
+    "CrossvalResult": "certify.algorithms.qlearning.crossval",
+    "fit_transient_rate": "certify.algorithms.qlearning.crossval",
+    "noise_constants": "certify.algorithms.qlearning.bounds",
+    "max_norm_bound": "certify.algorithms.qlearning.bounds",
+    "reference_filter_bound": "certify.algorithms.qlearning.bounds",
+    "quadratic_curve": "certify.algorithms.qlearning.bounds",
+    "mixing_constants": "certify.algorithms.qlearning.mixing",
+    "MixingConstants": "certify.algorithms.qlearning.mixing",
+    "markov_reference_bound": "certify.algorithms.qlearning.bounds_markov",
     # smooth Q-learning (issue 5)
-    "analyze_smooth": "certify.smooth",
-    "SmoothResult": "certify.smooth",
-    "PNormLyapunovCertificate": "certify.smooth",
-    "plain_threshold_p": "certify.smooth",
-    "boltzmann_grad_sup": "certify.smooth",
-    "pnorm_tradeoff": "certify.smooth",
+    "analyze_smooth": "certify.algorithms.smooth",
+    "SmoothResult": "certify.algorithms.smooth",
+    "PNormLyapunovCertificate": "certify.algorithms.smooth",
+    "plain_threshold_p": "certify.algorithms.smooth",
+    "boltzmann_grad_sup": "certify.algorithms.smooth",
+    "pnorm_tradeoff": "certify.algorithms.smooth",
     # NTK (issue 6)
-    "theorem2": "certify.ntk",
-    "Theorem2Result": "certify.ntk",
-    "MLP": "certify.ntk",
-    "empirical_ntk": "certify.ntk",
-    "analyse_network": "certify.ntk",
-    "ntk_sweep": "certify.ntk",
-    "preqn_step": "certify.ntk",
-    "train_preqn": "certify.ntk",
-    "train_expected": "certify.ntk",
+    "theorem2": "certify.algorithms.ntk",
+    "Theorem2Result": "certify.algorithms.ntk",
+    "MLP": "certify.algorithms.ntk",
+    "empirical_ntk": "certify.algorithms.ntk",
+    "analyse_network": "certify.algorithms.ntk",
+    "ntk_sweep": "certify.algorithms.ntk",
+    "preqn_step": "certify.algorithms.ntk",
+    "train_preqn": "certify.algorithms.ntk",
+    "train_expected": "certify.algorithms.ntk",
     # gradient TD (issue 7)
-    "check_sa": "certify.td",
-    "simulate_td": "certify.td",
-    "LinearTD": "certify.td",
-    "mean_run": "certify.td",
+    "check_sa": "certify.algorithms.td",
+    "simulate_td": "certify.algorithms.td",
+    "LinearTD": "certify.algorithms.td",
+    "mean_run": "certify.algorithms.td",
     # policy gradient (issue 8)
-    "pg_tabular": "certify.pg",
-    "pg_meanfield": "certify.pg",
-    "soft_optimal": "certify.pg",
-    "policy_gradient": "certify.pg",
-    "pg_crossval": "certify.pg",
-    "flow_monotonicity": "certify.pg",
+    "pg_tabular": "certify.algorithms.pg",
+    "pg_meanfield": "certify.algorithms.pg",
+    "soft_optimal": "certify.algorithms.pg",
+    "policy_gradient": "certify.algorithms.pg",
+    "pg_crossval": "certify.algorithms.pg",
+    "flow_monotonicity": "certify.algorithms.pg",
     # reports and claims (issue 9)
-    "qlearning_report": "certify.report",
+    "qlearning_report": "certify.algorithms.qlearning.report",
     "build_pdf": "certify.report",
     "load_claims": "certify.claims",
     "run_claims": "certify.claims",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import InvalidInput
+from certify.errors import InvalidInput
 
 KNOWN_SOLVERS = ("CLARABEL", "SCS", "MOSEK")
 

@@ -5,7 +5,7 @@ function-space update Q' = Q + alpha K D_rho (T*Q - Q) is a sup-norm contraction
 conditions (16) alpha K_ii rho_i < 1 and (17) (1 + gamma) sum_{j != i} |K_ij| rho_j <=
 (1 - gamma) K_ii rho_i on the empirical NTK K.  Here a DQN (one-hot state -> 4 Q-values,
 epsilon-greedy, replay buffer, target network, Adam) is trained on FrozenLake's known model
-(gymnasium's dict P, built by certify.ntk.gym_env when gymnasium is absent; the episodes are
+(gymnasium's dict P, built by certify.algorithms.ntk.gym_env when gymnasium is absent; the episodes are
 simulated from it), and at a few checkpoints we run the exact check on the network:
 
 * with the environment's model and uniform rho over the 64 (state, head) pairs;
@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from certify.algorithms.ntk.gym_env import FROZENLAKE_4X4, frozenlake_p, mdp_from_gym_p
+from certify.algorithms.ntk.model import check_q_network
+from certify.algorithms.ntk.replay import ReplayBuffer
 from certify.mdp import policy_q_values, q_star
-from certify.ntk.gym_env import FROZENLAKE_4X4, frozenlake_p, mdp_from_gym_p
-from certify.ntk.model import check_q_network
-from certify.ntk.replay import ReplayBuffer
 
 GAMMA = 0.9
 ALPHA = 0.5

@@ -27,8 +27,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from certify.algorithms.td import check_sa, simulate_td  # noqa: E402
 from certify.mdp import load_problem  # noqa: E402
-from certify.td import check_sa, simulate_td  # noqa: E402
 
 # seed 003, Table 1, as printed: vanilla, three timescales, four timescales
 TABLE = {"random-walk-5": ((0.4, 0.4), (0.4, 0.4, 0.5), (0.4, 0.4, 0.5, 0.25)),

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from certify.algorithms.ntk import MLP, analyse_network, empirical_lipschitz, theorem2, train_expected, u3
+from certify.algorithms.ntk.kernel import network_kernel
+from certify.algorithms.ntk.preqn import train_preqn
 from certify.mdp import FiniteMDP, builtin_problem
-from certify.ntk import MLP, analyse_network, empirical_lipschitz, theorem2, train_expected, u3
-from certify.ntk.kernel import network_kernel
-from certify.ntk.preqn import train_preqn
 
 
 def main() -> None:

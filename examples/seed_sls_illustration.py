@@ -17,9 +17,9 @@ import itertools
 
 import numpy as np
 
-from certify.crossval import crossval_qlearning
+from certify.algorithms.qlearning.crossval import crossval_qlearning
+from certify.algorithms.qlearning.system import DirectFamily
 from certify.mdp import load_problem
-from certify.systems.qlearning import DirectFamily
 
 
 def finite_product_rate(fam: DirectFamily, length: int) -> float:

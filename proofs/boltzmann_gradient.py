@@ -6,7 +6,7 @@ sup_{y <= -1} exp(y)(-1 - y) = e^{-2} (at y = -2), so ||grad||_1 <= 1 + 2 (m - 1
 (the top action has y >= 0) [reconstruction].  For m = 2, x = lam (q_1 - q_2) > 0:
 g(x) = 1 + 2 (1 - s)(x s - 1)_+, s = 1/(1 + e^{-x}); max g = 1.19967... > 1, independent of lam.
 
-Any m (certify.smooth.boltzmann_sup, reconstruction): for a set B of actions with complement G,
+Any m (certify.algorithms.smooth.boltzmann_sup, reconstruction): for a set B of actions with complement G,
 F_B = sum_{a in B} w_a (h - q_a - 1) = W_B W_G (h_G - h_B) - W_B (identity checked below for
 m = 3), which reduces the supremum to phi_b(x) = (1 - s)(x s - 1), s = e^x / (e^x + b), b = m - 1;
 phi_b grows with b at fixed t = x - ln b, and phi_b' = s (1 - s)(2 + x (1 - 2 s)) (used by the
@@ -44,10 +44,10 @@ def steps():
     gmax = g.subs(x, xs)
     yield f"m = 2: max_x g(x) = {sp.N(gmax, 12)} at x = {sp.N(xs, 12)} (> 1)", \
         abs(float(gmax) - 1.1997) < 5e-4 and float(gmax) > 1
-    from certify.smooth.moduli import boltzmann_sup_two_actions
+    from certify.algorithms.smooth.moduli import boltzmann_sup_two_actions
 
     xn, gn = boltzmann_sup_two_actions()
-    yield "certify.smooth.moduli.boltzmann_sup_two_actions agrees to 1e-9", \
+    yield "certify.algorithms.smooth.moduli.boltzmann_sup_two_actions agrees to 1e-9", \
         abs(gn - float(gmax)) < 1e-9 and abs(xn - float(xs)) < 1e-4
     yield "bound 1 + 2e^{-2} = 1.2707 >= 1.1997 for m = 2", float(1 + 2 * sp.exp(-2)) >= float(gmax)
     yield from _reduction()
@@ -78,7 +78,7 @@ def _reduction():
         sp.simplify(sp.diff(phi_t, b)).is_positive is True
     yield "phi_b'(x) = s (1 - s)(2 + x (1 - 2 s))", \
         sp.simplify(sp.diff(phi, x) - s * (1 - s) * (2 + x * (1 - 2 * s))) == 0
-    from certify.smooth.boltzmann_sup import boltzmann_grad_sup
+    from certify.algorithms.smooth.boltzmann_sup import boltzmann_grad_sup
 
     enc = boltzmann_grad_sup(2)
     yield f"interval enclosure for m = 2: [{float(enc.lower):.13g}, {float(enc.upper):.13g}] " \

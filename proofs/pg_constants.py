@@ -1,4 +1,4 @@
-"""Proof of the C2 / L bounds of certify.pg.constants (mean-field tanh network, seed 004).
+"""Proof of the C2 / L bounds of certify.algorithms.pg.constants (mean-field tanh network, seed 004).
 
 Run ``python -m proofs.pg_constants``: each step is checked in sympy; the script prints what
 it proved and exits non-zero on failure.  Steps (notation of certify/pg/constants.py):
@@ -13,7 +13,7 @@ it proved and exits non-zero on failure.  Steps (notation of certify/pg/constant
    the closed form Lam used in the code.
 6. Coupled Euler step: |e + eta db|^2 <= (1 - 2 eta beta + eta^2 Lam^2)|e|^2 when
    <db, e> <= -beta |e|^2 and |db| <= Lam |e|.
-7. Monotone objective along the noiseless flow (certify.pg.monotone): G_N has gradient
+7. Monotone objective along the noiseless flow (certify.algorithms.pg.monotone): G_N has gradient
    D_n / N in particle n; with |D_n - D'_n| <= (C2 + c)|delta_n| + L W1 (c = sigma^2 kappa/2)
    and W1 <= (1/N) sum |delta_n| <= |delta| / sqrt(N) (Cauchy-Schwarz), grad G_N is
    (Lam / N)-Lipschitz, Lam = C2 + L + c; the ascent lemma with step eta N then gives

@@ -4,7 +4,7 @@ Lemma.  For x in R^n (n >= 1) and real p > 0, with M = ||x||_inf = max_i |x_i|,
 
     ||x||_inf <= ||x||_p <= n^{1/p} ||x||_inf,
 
-and (weighted form used by certify.smooth.pnorm, u_i > 0, ||x||_{u,p}^p = sum_i u_i |x_i|^p)
+and (weighted form used by certify.algorithms.smooth.pnorm, u_i > 0, ||x||_{u,p}^p = sum_i u_i |x_i|^p)
 min(u) M^p <= ||x||_{u,p}^p <= (sum u) M^p.  Consequently, for 0 < a < 1 and n >= 2,
 a n^{1/p} is strictly decreasing in p and a n^{1/p} < 1 iff p > ln(n) / ln(1/a); a sup-norm
 a-contraction is a p-norm contraction with modulus a n^{1/p}.  Example: n = 6, a = gamma = 9/10
@@ -93,9 +93,9 @@ def _threshold():
     yield "ln 6 / ln(10/9) in (17, 18): 6 (9/10)^17 > 1 > 6 (9/10)^18 (exact rationals)", \
         6 * g ** 17 > 1 > 6 * g ** 18
     yield "(9/10)^16 * 6 >= 1: p = 16 fails; by monotonicity every even p >= 18 works", g ** 16 * 6 >= 1
-    from certify.smooth.pnorm import plain_threshold_p
+    from certify.algorithms.smooth.pnorm import plain_threshold_p
 
-    yield "certify.smooth.pnorm.plain_threshold_p(6, 9/10) = 18", plain_threshold_p(6, g) == 18
+    yield "certify.algorithms.smooth.pnorm.plain_threshold_p(6, 9/10) = 18", plain_threshold_p(6, g) == 18
 
 
 def steps():

@@ -1,4 +1,4 @@
-"""Young's inequality for even p, used by the p-norm Lyapunov certificates (certify.smooth.pnorm).
+"""Young's inequality for even p, used by the p-norm Lyapunov certificates (certify.algorithms.smooth.pnorm).
 
 Y(x, y) = ((p - 1) x^p + y^p)/p - x^{p-1} y >= 0 for all real x, y and even p.
 Y(0, y) = y^p / p >= 0 and Y(x, y) = x^p Y(1, y/x); p Y(1, t) = t^p - p t + (p - 1):

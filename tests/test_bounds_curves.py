@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from certify.bounds import (
+from certify.algorithms.qlearning.bounds import (
     MaxNormBound,
     noise_constants,
     quadratic_curve,
@@ -73,7 +73,7 @@ def test_stored_constants_are_rounded_up():
     # the exact value of their formula on the same floats (round-to-nearest can land below)
     from fractions import Fraction as F
 
-    from certify.bounds import max_norm_bound
+    from certify.algorithms.qlearning.bounds import max_norm_bound
     from certify.mdp import FiniteMDP
 
     rng = np.random.default_rng(1)

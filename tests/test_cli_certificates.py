@@ -30,7 +30,7 @@ def test_save_certificates_needs_an_existing_folder(tmp_path, capsys):
 
 def test_solver_failure_exits_1_not_2(monkeypatch, capsys):
     """A numerical method that fails makes the check inconclusive (exit 1), not bad input."""
-    import certify.qlearning as ql
+    import certify.algorithms.qlearning.analysis as ql
     from certify.errors import SolverError
 
     def boom(*args, **kwargs):

@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
+from certify.algorithms.qlearning.crossval import check_curve, crossval_qlearning, fit_transient_rate
 from certify.cli import main
-from certify.crossval import check_curve, crossval_qlearning, fit_transient_rate
 from certify.mdp import load_problem
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from certify.algorithms.qlearning.system import comparison_systems
 from certify.mdp import bellman_optimality, load_problem, q_star, smooth_fixed_point
 from certify.mdp.bellman import policy_q_values
-from certify.systems.qlearning import comparison_systems
 from tests.helpers import direct_member_dense, random_mdp
 
 

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify import certificate_from_dict, certify_qlearning, load_problem
-from certify.jsr.selection_exact import selection_jsr
+from certify.algorithms.qlearning.system import DirectFamily, row_sum_rate
+from certify.jsr.policy_iteration import selection_jsr
 from certify.mdp import uniform_sampling
-from certify.systems.qlearning import DirectFamily, row_sum_rate
 from certify.verdict import Verdict
 from tests.helpers import (
     all_policies,
@@ -176,7 +176,7 @@ def test_non_nonnegative_family_is_inconclusive():
     """alpha d_max > 1 cannot happen with alpha <= 1 and d a distribution, so build the
     family directly with a 'd' that is a distribution but alpha * d_max > 1 is impossible;
     instead check the guard on the absolute family via SelectionFamily with a negative B."""
-    from certify.jsr.selection import SelectionFamily
+    from certify.families.selection import SelectionFamily
 
     B = np.array([[-0.5, 0.0], [0.0, 0.5]])
     C = np.array([[0.2], [0.1]])

@@ -16,10 +16,10 @@ from certify.certificates.base import certificate_from_dict
 from certify.certificates.family_maxnorm import FamilyMaxNormCertificate
 from certify.certificates.norm import ExactValueCertificate
 from certify.cli import main
-from certify.jsr.algebraic import RealAlgebraic
+from certify.exact.algebraic import RealAlgebraic
+from certify.families.matrix import MatrixFamily
 from certify.jsr.bounds import jsr_bounds
 from certify.jsr.exact_cone import exact_cone_search
-from certify.jsr.family import MatrixFamily
 from certify.jsr.gallery import gallery_entry
 from certify.jsr.maxnorm_lp import maxnorm_search
 

@@ -16,10 +16,10 @@ from certify.certificates.polytope import PolytopeCertificate
 from certify.certificates.product_word import ProductWordCertificate
 from certify.certificates.quadratic import QuadraticCertificate
 from certify.certificates.structure import BlockTriangularCertificate, RankOneCertificate
-from certify.jsr.algebraic import RealAlgebraic
+from certify.exact.algebraic import RealAlgebraic
+from certify.exact.polynomials import RootRegion, rational_root_ceil, rational_root_floor
+from certify.families.matrix import MatrixFamily
 from certify.jsr.bounds import jsr_bounds
-from certify.jsr.eigen_enclosure import RootRegion, rational_root_ceil, rational_root_floor
-from certify.jsr.family import MatrixFamily
 from certify.verdict import Verdict
 
 TWO = MatrixFamily((np.array([[2.0]]),), "two")

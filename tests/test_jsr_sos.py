@@ -13,9 +13,9 @@ import pytest
 from certify.certificates.base import certificate_from_dict
 from certify.certificates.quadratic import QuadraticCertificate
 from certify.exact import fraction_array, rationalize, symmetrize
+from certify.families.matrix import MatrixFamily
 from certify.jsr.bounds import jsr_bounds
 from certify.jsr.cqlf import cqlf_search
-from certify.jsr.family import MatrixFamily
 from certify.jsr.sos import LiftedFamily, lift_matrix, monomials
 from certify.solver_options import SolverOptions
 from certify.verdict import Verdict
@@ -84,7 +84,7 @@ def test_forged_quadratic_refused():
 
 def test_lifted_family_spec_round_trip():
     fam = LiftedFamily(MatrixFamily(tuple(G3)), 2)
-    from certify.jsr.family import family_from_spec
+    from certify.families.matrix import family_from_spec
 
     again = family_from_spec(json.loads(json.dumps(fam.spec())))
     assert again.dim == 6 and all(np.all(x == y) for x, y in zip(again.exact_matrices(),
@@ -102,10 +102,10 @@ def test_sos_method_name_errors():
 
 @pytest.mark.parametrize("alpha", [0.5, 1.0])
 def test_comparison_jsr_agrees_with_selection_jsr(alpha):
+    from certify.algorithms.qlearning.system import DirectFamily
     from certify.jsr.comparison import comparison_jsr
-    from certify.jsr.selection_exact import selection_jsr
+    from certify.jsr.policy_iteration import selection_jsr
     from certify.mdp.builtins import seed_sls
-    from certify.systems.qlearning import DirectFamily
 
     p = seed_sls()
     res = comparison_jsr(p.mdp, p.sampling, alpha, budget=20)

@@ -12,8 +12,8 @@ import pytest
 from certify.certificates.base import certificate_from_dict
 from certify.cli import main
 from certify.exact import fraction_array
+from certify.families.matrix import MatrixFamily
 from certify.jsr.bounds import jsr_bounds
-from certify.jsr.family import MatrixFamily
 from certify.jsr.structure import block_triangular_form, detect, max_cycle_mean, nilpotent_depth
 from certify.verdict import Verdict
 

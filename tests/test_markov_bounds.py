@@ -7,14 +7,14 @@ import json
 import numpy as np
 import pytest
 
-from certify.bounds import noise_constants
-from certify.bounds_markov import markov_reference_bound
+from certify.algorithms.qlearning.bounds import noise_constants
+from certify.algorithms.qlearning.bounds_markov import markov_reference_bound
+from certify.algorithms.qlearning.crossval import crossval_qlearning
+from certify.algorithms.qlearning.mixing import behaviour_chain, behaviour_mixing, mixing_constants
 from certify.cli import main
-from certify.crossval import crossval_qlearning
 from certify.errors import InvalidInput
 from certify.mdp import load_problem
 from certify.mdp.sampling import sampling_markov
-from certify.mixing import behaviour_chain, behaviour_mixing, mixing_constants
 
 
 def _tv_to_stationary(P: np.ndarray, t: int) -> float:

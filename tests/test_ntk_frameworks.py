@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from certify.algorithms.ntk.kernel import empirical_ntk
+from certify.algorithms.ntk.mlp import MLP, flatten, unflatten
 from certify.mdp import FiniteMDP
 from certify.mdp.ordering import pair_index
-from certify.ntk.kernel import empirical_ntk
-from certify.ntk.mlp import MLP, flatten, unflatten
 
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)  # tiny networks: a second thread only waits (and the machine is shared)
@@ -40,7 +40,7 @@ def random_params(sizes, seed):
 
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 def test_torch_matches_numpy_mlp(activation):
-    from certify.ntk.torch_model import TorchQModel
+    from certify.algorithms.ntk.torch_model import TorchQModel
 
     net = MLP(5, 24, 2, activation, init="torch")
     params = net.init_params(3)
@@ -53,7 +53,7 @@ def test_torch_matches_numpy_mlp(activation):
 def test_multi_head_torch_vs_jax_and_finite_differences():
     """A 3-head tanh network: K over (state, head) pairs, rows s * 3 + a; J by central
     differences of the Q-values in the parameters gives the same K (error O(h^2))."""
-    from certify.ntk.torch_model import TorchQModel
+    from certify.algorithms.ntk.torch_model import TorchQModel
 
     params = random_params([4, 10, 3], 7)
     x = np.random.default_rng(1).normal(size=(5, 4))
@@ -81,7 +81,7 @@ def test_multi_head_torch_vs_jax_and_finite_differences():
 
 
 def test_chunked_kernel_equals_full():
-    from certify.ntk.torch_model import TorchQModel
+    from certify.algorithms.ntk.torch_model import TorchQModel
 
     params = random_params([3, 8, 8, 2], 2)
     x = np.random.default_rng(2).normal(size=(7, 3))
@@ -95,7 +95,7 @@ def test_chunked_kernel_equals_full():
 
 def test_expected_step_matches_numpy():
     """theta' = theta + alpha J^T c moves the outputs as the numpy MLP's update does."""
-    from certify.ntk.torch_model import TorchQModel
+    from certify.algorithms.ntk.torch_model import TorchQModel
 
     net = MLP(4, 9, 1, "tanh")
     params = net.init_params(5)
@@ -120,7 +120,7 @@ def test_theorem2_linear_multi_head_closed_form():
     """Q = W e_s + b: K[(s,a),(s',a')] = [a = a'] (delta_ss' + 1), i.e. (I + 11^T) (x) I_A;
     uniform rho = 1/n gives a_i = 2/n, o_i = (S - 1)/n and
     beta = |1 - 2 alpha/n| + 2 alpha gamma/n + (1 + gamma) alpha (S - 1)/n."""
-    from certify.ntk.model import check_q_network
+    from certify.algorithms.ntk.model import check_q_network
 
     S, A, g, alpha = 3, 2, 0.5, 0.5
     P = np.zeros((S, A, S))
@@ -145,7 +145,7 @@ def test_theorem2_linear_multi_head_closed_form():
 
 def test_single_head():
     """A single-head linear model on [e_s, e_a]: K_ij = delta_ss' + delta_aa' + 1."""
-    from certify.ntk.model import check_q_network
+    from certify.algorithms.ntk.model import check_q_network
 
     S, A = 2, 2
     P = np.zeros((S, A, S))
@@ -160,8 +160,8 @@ def test_single_head():
 
 
 def test_bad_models():
+    from certify.algorithms.ntk.model import check_q_network
     from certify.errors import InvalidInput
-    from certify.ntk.model import check_q_network
 
     mdp = FiniteMDP(np.ones((1, 2, 1)), np.ones((1, 2)), 0.5, name="one")
     with pytest.raises(InvalidInput, match="neither shape"):
@@ -178,7 +178,7 @@ def test_training_diverges_on_the_classic_chain():
     """Q = w x with x = (1, 2), both states move to state 1, R = 0, rho = (0.9, 0.1), gamma = 0.9:
     the expected update is w <- w (1 + alpha (0.9 (1.8 - 1) + 0.1 (1.8 - 2) 2)) = 1.68 w for
     alpha = 1, so ||Q_k|| = 2 * 1.68^k passes 1e12 at k = 52."""
-    from certify.ntk.model import check_q_network
+    from certify.algorithms.ntk.model import check_q_network
 
     chain = FiniteMDP(np.array([[[0.0, 1.0]], [[0.0, 1.0]]]), np.zeros((2, 1)), 0.9, name="chain")
     lin = torch.nn.Linear(1, 1, bias=False)

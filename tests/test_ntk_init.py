@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from certify.algorithms.ntk.mlp import MLP
+from certify.algorithms.ntk.sweep import ntk_sweep
 from certify.mdp import builtin_problem, uniform_sampling
-from certify.ntk.mlp import MLP
-from certify.ntk.sweep import ntk_sweep
 
 
 def test_torch_init_bounds_and_variance():

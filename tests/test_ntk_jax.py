@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from certify.algorithms.ntk.kernel import empirical_ntk
+from certify.algorithms.ntk.mlp import MLP, flatten, unflatten
 from certify.mdp import FiniteMDP
-from certify.ntk.kernel import empirical_ntk
-from certify.ntk.mlp import MLP, flatten, unflatten
 
 jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
@@ -25,7 +25,7 @@ def apply(p, x):
 
 
 def test_jax_matches_numpy_mlp_and_step():
-    from certify.ntk.jax_model import JaxQModel
+    from certify.algorithms.ntk.jax_model import JaxQModel
 
     net = MLP(5, 24, 2, "tanh", init="torch")
     params = net.init_params(3)
@@ -44,8 +44,8 @@ def test_jax_matches_numpy_mlp_and_step():
 
 def test_multi_head_jax_vs_torch_same_weights():
     torch = pytest.importorskip("torch")
-    from certify.ntk.jax_model import JaxQModel
-    from certify.ntk.torch_model import TorchQModel
+    from certify.algorithms.ntk.jax_model import JaxQModel
+    from certify.algorithms.ntk.torch_model import TorchQModel
 
     rng = np.random.default_rng(7)
     params = [(rng.normal(0, 0.5, (10, 4)), rng.normal(0, 0.3, 10)),
@@ -64,7 +64,7 @@ def test_multi_head_jax_vs_torch_same_weights():
 
 def test_jax_source_single_head():
     """A linear model on [e_s, e_a]: K_ij = delta_ss' + delta_aa' + 1."""
-    from certify.ntk.model import check_q_network
+    from certify.algorithms.ntk.model import check_q_network
 
     P = np.zeros((2, 2, 2))
     P[:, :, 1] = 1.0

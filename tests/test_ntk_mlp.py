@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from certify.algorithms.ntk.kernel import empirical_ntk, kernel_from_jacobian, pair_features
+from certify.algorithms.ntk.mlp import MLP, flatten, unflatten
+from certify.algorithms.ntk.preqn import preqn_step
 from certify.errors import InvalidInput, UnknownName
 from certify.mdp import builtin_problem
-from certify.ntk.kernel import empirical_ntk, kernel_from_jacobian, pair_features
-from certify.ntk.mlp import MLP, flatten, unflatten
-from certify.ntk.preqn import preqn_step
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sin", "linear"])

@@ -8,17 +8,17 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
+from certify.algorithms.ntk.kernel import network_kernel, pair_features
+from certify.algorithms.ntk.mlp import MLP
+from certify.algorithms.ntk.network import analyse_network
+from certify.algorithms.ntk.preqn import train_preqn
+from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.training import train_expected
 from certify.certificates import certificate_from_dict
 from certify.certificates.ntk import NTKContractionCertificate
 from certify.cli import main
 from certify.errors import InvalidInput
 from certify.mdp import FiniteMDP, builtin_problem
-from certify.ntk.kernel import network_kernel, pair_features
-from certify.ntk.mlp import MLP
-from certify.ntk.network import analyse_network
-from certify.ntk.preqn import train_preqn
-from certify.ntk.theorem2 import theorem2
-from certify.ntk.training import train_expected
 from certify.verdict import Verdict
 
 # the two-state chain 0 -> 1 -> 1, zero reward, gamma 0.9: Q* = 0; replay mass on state 0

@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from certify.algorithms.ntk.mlp import MLP
+from certify.algorithms.ntk.network import analyse_network
+from certify.algorithms.ntk.operator import empirical_lipschitz, product_bound, u3
+from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.training import train_expected
 from certify.mdp import FiniteMDP, builtin_problem, q_star
 from certify.mdp.ordering import flatten
-from certify.ntk.mlp import MLP
-from certify.ntk.network import analyse_network
-from certify.ntk.operator import empirical_lipschitz, product_bound, u3
-from certify.ntk.theorem2 import theorem2
-from certify.ntk.training import train_expected
 from certify.verdict import Verdict
 
 
@@ -91,7 +91,7 @@ def test_training_theorem3_bound_on_recorded_kernels():
     params = net.init_params(1)
     rec = train_expected(mdp, net, params, rho, 0.01, 15)
     assert rec.betas.shape == (15,) and len(rec.kernels) == 15
-    from certify.ntk.kernel import q_table
+    from certify.algorithms.ntk.kernel import q_table
 
     pb = product_bound(mdp, rec.kernels, rec.betas, rho, 0.01, q_table(mdp, net, params), rec.q_opt)
     assert pb.holds

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certify.ntk.enclose import candidates, enclose
-from certify.ntk.exactrows import exact_rows
-from certify.ntk.inputs import NotPSDWarning, psd_screen
-from certify.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.enclose import candidates, enclose
+from certify.algorithms.ntk.exactrows import exact_rows
+from certify.algorithms.ntk.inputs import NotPSDWarning, psd_screen
+from certify.algorithms.ntk.theorem2 import theorem2
 
 
 def _same(k, rho, gamma, alpha):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from certify.algorithms.ntk.gym_env import FROZENLAKE_4X4, env_mdp, frozenlake_p, mdp_from_gym_p
+from certify.algorithms.ntk.model import env_targets
+from certify.algorithms.ntk.replay import ReplayBuffer, buffer_targets, pair_of_state_features
 from certify.errors import InvalidInput
 from certify.mdp import q_star
-from certify.ntk.gym_env import FROZENLAKE_4X4, env_mdp, frozenlake_p, mdp_from_gym_p
-from certify.ntk.model import env_targets
-from certify.ntk.replay import ReplayBuffer, buffer_targets, pair_of_state_features
 
 # Two states, two actions: from 0, action 0 stays (r = 1), action 1 goes to 1 w.p. 1/2
 # (r = 0) or ends the episode w.p. 1/2 (r = 2); state 1 ends the episode on every action (r = 5).
@@ -152,15 +152,15 @@ def _python(code: str) -> str:
 
 
 def test_no_framework_imported_by_certify():
-    assert _python("import sys, certify.ntk, certify.cli.ntk, certify.ntk.model\n"
+    assert _python("import sys, certify.algorithms.ntk, certify.cli.ntk, certify.algorithms.ntk.model\n"
                    "print('torch' in sys.modules, 'jax' in sys.modules)") == "False False"
 
 
 def test_missing_extra_is_a_one_line_error():
     """With torch and jax unimportable, asking for them names the extra to install."""
     code = ("import sys\nsys.modules['torch'] = None\nsys.modules['jax'] = None\n"
-            "from certify.ntk.torch_model import require_torch\n"
-            "from certify.ntk.jax_model import require_jax\n"
+            "from certify.algorithms.ntk.torch_model import require_torch\n"
+            "from certify.algorithms.ntk.jax_model import require_jax\n"
             "for f in (require_torch, require_jax):\n"
             "    try:\n        f()\n    except ValueError as e:\n        print(e)\n")
     lines = _python(code).splitlines()

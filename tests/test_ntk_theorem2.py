@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from certify.algorithms.ntk.inputs import NotPSDWarning
+from certify.algorithms.ntk.theorem2 import HYPOTHESES_FAIL, NON_EXPANSION, tabular_beta, theorem2
 from certify.certificates import certificate_from_dict
 from certify.certificates.ntk import NTKContractionCertificate
 from certify.errors import InvalidInput
-from certify.ntk.inputs import NotPSDWarning
-from certify.ntk.theorem2 import HYPOTHESES_FAIL, NON_EXPANSION, tabular_beta, theorem2
 from certify.verdict import Verdict
 
 
@@ -106,7 +106,7 @@ def test_beta_matches_float_brute_force(n, seed):
     assert float(r.beta) == pytest.approx(brute, rel=1e-12)
 
 
-@pytest.mark.filterwarnings("ignore::certify.ntk.inputs.NotPSDWarning")
+@pytest.mark.filterwarnings("ignore::certify.algorithms.ntk.inputs.NotPSDWarning")
 def test_certificate_round_trip_and_tamper():
     k = np.array([[F(2), F(1, 2)], [F(1, 2), F(2)]], dtype=object)
     rho = np.array([F(1, 2)] * 2, dtype=object)

@@ -5,7 +5,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from certify.numfmt import decimal_digits, fmt_lower, fmt_upper, latex_number
+from certify.exact.printing import decimal_digits, fmt_lower, fmt_upper, latex_number
 
 
 @given(st.fractions(min_value=Fraction(-10**6), max_value=Fraction(10**6)), st.integers(1, 15))

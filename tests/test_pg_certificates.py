@@ -8,12 +8,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from certify.algorithms.pg.constants import bound_constants
+from certify.algorithms.pg.meanfield import make_meanfield
 from certify.certificates import certificate_from_dict
 from certify.certificates.pg import MeanFieldMarginCertificate, TabularStepCertificate
 from certify.cli import main
 from certify.mdp import FiniteMDP, builtin_problem
-from certify.pg.constants import bound_constants
-from certify.pg.meanfield import make_meanfield
 from certify.verdict import Verdict
 
 BANDIT = "gamma: 0.0\nP: [[[1.0], [1.0]]]\nR: [[1.0, 0.0]]\n"

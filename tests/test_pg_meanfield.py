@@ -5,23 +5,23 @@ import math
 import numpy as np
 import pytest
 
-from certify.errors import InvalidInput
-from certify.mdp import FiniteMDP, builtin_problem
-from certify.pg.constants import (
+from certify.algorithms.pg.constants import (
     bound_constants,
     sampled_c2,
     sampled_lipschitz,
     w1_empirical,
     w2_empirical,
 )
-from certify.pg.coupling import coupled_run
-from certify.pg.meanfield import (
+from certify.algorithms.pg.coupling import coupled_run
+from certify.algorithms.pg.meanfield import (
     drift_weights,
     initial_particles,
     make_meanfield,
     unit_outputs,
     value_drift,
 )
+from certify.errors import InvalidInput
+from certify.mdp import FiniteMDP, builtin_problem
 from certify.verdict import Verdict
 
 

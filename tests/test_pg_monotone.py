@@ -5,11 +5,11 @@ import json
 import numpy as np
 import pytest
 
+from certify.algorithms.pg.meanfield import full_drift, initial_particles, make_meanfield
+from certify.algorithms.pg.monotone import check_increase, flow_monotonicity, objective
 from certify.cli import main
 from certify.errors import InvalidInput
 from certify.mdp import FiniteMDP, builtin_problem
-from certify.pg.meanfield import full_drift, initial_particles, make_meanfield
-from certify.pg.monotone import check_increase, flow_monotonicity, objective
 
 
 def garnet_mf(sigma=1.0, kappa=1.0):

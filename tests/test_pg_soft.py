@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
+from certify.algorithms.pg.soft import occupancy, regularised_value, soft_optimal
 from certify.errors import InvalidInput
 from certify.mdp import FiniteMDP, builtin_problem
-from certify.pg.soft import occupancy, regularised_value, soft_optimal
 
 
 def bandit(r, gamma=0.0):

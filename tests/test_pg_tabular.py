@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
+from certify.algorithms.pg.tabular import policy_gradient, run_tabular, smoothness_bound, softmax_policy
 from certify.errors import InvalidInput
 from certify.mdp import FiniteMDP, builtin_problem
-from certify.pg.tabular import policy_gradient, run_tabular, smoothness_bound, softmax_policy
 from certify.verdict import Verdict
 
 

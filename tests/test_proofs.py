@@ -26,7 +26,7 @@ def test_a_failing_proof_exits_nonzero(tmp_path):
 
 
 def test_young_proof_covers_every_even_p():
-    # certify.smooth.pnorm uses Young's inequality at any even p (p in the hundreds for gamma
+    # certify.algorithms.smooth.pnorm uses Young's inequality at any even p (p in the hundreds for gamma
     # near 1), so the proof must not stop at p = 40.
     r = subprocess.run([sys.executable, "-m", "proofs.young_inequality"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)

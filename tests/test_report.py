@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify import certify_qlearning, load_problem
+from certify.algorithms.qlearning.report import qlearning_report
 from certify.cli import main
 from certify.report import build
 from certify.report.latex import bound, escape, matrix, num
-from certify.report.qlearning import qlearning_report
 from tests.conftest import IN_CI
 from tests.helpers import all_policies, direct_member_dense
 

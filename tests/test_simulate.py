@@ -8,11 +8,12 @@ import sys
 import numpy as np
 import pytest
 
+from certify.algorithms.qlearning.simulate import simulate_qlearning
 from certify.cli import main
 from certify.errors import InvalidInput
 from certify.mdp import FiniteMDP, load_problem, sampling_from_d
 from certify.mdp.sampling import sampling_markov
-from certify.simulate import StepSize, lemma6_policy, mean_recursion, simulate_qlearning
+from certify.simulate import StepSize, lemma6_policy, mean_recursion
 from certify.simulate.mean import apply_switched
 
 

@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from certify.algorithms.qlearning.simulate import simulate_qlearning
 from certify.cli import main
 from certify.errors import InvalidInput, UnknownName
 from certify.mdp import FiniteMDP, load_problem
 from certify.mdp.bellman import bellman_optimality, smooth_fixed_point
 from certify.simulate.progress import DelayedProgress, want_progress
-from certify.simulate.qlearning import simulate_qlearning
 
 
 def _deterministic_mdp() -> FiniteMDP:

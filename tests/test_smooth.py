@@ -7,15 +7,19 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from certify.algorithms.smooth.analysis import analyze_smooth
+from certify.algorithms.smooth.moduli import (
+    boltzmann_sup_two_actions,
+    check_boltzmann_bound,
+    sup_norm_modulus,
+)
+from certify.algorithms.smooth.ode import simulate_ode, simulate_stochastic
+from certify.algorithms.smooth.pnorm import plain_threshold_p, young_threshold_p
+from certify.algorithms.smooth.symbolic import symbolic_decay_check
 from certify.certificates.base import certificate_from_dict
 from certify.errors import InvalidInput, UnknownName
 from certify.mdp import FiniteMDP, load_problem
 from certify.mdp.bellman import q_star, smooth_fixed_point
-from certify.smooth.analysis import analyze_smooth
-from certify.smooth.moduli import boltzmann_sup_two_actions, check_boltzmann_bound, sup_norm_modulus
-from certify.smooth.ode import simulate_ode, simulate_stochastic
-from certify.smooth.pnorm import plain_threshold_p, young_threshold_p
-from certify.smooth.symbolic import symbolic_decay_check
 from certify.verdict import Evidence, Verdict
 
 
@@ -144,7 +148,7 @@ def test_boltzmann_invariant_set(sls):
     assert np.abs(res.fixed_point - res.q_star).max() <= r
     doc = res.to_dict()
     assert doc["invariant_set"]["norm"] == "sup" and doc["sup_norm_modulus"]["witness"]["q_row"]
-    from certify.smooth.crossval import crossval_smooth
+    from certify.algorithms.smooth.crossval import crossval_smooth
     cv = crossval_smooth(res, runs=0, starts=2)
     assert cv.verdict is Evidence.CONSISTENT
 
@@ -179,7 +183,7 @@ def test_bad_inputs(sls):
 def _one_pair_cert(P, c, argument="young", gamma=Fraction(1, 4), p=2):
     import scipy.sparse as sps
 
-    from certify.smooth.pnorm import PNormLyapunovCertificate
+    from certify.algorithms.smooth.pnorm import PNormLyapunovCertificate
     P = sps.csr_matrix(np.asarray(P, dtype=float))
     n = P.shape[0]
     return PNormLyapunovCertificate("max", gamma, P, (Fraction(1),) * n, n // P.shape[1], p,
@@ -226,7 +230,7 @@ def test_invariant_radius_is_an_upper_bound():
     # float evaluation + one ulp fell below the true radius here (about 5% of random cases)
     import mpmath
 
-    from certify.smooth.invariant import boltzmann_invariant_set
+    from certify.algorithms.smooth.invariant import boltzmann_invariant_set
     for g, m, lam in ((0.9999818839792578, 5, 236.87133130725712),
                       (0.9999967974019595, 8, 23962.8802704351),
                       (0.9999999997671233, 44, 0.03616344811847661)):

@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 
+from certify.algorithms.smooth.analysis import analyze_smooth
+from certify.algorithms.smooth.boltzmann_sup import boltzmann_grad_sup
+from certify.algorithms.smooth.moduli import check_boltzmann_bound, sup_norm_modulus
 from certify.errors import InvalidInput
 from certify.mdp import FiniteMDP
 from certify.mdp.bellman import smooth_max, smooth_max_grad
-from certify.smooth.analysis import analyze_smooth
-from certify.smooth.boltzmann_sup import boltzmann_grad_sup
-from certify.smooth.moduli import check_boltzmann_bound, sup_norm_modulus
 from certify.verdict import Verdict
 
 

@@ -6,12 +6,12 @@ import json
 import numpy as np
 import pytest
 
+from certify.algorithms.smooth.analysis import analyze_smooth
+from certify.algorithms.smooth.crossval import crossval_smooth
+from certify.algorithms.smooth.decay import slow_modes
 from certify.cli import main
 from certify.mdp import load_problem
 from certify.mdp.bellman import smooth_max_grad
-from certify.smooth.analysis import analyze_smooth
-from certify.smooth.crossval import crossval_smooth
-from certify.smooth.decay import slow_modes
 from certify.verdict import Evidence
 
 

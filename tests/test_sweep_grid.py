@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from certify.algorithms.qlearning.analysis import run_qlearning
 from certify.cli import main
 from certify.errors import InvalidInput, UnknownName
-from certify.qlearning import run_qlearning
 from certify.sweep import grid_from_dict, load_grid
 from certify.sweep.cell import run_cell
 from certify.sweep.fields import DECLARED_FIELDS, field_paths

@@ -6,9 +6,9 @@ import dataclasses
 
 import numpy as np
 
+from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.linear import from_problem
 from certify.mdp import load_problem
-from certify.td.analysis import check_sa
-from certify.td.linear import from_problem
 
 
 def _ill_conditioned_walk():
@@ -36,8 +36,8 @@ def test_float_only_levels_are_never_refuted_on_a_float_rank():
     # above the exact size limit nothing about the levels is proven: undecided, not "fails"
     from fractions import Fraction as F
 
-    from certify.td.algorithms import get_algorithm
-    from certify.td.conditions import check_conditions
+    from certify.algorithms.td.algorithms import get_algorithm
+    from certify.algorithms.td.conditions import check_conditions
 
     td = from_problem(_ill_conditioned_walk(), exact=False)
     conds, _ = check_conditions(get_algorithm("gtd2"), td, (F(3, 5), F(7, 10)), 1.0)
@@ -50,7 +50,7 @@ def test_undecided_series_is_not_reported_as_divergent(monkeypatch):
     # if sympy cannot decide a series, (A:2) must be undecided, never "holds"
     import sympy as sp
 
-    from certify.td.stepsizes import series_facts
+    from certify.algorithms.td.stepsizes import series_facts
 
     monkeypatch.setattr(sp.Sum, "is_convergent", lambda self: None)
     from fractions import Fraction as F

@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from certify.algorithms.td.simulate import simulate_td
 from certify.cli import main
 from certify.mdp import load_problem
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.problem import Problem
 from certify.mdp.sampling import sampling_markov
-from certify.td.simulate import simulate_td
 
 
 def _cycle(n: int = 5) -> Problem:

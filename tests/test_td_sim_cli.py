@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import yaml
 
+from certify.algorithms.td.linear import from_problem
+from certify.algorithms.td.simulate import simulate_td
 from certify.cli import main
 from certify.mdp import load_problem
-from certify.td.linear import from_problem
-from certify.td.simulate import simulate_td
 
 BAIRD_START = [1, 1, 1, 1, 1, 1, 10, 1]
 

@@ -10,14 +10,14 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from certify.algorithms.td.algorithms import ALGORITHMS, W, assemble, expected_mats
+from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.conditions import _augment, nested_schur
+from certify.algorithms.td.hurwitz import hurwitz_exact, hurwitz_range
+from certify.algorithms.td.linear import chain_quantities, from_problem
+from certify.algorithms.td.stepsizes import step_conditions
 from certify.errors import InvalidInput
 from certify.mdp import load_problem
-from certify.td.algorithms import ALGORITHMS, W, assemble, expected_mats
-from certify.td.analysis import check_sa
-from certify.td.conditions import _augment, nested_schur
-from certify.td.hurwitz import hurwitz_exact, hurwitz_range
-from certify.td.linear import chain_quantities, from_problem
-from certify.td.stepsizes import step_conditions
 
 
 def test_random_walk_by_hand():

@@ -15,14 +15,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from certify.algorithms.td.algorithms import get_algorithm
+from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.kernel import BASES, heavy_ball_step, sample_directions
+from certify.algorithms.td.mean import mean_run
+from certify.algorithms.td.simulate import algorithm_steps, simulate_td
+from certify.algorithms.td.stepsizes import parse_exponents, schedule
 from certify.mdp import load_problem
 from certify.simulate.rng import next_uniform, run_states
-from certify.td.algorithms import get_algorithm
-from certify.td.analysis import check_sa
-from certify.td.kernel import BASES, heavy_ball_step, sample_directions
-from certify.td.mean import mean_run
-from certify.td.simulate import algorithm_steps, simulate_td
-from certify.td.stepsizes import parse_exponents, schedule
 
 MOMENTUM = ["gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4"]
 EXPONENTS = {2: "0.51,0.55", 3: "0.51,0.53,0.55", 4: "0.51,0.52,0.53,0.55"}
@@ -100,7 +100,7 @@ def test_simulator_replayed_through_the_decomposed_form(name, mode):
     algo = get_algorithm(name)
     ex, T, w, seed = EXPONENTS[algo.n_timescales], 300, 0.8, 3
     sim = simulate_td(name, p, ex, w, runs=3, steps=T, seed=seed, records=1, mode=mode)
-    from certify.td.linear import from_problem
+    from certify.algorithms.td.linear import from_problem
 
     td = from_problem(p, exact=False)
     beh = p.sampling.behaviour
@@ -145,7 +145,7 @@ def test_expected_update_converges_to_theta_star(prob, name):
     assert check_sa(name, p, ex, 1.0).verdict.value == "certified"  # inside the conditions
     (fast, slow), tol = MEAN_CASES[prob]
     scales = (fast,) * (algo.n_timescales - 1) + (slow,)
-    from certify.td.linear import from_problem
+    from certify.algorithms.td.linear import from_problem
 
     res = mean_run(name, from_problem(p), ex, 1.0, scales, steps=1_000_000)
     ts = _projected_fixed_point(p)
@@ -156,7 +156,7 @@ def test_expected_update_converges_to_theta_star(prob, name):
 
 
 def test_expected_update_td0_diverges_on_baird_gradient_td_does_not():
-    from certify.td.linear import from_problem
+    from certify.algorithms.td.linear import from_problem
 
     b = load_problem("baird-star")
     td = from_problem(b, require_full_rank=False)

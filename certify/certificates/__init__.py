@@ -4,15 +4,15 @@ Concrete kinds live in their own modules and register themselves; ``kinds.py`` i
 them all so that :func:`certificate_from_dict` knows every kind.
 """
 
-from .base import (
+from certify.certificates.base import (
     Certificate as Certificate,
 )
-from .base import (
+from certify.certificates.base import (
     CheckResult as CheckResult,
 )
-from .base import (
+from certify.certificates.base import (
     certificate_from_dict as certificate_from_dict,
 )
-from .base import (
+from certify.certificates.base import (
     load_certificate as load_certificate,
 )

@@ -5,7 +5,7 @@ rational interval.  Witness: an s.m.p. word w, a vector v in Q(rho)^n, vertices
 v_0 = v, v_j = A_{i_j} v_{p_j} / rho (a parent index and a member for each), and for every
 member A_i and vertex v_j a sparse rational column c_{.j} >= 0 with sum <= 1.
 
-The check, in exact arithmetic over Q(rho) = Q[x]/(m) (:mod:`certify.jsr.algebraic`):
+The check, in exact arithmetic over Q(rho) = Q[x]/(m) (:mod:`certify.exact.algebraic`):
 
 * lower side: v != 0 and A_w v = rho^|w| v, so rho^|w| is an eigenvalue of A_w and
   JSR >= rho(A_w)^(1/|w|) >= rho (Jungers 2009, Prop. 1.4);
@@ -28,13 +28,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidCertificate
-from ..exact import as_fraction, fraction_array, fraction_array_from_json, fraction_array_to_json
-from ..jsr.algebraic import RealAlgebraic, apply, int_matrix
-from ..jsr.family import Family, family_from_spec
-from ..numfmt import fmt_lower, fmt_upper, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, register
+from certify.certificates.base import Certificate, CheckResult, register
+from certify.errors import InvalidCertificate
+from certify.exact import as_fraction, fraction_array, fraction_array_from_json, fraction_array_to_json
+from certify.exact.algebraic import RealAlgebraic, apply, int_matrix
+from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.families.matrix import Family, family_from_spec
+from certify.verdict import Verdict
 
 Column = tuple[tuple[int, Fraction], ...]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..errors import InvalidCertificate
-from ..verdict import Verdict
+from certify.errors import InvalidCertificate
+from certify.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def register(cls: type[Certificate]) -> type[Certificate]:
 
 
 def certificate_kinds() -> list[str]:
-    from . import kinds  # noqa: F401
+    from certify.certificates import kinds  # noqa: F401
 
     return sorted(_KINDS)
 
@@ -122,7 +122,7 @@ def certificate_from_dict(data: object) -> Certificate:
     InvalidCertificate
         Not a mapping, unknown kind, missing or malformed fields.
     """
-    from . import kinds  # noqa: F401  (registers every kind)
+    from certify.certificates import kinds  # noqa: F401  (registers every kind)
 
     if not isinstance(data, dict) or "kind" not in data:
         raise InvalidCertificate("certificate: expected a mapping with a 'kind' entry")

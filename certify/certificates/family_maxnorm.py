@@ -19,12 +19,12 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidCertificate
-from ..exact import as_fraction
-from ..jsr.family import Family, family_from_spec
-from ..numfmt import decimal_digits, fmt_upper, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, register
+from certify.certificates.base import Certificate, CheckResult, register
+from certify.errors import InvalidCertificate
+from certify.exact import as_fraction
+from certify.exact.printing import decimal_digits, fmt_upper, latex_number
+from certify.families.matrix import Family, family_from_spec
+from certify.verdict import Verdict
 
 
 def max_weighted_ratio(exact: list[np.ndarray], w: tuple[Fraction, ...]) -> tuple[Fraction, int, int]:

@@ -14,12 +14,12 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..exact import as_fraction, round_up_float
-from ..jsr.family import family_from_spec
-from ..jsr.selection import SelectionFamily, exact_ratios
-from ..numfmt import fmt_upper, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, register
+from certify.certificates.base import Certificate, CheckResult, register
+from certify.exact import as_fraction, round_up_float
+from certify.exact.printing import fmt_upper, latex_number
+from certify.families.matrix import family_from_spec
+from certify.families.selection import SelectionFamily, exact_ratios
+from certify.verdict import Verdict
 
 
 @register

@@ -25,14 +25,14 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ..errors import InvalidCertificate
-from ..exact import as_fraction, ldl_definiteness, matmul, round_down_float, round_up_float
-from ..jsr.eigen_enclosure import X, exact_charpoly
-from ..jsr.family import Family, family_from_spec
-from ..numfmt import fmt_lower, fmt_upper, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, register
-from .product_word import exact_word_product
+from certify.certificates.base import Certificate, CheckResult, register
+from certify.certificates.product_word import exact_word_product
+from certify.errors import InvalidCertificate
+from certify.exact import as_fraction, ldl_definiteness, matmul, round_down_float, round_up_float
+from certify.exact.polynomials import X, exact_charpoly
+from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.families.matrix import Family, family_from_spec
+from certify.verdict import Verdict
 
 NORMS = ("1", "2", "inf")
 MAX_WORDS = 4096
@@ -167,7 +167,7 @@ class ExactValueCertificate(Certificate):
         return 2 * len(self.word) * int(self.length)
 
     def bracket(self) -> tuple[Fraction, Fraction]:
-        from ..jsr.eigen_enclosure import rational_root_ceil, rational_root_floor
+        from certify.exact.polynomials import rational_root_ceil, rational_root_floor
         a, b = self.interval
         return rational_root_floor(a, self.power), rational_root_ceil(b, self.power)
 

@@ -3,7 +3,7 @@
 Claim: the function-space update U3 Q = Q + alpha K D_rho (T*Q - Q) is a sup-norm contraction
 with modulus <= b < 1.  Witness: the data (K, rho, gamma, alpha) itself and the bound b.
 ``verify()`` re-evaluates conditions (16), (17) and beta(K) exactly
-(:func:`certify.ntk.theorem2.theorem2`) and accepts only if both hold, beta <= b and b < 1.
+(:func:`certify.algorithms.ntk.theorem2.theorem2`) and accepts only if both hold, beta <= b and b < 1.
 
 Numbers are stored so that they read back exactly: a JSON number when the value is a double
 (json writes doubles by repr, which round-trips), else a string "p/q".
@@ -16,11 +16,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidInput
-from ..exact import as_fraction
-from ..numfmt import fmt_upper, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, register
+from certify.certificates.base import Certificate, CheckResult, register
+from certify.errors import InvalidInput
+from certify.exact import as_fraction
+from certify.exact.printing import fmt_upper, latex_number
+from certify.verdict import Verdict
 
 
 def exact_json(x: object) -> float | str:
@@ -39,7 +39,7 @@ def exact_json_array(a: np.ndarray) -> list:
 
 def exact_from_json(data: object) -> np.ndarray:
     """Inverse of :func:`exact_json_array`: an object array of Fractions."""
-    from ..exact import fraction_array
+    from certify.exact import fraction_array
 
     return fraction_array(np.asarray(data, dtype=object))
 
@@ -68,7 +68,7 @@ class NTKContractionCertificate(Certificate):
                 rf"{latex_number(self.bound, 10, 'up')}\,\|Q_1 - Q_2\|_\infty")
 
     def verify(self) -> CheckResult:
-        from ..ntk.theorem2 import theorem2
+        from certify.algorithms.ntk.theorem2 import theorem2
 
         try:
             res = theorem2(self.k, self.rho, self.gamma, self.alpha)

@@ -1,15 +1,15 @@
 """Certificates for entropy-regularised policy gradient (seed 004).
 
 Two kinds, both re-checked from the saved data alone in exact rational arithmetic (square
-roots and logarithms enclosed by interval arithmetic, :mod:`certify.intervals`):
+roots and logarithms enclosed by interval arithmetic, :mod:`certify.exact.intervals`):
 
 ``pg-meanfield-margin``
     Claim: beta = sigma^2 kappa / 2 - C2_bar - L_bar > 0 for the mean-field tanh network of
-    :mod:`certify.pg.meanfield` on this MDP, where C2_bar >= C2 and L_bar >= L are the
+    :mod:`certify.algorithms.pg.meanfield` on this MDP, where C2_bar >= C2 and L_bar >= L are the
     stated upper bounds.  Witness: gamma, the rewards R, tau, the width K, sigma, kappa,
     C2_bar, L_bar and the ingredients of the bound formulas (Delta, sum |W|, Hessian and
     gradient bounds of f, the F -> W Lipschitz constant).  ``verify()`` recomputes every
-    ingredient and both bounds with :func:`certify.pg.constants.margin_bounds` (derivation
+    ingredient and both bounds with :func:`certify.algorithms.pg.constants.margin_bounds` (derivation
     in ``proofs/pg_constants.py``, **derived**), refuses a stored value below the recomputed
     one, and decides the sign of beta exactly.  The bounds depend on the MDP only through
     gamma and the span of R, so P is not stored.  Then W2(nu_t, nu*) <= exp(-beta t)
@@ -21,7 +21,7 @@ roots and logarithms enclosed by interval arithmetic, :mod:`certify.intervals`):
     reference measure and rewards of any range), so their Theorem 6 (linear convergence of
     exact entropy-regularised softmax PG) applies.  Witness: gamma, R, tau, mu, eta and the
     bound beta_s_bar; ``verify()`` recomputes beta_s with
-    :func:`certify.pg.tabular.smoothness_bound_exact` and checks beta_s <= beta_s_bar and
+    :func:`certify.algorithms.pg.tabular.smoothness_bound_exact` and checks beta_s <= beta_s_bar and
     eta beta_s_bar <= 1 exactly.
 """
 
@@ -32,14 +32,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..exact import as_fraction, round_down_float, round_up_float
-from ..numfmt import fmt_lower, fmt_upper
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, register
-from .ntk import exact_from_json, exact_json, exact_json_array
+from certify.certificates.base import Certificate, CheckResult, register
+from certify.certificates.ntk import exact_from_json, exact_json, exact_json_array
+from certify.exact import as_fraction, round_down_float, round_up_float
+from certify.exact.printing import fmt_lower, fmt_upper
+from certify.verdict import Verdict
 
 #: Ingredients of the mean-field bounds stored in the witness (attribute names of
-#: :class:`certify.pg.constants.MeanFieldConstants`); each must be >= its recomputed value.
+#: :class:`certify.algorithms.pg.constants.MeanFieldConstants`); each must be >= its recomputed value.
 INGREDIENTS: tuple[str, ...] = ("delta", "weight_l1", "hess_f", "grad_f_sq", "lam")
 
 
@@ -84,11 +84,12 @@ class MeanFieldMarginCertificate(Certificate):
 
     @classmethod
     def from_meanfield(cls, mf, consts) -> MeanFieldMarginCertificate:
-        """The certificate of :func:`certify.pg.constants.bound_constants` ``consts`` for ``mf``."""
+        """The certificate of :func:`certify.algorithms.pg.constants.bound_constants` ``consts`` for
+        ``mf``."""
         return cls(as_fraction(mf.mdp.gamma), np.asarray(mf.mdp.R, dtype=float),
                    as_fraction(mf.tau), mf.width, as_fraction(mf.sigma), as_fraction(mf.kappa),
                    consts.c2, consts.lip, {k: getattr(consts, k) for k in INGREDIENTS},
-                   {"method": "derived closed-form bounds (certify.pg.constants)"})
+                   {"method": "derived closed-form bounds (certify.algorithms.pg.constants)"})
 
     @property
     def margin(self) -> Fraction:
@@ -104,7 +105,7 @@ class MeanFieldMarginCertificate(Certificate):
                 r" > 0")
 
     def verify(self) -> CheckResult:
-        from ..pg.constants import margin_bounds
+        from certify.algorithms.pg.constants import margin_bounds
 
         g = self.gamma
         if not (0 <= g < 1) or self.tau <= 0 or self.sigma <= 0 or self.kappa <= 0 \
@@ -179,11 +180,11 @@ class TabularStepCertificate(Certificate):
     @classmethod
     def from_problem(cls, mdp, tau: float, mu: np.ndarray, eta: float) -> TabularStepCertificate:
         """The step certificate for ``mdp`` with the validated reference measure ``mu``."""
-        from ..pg.tabular import smoothness_bound
+        from certify.algorithms.pg.tabular import smoothness_bound
 
         return cls(as_fraction(mdp.gamma), np.asarray(mdp.R, dtype=float), as_fraction(tau),
                    np.asarray(mu, dtype=float), as_fraction(eta), smoothness_bound(mdp, tau, mu),
-                   {"method": "reconstructed closed form (certify.pg.tabular.smoothness_bound)"})
+                   {"method": "reconstructed closed form (certify.algorithms.pg.tabular.smoothness_bound)"})
 
     def claim(self) -> str:
         return (f"softmax PG step eta = {float(self.eta):.10g} <= 1/beta_s "
@@ -194,7 +195,7 @@ class TabularStepCertificate(Certificate):
                 rf"\beta_s \le {fmt_upper(self.beta_s_bar, 8)}")
 
     def verify(self) -> CheckResult:
-        from ..pg.tabular import smoothness_bound_exact
+        from certify.algorithms.pg.tabular import smoothness_bound_exact
 
         if (why := _bad_rewards(self.rewards)) is not None:
             return _refuse(why, {})

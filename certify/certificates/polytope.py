@@ -25,18 +25,18 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidCertificate
-from ..exact import (
+from certify.certificates.base import Certificate, CheckResult, register
+from certify.errors import InvalidCertificate
+from certify.exact import (
     as_fraction,
     fraction_array,
     fraction_array_from_json,
     fraction_array_to_json,
     matmul,
 )
-from ..jsr.family import Family, family_from_spec
-from ..numfmt import fmt_upper, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, register
+from certify.exact.printing import fmt_upper, latex_number
+from certify.families.matrix import Family, family_from_spec
+from certify.verdict import Verdict
 
 MODES = ("symmetric", "cone")
 

@@ -15,13 +15,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidCertificate
-from ..exact import as_fraction, matmul
-from ..jsr.eigen_enclosure import RootRegion, exact_charpoly, region_contains_root
-from ..jsr.family import Family, family_from_spec
-from ..numfmt import fmt_lower, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, register
+from certify.certificates.base import Certificate, CheckResult, register
+from certify.errors import InvalidCertificate
+from certify.exact import as_fraction, matmul
+from certify.exact.polynomials import RootRegion, exact_charpoly, region_contains_root
+from certify.exact.printing import fmt_lower, latex_number
+from certify.families.matrix import Family, family_from_spec
+from certify.verdict import Verdict
 
 
 def exact_word_product(mats: list[np.ndarray], word: tuple[int, ...]) -> np.ndarray:

@@ -15,14 +15,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..exact import as_fraction, round_up_float
-from ..jsr.eigen_enclosure import rational_root_ceil
-from ..jsr.family import Family, family_from_spec
-from ..jsr.sos import lift_matrix
-from ..numfmt import fmt_upper, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, certificate_from_dict, register
-from .quadratic import QuadraticCertificate
+from certify.certificates.base import Certificate, CheckResult, certificate_from_dict, register
+from certify.certificates.quadratic import QuadraticCertificate
+from certify.exact import as_fraction, round_up_float
+from certify.exact.polynomials import rational_root_ceil
+from certify.exact.printing import fmt_upper, latex_number
+from certify.families.matrix import Family, family_from_spec
+from certify.jsr.sos import lift_matrix
+from certify.verdict import Verdict
 
 
 @register

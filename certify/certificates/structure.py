@@ -19,13 +19,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidCertificate
-from ..exact import as_fraction
-from ..jsr.family import Family, MatrixFamily, family_from_spec
-from ..jsr.structure import cycle_weights, nilpotent_depth, rank_one_factors
-from ..numfmt import fmt_lower, fmt_upper, latex_number
-from ..verdict import Verdict
-from .base import Certificate, CheckResult, certificate_from_dict, register
+from certify.certificates.base import Certificate, CheckResult, certificate_from_dict, register
+from certify.errors import InvalidCertificate
+from certify.exact import as_fraction
+from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.families.matrix import Family, MatrixFamily, family_from_spec
+from certify.jsr.structure import cycle_weights, nilpotent_depth, rank_one_factors
+from certify.verdict import Verdict
 
 
 def _name(family: Family) -> str:

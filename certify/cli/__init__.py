@@ -14,8 +14,8 @@ import argparse
 import sys
 import warnings
 
-from ..errors import CertifyError, SolverError, TeXNotFound
-from .plugins import existing_modules
+from certify.cli.plugins import existing_modules
+from certify.errors import CertifyError, SolverError, TeXNotFound
 
 COMMAND_MODULES: tuple[str, ...] = (
     "qlearning",
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        from .common import check_output_options
+        from certify.cli.common import check_output_options
 
         check_output_options(args)
         with warnings.catch_warnings():

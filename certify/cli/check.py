@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_json_flag, console, err_console, print_json, table
+from certify.cli.common import add_json_flag, console, err_console, print_json, table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,9 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..claims import junit_xml, run_claims
-    from ..errors import InvalidInput
-    from ..report.build import check_output_path, write_atomic
+    from certify.claims import junit_xml, run_claims
+    from certify.errors import InvalidInput
+    from certify.report.build import check_output_path, write_atomic
 
     if args.junit is not None:
         check_output_path(args.junit, (".xml",), "--junit")

@@ -15,8 +15,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import InvalidInput
-from ..verdict import Evidence, Verdict, combine
+from certify.errors import InvalidInput
+from certify.verdict import Evidence, Verdict, combine
 
 console = Console()
 if not console.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
@@ -57,7 +57,7 @@ PLOT_SUFFIXES: tuple[str, ...] = (".png", ".pdf", ".svg", ".eps", ".jpg", ".jpeg
 def check_output_options(args: argparse.Namespace) -> None:
     """Refuse a ``--plot`` or ``--save-certificate`` file that cannot be written (its folder is
     missing, it is a folder, or a figure has an unknown suffix) before any computation runs."""
-    from ..report.build import check_output_path
+    from certify.report.build import check_output_path
 
     if getattr(args, "plot", None) is not None:
         check_output_path(args.plot, PLOT_SUFFIXES, "--plot")
@@ -127,7 +127,7 @@ def real(text: str) -> float:
 
 def load_problem_and_sampling(args: argparse.Namespace, positive: bool = True):
     """The problem named by ``args.mdp`` and the sampling model from ``--sampling``."""
-    from ..mdp.io import load_problem_with_sampling
+    from certify.mdp.io import load_problem_with_sampling
 
     return load_problem_with_sampling(args.mdp, getattr(args, "sampling", None), positive)
 
@@ -199,11 +199,11 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
 
 def fmt(x: float | None, digits: int = 10, mode: str = "nearest") -> str:
     """A number for a table.  Certified bounds must say which way to round: ``mode="up"``
-    for an upper bound, ``"down"`` for a lower bound (see :mod:`certify.numfmt`)."""
+    for an upper bound, ``"down"`` for a lower bound (see :mod:`certify.exact.printing`)."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "-"
     if mode == "nearest":
         return f"{x:.{digits}g}"
-    from ..numfmt import decimal_digits
+    from certify.exact.printing import decimal_digits
 
     return decimal_digits(x, digits, mode)  # type: ignore[arg-type]

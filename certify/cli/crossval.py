@@ -4,7 +4,7 @@ Two forms share the command:
 
 ``certify crossval MDP --alpha A [--runs N --steps K --seed S --plot FILE --json]``
     Q-learning: every prediction of ``certify qlearning`` (rates, bound curves, noise
-    floors) against Monte-Carlo runs (:mod:`certify.crossval`).
+    floors) against Monte-Carlo runs (:mod:`certify.algorithms.qlearning.crossval`).
 ``certify crossval KEY ...``
     routed to the plug-in ``certify/cli/crossval_<key>.py`` whose ``KEY`` matches (``key``
     in :data:`PLUGIN_KEYS`); a plug-in defines ``KEY: str``, ``build_parser()`` and
@@ -18,9 +18,9 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from .common import add_problem_argument, add_sampling_argument, check_output_options, real
-from .plugins import existing_modules
-from .simulate import add_simulation_options
+from certify.cli.common import add_problem_argument, add_sampling_argument, check_output_options, real
+from certify.cli.plugins import existing_modules
+from certify.cli.simulate import add_simulation_options
 
 PLUGIN_KEYS: tuple[str, ...] = ("sa", "pg", "smooth")
 
@@ -101,9 +101,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_qlearning(args: argparse.Namespace) -> int:
-    from ..crossval import crossval_qlearning
-    from ..simulate.progress import want_progress
-    from .common import load_problem_and_sampling, print_json
+    from certify.algorithms.qlearning.crossval import crossval_qlearning
+    from certify.cli.common import load_problem_and_sampling, print_json
+    from certify.simulate.progress import want_progress
 
     problem, sampling = load_problem_and_sampling(args)
     res = crossval_qlearning(problem, args.alpha, sampling=sampling, runs=args.runs,
@@ -111,7 +111,7 @@ def run_qlearning(args: argparse.Namespace) -> int:
                              claimed_rate=args.rate, mode=args.mode,
                              progress=want_progress(args.json))
     if args.plot:
-        from ..crossval import plot_crossval
+        from certify.algorithms.qlearning.crossval import plot_crossval
 
         plot_crossval(res, args.plot)
     if args.json:
@@ -122,7 +122,7 @@ def run_qlearning(args: argparse.Namespace) -> int:
 
 
 def render_crossval(res) -> None:
-    from .common import console, fmt, table
+    from certify.cli.common import console, fmt, table
 
     s = res.simulation
     console.print(f"[bold]crossval on {res.mdp.name}[/] ({res.mode} sampling): alpha = "

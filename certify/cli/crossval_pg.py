@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..pg.monotone import CONSISTENT
-from .common import add_json_flag, console, fmt, nonneg_int, positive_int, print_json, real
-from .pg import add_meanfield
+from certify.algorithms.pg.monotone import CONSISTENT
+from certify.cli.common import add_json_flag, console, fmt, nonneg_int, positive_int, print_json, real
+from certify.cli.pg import add_meanfield
 
 KEY: str = "pg"
 
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pg.analysis import pg_crossval
+    from certify.algorithms.pg.analysis import pg_crossval
 
     doc = pg_crossval(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.particles,
                       args.eta, args.steps, args.seed, args.shift, args.mu, args.rho,

@@ -2,7 +2,7 @@
 
 Where ``sa check`` certifies convergence, the simulated mean iterate must approach theta*
 (distance to theta* shrinks), and so must the expected-update recursion with the same
-schedules (:mod:`certify.td.mean`, no sampling noise); where it refuses, the runs are shown for
+schedules (:mod:`certify.algorithms.td.mean`, no sampling noise); where it refuses, the runs are shown for
 what they do.  Runs sample i.i.d. (the checker's model) or along behaviour trajectories
 (``--mode markov``).  Exit 0 when the check certified and the runs agree, 1 otherwise.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import (
+from certify.cli.common import (
     add_json_flag,
     console,
     fmt,
@@ -26,7 +26,7 @@ KEY: str = "sa"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .sa import ALGOS
+    from certify.cli.sa import ALGOS
 
     p = argparse.ArgumentParser(prog="certify crossval sa",
                                 description=__doc__.strip().split("\n")[0])
@@ -48,10 +48,10 @@ def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: i
     """Check, simulate, compare: returns a JSON-ready dict with a ``verdict``."""
     import numpy as np
 
-    from ..td.analysis import check_sa
-    from ..td.mean import mean_run
-    from ..td.simulate import simulate_td
-    from ..verdict import Verdict
+    from certify.algorithms.td.analysis import check_sa
+    from certify.algorithms.td.mean import mean_run
+    from certify.algorithms.td.simulate import simulate_td
+    from certify.verdict import Verdict
 
     chk = check_sa(algorithm, problem, exponents, w)
     sim = simulate_td(algorithm, problem, exponents, w, runs=runs, steps=steps, seed=seed,
@@ -76,7 +76,7 @@ def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: i
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..mdp import load_problem
+    from certify.mdp import load_problem
 
     doc = crossval_sa(args.algo, load_problem(args.problem, positive_sampling=False),
                       args.exponents, args.w, args.runs, args.steps, args.seed, args.mode)
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
 def run_sa_crossval(algorithm: str, problem: str, exponents: str, w: float = 1.0, runs: int = 20,
                     steps: int = 5000, seed: int = 0, mode: str = "iid") -> dict:
     """Command form of :func:`crossval_sa`: a problem name or file in, the --json document out."""
-    from ..mdp import load_problem
+    from certify.mdp import load_problem
 
     return crossval_sa(algorithm, load_problem(problem, positive_sampling=False), exponents, w,
                        runs, steps, seed, mode)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import InvalidInput
-from .common import (
+from certify.cli.common import (
     add_json_flag,
     console,
     evidence_exit_code,
@@ -17,12 +16,13 @@ from .common import (
     table,
     verdict_text,
 )
+from certify.errors import InvalidInput
 
 KEY = "smooth"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .smooth import add_smooth_arguments
+    from certify.cli.smooth import add_smooth_arguments
 
     p = argparse.ArgumentParser(prog="certify crossval smooth",
                                 description="Hold the smooth Q-learning certificates (p-norm decay, "
@@ -42,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..smooth.crossval import crossval_smooth
-    from .smooth import analyze_from_args
+    from certify.algorithms.smooth.crossval import crossval_smooth
+    from certify.cli.smooth import analyze_from_args
 
     res = analyze_from_args(args)
     if args.rate is not None and not args.rate > 0:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from ..numfmt import fmt_lower, fmt_upper
-from .common import (
+from certify.cli.common import (
     add_json_flag,
     add_save_certificates_option,
     check_certificates_folder,
@@ -18,10 +17,11 @@ from .common import (
     verdict_text,
     write_certificates,
 )
+from certify.exact.printing import fmt_lower, fmt_upper
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ..jsr.bounds import DEFAULT_METHODS, METHODS
+    from certify.jsr.bounds import DEFAULT_METHODS, METHODS
 
     p = sub.add_parser("jsr", help="lower and upper JSR bounds with certificates",
                        description="Bracket the joint spectral radius of a finite family of "
@@ -43,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..errors import InvalidFamily
-    from ..jsr.bounds import jsr_bounds
+    from certify.errors import InvalidFamily
+    from certify.jsr.bounds import jsr_bounds
 
     if Path(args.family).is_dir():  # guard: the family loader would raise IsADirectoryError
         raise InvalidFamily(f"FAMILY: {args.family!r} is a folder; expected a .json or .npz file")
@@ -79,6 +79,6 @@ def render(res) -> None:
 
 def run_jsr(family, methods=None, budget: float = 30.0) -> dict:
     """Commands-registry entry: the document of ``certify jsr --json``."""
-    from ..jsr.bounds import jsr_bounds
+    from certify.jsr.bounds import jsr_bounds
 
     return jsr_bounds(family, methods, budget).to_dict()

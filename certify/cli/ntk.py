@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .common import (
+from certify.cli.common import (
     add_json_flag,
     add_problem_argument,
     add_sampling_argument,
@@ -97,15 +97,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(s)
     s.set_defaults(handler=run_sweep)
 
-    from .ntk_model import register_model
+    from certify.cli.ntk_model import register_model
 
     register_model(ntk)
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..certificates.ntk import NTKContractionCertificate
-    from ..ntk.inputs import load_array
-    from ..ntk.theorem2 import theorem2
+    from certify.algorithms.ntk.inputs import load_array
+    from certify.algorithms.ntk.theorem2 import theorem2
+    from certify.certificates.ntk import NTKContractionCertificate
 
     res = theorem2(load_array(args.kernel, "K"), load_array(args.rho, "rho"), args.gamma, args.alpha)
     doc = res.to_dict()
@@ -137,9 +137,9 @@ def render_theorem(doc: dict, title: str) -> None:
 
 
 def run_network(args: argparse.Namespace) -> int:
-    from ..ntk.network import analyse_network
-    from ..verdict import Verdict
-    from .common import load_problem_and_sampling
+    from certify.algorithms.ntk.network import analyse_network
+    from certify.cli.common import load_problem_and_sampling
+    from certify.verdict import Verdict
 
     problem, sampling = load_problem_and_sampling(args)
     res = analyse_network(problem, sampling.d, args.alpha, args.width, args.depth, args.activation,
@@ -168,9 +168,9 @@ def run_network(args: argparse.Namespace) -> int:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    from ..ntk.sweep import COLUMNS, ntk_sweep, plot_sweep
-    from ..verdict import Verdict
-    from .common import load_problem_and_sampling
+    from certify.algorithms.ntk.sweep import COLUMNS, ntk_sweep, plot_sweep
+    from certify.cli.common import load_problem_and_sampling
+    from certify.verdict import Verdict
 
     problem, sampling = load_problem_and_sampling(args)
     res = ntk_sweep(problem, sampling.d, args.alpha, args.widths, args.depths, args.activations,

@@ -1,7 +1,7 @@
 """``certify ntk model FILE.py:OBJECT (--env NAME | --mdp PROBLEM | --buffer FILE.npz)``.
 
 Theorem 2 of Achiam, Knight and Abbeel (arXiv 1903.08894) for the user's own PyTorch or JAX
-Q-network (:mod:`certify.ntk.model`): its empirical NTK over the state-action pairs, the exact
+Q-network (:mod:`certify.algorithms.ntk.model`): its empirical NTK over the state-action pairs, the exact
 check of (16), (17) and beta(K) as ``certify ntk check`` does, the worst rows with their
 diagonal-dominance ratios and, with ``--train N``, whether N expected DQN updates diverge.
 """
@@ -66,11 +66,11 @@ def register_model(ntk: argparse._SubParsersAction) -> None:
 
 
 def run_model(args: argparse.Namespace) -> int:
+    from certify.algorithms.ntk.inputs import load_array
+    from certify.algorithms.ntk.model import check_q_network, load_model_object
     from certify.certificates.ntk import NTKContractionCertificate
     from certify.cli.common import check_output_options
     from certify.errors import InvalidInput
-    from certify.ntk.inputs import load_array
-    from certify.ntk.model import check_q_network, load_model_object
     from certify.verdict import Verdict
 
     if args.mdp is None and args.gamma is None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..verdict import Verdict
-from .common import (
+from certify.cli.common import (
     add_json_flag,
     add_problem_argument,
     console,
@@ -16,6 +15,7 @@ from .common import (
     table,
     verdict_text,
 )
+from certify.verdict import Verdict
 
 
 def real_list(text: str) -> list[float]:
@@ -75,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pg.analysis import pg_meanfield, pg_tabular
+    from certify.algorithms.pg.analysis import pg_meanfield, pg_tabular
 
     if args.pg_kind == "tabular":
         doc = pg_tabular(args.mdp, args.tau, args.eta, args.steps, args.mu, args.rho,

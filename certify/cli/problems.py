@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, console, print_json, problem_spec, table
+from certify.cli.common import add_json_flag, console, print_json, problem_spec, table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_examples(args: argparse.Namespace) -> int:
-    from ..mdp.builtins import BUILTINS, GARNET_FORM
+    from certify.mdp.builtins import BUILTINS, GARNET_FORM
 
     rows = []
     for name, build in BUILTINS.items():
@@ -35,7 +35,7 @@ def run_examples(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from ..mdp import load_problem
+    from certify.mdp import load_problem
 
     pr = load_problem(args.name)
     doc = pr.to_dict()

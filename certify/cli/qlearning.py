@@ -6,8 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
-from ..numfmt import fmt_lower, fmt_upper
-from .common import (
+from certify.cli.common import (
     add_json_flag,
     add_problem_argument,
     add_sampling_argument,
@@ -21,6 +20,7 @@ from .common import (
     verdict_text,
     write_certificates,
 )
+from certify.exact.printing import fmt_lower, fmt_upper
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,9 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..qlearning import certify_qlearning
-    from ..solver_options import SolverOptions
-    from .common import load_problem_and_sampling
+    from certify.algorithms.qlearning.analysis import certify_qlearning
+    from certify.cli.common import load_problem_and_sampling
+    from certify.solver_options import SolverOptions
 
     check_certificates_folder(args.save_certificates)
     problem, sampling = load_problem_and_sampling(args)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import (
+from certify.cli.common import (
     add_json_flag,
     add_sampling_argument,
     console,
@@ -60,8 +60,8 @@ def is_claims_file(target: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import InvalidInput
-    from ..report.build import build_pdf, check_output_path, write_atomic
+    from certify.errors import InvalidInput
+    from certify.report.build import build_pdf, check_output_path, write_atomic
 
     out = check_output_path(args.output, (".tex", ".pdf"))
     if args.fragment and out.suffix.lower() == ".pdf":
@@ -69,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
     files: dict[str, bytes] = {}
     is_claims = is_claims_file(args.target)
     if is_claims:
-        from ..claims import run_claims
-        from ..report.claims_report import claims_report
+        from certify.claims import run_claims
+        from certify.report.claims_report import claims_report
 
         if args.figures == "pdf":
             raise InvalidInput("--figures pdf: a claims report has no figures; drop the option")
@@ -82,14 +82,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.alpha is None:
             raise InvalidInput(f"--alpha: required for a report on the problem {args.target!r}")
-        from ..qlearning import certify_qlearning
-        from ..report.qlearning import qlearning_report
-        from ..verdict import Verdict
-        from .common import load_problem_and_sampling
+        from certify.algorithms.qlearning.analysis import certify_qlearning
+        from certify.algorithms.qlearning.report import qlearning_report
+        from certify.cli.common import load_problem_and_sampling
+        from certify.verdict import Verdict
 
         args.mdp = args.target
         problem, sampling = load_problem_and_sampling(args)
-        from ..report.plots import default_steps, simulated_relative_error
+        from certify.report.plots import default_steps, simulated_relative_error
 
         res = certify_qlearning(problem, args.alpha, sampling)
         sim = None
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
             sim = simulated_relative_error(res, args.runs, steps, args.seed)
         figure = None
         if args.figures == "pdf":
-            from ..report.qlearning import pdf_figure
+            from certify.algorithms.qlearning.report import pdf_figure
 
             fig_name = f"{out.stem}-bounds.pdf"
             figure, fig_data = pdf_figure(res, fig_name, args.steps, sim)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, console, emit, fmt, problem_spec, real, table, verdict_text
+from certify.cli.common import add_json_flag, console, emit, fmt, problem_spec, real, table, verdict_text
 
 ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 
@@ -34,8 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..mdp import load_problem
-    from ..td.analysis import check_sa
+    from certify.algorithms.td.analysis import check_sa
+    from certify.mdp import load_problem
 
     problem = load_problem(args.problem, positive_sampling=False)
     res = check_sa(args.algo, problem, args.exponents, args.w, args.order)

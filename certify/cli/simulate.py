@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from .common import add_json_flag, nonneg_int, positive_int
-from .plugins import existing_modules
+from certify.cli.common import add_json_flag, nonneg_int, positive_int
+from certify.cli.plugins import existing_modules
 
 PLUGIN_KEYS: tuple[str, ...] = ("qlearning", "smooth", "td", "pg")
 

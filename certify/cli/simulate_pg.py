@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .common import console, fmt, nonneg_int, positive_int, print_json, real
-from .pg import add_meanfield
+from certify.cli.common import console, fmt, nonneg_int, positive_int, print_json, real
+from certify.cli.pg import add_meanfield
 
 ALGOS: tuple[str, ...] = ("pg",)
 
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser, algo: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pg.analysis import pg_simulate
+    from certify.algorithms.pg.analysis import pg_simulate
 
     doc = pg_simulate(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.particles,
                       args.eta, args.steps, args.seed, args.mu, args.rho)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_problem_argument, add_sampling_argument, real
-from .simulate import add_simulation_options
+from certify.cli.common import add_problem_argument, add_sampling_argument, real
+from certify.cli.simulate import add_simulation_options
 
 ALGOS: tuple[str, ...] = ("qlearning",)
 
@@ -27,10 +27,10 @@ def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..simulate.progress import want_progress
-    from ..simulate.qlearning import simulate_qlearning
-    from ..simulate.schedule import StepSize
-    from .common import console, fmt, load_problem_and_sampling, print_json, table
+    from certify.algorithms.qlearning.simulate import simulate_qlearning
+    from certify.cli.common import console, fmt, load_problem_and_sampling, print_json, table
+    from certify.simulate.progress import want_progress
+    from certify.simulate.schedule import StepSize
 
     problem, sampling = load_problem_and_sampling(args, positive=args.mode != "sync")
     sim = simulate_qlearning(problem, StepSize(args.alpha, args.k0, args.exponent), sampling,

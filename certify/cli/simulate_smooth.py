@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from .common import real
+from certify.cli.common import real
 
 ALGOS: tuple[str, ...] = ("smooth-qlearning",)
 
 
 def add_arguments(parser: argparse.ArgumentParser, algo: str) -> None:
-    from .simulate import add_simulation_options
-    from .smooth import add_smooth_arguments
+    from certify.cli.simulate import add_simulation_options
+    from certify.cli.smooth import add_smooth_arguments
 
     add_smooth_arguments(parser)
     parser.add_argument("--alpha", type=real, required=True, help="constant step size in (0, 1]")
@@ -25,10 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser, algo: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..simulate.progress import want_progress
-    from ..simulate.qlearning import simulate_qlearning
-    from .common import console, fmt, load_problem_and_sampling, print_json, table
-    from .simulate_qlearning import plot_simulation
+    from certify.algorithms.qlearning.simulate import simulate_qlearning
+    from certify.cli.common import console, fmt, load_problem_and_sampling, print_json, table
+    from certify.cli.simulate_qlearning import plot_simulation
+    from certify.simulate.progress import want_progress
 
     problem, sampling = load_problem_and_sampling(args, positive=args.mode != "sync")
     temperature = None if args.operator == "max" else args.temperature

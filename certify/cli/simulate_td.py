@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from .common import console, fmt, print_json, problem_spec, real, table
+from certify.cli.common import console, fmt, print_json, problem_spec, real, table
 
 ALGOS: tuple[str, ...] = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 _DEFAULT = {1: "0.6", 2: "0.6,0.8", 3: "0.6,0.7,0.8", 4: "0.6,0.7,0.8,0.9"}
 
 
 def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
-    from ..td.algorithms import get_algorithm
-    from .simulate import add_simulation_options
+    from certify.algorithms.td.algorithms import get_algorithm
+    from certify.cli.simulate import add_simulation_options
 
     n = get_algorithm(algo).n_timescales
     p.add_argument("problem", metavar="PROBLEM", type=problem_spec,
@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
 
 
 def _floats(text: str | None, field: str) -> tuple[float, ...] | None:
-    from ..errors import InvalidInput
+    from certify.errors import InvalidInput
 
     if text is None:
         return None
@@ -42,8 +42,8 @@ def _floats(text: str | None, field: str) -> tuple[float, ...] | None:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..mdp import load_problem
-    from ..td.simulate import simulate_td
+    from certify.algorithms.td.simulate import simulate_td
+    from certify.mdp import load_problem
 
     problem = load_problem(args.problem, positive_sampling=False)
     scales = _floats(args.scales, "--scales")

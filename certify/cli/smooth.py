@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import (
+from certify.cli.common import (
     add_json_flag,
     add_problem_argument,
     add_sampling_argument,
@@ -43,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def analyze_from_args(args: argparse.Namespace):
-    from ..smooth.analysis import analyze_smooth
-    from .common import load_problem_and_sampling
+    from certify.algorithms.smooth.analysis import analyze_smooth
+    from certify.cli.common import load_problem_and_sampling
 
     problem, sampling = load_problem_and_sampling(args)
     return analyze_smooth(problem, args.operator, args.temperature, sampling, args.p,

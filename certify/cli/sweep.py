@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_json_flag, console, emit, err_console, positive_int, real, table
+from certify.cli.common import add_json_flag, console, emit, err_console, positive_int, real, table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,9 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..report.build import check_output_path
-    from ..sweep import load_grid, run_sweep
-    from ..verdict import Verdict
+    from certify.report.build import check_output_path
+    from certify.sweep import load_grid, run_sweep
+    from certify.verdict import Verdict
 
     check_output_path(args.output, None, "-o")  # guard: a missing folder failed after the cluster started
     grid = load_grid(args.grid)
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                         connect_timeout=args.connect_timeout, on_start=start,
                         on_row=lambda row: progress.advance(task))
     if args.plot is not None:
-        from ..sweep.plot import plot_sweep
+        from certify.sweep.plot import plot_sweep
 
         plot_sweep(res.rows, args.plot)
     doc = res.to_dict()

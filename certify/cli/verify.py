@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, console, emit, verdict_text
+from certify.cli.common import add_json_flag, console, emit, verdict_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,8 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..certificates import load_certificate
-    from ..errors import CertifyError
+    from certify.certificates import load_certificate
+    from certify.errors import CertifyError
 
     out = []
     for f in args.files:

@@ -37,16 +37,16 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..certificates.base import Certificate, CheckResult
-from ..certificates.norm import ExactValueCertificate, InducedNormCertificate
-from ..certificates.product_word import ProductWordCertificate, exact_word_product
-from ..errors import InvalidInput, UnknownName
-from ..exact import round_down_float, round_up_float
-from ..verdict import Verdict
-from .eigen_enclosure import dominant_root_region, rational_root_floor
-from .family import Family
-from .io import as_family, check_listable
-from .products import best_product, gripenberg, max_product_norm
+from certify.certificates.base import Certificate, CheckResult
+from certify.certificates.norm import ExactValueCertificate, InducedNormCertificate
+from certify.certificates.product_word import ProductWordCertificate, exact_word_product
+from certify.errors import InvalidInput, UnknownName
+from certify.exact import round_down_float, round_up_float
+from certify.exact.polynomials import dominant_root_region, rational_root_floor
+from certify.families.matrix import Family
+from certify.jsr.io import as_family, check_listable
+from certify.jsr.products import best_product, gripenberg, max_product_norm
+from certify.verdict import Verdict
 
 METHODS = ("structure", "products", "gripenberg", "norms", "maxnorm", "lifting", "exact", "polytope",
            "cqlf", "sos")
@@ -216,7 +216,7 @@ def _norms(st: _State, k: int, method: str) -> None:
 
 
 def _maxnorm(st: _State) -> None:
-    from .maxnorm_lp import maxnorm_search
+    from certify.jsr.maxnorm_lp import maxnorm_search
 
     if st.family.dim > MAX_MAXNORM_DIM:
         st.notes.append(f"maxnorm: skipped (dimension above {MAX_MAXNORM_DIM})")
@@ -251,7 +251,7 @@ def _exact(st: _State) -> None:
 
 
 def _polytope(st: _State) -> None:
-    from .polytope import polytope_certificate, polytope_search
+    from certify.jsr.polytope import polytope_certificate, polytope_search
 
     nonneg = all((a >= 0).all() for a in st.mats)
     if nonneg and st.rate > 0 and _exact_cone(st):
@@ -270,7 +270,7 @@ def _polytope(st: _State) -> None:
 
 def _exact_cone(st: _State) -> bool:
     """JSR = rho(A_w)^(1/|w|) exactly, by an invariant cone over Q(rho) (nonnegative family)."""
-    from .exact_cone import exact_cone_search
+    from certify.jsr.exact_cone import exact_cone_search
 
     if st.family.dim > MAX_EXACT_CONE_DIM:
         return False
@@ -283,7 +283,7 @@ def _exact_cone(st: _State) -> bool:
 
 
 def _cqlf(st: _State) -> None:
-    from .cqlf import cqlf_search
+    from certify.jsr.cqlf import cqlf_search
 
     if st.family.dim > 12 or st.family.size > 16:
         st.notes.append("cqlf: skipped (family too large for the exact LDL^T check budget)")
@@ -323,12 +323,12 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
         if st.exact or (_closed(st) and name not in ("products", "exact")):
             continue
         if name == "structure":
-            from .structured import apply_structure
+            from certify.jsr.structured import apply_structure
 
             if apply_structure(st, plan, seed):
                 break
         elif name == "sos":
-            from .sos import sos_step
+            from certify.jsr.sos import sos_step
 
             sos_step(st, k or 2)
         elif name == "products":

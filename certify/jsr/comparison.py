@@ -1,4 +1,4 @@
-"""The hook :mod:`certify.qlearning` calls for families that are not nonnegative.
+"""The hook :mod:`certify.algorithms.qlearning.analysis` calls for families that are not nonnegative.
 
 The affine comparison systems of constant-step Q-learning (seed 002, Lemma 6) are
 
@@ -8,17 +8,17 @@ The affine comparison systems of constant-step Q-learning (seed 002, Lemma 6) ar
 
 So the upper comparison system's family *is* the direct family: nothing new to compute.
 When alpha d_max > 1 the members have negative diagonal entries, the greedy exact method of
-:mod:`certify.jsr.selection_exact` no longer applies, and the generic engine
+:mod:`certify.jsr.policy_iteration` no longer applies, and the generic engine
 (:func:`~certify.jsr.bounds.jsr_bounds` on the materialised members) brackets the JSR.
 """
 
 from __future__ import annotations
 
-from ..errors import InvalidInput
-from ..mdp.finite import FiniteMDP
-from ..mdp.sampling import Sampling
-from .bounds import JSRResult, jsr_bounds
-from .io import MAX_MEMBERS_MATERIALISED
+from certify.errors import InvalidInput
+from certify.jsr.bounds import JSRResult, jsr_bounds
+from certify.jsr.io import MAX_MEMBERS_MATERIALISED
+from certify.mdp.finite import FiniteMDP
+from certify.mdp.sampling import Sampling
 
 COMPARISON_METHODS = ("products", "norms", "exact", "polytope", "lifting", "cqlf")
 
@@ -32,7 +32,7 @@ def comparison_jsr(mdp: FiniteMDP, sampling: Sampling, alpha: float,
     InvalidInput
         When the family has more than ``MAX_MEMBERS_MATERIALISED`` members (|A|^|S|).
     """
-    from ..systems.qlearning import DirectFamily
+    from certify.algorithms.qlearning.system import DirectFamily
 
     fam = DirectFamily.from_mdp(mdp, sampling, alpha)
     if fam.size > MAX_MEMBERS_MATERIALISED:

@@ -20,12 +20,12 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..certificates.base import CheckResult
-from ..certificates.quadratic import QuadraticCertificate
-from ..exact import rationalize, round_up_float, symmetrize
-from ..solver_options import SolverOptions
-from ..verdict import Verdict
-from .family import Family
+from certify.certificates.base import CheckResult
+from certify.certificates.quadratic import QuadraticCertificate
+from certify.exact import rationalize, round_up_float, symmetrize
+from certify.families.matrix import Family
+from certify.solver_options import SolverOptions
+from certify.verdict import Verdict
 
 
 @dataclass(frozen=True)

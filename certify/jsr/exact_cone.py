@@ -2,7 +2,7 @@
 
 For a nonnegative family and an s.m.p. candidate word w with Perron root lambda of A_w,
 the rate rho = lambda^(1/|w|) is algebraic: a root of m(x) = f(x^|w|), f the irreducible
-factor of det(x I - A_w) vanishing at lambda (:func:`certify.jsr.algebraic.minimal_rate`).
+factor of det(x I - A_w) vanishing at lambda (:func:`certify.exact.algebraic.minimal_rate`).
 The eigenvector is exact: a column of adj(lambda I - A_w) = sum_j lambda^(n-1-j) C_j,
 C_0 = I, C_j = A_w C_{j-1} + c_j I (Faddeev-LeVerrier; c_j the characteristic
 polynomial's coefficients), a polynomial in lambda = rho^|w|.
@@ -23,14 +23,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..certificates.algebraic_polytope import AlgebraicPolytopeCertificate
-from ..certificates.product_word import exact_word_product
-from ..exact import rationalize
-from .algebraic import RealAlgebraic, minimal_rate
-from .eigen_enclosure import dominant_root_region
-from .family import Family
-from .polytope import _gauge
-from .products import word_product
+from certify.certificates.algebraic_polytope import AlgebraicPolytopeCertificate
+from certify.certificates.product_word import exact_word_product
+from certify.exact import rationalize
+from certify.exact.algebraic import RealAlgebraic, minimal_rate
+from certify.exact.polynomials import dominant_root_region
+from certify.families.matrix import Family
+from certify.jsr.polytope import _gauge
+from certify.jsr.products import word_product
 
 STRICT = 1e-7
 SAME = 1e-9

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import UnknownName
-from .family import MatrixFamily
+from certify.errors import UnknownName
+from certify.families.matrix import MatrixFamily
 
 GALLERY_DIR = Path(__file__).resolve().parents[2] / "examples" / "families"
 
@@ -87,7 +87,7 @@ def check_entry(entry: GalleryEntry, methods=None, budget: float = 30.0) -> Gall
     literature figure); for families with no known value: a certified bracket that is *not*
     claimed exact.
     """
-    from .bounds import jsr_bounds
+    from certify.jsr.bounds import jsr_bounds
 
     res = jsr_bounds(entry.family, methods, budget)
     by = res.history[-1][2] if res.history else "-"

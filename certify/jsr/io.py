@@ -1,6 +1,6 @@
 """Reading matrix families from files: JSON ``{"matrices": [[[...]]]}`` or NPZ ``matrices``.
 
-Complex entries are refused (the message of :func:`certify.jsr.family.validate_matrices`
+Complex entries are refused (the message of :func:`certify.families.matrix.validate_matrices`
 says how to write a complex family as a real one with the same JSR).
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InvalidFamily, InvalidInput
-from .family import Family, MatrixFamily
+from certify.errors import InvalidFamily, InvalidInput
+from certify.families.matrix import Family, MatrixFamily
 
 MAX_MEMBERS_MATERIALISED = 256
 """A structured family (e.g. a SelectionFamily) is listed member by member only up to this size."""

@@ -19,9 +19,9 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import linprog
 
-from ..certificates.family_maxnorm import FamilyMaxNormCertificate, max_weighted_ratio
-from ..exact import round_up_float
-from .family import Family
+from certify.certificates.family_maxnorm import FamilyMaxNormCertificate, max_weighted_ratio
+from certify.exact import round_up_float
+from certify.families.matrix import Family
 
 LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 

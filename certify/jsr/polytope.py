@@ -22,10 +22,10 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import linprog
 
-from ..certificates.polytope import PolytopeCertificate
-from ..exact import matmul, rationalize
-from .family import Family
-from .products import word_product
+from certify.certificates.polytope import PolytopeCertificate
+from certify.exact import matmul, rationalize
+from certify.families.matrix import Family
+from certify.jsr.products import word_product
 
 LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 

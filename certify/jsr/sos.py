@@ -28,8 +28,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import InvalidFamily
-from .family import Family, family_from_spec, register_family_type
+from certify.errors import InvalidFamily
+from certify.families.matrix import Family, family_from_spec, register_family_type
 
 MAX_LIFT_DIM = 36
 """Largest lifted dimension C(n + d - 1, d) the ``sos`` step attempts (exact LDL^T cost)."""
@@ -121,8 +121,8 @@ def lifted_dim(n: int, d: int) -> int:
 
 def sos_search(family: Family, degree: int, options=None):
     """CQLF search on the lift; returns (SOSCertificate or None, CQLFResult)."""
-    from ..certificates.sos import SOSCertificate
-    from .cqlf import cqlf_search
+    from certify.certificates.sos import SOSCertificate
+    from certify.jsr.cqlf import cqlf_search
 
     res = cqlf_search(LiftedFamily(family, degree), options)
     if res.certificate is None or not res.check or not res.check.certified:
@@ -132,7 +132,7 @@ def sos_search(family: Family, degree: int, options=None):
 
 def sos_step(st, degree: int) -> None:
     """The driver's ``sos:d`` step (see :mod:`certify.jsr.bounds`)."""
-    from ..exact import round_up_float
+    from certify.exact import round_up_float
 
     n = st.family.dim
     if lifted_dim(n, degree) > MAX_LIFT_DIM or st.family.size > 16:

@@ -25,7 +25,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
-from .family import Family
+from certify.families.matrix import Family
 
 MAX_RANK_ONE_MEMBERS = 64
 """Maximum cycle mean by max-times matrix powers costs m^4: rank-one detection stops here."""

@@ -17,15 +17,15 @@ import time
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from ..certificates.structure import (
+from certify.certificates.structure import (
     BlockTriangularCertificate,
     NilpotentCertificate,
     RankOneCertificate,
     certificate_bound,
 )
-from ..exact import round_down_float, round_up_float
-from .family import MatrixFamily
-from .structure import (
+from certify.exact import round_down_float, round_up_float
+from certify.families.matrix import MatrixFamily
+from certify.jsr.structure import (
     block_members,
     cycle_weights,
     detect,
@@ -35,7 +35,7 @@ from .structure import (
 )
 
 if TYPE_CHECKING:
-    from .bounds import JSRResult, _State
+    from certify.jsr.bounds import JSRResult, _State
 
 
 def best_record(res: JSRResult, side: str):
@@ -75,8 +75,8 @@ def apply_structure(st: _State, plan: list[tuple[str, int | None]], seed: int) -
 
 def _scalar(st: _State) -> bool:
     """1 x 1 members: JSR = max |a_i|, proved by the induced norm and the product [argmax]."""
-    from ..certificates.norm import InducedNormCertificate
-    from .bounds import _lower_from_word
+    from certify.certificates.norm import InducedNormCertificate
+    from certify.jsr.bounds import _lower_from_word
 
     vals = [abs(a[0, 0]) for a in st.family.exact_matrices()]
     top = max(range(len(vals)), key=vals.__getitem__)
@@ -94,7 +94,7 @@ def _rank_one(st: _State) -> None:
     lam, word = max_cycle_mean(M)
     if lam <= 0:
         return
-    from .bounds import _lower_from_word
+    from certify.jsr.bounds import _lower_from_word
 
     st.candidate(word, lam)
     _lower_from_word(st, "structure")
@@ -107,7 +107,7 @@ def _rank_one(st: _State) -> None:
 
 
 def _blocks(st: _State, form, plan, seed: int) -> bool:
-    from .bounds import jsr_bounds
+    from certify.jsr.bounds import jsr_bounds
 
     rest = [f"{n}:{k}" if k else n for n, k in plan if n != "structure"]
     float_mats = st.family.float_matrices()

@@ -1,43 +1,43 @@
 """Problem data: finite MDPs, sampling models, loaders, built-in instances, Bellman operators."""
 
-from .bellman import (
+from certify.mdp.bellman import (
     OPERATORS as OPERATORS,
 )
-from .bellman import (
+from certify.mdp.bellman import (
     bellman_optimality as bellman_optimality,
 )
-from .bellman import (
+from certify.mdp.bellman import (
     greedy_policy as greedy_policy,
 )
-from .bellman import (
+from certify.mdp.bellman import (
     policy_q_values as policy_q_values,
 )
-from .bellman import (
+from certify.mdp.bellman import (
     q_star as q_star,
 )
-from .bellman import (
+from certify.mdp.bellman import (
     smooth_fixed_point as smooth_fixed_point,
 )
-from .bellman import (
+from certify.mdp.bellman import (
     smooth_max as smooth_max,
 )
-from .builtins import builtin_names as builtin_names
-from .builtins import builtin_problem as builtin_problem
-from .finite import FiniteMDP as FiniteMDP
-from .io import load_problem as load_problem
-from .io import problem_from_dict as problem_from_dict
-from .ordering import pair_index as pair_index
-from .ordering import pair_of as pair_of
-from .problem import Problem as Problem
-from .sampling import (
+from certify.mdp.builtins import builtin_names as builtin_names
+from certify.mdp.builtins import builtin_problem as builtin_problem
+from certify.mdp.finite import FiniteMDP as FiniteMDP
+from certify.mdp.io import load_problem as load_problem
+from certify.mdp.io import problem_from_dict as problem_from_dict
+from certify.mdp.ordering import pair_index as pair_index
+from certify.mdp.ordering import pair_of as pair_of
+from certify.mdp.problem import Problem as Problem
+from certify.mdp.sampling import (
     Sampling as Sampling,
 )
-from .sampling import (
+from certify.mdp.sampling import (
     sampling_from_d as sampling_from_d,
 )
-from .sampling import (
+from certify.mdp.sampling import (
     sampling_from_spec as sampling_from_spec,
 )
-from .sampling import (
+from certify.mdp.sampling import (
     uniform_sampling as uniform_sampling,
 )

@@ -21,9 +21,9 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..errors import InvalidInput, SolverError, UnknownName
-from ..tolerance import FIXED_POINT_ATOL
-from .finite import FiniteMDP
+from certify.errors import InvalidInput, SolverError, UnknownName
+from certify.mdp.finite import FiniteMDP
+from certify.tolerance import FIXED_POINT_ATOL
 
 OPERATORS = ("max", "lse", "mellowmax", "boltzmann", "soft")
 

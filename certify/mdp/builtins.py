@@ -11,10 +11,10 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import UnknownName
-from .finite import FiniteMDP
-from .problem import Problem
-from .sampling import sampling_from_d, sampling_markov
+from certify.errors import UnknownName
+from certify.mdp.finite import FiniteMDP
+from certify.mdp.problem import Problem
+from certify.mdp.sampling import sampling_from_d, sampling_markov
 
 
 def seed_sls() -> Problem:
@@ -135,7 +135,7 @@ def garnet(n_states: int, n_actions: int, branching: int, seed: int,
     weights on [0.5, 1.5], normalised) so that the direct JSR differs from the row-sum rate.
     Everything is drawn from ``numpy.random.default_rng(seed)``.
     """
-    from ..errors import InvalidMDP
+    from certify.errors import InvalidMDP
 
     if n_states < 1 or n_actions < 1 or not (1 <= branching <= n_states) or seed < 0:
         raise InvalidMDP(

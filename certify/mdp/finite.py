@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import InvalidMDP
-from ..tolerance import STOCHASTIC_ATOL
-from .validate import as_real_array, check_distribution, check_gamma
+from certify.errors import InvalidMDP
+from certify.mdp.validate import as_real_array, check_distribution, check_gamma
+from certify.tolerance import STOCHASTIC_ATOL
 
 
 class FiniteMDP:

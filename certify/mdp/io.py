@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..errors import InvalidMDP
-from .builtins import builtin_problem, is_builtin
-from .finite import FiniteMDP, check_policy
-from .problem import Problem
-from .sampling import sampling_from_d, sampling_from_spec
-from .validate import as_real_array
+from certify.errors import InvalidMDP
+from certify.mdp.builtins import builtin_problem, is_builtin
+from certify.mdp.finite import FiniteMDP, check_policy
+from certify.mdp.problem import Problem
+from certify.mdp.sampling import sampling_from_d, sampling_from_spec
+from certify.mdp.validate import as_real_array
 
 _KEYS = {"gamma", "P", "R", "states", "actions", "sampling", "features", "target", "name",
          "description"}
@@ -143,7 +143,7 @@ def load_problem_with_sampling(spec: str | Path, sampling: str | Path | None = N
     -------
     (Problem, Sampling)
     """
-    from .sampling import uniform_sampling
+    from certify.mdp.sampling import uniform_sampling
 
     problem = load_problem(spec, positive_sampling)
     if sampling is None:

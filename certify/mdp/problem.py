@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .finite import FiniteMDP
-from .sampling import Sampling
+from certify.mdp.finite import FiniteMDP
+from certify.mdp.sampling import Sampling
 
 
 @dataclass(frozen=True, eq=False)

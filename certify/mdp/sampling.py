@@ -17,10 +17,10 @@ from typing import Literal
 import numpy as np
 import scipy.linalg as sla
 
-from ..errors import InvalidMDP
-from .finite import FiniteMDP, check_policy
-from .ordering import pair_of
-from .validate import as_real_array, check_distribution
+from certify.errors import InvalidMDP
+from certify.mdp.finite import FiniteMDP, check_policy
+from certify.mdp.ordering import pair_of
+from certify.mdp.validate import as_real_array, check_distribution
 
 SamplingKind = Literal["iid", "markov"]
 
@@ -100,7 +100,7 @@ def stationary_pair_distribution(mdp: FiniteMDP, behaviour: np.ndarray) -> np.nd
     the chain has more than one stationary law (not irreducible).
     """
     S = mdp.n_states
-    from .bellman import policy_matrix
+    from certify.mdp.bellman import policy_matrix
 
     p_beta = (policy_matrix(mdp, behaviour) @ mdp.P_matrix).toarray()
     m = (p_beta - np.eye(S)).T

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import InvalidInput
-from ..tolerance import STOCHASTIC_ATOL
+from certify.errors import InvalidInput
+from certify.tolerance import STOCHASTIC_ATOL
 
 
 def as_real_array(

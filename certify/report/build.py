@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InvalidInput, TeXBuildError, TeXNotFound
+from certify.errors import InvalidInput, TeXBuildError, TeXNotFound
 
 INSTALL_HINT = (
     "install a TeX engine, e.g. on Debian/Ubuntu: apt-get install latexmk texlive-latex-base "

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .command_section import computation_body
-from .latex import Latex, escape, num, render
+from certify.report.command_section import computation_body
+from certify.report.latex import Latex, escape, num, render
 
 
 def _value(v: object) -> Latex:
@@ -23,7 +23,7 @@ def _key(run) -> str:
 
 def computations(run) -> list[tuple[str, list]]:
     """Distinct computations of a run in order of first use: (key, the claims using it)."""
-    from ..claims import computation_key
+    from certify.claims import computation_key
 
     groups: dict[str, list] = {}
     for o in run.outcomes:
@@ -53,7 +53,7 @@ def claims_body(run) -> str:
 
 def claims_report(runs, fragment: bool = False) -> str:
     """The complete LaTeX report (document or fragment) of one claims run or several."""
-    from .qlearning import document
+    from certify.algorithms.qlearning.report import document
 
     runs = list(runs) if isinstance(runs, Sequence) else [runs]
     title = (f"Checked claims: {runs[0].file.title}" if len(runs) == 1

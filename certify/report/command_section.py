@@ -25,7 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .latex import RATE_DIGITS, Latex, escape, num, render, vector
+from certify.report.latex import RATE_DIGITS, Latex, escape, num, render, vector
 
 MAX_ROWS = 50
 """Rows of the field table per computation; the rest are counted (they are in the JSON)."""
@@ -116,7 +116,7 @@ def _walk_items(items: list[dict], path: str, kinds: set[str], rows: list[Row],
 
 def document_fields(doc: dict) -> tuple[list[Row], list[tuple[str, dict]], list[str]]:
     """(table rows, certificates as (path, mapping), names of fields left to the JSON)."""
-    from ..certificates.base import certificate_kinds
+    from certify.certificates.base import certificate_kinds
 
     rows: list[Row] = []
     certs: list[tuple[str, dict]] = []
@@ -128,8 +128,8 @@ def document_fields(doc: dict) -> tuple[list[Row], list[tuple[str, dict]], list[
 def certificate_paragraph(path: str, data: dict) -> dict:
     """Title, LaTeX text, verdict and its source ("re-checked now" or "recorded") of one
     certificate found at ``path`` of a command's output."""
-    from ..certificates.base import certificate_from_dict
-    from ..errors import CertifyError
+    from certify.certificates.base import certificate_from_dict
+    from certify.errors import CertifyError
 
     kind = str(data.get("kind"))
     title = Latex(f"Certificate {escape(kind)} at " + _path_tex(path))

@@ -18,7 +18,7 @@ from typing import Literal
 import jinja2
 import numpy as np
 
-from ..numfmt import latex_number
+from certify.exact.printing import latex_number
 
 DIGITS = 6
 """Significant digits of ordinary numbers (constants, entries of w, X, Q*)."""

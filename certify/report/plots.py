@@ -4,7 +4,8 @@ The curves are the exponential transients the certificates imply for the relativ
 ||Q_k - Q*||_inf / ||Q_0 - Q*||_inf (seed 002, Section 6 plots the same quantity):
 
 * certified direct-JSR rate rho^k (weighted max-norm certificate),
-* max-norm transient kappa rho^k with kappa = max(w)/min(w) (:class:`certify.bounds.MaxNormBound`),
+* max-norm transient kappa rho^k with kappa = max(w)/min(w)
+(:class:`certify.algorithms.qlearning.bounds.MaxNormBound`),
 * row-sum rate rho_row^k, rho_row = 1 - alpha d_min (1 - gamma) (seed 002, Lemma 3),
 * CQLF rate beta^k when a quadratic certificate was found,
 
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput
-from .latex import Latex, escape, num
+from certify.errors import InvalidInput
+from certify.report.latex import Latex, escape, num
 
 N_POINTS = 80
 """Points per curve (pgfplots stays fast and the PDF small)."""
@@ -48,7 +49,7 @@ def simulated_relative_error(result, runs: int, steps: int, seed: int = 0
                              ) -> tuple[np.ndarray, np.ndarray]:
     """Mean over ``runs`` Monte-Carlo runs of ||Q_k - Q*||_inf / ||Q_0 - Q*||_inf, Q_0 = 0
     (:func:`certify.simulate.simulate_qlearning`, i.i.d. sampling as in seed 002, Section 6)."""
-    from ..simulate import simulate_qlearning
+    from certify.algorithms.qlearning.simulate import simulate_qlearning
 
     sim = simulate_qlearning(result.mdp, result.alpha, result.sampling, runs=runs, steps=steps,
                              seed=seed)
@@ -59,7 +60,7 @@ def bound_curves(result, steps: int | None = None,
                  simulated: tuple[np.ndarray, np.ndarray] | None = None,
                  simulated_label: str = "simulated mean relative error") -> BoundCurves:
     """The curves listed in the module docstring for a
-    :class:`~certify.qlearning.QLearningResult`."""
+    :class:`~certify.algorithms.qlearning.analysis.QLearningResult`."""
     d = result.direct
     rho = d.upper if d.upper_check.certified else math.nan
     steps = steps or default_steps(rho if math.isfinite(rho) else result.row_sum_rate)

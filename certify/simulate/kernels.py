@@ -34,7 +34,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .rng import alias_draw, cdf_draw, next_word, row_alias_draw, word_uniform
+from certify.simulate.rng import alias_draw, cdf_draw, next_word, row_alias_draw, word_uniform
 
 MODES = {"iid": 0, "markov": 1, "sync": 2}
 OPS = {"max": 0, "lse": 1, "mellowmax": 2, "boltzmann": 3, "soft": 4}

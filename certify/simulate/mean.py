@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..mdp.bellman import bellman_optimality, policy_matrix
-from ..mdp.finite import FiniteMDP
+from certify.mdp.bellman import bellman_optimality, policy_matrix
+from certify.mdp.finite import FiniteMDP
 
 
 def lemma6_policy(q: np.ndarray, q_star: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput
+from certify.errors import InvalidInput
 
 
 @dataclass(frozen=True)

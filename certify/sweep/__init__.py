@@ -5,9 +5,9 @@
 :mod:`.plot` draws the figure of ``--plot``.
 """
 
-from .grid import Cell as Cell
-from .grid import Grid as Grid
-from .grid import grid_from_dict as grid_from_dict
-from .grid import load_grid as load_grid
-from .run import SweepResult as SweepResult
-from .run import run_sweep as run_sweep
+from certify.sweep.grid import Cell as Cell
+from certify.sweep.grid import Grid as Grid
+from certify.sweep.grid import grid_from_dict as grid_from_dict
+from certify.sweep.grid import load_grid as load_grid
+from certify.sweep.run import SweepResult as SweepResult
+from certify.sweep.run import run_sweep as run_sweep

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .fields import cell_value, field_paths, is_missing, lookup
-from .grid import Cell
+from certify.sweep.fields import cell_value, field_paths, is_missing, lookup
+from certify.sweep.grid import Cell
 
 
 def _materialise(cell: Cell, folder: Path) -> dict[str, Any]:
@@ -36,8 +36,8 @@ def _materialise(cell: Cell, folder: Path) -> dict[str, Any]:
 
 
 def _in_process(command: str, params: dict[str, Any]) -> dict:
-    from ..cli.common import to_jsonable
-    from ..commands import get_command
+    from certify.cli.common import to_jsonable
+    from certify.commands import get_command
 
     return to_jsonable(get_command(command).run(**params))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..errors import UnknownName
+from certify.errors import UnknownName
 
 _QL = """alpha mdp mdp.gamma mdp.n_actions mdp.n_states mdp.name notes pi_star q_star row_sum_rate
 sampling sampling.d_max sampling.d_min sampling.description sampling.kind speedup

@@ -34,8 +34,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import InvalidInput, UnknownName
-from .problems import PROBLEM_PARAMETER, expand_problems
+from certify.errors import InvalidInput, UnknownName
+from certify.sweep.problems import PROBLEM_PARAMETER, expand_problems
 
 RESERVED = ("command", "problems", "record")
 _RANGE = re.compile(r"^\s*[+-]?[\w.]*\.\.[+-]?[\w.]*\s*$")
@@ -134,8 +134,8 @@ def load_grid(path: str | Path) -> Grid:
 
 def grid_from_dict(data: Any, base: Path = Path("."), source: str = "grid") -> Grid:
     """Validate a grid mapping and expand it to cells; file globs are relative to ``base``."""
-    from ..commands import COMMANDS, get_command
-    from .fields import check_record
+    from certify.commands import COMMANDS, get_command
+    from certify.sweep.fields import check_record
 
     if not isinstance(data, dict):
         raise InvalidInput(f"{source}: expected a mapping with keys {list(RESERVED)} and axes; "

@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput
-from .grid import Grid
+from certify.errors import InvalidInput
+from certify.sweep.grid import Grid
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl"}
 

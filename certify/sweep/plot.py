@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput
+from certify.errors import InvalidInput
 
 DEFAULT_Y = "direct_jsr.upper"
 DEFAULT_REF = "row_sum_rate"

@@ -20,7 +20,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput, UnknownName
+from certify.errors import InvalidInput, UnknownName
 
 PROBLEM_PARAMETER = "mdp"
 """The command parameter the ``problems`` axis fills."""
@@ -47,7 +47,7 @@ def expand_problems(entries: Any, base: Path, where: str) -> list[Any]:
 
 
 def _ints(value: Any, where: str) -> list[int]:
-    from .grid import axis_values
+    from certify.sweep.grid import axis_values
 
     vals = axis_values(value, where)
     bad = [v for v in vals if isinstance(v, bool) or not isinstance(v, int)]
@@ -86,7 +86,7 @@ def _files(spec: Any, base: Path, where: str) -> list[tuple[str, str, bytes]]:
 
 
 def _builtins(spec: Any, base: Path, where: str) -> list[str]:
-    from ..mdp.builtins import builtin_names, is_builtin
+    from certify.mdp.builtins import builtin_names, is_builtin
 
     names = spec if isinstance(spec, list) else [spec]
     if not names:

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput
-from ..verdict import Verdict
-from .cell import run_cell
-from .fields import DECLARED_FIELDS, unknown_fields_error
-from .grid import Grid
-from .output import RowWriter, finished_cells, output_format
+from certify.errors import InvalidInput
+from certify.sweep.cell import run_cell
+from certify.sweep.fields import DECLARED_FIELDS, unknown_fields_error
+from certify.sweep.grid import Grid
+from certify.sweep.output import RowWriter, finished_cells, output_format
+from certify.verdict import Verdict
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler given by address before giving up (exit code 2)."""
@@ -208,7 +208,7 @@ def sweep_command(grid: str, output: str, scheduler: str | None = None, workers:
 
     Returns :meth:`SweepResult.to_dict`, the document of ``certify sweep --json``.
     """
-    from .grid import load_grid
+    from certify.sweep.grid import load_grid
 
     return run_sweep(load_grid(grid), output, scheduler=scheduler, workers=workers, resume=resume,
                      overwrite=overwrite, cell_timeout=cell_timeout).to_dict()

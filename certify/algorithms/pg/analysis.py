@@ -1,0 +1,146 @@
+"""The PG computations as commands: plain parameters in, one JSON-ready document out.
+
+These are the functions behind ``certify pg tabular|meanfield``, ``certify simulate pg`` and
+``certify crossval pg`` and the ``pg_tabular`` / ``pg_meanfield`` entries of
+:mod:`certify.commands`.  ``mdp`` is a built-in name or a file (see ``certify examples``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from certify.algorithms.pg.constants import bound_constants
+from certify.algorithms.pg.coupling import coupled_run
+from certify.algorithms.pg.meanfield import MeanField, initial_particles, make_meanfield, particle_step
+from certify.algorithms.pg.monotone import CONSISTENT, INCONCLUSIVE, VIOLATED, flow_monotonicity
+from certify.algorithms.pg.params import check_count, check_positive, reference_measure, warn_few_particles
+from certify.algorithms.pg.tabular import run_tabular
+from certify.exact import round_down_float
+from certify.mdp import load_problem
+
+
+def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000,
+               mu: list | None = None, rho: list | None = None,
+               save_certificate: str | None = None) -> dict:
+    """Soft-optimal Q*, V*, pi* and Mei's linear rate checked on the exact-gradient run.
+
+    The step condition eta <= 1/beta_s is also issued as a ``pg-tabular-step`` certificate,
+    written to ``save_certificate`` (JSON, re-checked by ``certify verify``) when it verifies.
+    """
+    from certify.certificates.pg import TabularStepCertificate
+
+    fmdp = load_problem(mdp, positive_sampling=False).mdp
+    res = run_tabular(fmdp, tau, eta, steps, mu, rho)
+    cert = TabularStepCertificate.from_problem(fmdp, res.tau, reference_measure(mu, fmdp.n_actions),
+                                               res.eta)
+    return {**res.to_dict(), **_certificate_entry(cert, save_certificate)}
+
+
+def pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
+                 mu: list | None = None, rho: list | None = None,
+                 save_certificate: str | None = None) -> dict:
+    """Upper bounds on C2 and L, the margin beta = sigma^2 kappa/2 - C2 - L, its verdict.
+
+    The margin is also issued as a ``pg-meanfield-margin`` certificate, written to
+    ``save_certificate`` (JSON, re-checked by ``certify verify``) when it verifies.
+    """
+    from certify.certificates.pg import MeanFieldMarginCertificate
+
+    mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
+                        width, mu, rho)
+    consts = bound_constants(mf)
+    cert = MeanFieldMarginCertificate.from_meanfield(mf, consts)
+    return {"command": "pg_meanfield", "mdp": mf.mdp.summary(), "tau": mf.tau,
+            "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "dim": mf.dim,
+            **consts.to_dict(), "verdict": consts.verdict.value, "reason": consts.reason,
+            **_certificate_entry(cert, save_certificate)}
+
+
+def _certificate_entry(cert, path: str | None) -> dict:
+    """``certificate`` (kind, claim, exact verdict) and, when asked, the file it went to.
+
+    Only a certificate whose exact check passes is written; otherwise ``certificate_file``
+    is None and the document says why.
+    """
+    check = cert.verify()
+    out: dict = {"certificate": {"kind": cert.kind, "claim": cert.claim(),
+                                 "verdict": check.verdict.value, "reason": check.reason}}
+    if path is not None:
+        if check.certified:
+            Path(path).write_text(json.dumps(cert.to_dict(check), indent=1))
+            out["certificate_file"] = str(path)
+        else:
+            out["certificate_file"] = None
+            out["certificate_note"] = f"not written: {check.reason}"
+    return out
+
+
+def simulate_particles(mf: MeanField, particles: int, eta: float, steps: int,
+                       seed: int = 0) -> dict:
+    """Noisy particle gradient ascent from N(0, I); the value V^{pi_nu_k}_tau(rho) per step."""
+    n = check_count(particles, "particles", 1)
+    warn_few_particles(n, "the mean-field approximation")
+    eta = check_positive(eta, "eta")
+    steps = check_count(steps, "steps")
+    rng = np.random.default_rng(seed)
+    theta = initial_particles(mf, n, rng)
+    values = []
+    for _ in range(steps):
+        theta, v = particle_step(mf, theta, eta, rng.standard_normal(theta.shape))
+        values.append(v)
+    return {"values": values, "theta": theta}
+
+
+def pg_simulate(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
+                particles: int = 512, eta: float = 0.01, steps: int = 2000, seed: int = 0,
+                mu: list | None = None, rho: list | None = None) -> dict:
+    """Particle simulation: value curve against the soft-optimal value V*_tau(rho)."""
+    from certify.algorithms.pg.soft import soft_optimal
+
+    mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
+                        width, mu, rho)
+    run = simulate_particles(mf, particles, eta, steps, seed)
+    v_star = float(mf.rho @ soft_optimal(mf.mdp, mf.tau, mf.mu).v)
+    values = run["values"]
+    return {"command": "pg_simulate", "algo": "pg", "mdp": mf.mdp.summary(), "tau": mf.tau,
+            "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "particles": particles,
+            "eta": eta, "steps": steps, "seed": seed, "v_star": v_star, "values": values,
+            "value_initial": values[0], "value_final": values[-1],
+            "gap_final": v_star - values[-1], "verdict": "inconclusive",
+            "reason": "a simulation is evidence, not a certificate"}
+
+
+def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
+                particles: int = 64, eta: float = 0.001, steps: int = 500, seed: int = 0,
+                shift: float = 1.0, mu: list | None = None, rho: list | None = None,
+                flow_eta: float | None = None, flow_steps: int = 200) -> dict:
+    """Two predictions held against particle runs, with a cross-validation verdict.
+
+    * W2 contraction: the predicted rate beta against two coupled particle systems
+      (:func:`certify.algorithms.pg.coupling.coupled_run`);
+    * monotone increase: the objective G_N along the noiseless particle flow against the
+      ascent-lemma increase (:func:`certify.algorithms.pg.monotone.flow_monotonicity`), with step
+      ``flow_eta`` (default 1/Lam, the step that maximises the guaranteed increase).
+
+    ``verdict`` is ``violated`` if either check is violated, ``consistent`` if both are, else
+    ``inconclusive``; ``checks`` holds each verdict.
+    """
+    mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
+                        width, mu, rho)
+    res = coupled_run(mf, particles, eta, steps, seed, shift)
+    if flow_eta is None:
+        flow_eta = round_down_float(1 / res.constants.drift_lip)
+    mono = flow_monotonicity(mf, particles, flow_eta, flow_steps, seed)
+    checks = {"coupled_w2": res.verdict, "monotone_objective": mono.verdict}
+    verdict = (VIOLATED if VIOLATED in checks.values() else
+               CONSISTENT if set(checks.values()) == {CONSISTENT} else INCONCLUSIVE)
+    return {"command": "pg_crossval", "mdp": mf.mdp.summary(), "tau": mf.tau,
+            "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "particles": particles,
+            "seed": seed, **res.constants.to_dict(), **res.to_dict(),
+            "coupled_reason": res.reason, "times": res.w2_times.tolist(), "w2": res.w2.tolist(),
+            "monotone": {**mono.to_dict(), "objective": mono.objectives.tolist()},
+            "checks": checks, "verdict": verdict,
+            "reason": f"coupled W2: {res.reason}; monotone objective: {mono.reason}"}
