@@ -185,8 +185,9 @@ def test_training_diverges_on_the_classic_chain():
     with torch.no_grad():
         lin.weight.fill_(1.0)
     res = check_q_network(lin, alpha=1.0, mdp=chain, rho=np.array([0.9, 0.1]),
-                          state_features=np.array([[1.0], [2.0]]), kind="multi-head", train=500)
+                          state_features=np.array([[1.0], [2.0]]), train=500)  # kind found: 1 action
     np.testing.assert_array_equal(res.kernel, [[1, 2], [2, 4]])
+    assert res.kind == "multi-head"
     tr = res.training
     assert tr.diverged and tr.q_norms.size - 1 == 52
     np.testing.assert_allclose(tr.q_norms, 2 * 1.68 ** np.arange(53), rtol=1e-12)

@@ -290,7 +290,10 @@ def worst_rows(k: np.ndarray, rho: np.ndarray, gamma: float, alpha: float, n_act
 
 def network_inputs(qm: Any, targets: Targets, kind: str = "auto") -> tuple[str, np.ndarray]:
     """(kind, inputs): state features for a multi-head network (outputs (S, A)), or
-    [state features, one-hot action] per pair for a single-head one."""
+    [state features, one-hot action] per pair for a single-head one.
+
+    With one action both shapes give one output; "auto" then prefers the single-head reading
+    when the network accepts (state, action) features, else the multi-head one."""
     from certify.algorithms.ntk.replay import pair_of_state_features
 
     if kind not in KINDS:
@@ -298,6 +301,7 @@ def network_inputs(qm: Any, targets: Targets, kind: str = "auto") -> tuple[str, 
     xs = targets.features
     n_a = targets.n_actions
     problems = []
+    fallback = None
     if kind in ("auto", "multi-head"):
         try:
             heads = qm.outputs(xs[:1]).shape[1]
@@ -306,7 +310,9 @@ def network_inputs(qm: Any, targets: Targets, kind: str = "auto") -> tuple[str, 
             problems.append(msg)
         if heads == n_a and (n_a > 1 or kind == "multi-head"):
             return "multi-head", xs
-        if heads is not None:
+        if heads == n_a:
+            fallback = ("multi-head", xs)
+        elif heads is not None:
             problems.append(f"on state features it gives {heads} outputs, not |A| = {n_a}")
     if kind in ("auto", "single-head"):
         xp = pair_of_state_features(xs, n_a)
@@ -319,6 +325,8 @@ def network_inputs(qm: Any, targets: Targets, kind: str = "auto") -> tuple[str, 
             return "single-head", xp
         if heads is not None:
             problems.append(f"on (state, action) features it gives {heads} outputs, not 1")
+    if fallback is not None:
+        return fallback
     raise InvalidInput("model: it fits neither shape: " + "; ".join(problems))
 
 
