@@ -192,3 +192,16 @@ def test_training_diverges_on_the_classic_chain():
     assert tr.diverged and tr.q_norms.size - 1 == 52
     np.testing.assert_allclose(tr.q_norms, 2 * 1.68 ** np.arange(53), rtol=1e-12)
     assert res.verdict.value == "inconclusive" and not res.theorem.condition_17.holds
+
+
+def test_ntk_vector_product_route():
+    """method="ntvp" (vjp then jvp, no Jacobian) gives the same K, multi-head and in blocks."""
+    from certify.algorithms.ntk.torch_model import TorchQModel
+
+    params = random_params([3, 8, 8, 2], 4)
+    x = np.random.default_rng(5).normal(size=(6, 3))
+    tm = TorchQModel(torch_mlp(params, "tanh"))
+    full = tm.kernel(x)
+    for chunk in (1, 10**9):  # one column per block; all columns at once
+        k = tm.kernel(x, chunk_bytes=chunk, method="ntvp")
+        assert np.abs(k - full).max() <= 1e-12 * np.abs(full).max()

@@ -93,3 +93,15 @@ def test_cli_jax_pair_from_file(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and doc["framework"] == "jax" and doc["beta_exact"] == "3/4"
     assert doc["training"]["steps_run"] == 3
+
+
+def test_jax_ntk_vector_product_route():
+    from certify.algorithms.ntk.jax_model import JaxQModel
+
+    rng = np.random.default_rng(8)
+    params = [(rng.normal(0, 0.5, (7, 3)), rng.normal(0, 0.3, 7)), (rng.normal(0, 0.3, (2, 7)), np.zeros(2))]
+    jm = JaxQModel(apply, params)
+    x = rng.normal(size=(5, 3))
+    full = jm.kernel(x)
+    k = jm.kernel(x, chunk_bytes=8 * jm.n_params * 3, method="ntvp")  # blocks of 3 columns
+    assert np.abs(k - full).max() <= 1e-12 * np.abs(full).max()

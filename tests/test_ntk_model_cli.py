@@ -76,6 +76,9 @@ def test_mdp_certified_closed_form(capsys, files):
     code, out, _ = _run(capsys, ["ntk", "model", f"{files}/models.py:linear_one_state", "--mdp",
                                  str(files / "one.yaml"), "--alpha", "0.5", "--train", "5"])
     assert code == 0 and "certified" in out and "did not diverge" in out
+    code, out, _ = _run(capsys, ["ntk", "model", f"{files}/models.py:linear_one_state", "--mdp",
+                                 str(files / "one.yaml"), "--alpha", "0.5", "--method", "ntvp", "--json"])
+    assert code == 0 and json.loads(out)["beta_exact"] == "3/4"
 
 
 def test_buffer_text(capsys, files):

@@ -56,6 +56,9 @@ def register_model(ntk: argparse._SubParsersAction) -> None:
     m.add_argument("--kind", choices=("auto", "multi-head", "single-head"), default="auto")
     m.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                    help="precision of the kernel (default float64)")
+    m.add_argument("--method", choices=("jacobian", "ntvp"), default="jacobian",
+                   help="kernel by chunks of the Jacobian (default) or by NTK-vector products "
+                        "(vjp then jvp; for models too large for Jacobian chunks)")
     m.add_argument("--train", metavar="N", type=nonneg_int, default=0,
                    help="then run N expected DQN updates and report whether Q diverged")
     m.add_argument("--save-certificate", metavar="FILE", type=Path,
@@ -84,7 +87,7 @@ def run_model(args: argparse.Namespace) -> int:
     res = check_q_network(obj, alpha=args.alpha, mdp=args.mdp, env=args.env, buffer=args.buffer,
                           gamma=args.gamma, rho=rho, state_features=feats, kind=args.kind,
                           dtype=args.dtype, train=args.train, n_states=args.n_states,
-                          n_actions=args.n_actions)
+                          n_actions=args.n_actions, method=args.method)
     doc = res.to_dict()
     if args.save_certificate is not None and res.verdict.value == "certified":
         d = res.theorem.data

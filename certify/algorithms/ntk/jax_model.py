@@ -111,8 +111,16 @@ class JaxQModel:
         return jac
 
     def kernel(self, x: np.ndarray, chunk_bytes: int = CHUNK_BYTES,
-               max_jacobian_bytes: int = MAX_JACOBIAN_BYTES) -> np.ndarray:
-        """The empirical NTK over the (input, head) rows, state-major: (m heads, m heads)."""
+               max_jacobian_bytes: int = MAX_JACOBIAN_BYTES, method: str = "jacobian") -> np.ndarray:
+        """The empirical NTK over the (input, head) rows, state-major: (m heads, m heads).
+
+        ``method``: "jacobian" (chunks of J) or "ntvp" (blocks of columns J (J^T E) by
+        ``jax.vjp`` and ``jax.jvp``, b P tangents at a time within ``chunk_bytes``).
+        """
+        if method not in ("jacobian", "ntvp"):
+            raise InvalidInput(f"method {method!r} is unknown; expected jacobian or ntvp")
+        if method == "ntvp":
+            return self._kernel_ntvp(np.asarray(x), chunk_bytes)
         x = np.asarray(x)
         heads = self.outputs(x[:1]).shape[1]
         m = x.shape[0]
@@ -125,6 +133,31 @@ class JaxQModel:
             chunk = max(chunk, int(max_jacobian_bytes // (2 * item * heads * self.n_params)))
         return gram_blocks(lambda s: jac(xt[s:s + chunk]), m, chunk, heads, keep,
                            lambda a, b: np.asarray(a @ b.T, dtype=float))
+
+    def _kernel_ntvp(self, x: np.ndarray, chunk_bytes: int) -> np.ndarray:
+        """K by blocks of columns J (J^T E): vmap of vjp, then vmap of jvp (no J formed)."""
+        jax, jnp = self.jax, self.jnp
+        xt = self._x(x)
+
+        def f(p: Any) -> Any:
+            return jnp.reshape(self.apply(p, xt), (-1,))
+
+        n = int(f(self.params).shape[0])
+        item = np.dtype(self.x_dtype).itemsize
+        b = max(1, min(n, int(chunk_bytes // max(1, item * self.n_params))))
+        _, pullback = jax.vjp(f, self.params)
+
+        def columns(e: Any) -> Any:
+            (tangents,) = jax.vmap(pullback)(e)
+            return jax.vmap(lambda v: jax.jvp(f, (self.params,), (v,))[1])(tangents)
+
+        cols = jax.jit(columns)
+        k = np.empty((n, n))
+        eye = np.eye(n, dtype=self.x_dtype)
+        for start in range(0, n, b):
+            stop = min(n, start + b)
+            k[start:stop] = np.asarray(cols(jnp.asarray(eye[start:stop])), dtype=float)
+        return (k + k.T) / 2.0
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """The full Jacobian J (m heads, n_params)."""

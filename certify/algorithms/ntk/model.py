@@ -353,11 +353,12 @@ def train_model(qm: Any, x: np.ndarray, targets: Targets, alpha: float, steps: i
 
 
 def check_model(model: Any, targets: Targets, alpha: float, kind: str = "auto",
-                dtype: str | None = "float64", train: int = 0) -> ModelCheckResult:
+                dtype: str | None = "float64", train: int = 0,
+                method: str = "jacobian") -> ModelCheckResult:
     """Empirical NTK of ``model`` over the pairs of ``targets`` and Theorem 2 (exact)."""
     qm = as_q_model(model, dtype)
     kind, x = network_inputs(qm, targets, kind)
-    k = qm.kernel(x)
+    k = qm.kernel(x, method=method)
     q = qm.outputs(x).reshape(-1)
     res = theorem2(k, targets.rho, targets.gamma, alpha)
     rows = worst_rows(k, targets.rho, targets.gamma, float(res.data.alpha), targets.n_actions,
@@ -382,7 +383,7 @@ def check_q_network(model: Any, *, alpha: float, mdp: Any = None, env: str | dic
                     buffer: Any = None, gamma: float | None = None, rho: np.ndarray | None = None,
                     state_features: np.ndarray | None = None, kind: str = "auto",
                     dtype: str | None = "float64", train: int = 0, n_states: int | None = None,
-                    n_actions: int | None = None) -> ModelCheckResult:
+                    n_actions: int | None = None, method: str = "jacobian") -> ModelCheckResult:
     """Theorem 2 for the user's Q-network; exactly one of ``mdp``, ``env``, ``buffer``.
 
     Parameters
@@ -408,6 +409,8 @@ def check_q_network(model: Any, *, alpha: float, mdp: Any = None, env: str | dic
     n_states, n_actions : int, optional
         For ``buffer``: the length of the one-hot encoding of integer state ids (default
         largest id + 1) and the number of actions (default largest action + 1).
+    method : {"jacobian", "ntvp"}
+        Chunks of the Jacobian, or NTK-vector products for models too large for them.
     """
     if buffer is None and (n_states is not None or n_actions is not None):
         raise InvalidInput("n_states and n_actions apply to a buffer only (an MDP or env has its own)")
@@ -437,7 +440,7 @@ def check_q_network(model: Any, *, alpha: float, mdp: Any = None, env: str | dic
         if rho is not None or state_features is not None:
             raise InvalidInput("rho and state_features come from the buffer itself")
         targets = buffer_source(buffer, float(gamma), n_actions, n_states)
-    return check_model(model, targets, alpha, kind, dtype, train)
+    return check_model(model, targets, alpha, kind, dtype, train, method)
 
 
 def mdp_targets_with_rho(targets: Targets, rho: np.ndarray) -> Targets:

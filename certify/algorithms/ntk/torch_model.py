@@ -17,6 +17,10 @@ otherwise the chunks grow to half that budget and each block K_IJ = J_I J_J^T re
 (time O((n / chunk)^2) Jacobian chunks, memory 8 n^2 for K plus the budget), so 10,000 pairs
 and models of 10^6 parameters fit in a few GB.  The arithmetic is n^2 P multiply-adds
 whichever way (1e14 for n = 10^4, P = 10^6: hours on a CPU).
+``method="ntvp"`` takes the NTK-vector-product route instead, for models whose Jacobian
+chunks are too large: a block of columns K E = J (J^T E) by one batched vector-Jacobian
+product (``torch.func.vjp``) and one batched Jacobian-vector product (``torch.func.jvp``)
+over all inputs, so memory is O(b P + n^2) for b columns at a time and no J is ever formed.
 With ``dtype="float64"`` the model is copied to double precision first (the caller's model
 is left untouched).
 
@@ -26,6 +30,7 @@ torch is imported only inside these functions.
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -162,9 +167,17 @@ class TorchQModel:
         return jac
 
     def kernel(self, x: np.ndarray, chunk_bytes: int = CHUNK_BYTES,
-               max_jacobian_bytes: int = MAX_JACOBIAN_BYTES) -> np.ndarray:
-        """The empirical NTK over the (input, head) rows, state-major: (m heads, m heads)."""
+               max_jacobian_bytes: int = MAX_JACOBIAN_BYTES, method: str = "jacobian") -> np.ndarray:
+        """The empirical NTK over the (input, head) rows, state-major: (m heads, m heads).
+
+        ``method``: "jacobian" (chunks of J, the default) or "ntvp" (NTK-vector products,
+        ``chunk_bytes`` bounds the b P tangents of a block of b columns).
+        """
         torch = self.torch
+        if method not in ("jacobian", "ntvp"):
+            raise InvalidInput(f"method {method!r} is unknown; expected jacobian or ntvp")
+        if method == "ntvp":
+            return self._kernel_ntvp(np.asarray(x), chunk_bytes)
         x = np.asarray(x)
         heads = self.outputs(x[:1]).shape[1]
         m = x.shape[0]
@@ -178,6 +191,44 @@ class TorchQModel:
         with torch.no_grad():
             return gram_blocks(lambda s: jac(xt[s:s + chunk]), m, chunk, heads, keep,
                                lambda a, b: (a @ b.T).cpu().numpy())
+
+    def _kernel_ntvp(self, x: np.ndarray, chunk_bytes: int) -> np.ndarray:
+        """K by blocks of columns J (J^T E): vmap of vjp, then vmap of jvp (no J formed)."""
+        torch = self.torch
+        from torch.func import functional_call, jvp, vjp, vmap
+
+        params = {n: p.detach() for n, p in self.model.named_parameters() if n in self.names}
+        frozen = {n: p.detach() for n, p in self.model.named_parameters() if n not in self.names}
+        buffers = dict(self.model.named_buffers())
+        xt = self._x(x)
+
+        def f(p: dict) -> Any:
+            return functional_call(self.model, ({**p, **frozen}, buffers), (xt,)).reshape(-1)
+
+        item = torch.tensor([], dtype=self.dtype).element_size()
+        with torch.no_grad():
+            n = int(f(params).shape[0])
+        b = max(1, min(n, int(chunk_bytes // max(1, item * self.n_params))))
+        k = np.empty((n, n))
+        _, pullback = vjp(f, params)
+        with warnings.catch_warnings():  # torch's jvp still goes through torch.jit.script
+            warnings.filterwarnings("ignore", ".*torch.jit.script.*", DeprecationWarning)
+            self._ntvp_blocks(f, params, pullback, vmap, jvp, n, b, k)
+        return (k + k.T) / 2.0
+
+    def _ntvp_blocks(self, f: Callable, params: dict, pullback: Callable, vmap: Callable,
+                     jvp: Callable, n: int, b: int, k: np.ndarray) -> None:
+        torch = self.torch
+        for start in range(0, n, b):
+            stop = min(n, start + b)
+            e = torch.zeros((stop - start, n), dtype=self.dtype)
+            e[torch.arange(stop - start), torch.arange(start, stop)] = 1.0
+            (tangents,) = vmap(pullback)(e)  # J^T e_j for each column j, batched
+
+            def push(v: dict) -> Any:
+                return jvp(f, (params,), (v,))[1]
+
+            k[start:stop] = vmap(push)(tangents).detach().cpu().numpy()
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """The full Jacobian J (m heads, n_params) (for tests and small models)."""
