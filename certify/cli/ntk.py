@@ -1,4 +1,4 @@
-"""``certify ntk check|network|sweep``: Theorem 2 of Achiam et al. for kernels and Q-networks."""
+"""``certify ntk check|network|sweep|model``: Theorem 2 of Achiam et al. for kernels and Q-networks."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ def _int_list(text: str) -> list[int]:
     return vals
 
 
+INIT_CHOICES = ("auto", "he", "lecun", "glorot", "torch")
+INIT_HELP = ("weight init: auto (He for relu, else LeCun; Gaussian, zero biases), he, lecun, glorot, "
+             "or torch (PyTorch's nn.Linear default: uniform weights and biases)")
+
+
 def _str_list(text: str) -> list[str]:
     return [v.strip() for v in text.split(",") if v.strip()]
 
@@ -52,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ntk", help="NTK view of deep Q-learning: Theorem 2 conditions",
                        description="Theorem 2 of Achiam, Knight and Abbeel (arXiv 1903.08894): "
                                    "conditions (16), (17) and the modulus beta(K), checked exactly.")
-    ntk = p.add_subparsers(dest="ntk_command", metavar="{check,network,sweep}")
+    ntk = p.add_subparsers(dest="ntk_command", metavar="{check,network,sweep,model}")
     ntk.required = True
 
     c = ntk.add_parser("check", help="Theorem 2 for a given kernel K and replay distribution rho",
@@ -73,7 +78,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--width", type=positive_int, default=64)
     n.add_argument("--depth", type=nonneg_int, default=2, help="hidden layers (0: linear model)")
     n.add_argument("--activation", choices=("relu", "tanh", "sin", "linear"), default="relu")
-    n.add_argument("--init", choices=("auto", "he", "lecun", "glorot"), default="auto")
+    n.add_argument("--init", choices=("auto", "he", "lecun", "glorot", "torch"), default="auto",
+                   help="weight init; torch: PyTorch's nn.Linear default (uniform, with biases)")
     n.add_argument("--seed", type=nonneg_int, default=0)
     n.add_argument("--probes", type=positive_int, default=200, help="probe pairs for the ratio")
     n.add_argument("--iterations", type=nonneg_int, default=50, help="iterations of U3")
@@ -86,9 +92,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--depths", type=_int_list, default=[1, 2, 4])
     s.add_argument("--activations", type=_str_list, default=["relu", "tanh", "sin"])
     s.add_argument("--seeds", type=_int_list, default=[0])
+    s.add_argument("--init", choices=INIT_CHOICES, default="auto", help=INIT_HELP)
     s.add_argument("--plot", metavar="FILE", type=Path, help="write the plot (png, pdf, svg)")
     add_json_flag(s)
     s.set_defaults(handler=run_sweep)
+
+    from certify.cli.ntk_model import register_model
+
+    register_model(ntk)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -163,7 +174,7 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     problem, sampling = load_problem_and_sampling(args)
     res = ntk_sweep(problem, sampling.d, args.alpha, args.widths, args.depths, args.activations,
-                    args.seeds, args.features, args.input_scale)
+                    args.seeds, args.features, args.input_scale, args.init)
     doc = res.to_dict()
     if args.plot is not None:
         doc["plot"] = str(plot_sweep(res, args.plot))

@@ -59,6 +59,8 @@ COMMANDS: dict[str, Command] = {
                 "NTK Theorem 2: (16), (17), beta(K)"),
         Command("ntk_network", "certify.algorithms.ntk.analysis:run_ntk_network",
                 "NTK Theorem 2 for an MLP Q-network"),
+        Command("ntk_model", "certify.algorithms.ntk.analysis:run_ntk_model",
+                "NTK Theorem 2 for a PyTorch / JAX Q-network (FILE.py:OBJECT)"),
         Command("sweep", "certify.sweep.run:sweep_command",
                 "a grid of cells on Dask, one row per cell streamed to a file"),
         Command("pg_tabular", "certify.algorithms.pg.analysis:pg_tabular",

@@ -44,11 +44,24 @@ def run_ntk_network(mdp: str, alpha: float, width: int = 64, depth: int = 2,
 def run_ntk_sweep(mdp: str, alpha: float, widths: list[int], depths: list[int],
                   activations: list[str], seeds: list[int] | None = None,
                   features: str = "onehot", sampling: str | None = None,
-                  input_scale: float = 1.0) -> dict:
+                  input_scale: float = 1.0, init: str = "auto") -> dict:
     """Kernel statistics and Theorem 2 over a grid of architectures."""
     from certify.algorithms.ntk.sweep import ntk_sweep
 
     problem = load_problem(mdp)
     rho = replay_distribution(problem, sampling)
     return ntk_sweep(problem, rho, alpha, widths, depths, activations, seeds or [0],
-                     features, input_scale).to_dict()
+                     features, input_scale, init).to_dict()
+
+
+def run_ntk_model(model: str, alpha: float = 0.01, mdp: str | None = None, env: str | None = None,
+                  buffer: str | None = None, gamma: float | None = None, kind: str = "auto",
+                  dtype: str = "float64", train: int = 0, n_states: int | None = None,
+                  n_actions: int | None = None, method: str = "jacobian") -> dict:
+    """Theorem 2 for a PyTorch / JAX Q-network given as ``"FILE.py:OBJECT"`` (see
+    :func:`certify.algorithms.ntk.model.check_q_network`); the document of ``certify ntk model --json``."""
+    from certify.algorithms.ntk.model import check_q_network, load_model_object
+
+    return check_q_network(load_model_object(model), alpha=alpha, mdp=mdp, env=env, buffer=buffer,
+                           gamma=gamma, kind=kind, dtype=dtype, train=train, n_states=n_states,
+                           n_actions=n_actions, method=method).to_dict()

@@ -33,7 +33,7 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.nd
     "linear": (lambda z: z, np.ones_like),
 }
 
-INITS = ("auto", "he", "lecun", "glorot")
+INITS = ("auto", "he", "lecun", "glorot", "torch")
 
 
 def check_activation(name: str) -> str:
@@ -56,10 +56,13 @@ class MLP:
     depth : int
         Number of hidden layers (0: the linear model Q = w.x + b).
     activation : {"relu", "tanh", "sin", "linear"}
-    init : {"auto", "he", "lecun", "glorot"}
+    init : {"auto", "he", "lecun", "glorot", "torch"}
         Weight initialisation: He (variance 2/fan_in, He et al. 2015), LeCun (1/fan_in) or
-        Glorot (2/(fan_in + fan_out), Glorot and Bengio 2010); "auto" is He for relu and
-        LeCun otherwise.  Biases start at 0.
+        Glorot (2/(fan_in + fan_out), Glorot and Bengio 2010), Gaussian with biases 0; "auto"
+        is He for relu and LeCun otherwise.  "torch" is PyTorch's default for
+        ``torch.nn.Linear``: weights from kaiming_uniform with a = sqrt(5), i.e.
+        U(-b, b) with b = sqrt(6 / ((1 + a^2) fan_in)) = 1/sqrt(fan_in), and biases
+        U(-1/sqrt(fan_in), 1/sqrt(fan_in)) -- what a user of ``nn.Linear`` meets.
     """
 
     in_dim: int
@@ -88,7 +91,8 @@ class MLP:
         return sum(s[i + 1] * (s[i] + 1) for i in range(len(s) - 1))
 
     def init_params(self, seed: int = 0) -> Params:
-        """Random parameters (weights Gaussian with the chosen variance, biases 0)."""
+        """Random parameters (Gaussian weights with the chosen variance and biases 0, or
+        PyTorch's uniform default; see the class docstring)."""
         rng = np.random.default_rng(seed)
         init = self.init
         if init == "auto":
@@ -96,6 +100,11 @@ class MLP:
         params: Params = []
         s = self.sizes
         for fan_in, fan_out in zip(s[:-1], s[1:], strict=True):
+            if init == "torch":
+                bound = 1.0 / np.sqrt(fan_in)
+                w = rng.uniform(-bound, bound, (fan_out, fan_in))
+                params.append((w, rng.uniform(-bound, bound, fan_out)))
+                continue
             var = {"he": 2.0 / fan_in, "lecun": 1.0 / fan_in,
                    "glorot": 2.0 / (fan_in + fan_out)}[init]
             params.append((rng.normal(0.0, np.sqrt(var), (fan_out, fan_in)), np.zeros(fan_out)))

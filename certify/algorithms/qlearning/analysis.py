@@ -82,6 +82,12 @@ class QLearningResult:
     lower_comparison : SelectionJSRResult or None
         The lower comparison system's rate (Lee and He 2020).
     notes : tuple of str
+    q_star_check : dict
+        How Q* was computed and checked: method, Bellman residual, the bound
+        residual / (1 - gamma) on ||Q - Q*||_inf and the states whose greedy action is
+        certified optimal.
+    timings : dict
+        Seconds spent in each stage of the command.
     """
 
     mdp: FiniteMDP
