@@ -12,8 +12,6 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
 from certify.cli.common import (
     add_json_flag,
     console,
@@ -69,6 +67,8 @@ def register_model(ntk: argparse._SubParsersAction) -> None:
 
 
 def run_model(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from certify.algorithms.ntk.inputs import load_array
     from certify.algorithms.ntk.model import check_q_network, load_model_object
     from certify.certificates.ntk import NTKContractionCertificate
