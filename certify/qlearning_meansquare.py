@@ -462,7 +462,7 @@ def pnorm_route(model: ExactModel, w_float: np.ndarray | None, steps: int,
     c = column_rate(model, w)
     if rho >= 1:
         return None
-    w_min, w_max = min(w), max(w)
+    w_max = max(w)
     wbar = [max(w[s * A:(s + 1) * A]) for s in range(model.n_states)]
     e_hat, delta = _initial_error(model, q0)
     e0w = max((abs(x) + delta) / wi for x, wi in zip(e_hat, w, strict=True))
