@@ -62,6 +62,7 @@ class QLearningResult:
     quadratic_bound: QuadraticBound | None
     lower_comparison: SelectionJSRResult | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    mean_square: object | None = None  # certify.qlearning_meansquare.MeanSquareBound
 
     @property
     def direct_verdict(self) -> Verdict:
@@ -132,8 +133,10 @@ class QLearningResult:
                      {"rate": None, "verdict": Verdict.INCONCLUSIVE.value,
                       "reason": self.cqlf_skipped}),
             "finite_time": {
-                "max_norm": self.max_norm_bound.to_dict() if self.max_norm_bound else None,
+                "max_norm": ({**self.max_norm_bound.to_dict(), "kind": "worst case (pathwise)"}
+                             if self.max_norm_bound else None),
                 "quadratic": self.quadratic_bound.to_dict() if self.quadratic_bound else None,
+                "mean_square": None if self.mean_square is None else self.mean_square.to_dict(),
             },
             "verdict": self.verdict.value,
             "notes": list(self.notes),
@@ -146,6 +149,9 @@ def certify_qlearning(
     sampling: Sampling | None = None,
     cqlf: bool | None = None,
     solver: SolverOptions | None = None,
+    noise: float = 0.0,
+    steps: int | None = None,
+    q0: np.ndarray | None = None,
 ) -> QLearningResult:
     """Certificates and bounds for Q-learning with constant step ``alpha``.
 
@@ -161,6 +167,10 @@ def certify_qlearning(
         most CQLF_MAX_POLICIES members of size at most CQLF_MAX_DIM.
     solver : SolverOptions, optional
         Conic solver for the CQLF (Clarabel by default).
+    noise, steps, q0 : optional
+        With ``steps`` = K, also the mean-square bound on sqrt(E||Q_K - Q*||_inf^2) for
+        i.i.d. sampling and reward noise +-``noise`` from Q_0 = ``q0`` (default 0)
+        (:func:`certify.qlearning_meansquare.mean_square_bound`).
 
     Examples
     --------
@@ -180,6 +190,7 @@ def certify_qlearning(
         raise InvalidInput("sampling.d has zero entries; Q-learning's error dynamics need every "
                            "state-action pair to be sampled with positive probability")
     notes: list[str] = []
+    reward_noise = noise
     q, pi = compute_q_star(mdp)
     fam = DirectFamily.from_mdp(mdp, sampling, alpha)
     nonneg = alpha * sampling.d_max <= 1.0 and fam.is_nonnegative()
@@ -219,8 +230,19 @@ def certify_qlearning(
         X = cq.certificate.X
         lam = round_up_float(max(sum(abs(v) for v in row) for row in X))
         qb = QuadraticBound(cq.rate, lam, alpha, noise.W)
+    ms = None
+    if steps is not None:
+        from certify.qlearning_meansquare import mean_square_bound
+
+        if sampling.kind != "iid":
+            notes.append("the mean-square bound assumes i.i.d. sampling from d; the problem's "
+                         "sampling is Markovian")
+        cert = direct.upper_certificate
+        w = getattr(cert, "w", None) if (nonneg and direct.upper_check.certified) else None
+        ms = mean_square_bound(mdp, sampling, alpha, reward_noise, steps, q0, certificate_w=w,
+                               options=solver)
     return QLearningResult(mdp, sampling, alpha, q, pi, direct, nonneg, rsr, low0, cq, skipped,
-                           mnb, qb, lower_cmp, tuple(notes) + direct.notes)
+                           mnb, qb, lower_cmp, tuple(notes) + direct.notes, ms)
 
 
 def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,

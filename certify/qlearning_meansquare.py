@@ -183,6 +183,24 @@ class RouteBound:
     transient: float
     bound_ms: float
     params: dict = field(default_factory=dict)
+    c1: float = math.inf
+    """E||e_k||^2 <= c1 rate^k + floor for every k (c1 = scale a0, rounded up)."""
+
+    def bound_ms_at(self, k: int) -> Fraction:
+        """The same certificate's bound on E||e_k||_inf^2 at another step k (exact)."""
+        return F(self.c1) * pow_up(F(self.rate), k) + F(self.floor)
+
+    def steps_to(self, eps: float) -> int | None:
+        """The smallest k with sqrt(bound_ms_at(k)) <= eps (None if the floor is too high)."""
+        target = F(eps) ** 2
+        if F(self.floor) >= target:
+            return None
+        if F(self.c1) == 0 or self.bound_ms_at(0) <= target:
+            return 0
+        k = max(0, int(math.floor(math.log((eps**2 - self.floor) / self.c1) / math.log(self.rate))) - 2)
+        while self.bound_ms_at(k) > target:
+            k += 1
+        return k
 
     @property
     def bound(self) -> float:
@@ -203,7 +221,7 @@ def _route(name: str, beta: Fraction, scale: Fraction, a0: Fraction, noise_term:
     trans = scale * bk * a0
     total = trans + floor  # (1 - beta^K) <= 1
     return RouteBound(name, round_up_float(beta), round_up_float(floor), round_up_float(trans),
-                      round_up_float(total), params)
+                      round_up_float(total), params, round_up_float(scale * a0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,7 +505,8 @@ def pnorm_route(model: ExactModel, w_float: np.ndarray | None, steps: int,
                 if beta >= 1:
                     continue
                 noise = (p - 1) * a * a * (sig2 + (1 + e) * (1 - th) * sure)
-                cand = _route("smooth p-norm (Riesz-Thorin)", beta, w_max**2, f0, noise, steps,
+                cand = _route(f"smooth p-norm ({'certificate' if w_float is not None else 'row-sum'}"
+                              " weights)", beta, w_max**2, f0, noise, steps,
                               {"p": p, "eps": eps, "theta": float(th), "rho_w": round_up_float(rho),
                                "column_rate": round_up_float(c), "rho_p": round_up_float(rho_p),
                                "weights": "certificate" if w_float is not None else "row-sum"})

@@ -19,6 +19,7 @@ from .plugins import existing_modules
 
 COMMAND_MODULES: tuple[str, ...] = (
     "qlearning",
+    "stepsize",
     "jsr",
     "simulate",
     "crossval",
