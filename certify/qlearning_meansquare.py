@@ -348,7 +348,7 @@ def _check_lmi(model: ExactModel, Xq: np.ndarray, beta: Fraction, eps: Fraction)
 
 def second_moment_route(model: ExactModel, steps: int, q0: np.ndarray | None = None,
                         options: SolverOptions | None = None,
-                        eps_grid: tuple[float, ...] = (0.5, 2.0),
+                        eps_grid: tuple[float, ...] = (0.5,),
                         n_beta: int = 10, refine: int = 6) -> RouteBound | None:
     """Route 1 (docs/theory_finite_time.md, section 2); None when it does not apply or no
     candidate passes the exact check."""
