@@ -395,13 +395,16 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     over = errs - path * (1 + 1e-12)
     r_, t_ = np.unravel_index(int(np.argmax(over)), over.shape)
     bad = over[r_, t_] > 0
+    pr = errs / path[None, :]
+    pr_r, pr_t = np.unravel_index(int(np.argmax(pr)), pr.shape)
     preds.append(Prediction(
         "pathwise max-norm bound", mb.to_dict(),
         {"run": int(r_), "step": int(times[t_]), "error": float(errs[r_, t_]),
-         "bound": float(path[t_])}, VIOLATED if bad else CONSISTENT,
+         "bound": float(path[t_]), "worst_ratio": float(pr[pr_r, pr_t]),
+         "worst_ratio_step": int(times[pr_t])}, VIOLATED if bad else CONSISTENT,
         (f"run {r_} at step {times[t_]}: error {errs[r_, t_]:.6g} > bound {path[t_]:.6g}" if bad
-         else f"all {sim.runs} runs below the bound at every recorded step (closest: run {r_}, "
-              f"step {times[t_]})")))
+         else f"all {sim.runs} runs below the bound at every recorded step; worst "
+              f"observed/bound ratio {pr[pr_r, pr_t]:.3g} (run {pr_r}, step {times[pr_t]})")))
     return CrossvalResult(mdp, float(alpha), rate, cert.row_sum_rate, cert.verdict.value, sim, fit,
                           tuple(preds), curves, mode, None if mixing is None else mixing.to_dict())
 
