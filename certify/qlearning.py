@@ -246,14 +246,16 @@ def certify_qlearning(
 
 
 def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,
-                  cqlf: bool | None = None, solver: str = "CLARABEL") -> dict:
+                  cqlf: bool | None = None, solver: str = "CLARABEL", noise: float = 0.0,
+                  steps: int | None = None) -> dict:
     """The ``qlearning`` command as a function of plain parameters (for claims and sweeps).
 
     ``mdp`` is a file or built-in name; ``sampling`` is None (the problem's own), "uniform"
-    or a file.  Returns :meth:`QLearningResult.to_dict`.
+    or a file; ``steps`` (with reward ``noise``) adds ``finite_time.mean_square``.
+    Returns :meth:`QLearningResult.to_dict`.
     """
     from .mdp.io import load_problem_with_sampling
 
     problem, samp = load_problem_with_sampling(mdp, sampling)
-    return certify_qlearning(problem, alpha, samp, cqlf=cqlf,
-                             solver=SolverOptions(solver)).to_dict()
+    return certify_qlearning(problem, alpha, samp, cqlf=cqlf, solver=SolverOptions(solver),
+                             noise=noise, steps=steps).to_dict()
