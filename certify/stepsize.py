@@ -44,6 +44,7 @@ class StepSizeResult:
     steps_to_target: int | None
     alpha_for_target: float | None
     literature: tuple[dict, ...]
+    diminishing: dict | None = None
 
     def to_dict(self) -> dict:
         return {"steps": self.steps, "noise": self.noise, "alpha": self.best.alpha,
@@ -52,7 +53,7 @@ class StepSizeResult:
                 "evaluated": [{"alpha": a, "bound": b} for a, b in self.evaluated],
                 "target": self.target, "steps_to_target": self.steps_to_target,
                 "alpha_for_target": self.alpha_for_target,
-                "literature": list(self.literature)}
+                "literature": list(self.literature), "diminishing": self.diminishing}
 
 
 def literature_rates(mdp: FiniteMDP, sampling: Sampling, eps: float | None) -> tuple[dict, ...]:
@@ -103,8 +104,10 @@ def _even_dar(mu: float, gamma: float, r_max: float, eps: float, omega: float) -
 def best_step_size(mdp: FiniteMDP, sampling: Sampling, steps: int, noise: float = 0.0,
                    target: float | None = None, q0: np.ndarray | None = None,
                    grid: int = 9, refine: int = 5,
-                   options: SolverOptions | None = None) -> StepSizeResult:
-    """Minimise the certified bound over constant alpha in (0, min(1, 1/d_max)]."""
+                   options: SolverOptions | None = None,
+                   diminishing: bool = False) -> StepSizeResult:
+    """Minimise the certified bound over constant alpha in (0, min(1, 1/d_max)]; with
+    ``diminishing`` also over the schedules of :func:`best_diminishing`."""
     if target is not None and not (target > 0 and math.isfinite(target)):
         raise InvalidInput(f"target = {target!r}; expected a number > 0")
     a_max = min(1.0, 1.0 / float(sampling.d.max()))
@@ -137,9 +140,34 @@ def best_step_size(mdp: FiniteMDP, sampling: Sampling, steps: int, noise: float 
                 k = r.steps_to(target)
                 if k is not None and (k_t is None or k < k_t):
                     k_t, a_t = k, a
+    dim = best_diminishing(mdp, sampling, int(steps), noise, q0) if diminishing else None
     return StepSizeResult(int(steps), float(noise), best,
                           tuple(sorted((a, m.bound) for a, m in cache.items())), target, k_t,
-                          a_t, literature_rates(mdp, sampling, target))
+                          a_t, literature_rates(mdp, sampling, target), dim)
+
+
+def best_diminishing(mdp: FiniteMDP, sampling: Sampling, steps: int, noise: float = 0.0,
+                     q0: np.ndarray | None = None,
+                     alpha_max: tuple[float, ...] = (0.02, 0.05, 0.1),
+                     cs: tuple[float, ...] = (10.0, 30.0, 100.0, 300.0)) -> dict | None:
+    """The schedule alpha_k = c / (k + k0) (c on a grid, k0 = c / alpha_max) with the smallest
+    certified bound at K (:func:`certify.qlearning_diminishing.diminishing_route`, small MDPs
+    only); None when no schedule is certified."""
+    from certify.qlearning_diminishing import diminishing_route
+
+    tried = []
+    best = None
+    for am in alpha_max:
+        for c in cs:
+            r = diminishing_route(mdp, sampling, c, c / am, noise, steps, q0)
+            b = None if r is None else r.bound
+            tried.append({"c": c, "k0": c / am, "bound": b})
+            if b is not None and (best is None or b < best[0]):
+                best = (b, c, c / am, r)
+    if best is None:
+        return None
+    return {"c": best[1], "k0": best[2], "bound": best[0], "route": best[3].to_dict(),
+            "tried": tried, "schedule": "alpha_k = c / (k + k0), k = 0, 1, ..."}
 
 
 def run_stepsize(mdp: str, steps: int, noise: float = 0.0, target: float | None = None,

@@ -171,3 +171,18 @@ def test_cli_stepsize_json():
     assert doc["steps_to_target"] is not None
     assert {r["reference"].split(",")[0] for r in doc["literature"]} >= {"Li", "Qu and Wierman"}
     assert all(r["note"].startswith("order only") for r in doc["literature"])
+
+
+def test_diminishing_schedule_bound_holds_on_seed_sls():
+    from certify.qlearning_diminishing import diminishing_route
+    from certify.simulate.schedule import StepSize
+
+    p, s = _seed_sls()
+    r = diminishing_route(p.mdp, s, 100.0, 2000.0, 0.5, 20_000)
+    assert r is not None and r.params["alpha_max"] == 0.05
+    sim = simulate_qlearning(p, StepSize(100.0, 2000.0, 1.0), s, runs=500, steps=20_000, seed=4,
+                             noise=0.5, times=np.array([0, 20_000]))
+    e = sim.errors[:, -1]
+    rms = float(np.sqrt((e**2).mean()))  # measured 0.58
+    assert rms <= r.bound < 30.0
+    assert r.bound <= 10 * float(e.mean())

@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="accuracy eps for sqrt(E||Q_k - Q*||_inf^2)")
     p.add_argument("--plot", type=Path, default=None, metavar="FILE",
                    help="draw bound versus alpha beside the simulated error at a few alphas")
+    p.add_argument("--diminishing", action="store_true",
+                   help="also search alpha_k = c/(k + k0) (small MDPs: the exact LMI route)")
     p.add_argument("--runs", type=positive_int, default=100, help="runs per simulated alpha")
     p.add_argument("--seed", type=nonneg_int, default=0)
     add_sampling_argument(p)
@@ -51,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput(f"--target {args.target:g}: expected a number > 0")
     problem, sampling = load_problem_and_sampling(args)
     sampling = sampling or problem.sampling or uniform_sampling(problem.mdp)
-    res = best_step_size(problem.mdp, sampling, args.steps, args.noise, args.target)
+    res = best_step_size(problem.mdp, sampling, args.steps, args.noise, args.target,
+                         diminishing=args.diminishing)
     doc = res.to_dict()
     if args.plot is not None:
         doc["simulated"] = plot_stepsize(problem, sampling, res, args.plot, args.runs, args.seed)
@@ -107,6 +110,10 @@ def render(res, doc: dict) -> None:
         else:
             console.print(f"target {res.target:g}: certified after {res.steps_to_target} steps "
                           f"(alpha = {res.alpha_for_target:.4g})")
+    if res.diminishing is not None:
+        dm = res.diminishing
+        console.print(f"best diminishing schedule alpha_k = {dm['c']:g}/(k + {dm['k0']:g}): "
+                      f"certified sqrt(E||Q_K - Q*||_inf^2) <= {dm['bound']:.4g}")
     lit = [[o["reference"], o["order"],
             "-" if o["steps_order_c1"] is None else f"{o['steps_order_c1']:.3g}"]
            for o in res.literature]
