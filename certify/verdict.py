@@ -47,10 +47,14 @@ class Evidence(StrEnum):
         A trajectory contradicts the prediction beyond the tolerance (with the evidence).
     INCONCLUSIVE
         Not enough data, or nothing certified to hold against the trajectories.
+    LOOSE
+        A claimed rate slower than both the observed interval and the certified JSR: not
+        contradicted, but not the tightest statement the certificates support.
     """
 
     CONSISTENT = "consistent"
     VIOLATED = "violated"
+    LOOSE = "loose"
     INCONCLUSIVE = "inconclusive"
 
     def __str__(self) -> str:
@@ -64,4 +68,6 @@ def combine_evidence(outcomes: list[Evidence | str]) -> Evidence:
         return Evidence.INCONCLUSIVE
     if Evidence.VIOLATED in outs:
         return Evidence.VIOLATED
+    if Evidence.LOOSE in outs:
+        return Evidence.LOOSE
     return Evidence.CONSISTENT

@@ -20,6 +20,7 @@ from certify.errors import CertifyError, SolverError, TeXNotFound
 
 COMMAND_MODULES: tuple[str, ...] = (
     "qlearning",
+    "stepsize",
     "jsr",
     "simulate",
     "crossval",

@@ -218,7 +218,7 @@ def exit_code(verdicts: Iterable[Verdict | str]) -> int:
 
 
 VERDICT_STYLE = {"certified": "green", "refuted": "red", "inconclusive": "yellow",
-                 "consistent": "green", "violated": "red"}
+                 "consistent": "green", "violated": "red", "loose": "yellow"}
 
 
 def verdict_text(v: Verdict | Evidence | str) -> str:

@@ -134,7 +134,7 @@ def render_crossval(res) -> None:
                       f"{fmt(m['r'], 6)}^t (Dobrushin coefficient of P_beta^{m['power_m']}, "
                       f"{'exact' if m['exact'] else 'float + rounding margin'}); Poisson bound "
                       f"H = {fmt(m['H_pair'], 6)}")
-    style = {"consistent": "green", "violated": "red", "inconclusive": "yellow"}
+    style = {"consistent": "green", "violated": "red", "inconclusive": "yellow", "loose": "yellow"}
     rows = []
     for p in res.predictions:
         pred = p.predicted if isinstance(p.predicted, float) else (
@@ -142,4 +142,7 @@ def render_crossval(res) -> None:
         rows.append([p.name, fmt(pred, 8) if isinstance(pred, float) else str(pred),
                      f"[{style[p.verdict]}]{p.verdict}[/]", p.evidence])
     console.print(table("Predictions", ["prediction", "rate", "verdict", "evidence"], rows))
+    if res.fit is not None and res.fit.compare:
+        for name, c in res.fit.compare.items():
+            console.print(f"fit interval vs {name} {c['rate']:.9g}: {c['relation']}")
     console.print(f"overall: [{style[res.verdict]}]{res.verdict}[/]")

@@ -15,11 +15,13 @@ from certify.cli.common import (
     console,
     emit,
     fmt,
+    nonneg_int,
     real,
     table,
     verdict_text,
     write_certificates,
 )
+from certify.errors import InvalidInput
 from certify.exact.printing import fmt_lower, fmt_upper
 
 
@@ -34,6 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cqlf", choices=("auto", "yes", "no"), default="auto",
                    help="run the CQLF SDP (auto: only for small families)")
     p.add_argument("--solver", default="CLARABEL", help="conic solver for the SDP")
+    p.add_argument("--noise", type=real, default=0.0,
+                   help="reward noise b (rewards R + xi, xi = +-b) for the mean-square bound")
+    p.add_argument("--steps", type=nonneg_int, default=None, metavar="K",
+                   help="also print the certified bound on sqrt(E||Q_K - Q*||_inf^2)")
+    p.add_argument("--q0", type=Path, default=None, metavar="FILE",
+                   help="initial Q-table (.npy, .json or text, |S| x |A|; default 0)")
     add_save_certificates_option(p)
     add_json_flag(p)
     p.set_defaults(handler=run)
@@ -47,11 +55,39 @@ def run(args: argparse.Namespace) -> int:
     check_certificates_folder(args.save_certificates)
     problem, sampling = load_problem_and_sampling(args)
     cq = {"auto": None, "yes": True, "no": False}[args.cqlf]
+    if args.noise < 0:
+        raise InvalidInput(f"--noise {args.noise:g}: expected a number >= 0")
+    q0 = None if args.q0 is None else load_q0(args.q0, problem.mdp)
     res = certify_qlearning(problem, args.alpha, sampling, cqlf=cq,
-                            solver=SolverOptions(args.solver))
+                            solver=SolverOptions(args.solver), noise=args.noise,
+                            steps=args.steps, q0=q0)
     if args.save_certificates is not None:
         save_certificates(res, args.save_certificates)
     return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
+
+
+def load_q0(path: Path, mdp):
+    """An initial Q-table from FILE (.npy, .json list of lists, or whitespace text)."""
+    import json
+
+    import numpy as np
+
+    if not path.is_file():
+        raise InvalidInput(f"--q0: {str(path)!r} is not a file")
+    try:
+        if path.suffix == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        elif path.suffix == ".json":
+            arr = np.asarray(json.loads(path.read_text()), dtype=float)
+        else:
+            arr = np.loadtxt(path, dtype=float, ndmin=2)
+        arr = np.asarray(arr, dtype=float)
+    except (ValueError, OSError, TypeError) as exc:
+        raise InvalidInput(f"--q0: cannot read {str(path)!r}: {exc}") from exc
+    if arr.size != mdp.n_pairs or not np.all(np.isfinite(arr)):
+        raise InvalidInput(f"--q0: expected {mdp.n_states} x {mdp.n_actions} finite numbers, "
+                           f"found {arr.size} entries")
+    return arr.reshape(mdp.n_states, mdp.n_actions)
 
 
 def save_certificates(res, folder: Path) -> None:
@@ -106,8 +142,30 @@ def render(res) -> None:
                             qrows))
     if res.max_norm_bound is not None:
         b = res.max_norm_bound
-        console.print(f"finite-time (max-norm): ||e_k||_inf <= {b.kappa:.4g} * {b.rho:.10g}^k "
-                      f"||e_0||_inf + noise floor {b.floor():.4g}")
+        console.print(f"finite-time, worst case (pathwise, max-norm): ||e_k||_inf <= {b.kappa:.4g}"
+                      f" * {b.rho:.10g}^k ||e_0||_inf + noise floor {b.floor():.4g}")
+    if res.mean_square is not None:
+        render_mean_square(res.mean_square)
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
+
+
+def render_mean_square(ms) -> None:
+    """The ``finite_time.mean_square`` block (certify.algorithms.qlearning.meansquare)."""
+    rows = [[r.route, fmt_upper(r.rate, 10), f"{r.floor:.4g}", f"{r.transient:.4g}",
+             f"{r.bound:.4g}"] for r in ms.routes]
+    rows.append(["trivial 2 q_bar (surely)", "-", "-", "-", f"{ms.trivial:.4g}"])
+    console.print(table(f"Mean square at K = {ms.steps} (alpha = {ms.alpha:g}, reward noise "
+                        f"+-{ms.noise:g}, i.i.d. sampling)",
+                        ["route", "rate (E||e||^2)", "floor (E||e||^2)", "transient",
+                         "bound on sqrt(E||e_K||^2)"], rows))
+    console.print(f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {ms.bound:.4g} "
+                  f"({verdict_text_ms(ms.verdict)})")
+    for note in ms.notes:
+        console.print(f"[yellow]note:[/] {note}")
+
+
+def verdict_text_ms(v: str) -> str:
+    return "binds: below the trivial bound" if v == "certified" else \
+        "inconclusive: no route below the trivial bound"

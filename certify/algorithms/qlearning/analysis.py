@@ -88,6 +88,9 @@ class QLearningResult:
         certified optimal.
     timings : dict
         Seconds spent in each stage of the command.
+    mean_square : MeanSquareBound or None
+        The certified bound on sqrt(E||Q_K - Q*||_inf^2) when ``steps`` was given
+        (:mod:`certify.algorithms.qlearning.meansquare`).
     """
 
     mdp: FiniteMDP
@@ -107,6 +110,7 @@ class QLearningResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     q_star_check: dict | None = None
     timings: dict = field(default_factory=dict)
+    mean_square: object | None = None  # certify.algorithms.qlearning.meansquare.MeanSquareBound
 
     @property
     def direct_verdict(self) -> Verdict:
@@ -177,8 +181,10 @@ class QLearningResult:
                      {"rate": None, "verdict": Verdict.INCONCLUSIVE.value,
                       "reason": self.cqlf_skipped}),
             "finite_time": {
-                "max_norm": self.max_norm_bound.to_dict() if self.max_norm_bound else None,
+                "max_norm": ({**self.max_norm_bound.to_dict(), "kind": "worst case (pathwise)"}
+                             if self.max_norm_bound else None),
                 "quadratic": self.quadratic_bound.to_dict() if self.quadratic_bound else None,
+                "mean_square": None if self.mean_square is None else self.mean_square.to_dict(),
             },
             "verdict": self.verdict.value,
             "notes": list(self.notes),
@@ -193,6 +199,9 @@ def certify_qlearning(
     sampling: Sampling | None = None,
     cqlf: bool | None = None,
     solver: SolverOptions | None = None,
+    noise: float = 0.0,
+    steps: int | None = None,
+    q0: np.ndarray | None = None,
 ) -> QLearningResult:
     """Certificates and bounds for Q-learning with constant step ``alpha``.
 
@@ -208,6 +217,10 @@ def certify_qlearning(
         most CQLF_MAX_POLICIES members of size at most CQLF_MAX_DIM.
     solver : SolverOptions, optional
         Conic solver for the CQLF (Clarabel by default).
+    noise, steps, q0 : optional
+        With ``steps`` = K, also the mean-square bound on sqrt(E||Q_K - Q*||_inf^2) for
+        i.i.d. sampling and reward noise +-``noise`` from Q_0 = ``q0`` (default 0)
+        (:func:`certify.algorithms.qlearning.meansquare.mean_square_bound`).
 
     Examples
     --------
@@ -227,6 +240,7 @@ def certify_qlearning(
         raise InvalidInput("sampling.d has zero entries; Q-learning's error dynamics need every "
                            "state-action pair to be sampled with positive probability")
     notes: list[str] = []
+    reward_noise = noise
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     qs = solve_q_star(mdp)
@@ -273,21 +287,34 @@ def certify_qlearning(
         X = cq.certificate.X
         lam = round_up_float(max(sum(abs(v) for v in row) for row in X))
         qb = QuadraticBound(cq.rate, lam, alpha, noise.W)
+    ms = None
+    if steps is not None:
+        from certify.algorithms.qlearning.meansquare import mean_square_bound
+
+        if sampling.kind != "iid":
+            notes.append("the mean-square bound assumes i.i.d. sampling from d; the problem's "
+                         "sampling is Markovian")
+        cert = direct.upper_certificate
+        w = getattr(cert, "w", None) if (nonneg and direct.upper_check.certified) else None
+        ms = mean_square_bound(mdp, sampling, alpha, reward_noise, steps, q0, certificate_w=w,
+                               options=solver)
     timings["bounds_s"] = time.perf_counter() - clock
     return QLearningResult(mdp, sampling, alpha, q, pi, direct, nonneg, rsr, low0, cq, skipped,
                            mnb, qb, lower_cmp, tuple(notes) + direct.notes + qs.notes,
-                           qs.to_dict(), timings)
+                           qs.to_dict(), timings, ms)
 
 
 def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,
-                  cqlf: bool | None = None, solver: str = "CLARABEL") -> dict:
+                  cqlf: bool | None = None, solver: str = "CLARABEL", noise: float = 0.0,
+                  steps: int | None = None) -> dict:
     """The ``qlearning`` command as a function of plain parameters (for claims and sweeps).
 
     ``mdp`` is a file or built-in name; ``sampling`` is None (the problem's own), "uniform"
-    or a file.  Returns :meth:`QLearningResult.to_dict`.
+    or a file; ``steps`` (with reward ``noise``) adds ``finite_time.mean_square``.
+    Returns :meth:`QLearningResult.to_dict`.
     """
     from certify.mdp.io import load_problem_with_sampling
 
     problem, samp = load_problem_with_sampling(mdp, sampling)
-    return certify_qlearning(problem, alpha, samp, cqlf=cqlf,
-                             solver=SolverOptions(solver)).to_dict()
+    return certify_qlearning(problem, alpha, samp, cqlf=cqlf, solver=SolverOptions(solver),
+                             noise=noise, steps=steps).to_dict()

@@ -49,8 +49,9 @@ from certify.mdp.sampling import Sampling
 from certify.simulate.mean import mean_recursion
 from certify.verdict import Evidence
 
-CONSISTENT, VIOLATED, INCONCLUSIVE = (Evidence.CONSISTENT.value, Evidence.VIOLATED.value,
-                                      Evidence.INCONCLUSIVE.value)
+CONSISTENT, VIOLATED, INCONCLUSIVE, LOOSE = (
+    Evidence.CONSISTENT.value, Evidence.VIOLATED.value, Evidence.INCONCLUSIVE.value,
+    Evidence.LOOSE.value)
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,21 @@ class RateFit:
     floor: float
     window: tuple[int, int]
     points: int
+    compare: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"rate": self.rate, "ci95": [self.lo, self.hi], "floor": self.floor,
-                "window": list(self.window), "points": self.points}
+                "window": list(self.window), "points": self.points, "compare": self.compare}
+
+    def relation(self, rate: float) -> str:
+        """Where ``rate`` lies relative to the two-sided interval."""
+        if not (np.isfinite(self.lo) and np.isfinite(self.hi)):
+            return "no interval: the runs cannot separate rates"
+        if rate > self.hi:
+            return "above the interval (the runs decay faster): excluded"
+        if rate < self.lo:
+            return "below the interval (the runs decay slower): excluded"
+        return "inside the interval: the runs cannot separate it"
 
 
 @dataclass(frozen=True)
@@ -125,7 +137,8 @@ class CrossvalResult:
     @property
     def verdict(self) -> str:
         vs = [p.verdict for p in self.predictions]
-        return VIOLATED if VIOLATED in vs else INCONCLUSIVE if INCONCLUSIVE in vs else CONSISTENT
+        return (VIOLATED if VIOLATED in vs else INCONCLUSIVE if INCONCLUSIVE in vs
+                else LOOSE if LOOSE in vs else CONSISTENT)
 
     def to_dict(self) -> dict:
         s = self.simulation
@@ -189,6 +202,70 @@ def fit_transient_rate(times: np.ndarray, values: np.ndarray, n_boot: int = 200,
     return RateFit(rate, float(lo), float(hi), f, (int(times[0]), int(times[stop - 1])), int(stop))
 
 
+def fit_late_rate(times: np.ndarray, values: np.ndarray, n_boot: int = 200, seed: int = 0,
+                  noise_free: bool = False, resolve: float = 1e-9) -> RateFit | None:
+    """Late-window fit of the asymptotic rate of the run-average m of ``values`` (runs, T).
+
+    The usable stretch is the initial run of recorded times where m_k - f > 2 f (noisy runs:
+    f = mean of m over the last fifth of the horizon) or m_k > ``resolve`` m_0 (noise-free
+    runs, f = 0: below that the float iterates sit at their rounding floor).  The window is
+    the second half (in time) of that stretch, after the fastest modes have died out;
+    r = exp(slope of log(m_k - f)) by least squares, with a two-sided 95% percentile
+    interval from ``n_boot`` bootstrap resamples of the runs (same window).  None when the
+    window holds fewer than 4 times; (nan, nan) interval with one run.
+    """
+    times = np.asarray(times, dtype=float)
+    m = values.mean(axis=0)
+    if noise_free:
+        f = 0.0
+        ok = m > resolve * m[0]
+    else:
+        f = float(m[times >= 0.8 * times[-1]].mean())
+        ok = (m - f > 2.0 * f) & (m - f > resolve * m[0])
+    stop = int(np.argmin(ok)) if not ok.all() else ok.size
+    if stop < 2:
+        return None
+    t_end = times[stop - 1]
+    idx = np.flatnonzero((times >= 0.5 * t_end) & (np.arange(times.size) < stop))
+    if idx.size < 4:
+        return None
+    rate = float(np.exp(_slope(times[idx], np.log(m[idx] - f))))
+    rng = np.random.default_rng(seed)
+    boots = []
+    runs = values.shape[0]
+    late = times >= 0.8 * times[-1]
+    for _ in range(n_boot if runs > 1 else 0):
+        mb = values[rng.integers(0, runs, runs)].mean(axis=0)
+        fb = 0.0 if noise_free else mb[late].mean()
+        diff = mb[idx] - fb
+        if np.all(diff > 0):
+            boots.append(np.exp(_slope(times[idx], np.log(diff))))
+    lo, hi = (np.percentile(boots, [2.5, 97.5]) if len(boots) >= max(10, n_boot // 2)
+              else (np.nan, np.nan))
+    return RateFit(rate, float(lo), float(hi), f, (int(times[idx[0]]), int(times[idx[-1]])),
+                   int(idx.size))
+
+
+def rate_verdict(fit: RateFit, rate: float, certified: float | None,
+                 tol: float = 0.0) -> tuple[str, str]:
+    """Two-sided verdict on a claimed ``rate`` from the fit interval [lo, hi]:
+    violated when rate < lo - tol (the runs decay slower than claimed); loose when rate is above
+    both hi and the certified JSR ``certified`` (slower than what is observed and certified);
+    consistent otherwise."""
+    head = (f"fitted rate {fit.rate:.9g} (95% CI [{fit.lo:.9g}, {fit.hi:.9g}]) over steps "
+            f"{fit.window[0]}..{fit.window[1]}")
+    if rate < fit.lo - tol:
+        return VIOLATED, f"{head}: the claimed rate {rate:.9g} is faster than every rate in it"
+    ref = fit.hi if certified is None else max(fit.hi, certified)
+    if rate > ref:
+        what = "the interval" if certified is None else \
+            f"the interval and the certified JSR {certified:.9g}"
+        return LOOSE, f"{head}: the claimed rate {rate:.9g} is slower than {what}"
+    return CONSISTENT, f"{head}: the claimed rate {rate:.9g} is not contradicted" + (
+        "" if certified is None or rate <= fit.hi else
+        f" (the certified JSR {certified:.9g} bounds every switching, the runs follow one)")
+
+
 def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.ndarray,
                 z: float, predicted: dict) -> Prediction:
     """E||e_k||_inf <= bound(k): violated where mean - z sem exceeds the bound (beyond a relative
@@ -199,8 +276,17 @@ def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.
         else np.zeros_like(st)
     excess = st - z * sem - bound
     j = int(np.argmax(excess))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(bound > 0, st / bound, np.inf)
+    jr = int(np.argmax(ratio))
+    later = np.flatnonzero(times > 0)
+    jl = int(later[np.argmax(ratio[later])]) if later.size else jr
     obs = {"mean_at_worst": float(st[j]), "sem_at_worst": float(sem[j]), "step": int(times[j]),
-           "bound_at_worst": float(bound[j])}
+           "bound_at_worst": float(bound[j]), "worst_ratio": float(ratio[jr]),
+           "worst_ratio_step": int(times[jr]), "worst_ratio_after_0": float(ratio[jl]),
+           "worst_ratio_after_0_step": int(times[jl])}
+    worst = (f"worst observed/bound ratio {ratio[jr]:.3g} at step {int(times[jr])}"
+             + ("" if jl == jr else f"; after step 0: {ratio[jl]:.3g} at step {int(times[jl])}"))
     # a bound met with equality (e.g. at k = 0) must not fail on the last bit of rounding
     if excess[j] > 1e-12 * max(1.0, abs(float(bound[j]))):
         if sim_errors.shape[0] < 2:
@@ -213,7 +299,7 @@ def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.
                           f"{bound[j]:.6g} by more than {z:g} standard errors ({sem[j]:.3g})")
     return Prediction(name, predicted, obs, CONSISTENT,
                       f"mean error minus {z:g} s.e. stays below the bound at all {times.size} "
-                      f"recorded steps; closest at step {int(times[j])}")
+                      f"recorded steps; {worst}")
 
 
 def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sampling | None = None,
@@ -227,8 +313,9 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     run; needs a Markovian sampling model, whose d is the chain's stationary law).
 
     ``claimed_rate`` replaces the certified direct rate in every rate-based prediction (with
-    the certificate's weights), so a wrong certificate can be tested.  ``rate_tol`` defaults
-    to 0.1 (1 - rate).  ``z`` is the number of standard errors allowed for curve checks.
+    the certificate's weights), so a wrong certificate can be tested.  ``rate_tol`` (default
+    0) widens the fit interval downwards before a rate is called violated.  ``z`` is the
+    number of standard errors allowed for curve checks.
 
     Parameters
     ----------
@@ -249,7 +336,7 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     z : float
         Standard errors allowed for the curve checks.
     rate_tol : float, optional
-        Tolerance of the rate check (default 0.1 (1 - rate)).
+        Widening of the fit interval downwards before a rate is called violated (default 0).
     n_boot : int
         Bootstrap resamples of the rate fit.
     mode : {"iid", "markov"}
@@ -281,29 +368,32 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     rate = float(cert.direct.upper if claimed_rate is None else claimed_rate)
     if not 0.0 < rate < 1.0:
         raise InvalidInput(f"rate = {rate!r}; crossval checks a rate in (0, 1)")
-    tol = 0.1 * (1.0 - rate) if rate_tol is None else float(rate_tol)
+    tol = 0.0 if rate_tol is None else float(rate_tol)
     sim = simulate_qlearning(problem, alpha, sampling, runs=runs, steps=steps, seed=seed,
                              noise=noise, q0=q0, mode=mode, progress=progress)
     times, errs = sim.times, sim.errors
     preds: list[Prediction] = []
 
-    fit = fit_transient_rate(times, sim.relative, n_boot=n_boot, seed=seed)
+    fit = fit_late_rate(times, sim.relative, n_boot=n_boot, seed=seed, noise_free=noise == 0)
+    certified_up = float(cert.direct.upper) if cert.direct.upper_check.certified else None
     if fit is None:
         preds.append(Prediction("transient rate", rate, None, INCONCLUSIVE,
-                                "fewer than 4 recorded times before the noise floor: increase "
-                                "steps or lower the noise"))
+                                "fewer than 4 recorded times in the late window before the noise "
+                                "floor: increase steps or lower the noise"))
     elif not (np.isfinite(fit.lo) and np.isfinite(fit.hi)):
         preds.append(Prediction("transient rate", rate, fit.to_dict(), INCONCLUSIVE,
                                 f"fitted rate {fit.rate:.6g} over steps {fit.window[0]}.."
                                 f"{fit.window[1]} has no bootstrap interval (one run, or no "
                                 "resample above its floor): increase runs"))
     else:
-        bad = fit.lo > rate + tol
-        preds.append(Prediction(
-            "transient rate", rate, fit.to_dict(), VIOLATED if bad else CONSISTENT,
-            f"fitted rate {fit.rate:.6g} (95% CI [{fit.lo:.6g}, {fit.hi:.6g}]) over steps "
-            f"{fit.window[0]}..{fit.window[1]} {'exceeds' if bad else 'is within'} rate "
-            f"{rate:.6g} + tolerance {tol:.3g}"))
+        for label, r_ in (("claimed rate" if claimed_rate is not None else "certified JSR", rate),
+                          ("row-sum rate", cert.row_sum_rate),
+                          ("lower comparison rho(A_pi*)",
+                           None if cert.lower_comparison is None else cert.lower_comparison.upper)):
+            if r_ is not None and np.isfinite(r_):
+                fit.compare[label] = {"rate": float(r_), "relation": fit.relation(float(r_))}
+        v, ev = rate_verdict(fit, rate, certified_up, tol)
+        preds.append(Prediction("transient rate", rate, fit.to_dict(), v, ev))
 
     q0_tab = np.broadcast_to(np.asarray(q0, float), (mdp.n_states, mdp.n_actions))
     e_mean, _ = mean_recursion(mdp, sampling.d, alpha, q0_tab, sim.q_star, min(steps, 20_000))
@@ -354,18 +444,33 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
         curves["quadratic bound (CQLF)"] = curve
         preds.append(check_curve("quadratic bound (CQLF)", times, curve, errs, z, qc.to_dict()))
 
+    if mode == "iid" and claimed_rate is None:
+        from certify.algorithms.qlearning.meansquare import mean_square_bound
+
+        ms = mean_square_bound(mdp, sampling, alpha, noise, steps, q0_tab, certificate_w=w)
+        if ms.best is not None:
+            r = ms.best
+            ms_curve = np.array([min(ms.trivial, float(np.sqrt(float(r.bound_ms_at(int(k))))))
+                                 for k in times])
+            name = "mean-square bound (E||e|| <= sqrt(E||e||^2))"
+            curves[name] = ms_curve
+            preds.append(check_curve(name, times, ms_curve, errs, z, ms.to_dict()))
+
     mb = max_norm_bound(w, rate, alpha, nc)
     path = mb.curve(times, float(np.abs(e0_vec).max()))
     over = errs - path * (1 + 1e-12)
     r_, t_ = np.unravel_index(int(np.argmax(over)), over.shape)
     bad = over[r_, t_] > 0
+    pr = errs / path[None, :]
+    pr_r, pr_t = np.unravel_index(int(np.argmax(pr)), pr.shape)
     preds.append(Prediction(
         "pathwise max-norm bound", mb.to_dict(),
         {"run": int(r_), "step": int(times[t_]), "error": float(errs[r_, t_]),
-         "bound": float(path[t_])}, VIOLATED if bad else CONSISTENT,
+         "bound": float(path[t_]), "worst_ratio": float(pr[pr_r, pr_t]),
+         "worst_ratio_step": int(times[pr_t])}, VIOLATED if bad else CONSISTENT,
         (f"run {r_} at step {times[t_]}: error {errs[r_, t_]:.6g} > bound {path[t_]:.6g}" if bad
-         else f"all {sim.runs} runs below the bound at every recorded step (closest: run {r_}, "
-              f"step {times[t_]})")))
+         else f"all {sim.runs} runs below the bound at every recorded step; worst "
+              f"observed/bound ratio {pr[pr_r, pr_t]:.3g} (run {pr_r}, step {times[pr_t]})")))
     return CrossvalResult(mdp, float(alpha), rate, cert.row_sum_rate, cert.verdict.value, sim, fit,
                           tuple(preds), curves, mode, None if mixing is None else mixing.to_dict())
 
