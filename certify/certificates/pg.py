@@ -95,9 +95,14 @@ class MeanFieldMarginCertificate(Certificate):
         return self.sigma ** 2 * self.kappa / 2 - self.c2_bar - self.l_bar
 
     def claim(self) -> str:
-        return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L >= "
-                f"{fmt_lower(self.margin, 8)} > 0 (C2 <= {fmt_upper(self.c2_bar, 8)}, "
-                f"L <= {fmt_upper(self.l_bar, 8)})")
+        bounds = f"(C2 <= {fmt_upper(self.c2_bar, 8)}, L <= {fmt_upper(self.l_bar, 8)})"
+        if self.margin > 0:
+            return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L >= "
+                    f"{fmt_lower(self.margin, 8)} > 0 {bounds}")
+        # never print "beta >= (negative) > 0": the claim is beta > 0, which the bounds
+        # do not show
+        return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L > 0; the bounds "
+                f"{bounds} give only beta >= {fmt_lower(self.margin, 8)}, not > 0")
 
     def claim_latex(self) -> str:
         return (rf"\beta = \tfrac{{\sigma^2\kappa}}{{2}} - C_2 - L \ge {fmt_lower(self.margin, 8)}"

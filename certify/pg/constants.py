@@ -16,7 +16,10 @@ spn = max R - min R.
 2. grad^2 f is block diagonal over units; a block is [[psi'' h, psi' h' y^T],
    [psi' h' y, psi h'' y y^T]], of norm <= lambda_max [[s2, |y|], [|y|, s2 |y|^2]] =: H2.
    So C2 <= Delta H2 / (2 (1 - gamma)).
-3. |grad f|^2 <= K (1 + |y|^2) =: G1^2, so |F_nu' - F_nu| <= G1 W1(nu, nu').
+3. |grad f|^2 = sum_k (1 - P_k)^2 H_k + P_k (1 - H_k)^2 |y|^2 with P = psi^2, H = h^2 in
+   [0, 1]; each term is convex in P and in H, so its maximum is at a corner of [0, 1]^2:
+   |grad f|^2 <= K max(1, |y|^2) = 3K =: G1^2 (attained as c -> inf, <z, y> = 0), so
+   |F_nu' - F_nu| <= G1 W1(nu, nu').
 4. F -> W is Lipschitz from sup norm to l1 with constant
    Lam = [gamma Delta/(1-gamma) + Delta + (1+gamma) Delta / (2(1-gamma)) + 2 tau] / (1-gamma)
    (derivatives of the occupancy, of pi and of the soft advantage), so L <= G1^2 Lam.
@@ -93,7 +96,7 @@ def margin_bounds(gamma: Fraction, spn: Fraction, tau: Fraction, width: int, sig
     y = sqrt_up(Y_NORM_SQ)
     a, b, c = s2, y, s2 * Y_NORM_SQ
     hess_f = (a + c + sqrt_up((a - c) ** 2 + 4 * b * b)) / 2
-    grad_f_sq = k * (1 + Y_NORM_SQ)
+    grad_f_sq = k * max(Fraction(1), Y_NORM_SQ)
     lam = (g * delta / (1 - g) + delta + (1 + g) * delta / (2 * (1 - g)) + 2 * tau) / (1 - g)
     c2 = weight_l1 * hess_f
     lip = grad_f_sq * lam
