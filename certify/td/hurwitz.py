@@ -89,7 +89,7 @@ def non_hurwitz_witness(m: sp.Matrix, col: list) -> str:
         eig = f"exact real eigenvalue {sp.sstr(max(real))} >= 0"
     else:
         roots = [complex(z) for z in sp.Poly(poly).nroots(n=30)]
-        z = max(roots, key=lambda r: r.real)
+        z = max(roots, key=lambda r: (round(r.real, 12), r.imag))
         eig = f"eigenvalue {z.real:.6g}{z.imag:+.6g}i with Re >= 0"
     return (f"Routh first-column entry {bad + 1} = {sp.sstr(col[bad])} is not > 0 "
             f"(sign change); {eig}")
