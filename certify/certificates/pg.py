@@ -178,14 +178,29 @@ class TabularStepCertificate(Certificate):
     eta: Fraction
     beta_s_bar: Fraction
     _solver: dict | None = None
+    P: np.ndarray | None = None  # set for the problem-specific bound (two actions)
+    rho: np.ndarray | None = None
+    budget: int = 0
 
     kind = "pg-tabular-step"
 
     @classmethod
-    def from_problem(cls, mdp, tau: float, mu: np.ndarray, eta: float) -> TabularStepCertificate:
-        """The step certificate for ``mdp`` with the validated reference measure ``mu``."""
+    def from_problem(cls, mdp, tau: float, mu: np.ndarray, eta: float,
+                     rho: np.ndarray | None = None, beta: Fraction | None = None,
+                     budget: int = 0) -> TabularStepCertificate:
+        """The step certificate for ``mdp`` with the validated reference measure ``mu``.
+
+        With ``beta`` (the problem-specific bound of :mod:`certify.pg.local_rate`, computed
+        with ``budget`` boxes for initial distribution ``rho``) the witness also stores P and
+        rho, and ``verify()`` re-runs that branch and bound; otherwise Mei's closed form.
+        """
         from ..pg.tabular import smoothness_bound
 
+        if beta is not None and rho is not None:
+            return cls(as_fraction(mdp.gamma), np.asarray(mdp.R, dtype=float), as_fraction(tau),
+                       np.asarray(mu, dtype=float), as_fraction(eta), beta,
+                       {"method": "problem-specific Hessian supremum (certify.pg.local_rate)"},
+                       np.asarray(mdp.P, dtype=float), np.asarray(rho, dtype=float), int(budget))
         return cls(as_fraction(mdp.gamma), np.asarray(mdp.R, dtype=float), as_fraction(tau),
                    np.asarray(mu, dtype=float), as_fraction(eta), smoothness_bound(mdp, tau, mu),
                    {"method": "reconstructed closed form (certify.pg.tabular.smoothness_bound)"})
@@ -212,6 +227,11 @@ class TabularStepCertificate(Certificate):
             return _refuse(f"mu = {[str(m) for m in mu]} is not a positive weight over the "
                            "actions of R (the bound needs ln mu finite)", {})
         beta_s = smoothness_bound_exact(r, self.gamma, self.tau, mu)
+        if self.P is not None:
+            why, beta_p = self._problem_beta()
+            if why is not None:
+                return _refuse(why, {})
+            beta_s = min(beta_s, beta_p)
         diag = {"beta_s_recomputed": str(beta_s), "beta_s_float": round_up_float(beta_s),
                 "eta_times_beta_s_bar": str(self.eta * self.beta_s_bar)}
         if self.beta_s_bar < beta_s:
@@ -222,17 +242,46 @@ class TabularStepCertificate(Certificate):
         return CheckResult(Verdict.CERTIFIED, "beta_s recomputed exactly from the data; "
                            "eta * beta_s <= 1 exactly", diag)
 
+    def _problem_beta(self) -> tuple[str | None, Fraction]:
+        """Re-run the problem-specific branch and bound on the stored P, R, mu, rho."""
+        from ..mdp.finite import FiniteMDP
+        from ..pg.local_rate import smoothness
+
+        try:
+            mdp = FiniteMDP(np.asarray(self.P, dtype=float), np.asarray(self.rewards, dtype=float),
+                            float(self.gamma), name="certificate")
+        except (ValueError, TypeError) as exc:
+            return f"P, R do not form an MDP: {exc}", Fraction(0)
+        rho = np.asarray(self.rho, dtype=float)
+        if rho.shape != (mdp.n_states,) or np.any(rho < 0):
+            return "rho is not a distribution over the states", Fraction(0)
+        if isinstance(self.budget, bool) or not isinstance(self.budget, int) or \
+                not 1 <= self.budget <= 10**6:
+            return f"budget = {self.budget!r} is not an integer in [1, 1e6]", Fraction(0)
+        res = smoothness(mdp, float(self.tau), np.asarray(self.mu, dtype=float), rho,
+                         self.budget)
+        if res is None:
+            return "the problem-specific bound needs two actions and at most 3 states", \
+                Fraction(0)
+        return None, res[0]
+
     def witness_dict(self) -> dict:
-        return {"gamma": exact_json(self.gamma), "R": exact_json_array(self.rewards),
-                "tau": exact_json(self.tau), "mu": exact_json_array(self.mu),
-                "eta": exact_json(self.eta), "beta_s_bar": str(self.beta_s_bar)}
+        out = {"gamma": exact_json(self.gamma), "R": exact_json_array(self.rewards),
+               "tau": exact_json(self.tau), "mu": exact_json_array(self.mu),
+               "eta": exact_json(self.eta), "beta_s_bar": str(self.beta_s_bar)}
+        if self.P is not None:
+            out.update(P=exact_json_array(self.P), rho=exact_json_array(self.rho),
+                       budget=self.budget)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> TabularStepCertificate:
         w = data["witness"]
+        extra = ((exact_from_json(w["P"]), exact_from_json(w["rho"]), w.get("budget", 0))
+                 if "P" in w else ())
         return cls(as_fraction(w["gamma"]), exact_from_json(w["R"]), as_fraction(w["tau"]),
                    exact_from_json(w["mu"]), as_fraction(w["eta"]),
-                   as_fraction(w["beta_s_bar"]), data.get("solver"))
+                   as_fraction(w["beta_s_bar"]), data.get("solver"), *extra)
 
     def to_latex(self) -> str:
         return (rf"Smoothness of $\theta \mapsto V^{{\pi_\theta}}_\tau(\rho)$ "

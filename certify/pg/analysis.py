@@ -34,8 +34,15 @@ def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000
 
     fmdp = load_problem(mdp, positive_sampling=False).mdp
     res = run_tabular(fmdp, tau, eta, steps, mu, rho)
-    cert = TabularStepCertificate.from_problem(fmdp, res.tau, reference_measure(mu, fmdp.n_actions),
-                                               res.eta)
+    mu_arr = reference_measure(mu, fmdp.n_actions)
+    if "problem_beta" in res.smoothness:
+        from .params import initial_distribution
+
+        cert = TabularStepCertificate.from_problem(
+            fmdp, res.tau, mu_arr, res.eta, initial_distribution(rho, fmdp.n_states),
+            res.smoothness["problem_beta_exact"], res.smoothness["budget"])
+    else:
+        cert = TabularStepCertificate.from_problem(fmdp, res.tau, mu_arr, res.eta)
     return {**res.to_dict(), **_certificate_entry(cert, save_certificate)}
 
 

@@ -117,7 +117,9 @@ class TabularResult:
             "step_ok": self.step_ok, "rate": self.rate, "measured_rate": self.measured_rate,
             "steps": int(len(self.gaps) - 1), "final_gap": float(self.gaps[-1]),
             "violations": self.violations, "verdict": self.verdict.value,
-            "reason": self.reason, "notes": self.notes, "smoothness": self.smoothness,
+            "reason": self.reason, "notes": self.notes,
+            "smoothness": {k: (str(v) if isinstance(v, Fraction) else v)
+                           for k, v in self.smoothness.items()},
             "rate_kind": "global: Mei's Lojasiewicz factor max_t (1 - c_t) over the run",
             "local_rate": self.local,
             "reference": "Mei, Xiao, Szepesvari, Schuurmans (ICML 2020), Theorem 6 "
@@ -126,14 +128,18 @@ class TabularResult:
 
 
 def run_tabular(mdp: FiniteMDP, tau: float, eta: float | None = None, steps: int = 2000,
-                mu: object | None = None, rho: object | None = None) -> TabularResult:
+                mu: object | None = None, rho: object | None = None,
+                smoothness_budget: int = 60000) -> TabularResult:
     """Iterate exact softmax PG from theta = 0 and hold each step against Mei's rate.
 
     Parameters
     ----------
     tau : float > 0
     eta : float > 0, optional
-        Step size; default the largest double <= 1 / beta_s (Mei's step).
+        Step size; default the largest double <= 1 / beta, beta the smaller of Mei's beta_s
+        and, for two actions and at most three states, the certified supremum of the Hessian
+        norm on this MDP (:mod:`certify.pg.local_rate`).
+    smoothness_budget : boxes of the branch and bound behind the problem-specific beta
     steps : int >= 1
     mu, rho : arrays, optional
         Reference measure over actions and initial-state distribution (default uniform).
@@ -144,9 +150,10 @@ def run_tabular(mdp: FiniteMDP, tau: float, eta: float | None = None, steps: int
     rho = initial_distribution(rho, mdp.n_states)
     beta_s = smoothness_bound(mdp, tau, mu)
     smooth = {"mei_beta_s": round_up_float(beta_s)}
-    structured = problem_smoothness(mdp, tau, mu, rho)
+    structured = problem_smoothness(mdp, tau, mu, rho, smoothness_budget)
     if structured is not None and structured[0] < beta_s:
         smooth.update(problem_beta=round_up_float(structured[0]), sampled_beta=structured[1],
+                      problem_beta_exact=structured[0], budget=smoothness_budget,
                       method="sup of the Hessian norm over the policy cube, interval branch "
                              "and bound (certify.pg.local_rate)")
         beta_s = structured[0]
@@ -204,9 +211,9 @@ def run_tabular(mdp: FiniteMDP, tau: float, eta: float | None = None, steps: int
                          gaps_arr, violations, verdict, reason, notes, smooth, local)
 
 
-def problem_smoothness(mdp: FiniteMDP, tau: float, mu: np.ndarray,
-                       rho: np.ndarray) -> tuple[Fraction, float] | None:
+def problem_smoothness(mdp: FiniteMDP, tau: float, mu: np.ndarray, rho: np.ndarray,
+                       budget: int = 60000) -> tuple[Fraction, float] | None:
     """Certified problem-specific smoothness (two actions, few states) or None."""
     from .local_rate import smoothness
 
-    return smoothness(mdp, tau, mu, rho)
+    return smoothness(mdp, tau, mu, rho, budget)
