@@ -79,16 +79,49 @@ class MeanFieldMarginCertificate(Certificate):
     l_bar: Fraction
     ingredients: dict
     _solver: dict | None = None
+    P: np.ndarray | None = None  # with mu, rho, budget: the problem-specific bounds
+    mu: np.ndarray | None = None
+    rho: np.ndarray | None = None
+    budget: int = 0
 
     kind = "pg-meanfield-margin"
 
     @classmethod
     def from_meanfield(cls, mf, consts) -> MeanFieldMarginCertificate:
         """The certificate of :func:`certify.pg.constants.bound_constants` ``consts`` for ``mf``."""
+        sc = getattr(consts, "structured", None)
+        extra = () if sc is None else (np.asarray(mf.mdp.P, dtype=float),
+                                       np.asarray(mf.mu, dtype=float),
+                                       np.asarray(mf.rho, dtype=float), int(sc.budget))
+        method = ("derived closed-form bounds (certify.pg.constants)" if sc is None else
+                  "min of the closed forms and the problem-specific bounds "
+                  "(certify.pg.structured_constants)")
         return cls(as_fraction(mf.mdp.gamma), np.asarray(mf.mdp.R, dtype=float),
                    as_fraction(mf.tau), mf.width, as_fraction(mf.sigma), as_fraction(mf.kappa),
                    consts.c2, consts.lip, {k: getattr(consts, k) for k in INGREDIENTS},
-                   {"method": "derived closed-form bounds (certify.pg.constants)"})
+                   {"method": method}, *extra)
+
+    def _structured(self) -> tuple[str | None, object]:
+        """Re-run the problem-specific bounds on the stored P, R, mu, rho (or say why not)."""
+        from ..mdp.finite import FiniteMDP
+        from ..pg.structured_constants import structured_constants
+
+        try:
+            mdp = FiniteMDP(np.asarray(self.P, dtype=float), np.asarray(self.rewards, dtype=float),
+                            float(self.gamma), name="certificate")
+        except (ValueError, TypeError) as exc:
+            return f"P, R do not form an MDP: {exc}", None
+        mu, rho = np.asarray(self.mu, dtype=float), np.asarray(self.rho, dtype=float)
+        if mu.shape != (mdp.n_actions,) or np.any(mu <= 0) or rho.shape != (mdp.n_states,) \
+                or np.any(rho < 0):
+            return "mu or rho has the wrong shape or sign", None
+        if isinstance(self.budget, bool) or not isinstance(self.budget, int) or \
+                not 1 <= self.budget <= 10**7:
+            return f"budget = {self.budget!r} is not an integer in [1, 1e7]", None
+        sc = structured_constants(mdp, float(self.tau), mu, rho, self.width, self.budget)
+        if sc is None:
+            return "the problem-specific bounds need two actions and at most 3 states", None
+        return None, sc
 
     @property
     def margin(self) -> Fraction:
@@ -119,6 +152,13 @@ class MeanFieldMarginCertificate(Certificate):
         if (why := _bad_rewards(self.rewards)) is not None:
             return _refuse(why, {})
         c = margin_bounds(g, _span(self.rewards), self.tau, self.width, self.sigma, self.kappa)
+        if self.P is not None:
+            from dataclasses import replace
+
+            why, sc = self._structured()
+            if why is not None:
+                return _refuse(why, {})
+            c = replace(c, c2=min(c.c2, sc.c2), lip=min(c.lip, sc.lip))
         diag = {"c2_recomputed": str(c.c2), "l_recomputed": str(c.lip),
                 "beta": str(self.margin), "beta_float": round_down_float(self.margin)}
         for name in INGREDIENTS:
@@ -143,7 +183,10 @@ class MeanFieldMarginCertificate(Certificate):
                 "tau": exact_json(self.tau), "width": self.width,
                 "sigma": exact_json(self.sigma), "kappa": exact_json(self.kappa),
                 "c2_bar": str(self.c2_bar), "l_bar": str(self.l_bar),
-                "ingredients": {k: str(as_fraction(v)) for k, v in self.ingredients.items()}}
+                "ingredients": {k: str(as_fraction(v)) for k, v in self.ingredients.items()},
+                **({} if self.P is None else {
+                    "P": exact_json_array(self.P), "mu": exact_json_array(self.mu),
+                    "rho": exact_json_array(self.rho), "budget": self.budget})}
 
     @classmethod
     def from_dict(cls, data: dict) -> MeanFieldMarginCertificate:
@@ -155,7 +198,9 @@ class MeanFieldMarginCertificate(Certificate):
                    width, as_fraction(w["sigma"]), as_fraction(w["kappa"]),
                    as_fraction(w["c2_bar"]), as_fraction(w["l_bar"]),
                    {k: as_fraction(v) for k, v in dict(w["ingredients"]).items()},
-                   data.get("solver"))
+                   data.get("solver"),
+                   *((exact_from_json(w["P"]), exact_from_json(w["mu"]),
+                      exact_from_json(w["rho"]), w.get("budget", 0)) if "P" in w else ()))
 
     def to_latex(self) -> str:
         return (rf"For the mean-field tanh parameterisation with $K = {self.width}$, "

@@ -48,8 +48,11 @@ def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000
 
 def pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
                  mu: list | None = None, rho: list | None = None,
-                 save_certificate: str | None = None) -> dict:
+                 save_certificate: str | None = None, budget: int = 20000) -> dict:
     """Upper bounds on C2 and L, the margin beta = sigma^2 kappa/2 - C2 - L, its verdict.
+
+    ``budget`` > 0 also computes the problem-specific bounds
+    (:mod:`certify.pg.structured_constants`) for two-action MDPs with at most 3 states.
 
     The margin is also issued as a ``pg-meanfield-margin`` certificate, written to
     ``save_certificate`` (JSON, re-checked by ``certify verify``) when it verifies.
@@ -58,7 +61,7 @@ def pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 
 
     mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
-    consts = bound_constants(mf)
+    consts = bound_constants(mf, check_count(budget, "budget", 0))
     cert = MeanFieldMarginCertificate.from_meanfield(mf, consts)
     return {"command": "pg_meanfield", "mdp": mf.mdp.summary(), "tau": mf.tau,
             "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "dim": mf.dim,
@@ -123,7 +126,8 @@ def pg_simulate(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
 def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
                 particles: int = 64, eta: float = 0.001, steps: int = 500, seed: int = 0,
                 shift: float = 1.0, mu: list | None = None, rho: list | None = None,
-                flow_eta: float | None = None, flow_steps: int = 200) -> dict:
+                flow_eta: float | None = None, flow_steps: int = 200,
+                budget: int = 0) -> dict:
     """Two predictions held against particle runs, with a cross-validation verdict.
 
     * W2 contraction: the predicted rate beta against two coupled particle systems
@@ -137,7 +141,8 @@ def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
     """
     mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
-    res = coupled_run(mf, particles, eta, steps, seed, shift)
+    res = coupled_run(mf, particles, eta, steps, seed, shift,
+                      structured_budget=check_count(budget, "budget", 0))
     if flow_eta is None:
         flow_eta = round_down_float(1 / res.constants.drift_lip)
     mono = flow_monotonicity(mf, particles, flow_eta, flow_steps, seed)

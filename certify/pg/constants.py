@@ -59,9 +59,11 @@ class MeanFieldConstants:
     drift_lip: Fraction
     verdict: Verdict
     reason: str
+    structured: object | None = None  # StructuredConstants when they were computed
 
     def to_dict(self) -> dict:
-        return {
+        extra = {} if self.structured is None else {"structured": self.structured.to_dict()}
+        return {**extra,
             "c2_bound": round_up_float(self.c2), "l_bound": round_up_float(self.lip),
             "beta": round_down_float(self.beta), "beta_exact": str(self.beta),
             "c2_bound_exact": str(self.c2), "l_bound_exact": str(self.lip),
@@ -70,15 +72,33 @@ class MeanFieldConstants:
                             "Hessian of f bound": round_up_float(self.hess_f),
                             "|grad f|^2 bound": round_up_float(self.grad_f_sq),
                             "F -> W Lipschitz bound": round_up_float(self.lam)},
-            "derivation": "certify.pg.constants docstring; checked by proofs/pg_constants.py",
+            "derivation": "certify.pg.constants docstring (closed forms, proofs/pg_constants.py)"
+                          + ("" if self.structured is None else
+                             "; problem-specific: certify.pg.structured_constants "
+                             "(proofs/pg_structured.py)"),
         }
 
 
-def bound_constants(mf: MeanField) -> MeanFieldConstants:
-    """The bounds 1-4 of the module docstring for ``mf``, in exact rationals."""
+def bound_constants(mf: MeanField, structured_budget: int = 0) -> MeanFieldConstants:
+    """The bounds 1-4 of the module docstring for ``mf``, in exact rationals.
+
+    With ``structured_budget`` > 0 and a supported MDP (two actions, at most three states),
+    C2 and L are the smaller of these and the problem-specific bounds of
+    :mod:`certify.pg.structured_constants` (branch and bound with that many boxes each).
+    """
     spn = as_fraction(float(mf.mdp.R.max())) - as_fraction(float(mf.mdp.R.min()))
-    return margin_bounds(as_fraction(mf.mdp.gamma), spn, as_fraction(mf.tau), mf.width,
-                         as_fraction(mf.sigma), as_fraction(mf.kappa))
+    out = margin_bounds(as_fraction(mf.mdp.gamma), spn, as_fraction(mf.tau), mf.width,
+                        as_fraction(mf.sigma), as_fraction(mf.kappa))
+    if structured_budget > 0:
+        from .structured_constants import combine, structured_constants
+
+        sc = structured_constants(mf.mdp, mf.tau, mf.mu, mf.rho, mf.width, structured_budget)
+        out = combine(out, sc, as_fraction(mf.sigma), as_fraction(mf.kappa))
+        if sc is not None:
+            from dataclasses import replace
+
+            out = replace(out, structured=sc)
+    return out
 
 
 def margin_bounds(gamma: Fraction, spn: Fraction, tau: Fraction, width: int, sigma: Fraction,

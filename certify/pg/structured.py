@@ -132,7 +132,7 @@ class _PointValues:
 
     def __init__(self, mu0: float, mu1: float) -> None:
         self.mu0, self.mu1 = mu0, mu1
-        self.cache: dict[float, tuple[float, float, float, float]] = {}
+        self.cache: dict = {}
 
     def __call__(self, p: float) -> tuple[float, float, float, float]:
         if p not in self.cache:
@@ -147,6 +147,42 @@ class _PointValues:
                     iv.log(1 - pp) - iv.log(iv.mpf(self.mu0)))
             self.cache[p] = (_down(h.a), _up(h.b), _down(kl.a), _up(kl.b))
         return self.cache[p]
+
+
+def x_bounds(pv: _PointValues, ps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rigorous (lo, hi) of x = ln(p / (1 - p)) - ln(mu_1 / mu_0) at floats 0 < p < 1."""
+    iv.prec = 80
+    lo, hi = np.empty(ps.shape), np.empty(ps.shape)
+    for idx, p in np.ndenumerate(ps):
+        key = ("x", float(p))
+        if key not in pv.cache:
+            pp = iv.mpf(float(p))
+            x = iv.log(pp) - iv.log(1 - pp) - iv.log(iv.mpf(pv.mu1)) + iv.log(iv.mpf(pv.mu0))
+            pv.cache[key] = (_down(x.a), _up(x.b))
+        lo[idx], hi[idx] = pv.cache[key]
+    return lo, hi
+
+
+def centered_enclosure(d: TwoActionData, pv: _PointValues, ln_ratio: tuple[float, float],
+                       los: np.ndarray, his: np.ndarray) -> tuple[MR, MR]:
+    """(w, J) over boxes strictly inside (0, 1)^S by the mean-value form in x, intersected
+    with the direct enclosure: w(B) in w(c) + J(B)(x - x_c), J(B) in J(c) + T(B)(x - x_c)."""
+    parts = box_parts(d, *p_box_functions(pv, los, his, ln_ratio))
+    tb = third_derivative(d, parts)
+    mid = 0.5 * los + 0.5 * his
+    cpart = box_parts(d, *p_box_functions(pv, mid, mid, ln_ratio))
+    xl, _ = x_bounds(pv, los)
+    _, xh = x_bounds(pv, his)
+    cl, ch = x_bounds(pv, mid)
+    dx = MR.from_bounds(xl, xh) - MR.from_bounds(cl, ch)
+    w = cpart["w"] + (parts["J"] * dx[:, None, :]).sum(axis=-1)
+    jm = cpart["J"] + (tb * dx[:, None, None, :]).sum(axis=-1)
+    return _meet(w, parts["w"]), _meet(jm, parts["J"])
+
+
+def _meet(a: MR, b: MR) -> MR:
+    lo, hi = np.maximum(a.lo, b.lo), np.minimum(a.hi, b.hi)
+    return MR.from_bounds(lo, np.maximum(lo, hi))
 
 
 def _down(x: object) -> float:
@@ -221,6 +257,13 @@ def two_action_data(mdp, tau: float, mu: np.ndarray, rho: np.ndarray) -> TwoActi
 
 def box_quantities(d: TwoActionData, p: MR, q: MR, qx: MR, kl: MR,
                    iterations: int = 6) -> tuple[MR, MR, MR]:
+    """(V, w, J) enclosures; see :func:`box_parts`."""
+    parts = box_parts(d, p, q, qx, kl, iterations)
+    return parts["value"], parts["w"], parts["J"]
+
+
+def box_parts(d: TwoActionData, p: MR, q: MR, qx: MR, kl: MR,
+              iterations: int = 6) -> dict[str, MR]:
     """Interval enclosures of V(rho), w (B, S) and J (B, S, S) over boxes of policies.
 
     ``p``, ``q``, ``qx``, ``kl`` enclose p_s, p_s (1 - p_s), q_s x_s and the divergence
@@ -261,7 +304,39 @@ def box_quantities(d: TwoActionData, p: MR, q: MR, qx: MR, kl: MR,
     jm = g * (t1 + MR(np.swapaxes(t1.m, 1, 2), np.swapaxes(t1.r, 1, 2)))
     diag = (-d.tau) * u * q + (1 - 2 * p) * w
     jm = jm + MR(eye[None] * diag.m[:, :, None], eye[None] * diag.r[:, :, None])
-    return value, w, jm
+    return {"value": value, "w": w, "J": jm, "p": p, "q": q, "a": a_, "qc": qc, "N": n}
+
+
+def _t(x: MR) -> MR:
+    """Swap the last two axes."""
+    return MR(np.swapaxes(x.m, -1, -2), np.swapaxes(x.r, -1, -2))
+
+
+def third_derivative(d: TwoActionData, parts: dict[str, MR]) -> MR:
+    """Enclosure of T[b, s, t, k] = dJ_st / dx_k from the parts of :func:`box_parts`.
+
+    Derivatives in x_k (proofs/pg_structured.py): dp_s = delta_sk q_s, d(1 - 2p_s) =
+    -2 delta_sk q_s, da_t = delta_tk (1 - 2p_t) a_t + gamma q_t a_k N_kt,
+    d(qc)_s = delta_sk ((1 - 2p_s) qc_s - tau q_s) + gamma q_s N_sk qc_k,
+    dN_ts = gamma q_k N_tk N_ks, dw_s = J_sk.
+    """
+    g, tau = d.gamma, d.tau
+    p, q, a, qc, n, w, jm = (parts[k] for k in ("p", "q", "a", "qc", "N", "w", "J"))
+    s = p.m.shape[-1]
+    eye = MR(np.eye(s))
+    om = 1 - 2 * p
+    nt = _t(n)  # nt[b, x, y] = N[b, y, x]
+    da = eye[None] * (om * a)[:, :, None] + g * q[:, :, None] * a[:, None, :] * nt
+    dqc = eye[None] * (om * qc - tau * q)[:, :, None] + g * q[:, :, None] * n * qc[:, None, :]
+    # G[b, s, t] = a_t qc_s N_ts;  dG[b, s, t, k]
+    term_a = da[:, None, :, :] * qc[:, :, None, None] * nt[:, :, :, None]
+    term_b = a[:, None, :, None] * dqc[:, :, None, :] * nt[:, :, :, None]
+    dn_st = g * q[:, None, None, :] * n[:, None, :, :] * nt[:, :, None, :]  # N_tk N_ks
+    term_c = a[:, None, :, None] * qc[:, :, None, None] * dn_st
+    dg = term_a + term_b + term_c
+    dg_t = MR(np.swapaxes(dg.m, 1, 2), np.swapaxes(dg.r, 1, 2))
+    dd = (-tau) * da - 2 * eye[None] * (q * w)[:, :, None] + om[:, :, None] * jm
+    return g * (dg + dg_t) + eye[None, :, :, None] * dd[:, :, None, :]
 
 
 def _q_of(p: MR) -> MR:
@@ -321,12 +396,14 @@ class BoxSup:
 
 
 def box_supremum(d: TwoActionData, objective: str, p_lo: float, p_hi: float,
-                 budget: int = 20000, rel_tol: float = 0.1, batch: int = 512) -> BoxSup:
+                 budget: int = 20000, rel_tol: float = 0.1, batch: int = 512,
+                 centered: bool = False) -> BoxSup:
     """Branch and bound for sup over p in [p_lo, p_hi]^S of an objective of (w, J).
 
     Boxes are bisected along their widest side (in p) while their upper bound exceeds
     (1 + rel_tol) times the best sampled value; the answer is the largest upper bound over
-    the final partition, an upper bound on the supremum for any budget.
+    the final partition, an upper bound on the supremum for any budget.  ``centered``
+    (needs 0 < p_lo, p_hi < 1) uses the mean-value form of :func:`centered_enclosure`.
     """
     fn = OBJECTIVES[objective]
     s = len(d.r0)
@@ -342,8 +419,10 @@ def box_supremum(d: TwoActionData, objective: str, p_lo: float, p_hi: float,
     while pending:
         los = np.array([x[0] for x in pending])
         his = np.array([x[1] for x in pending])
-        p, q, qx, kl = p_box_functions(pv, los, his, ln_ratio)
-        _, w, jm = box_quantities(d, p, q, qx, kl)
+        if centered:
+            w, jm = centered_enclosure(d, pv, ln_ratio, los, his)
+        else:
+            _, w, jm = box_quantities(d, *p_box_functions(pv, los, his, ln_ratio))
         up = fn(w, jm)
         up = np.where(np.isfinite(up), up, np.inf)
         mid = np.clip(0.5 * (los + his), 1e-300, 1 - 1e-16)
