@@ -5,7 +5,8 @@ Run ``python -m proofs.pg_structured``.  Checked in sympy:
 1. On a 2-state, 2-action MDP with rational P, R, gamma, tau, mu, rho, V is built
    symbolically in the policy (p_1, p_2) and differentiated by sympy; the closed forms are
    compared with these derivatives exactly at the rational policy (1/3, 5/7) (and in floats
-   at random points by tests/test_pg_structured.py): dV/dx_s = u_s q_s c_s (x_s the logit difference, dx_s = dp_s / q_s), with
+   at random points by tests/test_pg_structured.py): dV/dx_s = u_s q_s c_s (x_s the logit
+   difference, dx_s = dp_s / q_s), with
    u = rho^T R, v = R r_p, c_s = Delta r_s + gamma Delta P(s) . v - tau x_s.
 2. The Hessian J_st = gamma (q_t u_t q_s c_s N_ts + q_s u_s q_t c_t N_st)
    + delta_st (-tau u_s q_s + (1 - 2 p_s) w_s), N = Delta P R: exact at a rational policy.
