@@ -143,3 +143,49 @@ def test_problem_specific_step_certificate_round_trip_and_forgery():
     data["witness"]["beta_s_bar"] = str(float(beta) / 2)  # below the recomputed bound
     res = certificate_from_dict(data).verify()
     assert res.verdict.value == "inconclusive" and "below the recomputed" in res.reason
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_structured_meanfield_bounds_exceed_sampled_constants(seed):
+    """Problem-specific C2 and L on random two-action problems: above every sampled value
+    (bound >= sample, always), and never above the closed forms after combining."""
+    from certify.pg.constants import bound_constants, sampled_c2, sampled_lipschitz
+    from certify.pg.meanfield import drift_weights, initial_particles, make_meanfield
+
+    rng = np.random.default_rng(10 + seed)
+    mdp = random_mdp(rng, 2)
+    mf = make_meanfield(mdp, 0.3, 1.0, 1.0, 1, mu=[0.4, 0.6], rho=[0.3, 0.7])
+    closed = bound_constants(mf)
+    c = bound_constants(mf, structured_budget=1500)
+    sc = c.structured
+    assert sc is not None and c.c2 == min(closed.c2, sc.c2) and c.lip == min(closed.lip, sc.lip)
+    for scale in (0.5, 2.0, 4.0):
+        nu = scale * initial_particles(mf, 24, rng)
+        nu2 = scale * initial_particles(mf, 24, rng, 0.3)
+        pts = scale * initial_particles(mf, 3, rng)
+        w, _ = drift_weights(mf, nu)
+        assert np.abs(w).sum() <= 2 * float(sc.w_sum)
+        assert 0 < sampled_c2(mf, nu, pts) <= float(sc.c2)
+        assert 0 < sampled_lipschitz(mf, nu, nu2, pts) <= float(sc.lip)
+
+
+@pytest.mark.slow
+def test_structured_margin_certificate_round_trip():
+    import json
+
+    from certify.certificates import certificate_from_dict
+    from certify.certificates.pg import MeanFieldMarginCertificate
+    from certify.pg.constants import bound_constants
+    from certify.pg.meanfield import make_meanfield
+
+    mdp = builtin_problem("seed-sls").mdp
+    mf = make_meanfield(mdp, 1.0, 1.0, 200.0, 1)
+    c = bound_constants(mf, structured_budget=1500)
+    cert = MeanFieldMarginCertificate.from_meanfield(mf, c)
+    assert cert.P is not None and cert.c2_bar == c.c2
+    data = json.loads(json.dumps(cert.to_dict(cert.verify())))
+    back = certificate_from_dict(data)
+    assert back.verify().verdict is cert.verify().verdict
+    data["witness"]["l_bar"] = str(float(c.lip) / 2)
+    res = certificate_from_dict(data).verify()
+    assert res.verdict.value == "inconclusive" and "below the recomputed" in res.reason

@@ -65,8 +65,8 @@ def structured_constants(mdp, tau: float, mu: np.ndarray, rho: np.ndarray, width
     d = two_action_data(mdp, tau, mu, rho)
     p_lo = p_of_x(-2.0 * width, d.mu0, d.mu1, upward=False)
     p_hi = p_of_x(2.0 * width, d.mu0, d.mu1, upward=True)
-    ws = box_supremum(d, "w_sum", p_lo, p_hi, budget=budget, rel_tol=1.0, centered=True)
-    js = box_supremum(d, "j_inf1", p_lo, p_hi, budget=budget, rel_tol=1.0, centered=True)
+    ws = box_supremum(d, "w_sum", p_lo, p_hi, budget=budget, rel_tol=2.0, centered=True)
+    js = box_supremum(d, "j_inf1", p_lo, p_hi, budget=budget, rel_tol=2.0, centered=True)
     if ws.upper is None or js.upper is None:
         return None
     # the unit Hessian bound H and sup|grad f|^2 = 3K from the closed-form module
