@@ -113,3 +113,22 @@ def test_cli_argument_errors(capsys):
     assert "neither an algorithm" in capsys.readouterr().err
     assert main(["sa", "check", "gtd2", "random-walk-5"]) == 2
     assert "--exponents" in capsys.readouterr().err
+
+
+def test_original_gtd_builtin_levels(capsys):
+    """GTD (Sutton et al. 2008): level 1 is -I, level 2 is -A^T A (Hurwitz iff A is
+    nonsingular); its limit is the TD fixed point, as for GTD2."""
+    import numpy as np
+
+    from certify.mdp import load_problem
+    from certify.td.analysis import check_sa
+    from certify.td.linear import from_problem
+
+    res = check_sa("gtd", load_problem("random-walk-5"), "0.6,0.8")
+    assert res.verdict.value == "certified"
+    td = from_problem(load_problem("random-walk-5"))
+    a = np.asarray(td.A, dtype=float)
+    assert res.levels[0]["margin"] == pytest.approx(1.0)
+    assert res.levels[1]["margin"] == pytest.approx(np.linalg.eigvalsh(a.T @ a).min(), rel=1e-9)
+    np.testing.assert_allclose(res.td.theta_star, -np.linalg.solve(a, td.b))
+    assert main(["sa", "check", "gtd", "random-walk-5", "--exponents", "0.6,0.8"]) == 0

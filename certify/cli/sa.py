@@ -7,6 +7,8 @@ import argparse
 from .common import add_json_flag, console, emit, fmt, problem_spec, real, table, verdict_text
 
 ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
+#: algorithms ``sa check`` decides but the simulators do not run
+CHECK_ONLY = ("gtd",)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "report each condition of seed 003 with its numbers and the "
                                   "verdict.")
     c.add_argument("algo", metavar="ALGO|SYSTEM",
-                   help=", ".join(ALGOS) + ", or a system file (.yaml, .yml, .json)")
+                   help=", ".join(ALGOS + CHECK_ONLY) + ", or a system file (.yaml, .yml, .json)")
     c.add_argument("problem", metavar="PROBLEM", type=problem_spec, nargs="?", default=None,
                    help="a file (.yaml, .json, .npz with features and target) or a built-in name "
                         "(not given with a system file)")
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from ..mdp import load_problem
     from ..td.analysis import check_sa
 
-    if args.algo not in ALGOS:
+    if args.algo not in ALGOS + CHECK_ONLY:
         if not args.algo.lower().endswith((".yaml", ".yml", ".json")):
             raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS)}) nor "
                                "a system file (.yaml, .yml, .json)")
