@@ -145,7 +145,8 @@ def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
                       structured_budget=check_count(budget, "budget", 0))
     if flow_eta is None:
         flow_eta = round_down_float(1 / res.constants.drift_lip)
-    mono = flow_monotonicity(mf, particles, flow_eta, flow_steps, seed)
+    mono = flow_monotonicity(mf, particles, flow_eta, flow_steps, seed,
+                             drift_lip=res.constants.drift_lip)
     checks = {"coupled_w2": res.verdict, "monotone_objective": mono.verdict}
     verdict = (VIOLATED if VIOLATED in checks.values() else
                CONSISTENT if set(checks.values()) == {CONSISTENT} else INCONCLUSIVE)
