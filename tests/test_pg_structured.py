@@ -189,3 +189,19 @@ def test_structured_margin_certificate_round_trip():
     data["witness"]["l_bar"] = str(float(c.lip) / 2)
     res = certificate_from_dict(data).verify()
     assert res.verdict.value == "inconclusive" and "below the recomputed" in res.reason
+
+
+@pytest.mark.slow
+def test_garnet_margin_certified_at_kappa_200():
+    """The issue's target: beta > 0 on garnet:3:2:2:0, tau = 0.1, gamma = 0.9, K = 4,
+    sigma = 1 with kappa = 200 (closed forms need kappa > 66,700).  About 4 CPU minutes."""
+    from certify.pg.constants import bound_constants
+    from certify.pg.meanfield import make_meanfield
+
+    mf = make_meanfield(builtin_problem("garnet:3:2:2:0").mdp, 0.1, 1.0, 200.0, 4)
+    closed = bound_constants(mf)
+    c = bound_constants(mf, structured_budget=300000)
+    assert closed.beta < -30000 and c.verdict.value == "certified"
+    assert 0 < float(c.beta) and float(c.c2) < 20 and float(c.lip) < 75
+    assert c.structured.w_sum_sampled <= float(c.structured.w_sum)
+    assert c.structured.j_norm_sampled <= float(c.structured.j_norm)
