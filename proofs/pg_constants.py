@@ -7,7 +7,8 @@ it proved and exits non-zero on failure.  Steps (notation of certify/pg/constant
 2. The Hessian of g(c, z) = tanh(c) tanh(<z, y>) is [[psi'' h, psi' h' y^T], [psi' h' y,
    psi h'' y y^T]]; its quadratic form is bounded by lambda_max of [[s2, |y|], [|y|, s2 |y|^2]]
    (the 2x2 eigenvalue formula is checked; entrywise bounds enter monotonically).
-3. |grad g|^2 = (psi' h)^2 + (psi h')^2 |y|^2 <= 1 + |y|^2.
+3. |grad g|^2 = (psi' h)^2 + (psi h')^2 |y|^2 <= max(1, |y|^2) (exact supremum: the form is
+   convex in P = psi^2 and in H = h^2, so its maximum over [0, 1]^2 is at a corner).
 4. Mean absolute deviation of X in [m, M] with mean e: 2 (M - e)(e - m)/(M - m) <= (M - m)/2.
 5. Soft-advantage Lipschitz constant: the three terms (occupancy, policy, advantage) add up to
    the closed form Lam used in the code.
@@ -68,10 +69,14 @@ def step2() -> str:
 def step3() -> str:
     p, hh, ysq = sp.symbols("P H Y", nonnegative=True)
     grad_sq = (1 - p) ** 2 * hh + p * (1 - hh) ** 2 * ysq  # P = psi^2, H = h^2 in [0, 1]
-    slack = sp.expand((1 + ysq) - grad_sq)
-    split = (1 - (1 - p) ** 2 * hh) + ysq * (1 - p * (1 - hh) ** 2)
-    assert sp.simplify(slack - sp.expand(split)) == 0
-    return "|grad f|^2 <= K (1 + |y|^2): each term (1 - P)^2 H, P (1 - H)^2 is <= 1 on [0, 1]^2"
+    # convex in P and in H (second derivatives >= 0), so the maximum is at a corner
+    assert sp.diff(grad_sq, p, 2) == 2 * hh
+    assert sp.expand(sp.diff(grad_sq, hh, 2) - 2 * p * ysq) == 0
+    corners = [grad_sq.subs({p: a, hh: b}) for a in (0, 1) for b in (0, 1)]
+    assert set(corners) == {0, 1, ysq}
+    assert grad_sq.subs({p: 1, hh: 0, ysq: 3}) == 3
+    return ("|grad f|^2 <= K max(1, |y|^2) = 3K: convex in P = psi^2 and in H = h^2, corner "
+            "values 0, 1, |y|^2 (attained at P = 1, H = 0)")
 
 
 def step4() -> str:

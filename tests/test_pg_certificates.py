@@ -32,12 +32,12 @@ def reload(cert):
 def test_margin_hand_value_and_round_trip():
     cert = bandit_margin()
     # gamma = 0, span 1, tau = 0.1, K = 2: Delta = 1 + 2 tau K = 1.4, sum|W| <= 0.7,
-    # L <= 4K (Delta + Delta/2 + 2 tau) = 8 * 2.3, C2 <= 0.7 lambda_max[[s2, r3], [r3, 3 s2]]
+    # L <= 3K (Delta + Delta/2 + 2 tau) = 6 * 2.3, C2 <= 0.7 lambda_max[[s2, r3], [r3, 3 s2]]
     s2, r3 = 4 * math.sqrt(3) / 9, math.sqrt(3)
     h2 = (4 * s2 + math.sqrt(4 * s2**2 + 12)) / 2
-    assert float(cert.l_bar) == pytest.approx(18.4, rel=1e-12)
+    assert float(cert.l_bar) == pytest.approx(13.8, rel=1e-12)
     assert float(cert.c2_bar) == pytest.approx(0.7 * h2, rel=1e-12)
-    assert float(cert.margin) == pytest.approx(25 - 0.7 * h2 - 18.4, rel=1e-12)
+    assert float(cert.margin) == pytest.approx(25 - 0.7 * h2 - 13.8, rel=1e-12)
     assert np.linalg.eigvalsh([[s2, r3], [r3, 3 * s2]]).max() == pytest.approx(h2, rel=1e-12)
     back = reload(cert)
     assert isinstance(back, MeanFieldMarginCertificate)
@@ -57,12 +57,12 @@ def forge(cert, path, value):
 
 @pytest.mark.parametrize("path, value, words", [
     (("c2_bar",), "2", "C2_bar"),  # true bound ~2.40
-    (("l_bar",), "18", "L_bar"),  # true bound 18.4
+    (("l_bar",), "13", "L_bar"),  # true bound 13.8
     (("ingredients", "delta"), "1", "delta"),
     (("R",), [[2.0, 0.0]], "below"),  # wider reward span: the stored bounds no longer hold
     (("gamma",), 0.5, "below"),
     (("width",), 3, "below"),
-    (("kappa",), 40.0, "not > 0"),  # 20 - 2.4 - 18.4 < 0
+    (("kappa",), 30.0, "not > 0"),  # 15 - 2.4 - 13.8 < 0
 ])
 def test_forged_margin_refused(path, value, words):
     res = forge(bandit_margin(), path, value).verify()
@@ -162,3 +162,15 @@ def test_empty_or_ragged_rewards_refused_not_crash():
             from dataclasses import replace
             chk = replace(cert, rewards=bad).verify()
             assert chk.verdict is Verdict.INCONCLUSIVE and "R" in chk.reason
+
+
+def test_failed_margin_claim_does_not_contradict_itself():
+    """A negative margin is reported as 'not > 0', never as 'beta >= -x > 0'."""
+    from certify.algorithms.pg.meanfield import make_meanfield
+
+    mdp = FiniteMDP(np.ones((1, 3, 1)), [[1.0, 0.5, 0.0]], 0.0, name="bandit")
+    mf = make_meanfield(mdp, 0.1, 1.0, 1.0, 2)
+    cert = MeanFieldMarginCertificate.from_meanfield(mf, bound_constants(mf))
+    assert cert.margin < 0 and cert.verify().verdict is Verdict.INCONCLUSIVE
+    text = cert.claim()
+    assert "not > 0" in text and ">= -" in text and "> 0 (" not in text

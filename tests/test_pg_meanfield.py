@@ -58,7 +58,7 @@ def test_bound_constants_hand_values():
     c = bound_constants(bandit_mf())
     delta = 1.0 + 2 * 0.1 * 2  # span R + 2 tau K (gamma = 0)
     assert float(c.delta) == pytest.approx(delta, rel=1e-12)
-    assert float(c.lip) == pytest.approx(8 * (delta + delta / 2 + 0.2), rel=1e-12)
+    assert float(c.lip) == pytest.approx(6 * (delta + delta / 2 + 0.2), rel=1e-12)  # 3K, K = 2
     s2 = 4 * math.sqrt(3) / 9
     h2 = np.linalg.eigvalsh([[s2, math.sqrt(3)], [math.sqrt(3), 3 * s2]]).max()
     assert float(c.c2) == pytest.approx(delta / 2 * h2, rel=1e-12)
@@ -116,3 +116,23 @@ def test_bad_input(kw, field):
     args = {"tau": 0.1, "sigma": 1.0, "kappa": 1.0, "width": 2} | kw
     with pytest.raises(InvalidInput, match=field):
         make_meanfield(builtin_problem("garnet:3:2:2:0").mdp, **args)
+
+
+def test_grad_f_sq_bound_is_the_exact_supremum():
+    """sup |grad f|^2 = 3K: never exceeded on random particles, approached at c -> inf, u = 0."""
+    from certify.algorithms.pg.meanfield import unit_outputs
+
+    mf = garnet_mf()
+    bound = float(bound_constants(mf).grad_f_sq)
+    assert bound == 3 * mf.width
+    rng = np.random.default_rng(3)
+    theta = 3 * rng.standard_normal((400,) + mf.particle_shape)
+    p, h = unit_outputs(mf, theta)
+    y_sq = (mf.features ** 2).sum(axis=1)  # |y(s, a)|^2 = 3
+    g2 = ((1 - p**2)[..., None] ** 2 * h**2 + (p**2)[..., None] * (1 - h**2) ** 2 * y_sq).sum(1)
+    assert g2.max() <= bound
+    extreme = np.zeros((1,) + mf.particle_shape)
+    extreme[..., 0] = 20.0  # psi(c) = 1 to double precision, z = 0 so h = 0
+    p, h = unit_outputs(mf, extreme)
+    g2 = ((1 - p**2)[..., None] ** 2 * h**2 + (p**2)[..., None] * (1 - h**2) ** 2 * y_sq).sum(1)
+    assert g2.max() == pytest.approx(bound, rel=1e-12)

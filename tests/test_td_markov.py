@@ -96,8 +96,8 @@ def test_crossval_command_markov_and_refused():
     cmd = get_command("sa_crossval")
     ok = cmd.run(algorithm="tdc-m3", problem="random-walk-5", exponents="0.51,0.53,0.55",
                  runs=4, steps=3000, mode="markov")
-    assert ok["verdict"] == "certified" and ok["mode"] == "markov"
+    assert ok["verdict"] == "consistent" and ok["mode"] == "markov"
     assert ok["mean_recursion_distance_end"] < ok["distance_start"]
     bad = cmd.run(algorithm="gtd2-m3", problem="boyan-chain", exponents="0.35,0.35,0.45",
                   w=0.1, runs=2, steps=300)
-    assert bad["check"] == "refuted" and bad["verdict"] == "inconclusive"
+    assert bad["check"] == "inconclusive" and bad["verdict"] == "inconclusive"

@@ -72,7 +72,8 @@ def test_cli_check_exit_codes(capsys):
     assert main(["sa", "check", "gtd2-m3", "boyan-chain", "--exponents", "0.35,0.35,0.45",
                  "--w", "0.1"]) == 1
     out = " ".join(capsys.readouterr().out.split())
-    assert "failing: (A:2) sum a_1(n)^2 < inf" in out and "refuted" in out
+    assert "failing: (A:2) sum a_1(n)^2 < inf" in out and "inconclusive" in out
+    assert "refuted" not in out
 
 
 def _bad_problem(tmp_path, features, behaviour=((0.5, 0.5), (0.5, 0.5))):
@@ -124,4 +125,27 @@ def test_crossval_plugin_certified_and_refused():
     assert ok == 0
     refused = crossval_sa.crossval_sa("gtd2-m3", load_problem("boyan-chain"), "0.35,0.35,0.45",
                                       0.1, runs=3, steps=300)
-    assert refused["check"] == "refuted" and refused["verdict"] == "inconclusive"
+    assert refused["check"] == "inconclusive" and refused["verdict"] == "inconclusive"
+
+
+def test_divergence_counts_by_hand():
+    from certify.algorithms.td.simulate import divergence_counts
+
+    inf, nan = float("inf"), float("nan")
+    vals = np.array([[1.0, 1.0, 2.0, 0.0, 1.0],
+                     [5e6, 10.0, 2e6, 0.0, nan],
+                     [1.0, 20.0, 1e7, 1e9, 1.0],
+                     [1.0, inf, 1.0, 1.0, 1.0]])
+    # run 0 grew past 1e6 x 1 then came back; run 1 became infinite; run 2 stayed below
+    # 1e6 x 2 until 1e7 > 2e6; run 3 starts at 0 (only non-finite counts); run 4 had a nan
+    assert divergence_counts(vals) == (4, 2, 2)
+    assert divergence_counts(vals, 1e8) == (2, 2, 0)
+
+
+def test_simulate_reports_blown_up_runs(capsys):
+    assert main(["simulate", "gtd2-m3", "random-walk-5", "--exponents", "0.4,0.4,0.5",
+                 "--w", "0.1", "--runs", "4", "--steps", "4000", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert max(doc["rmspbe_mean"]) > 1e6 * doc["rmspbe_mean"][0]
+    assert doc["diverged_runs"] == 4 == doc["diverged_growth"] + doc["diverged_nonfinite"]
+    assert "1e+06" in doc["divergence_rule"]

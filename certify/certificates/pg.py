@@ -79,6 +79,10 @@ class MeanFieldMarginCertificate(Certificate):
     l_bar: Fraction
     ingredients: dict
     _solver: dict | None = None
+    P: np.ndarray | None = None  # with mu, rho, budget: the problem-specific bounds
+    mu: np.ndarray | None = None
+    rho: np.ndarray | None = None
+    budget: int = 0
 
     kind = "pg-meanfield-margin"
     subject_fields = ("gamma", "R", "tau", "width", "sigma", "kappa")
@@ -87,19 +91,53 @@ class MeanFieldMarginCertificate(Certificate):
     def from_meanfield(cls, mf, consts) -> MeanFieldMarginCertificate:
         """The certificate of :func:`certify.algorithms.pg.constants.bound_constants` ``consts`` for
         ``mf``."""
+        sc = getattr(consts, "structured", None)
+        extra = () if sc is None else (np.asarray(mf.mdp.P, dtype=float),
+                                       np.asarray(mf.mu, dtype=float),
+                                       np.asarray(mf.rho, dtype=float), int(sc.budget))
+        method = ("derived closed-form bounds (certify.algorithms.pg.constants)" if sc is None else
+                  "min of the closed forms and the problem-specific bounds "
+                  "(certify.algorithms.pg.structured_constants)")
         return cls(as_fraction(mf.mdp.gamma), np.asarray(mf.mdp.R, dtype=float),
                    as_fraction(mf.tau), mf.width, as_fraction(mf.sigma), as_fraction(mf.kappa),
                    consts.c2, consts.lip, {k: getattr(consts, k) for k in INGREDIENTS},
-                   {"method": "derived closed-form bounds (certify.algorithms.pg.constants)"})
+                   {"method": method}, *extra)
+
+    def _structured(self) -> tuple[str | None, object]:
+        """Re-run the problem-specific bounds on the stored P, R, mu, rho (or say why not)."""
+        from certify.algorithms.pg.structured_constants import structured_constants
+        from certify.mdp.finite import FiniteMDP
+
+        try:
+            mdp = FiniteMDP(np.asarray(self.P, dtype=float), np.asarray(self.rewards, dtype=float),
+                            float(self.gamma), name="certificate")
+        except (ValueError, TypeError) as exc:
+            return f"P, R do not form an MDP: {exc}", None
+        mu, rho = np.asarray(self.mu, dtype=float), np.asarray(self.rho, dtype=float)
+        if mu.shape != (mdp.n_actions,) or np.any(mu <= 0) or rho.shape != (mdp.n_states,) \
+                or np.any(rho < 0):
+            return "mu or rho has the wrong shape or sign", None
+        if isinstance(self.budget, bool) or not isinstance(self.budget, int) or \
+                not 1 <= self.budget <= 10**7:
+            return f"budget = {self.budget!r} is not an integer in [1, 1e7]", None
+        sc = structured_constants(mdp, float(self.tau), mu, rho, self.width, self.budget)
+        if sc is None:
+            return "the problem-specific bounds need two actions and at most 3 states", None
+        return None, sc
 
     @property
     def margin(self) -> Fraction:
         return self.sigma ** 2 * self.kappa / 2 - self.c2_bar - self.l_bar
 
     def claim(self) -> str:
-        return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L >= "
-                f"{fmt_lower(self.margin, 8)} > 0 (C2 <= {fmt_upper(self.c2_bar, 8)}, "
-                f"L <= {fmt_upper(self.l_bar, 8)})")
+        bounds = f"(C2 <= {fmt_upper(self.c2_bar, 8)}, L <= {fmt_upper(self.l_bar, 8)})"
+        if self.margin > 0:
+            return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L >= "
+                    f"{fmt_lower(self.margin, 8)} > 0 {bounds}")
+        # never print "beta >= (negative) > 0": the claim is beta > 0, which the bounds
+        # do not show
+        return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L > 0; the bounds "
+                f"{bounds} give only beta >= {fmt_lower(self.margin, 8)}, not > 0")
 
     def claim_latex(self) -> str:
         return (rf"\beta = \tfrac{{\sigma^2\kappa}}{{2}} - C_2 - L \ge {fmt_lower(self.margin, 8)}"
@@ -116,6 +154,13 @@ class MeanFieldMarginCertificate(Certificate):
         if (why := _bad_rewards(self.rewards)) is not None:
             return _refuse(why, {})
         c = margin_bounds(g, _span(self.rewards), self.tau, self.width, self.sigma, self.kappa)
+        if self.P is not None:
+            from dataclasses import replace
+
+            why, sc = self._structured()
+            if why is not None:
+                return _refuse(why, {})
+            c = replace(c, c2=min(c.c2, sc.c2), lip=min(c.lip, sc.lip))
         diag = {"c2_recomputed": str(c.c2), "l_recomputed": str(c.lip),
                 "beta": str(self.margin), "beta_float": round_down_float(self.margin)}
         for name in INGREDIENTS:
@@ -140,7 +185,10 @@ class MeanFieldMarginCertificate(Certificate):
                 "tau": exact_json(self.tau), "width": self.width,
                 "sigma": exact_json(self.sigma), "kappa": exact_json(self.kappa),
                 "c2_bar": str(self.c2_bar), "l_bar": str(self.l_bar),
-                "ingredients": {k: str(as_fraction(v)) for k, v in self.ingredients.items()}}
+                "ingredients": {k: str(as_fraction(v)) for k, v in self.ingredients.items()},
+                **({} if self.P is None else {
+                    "P": exact_json_array(self.P), "mu": exact_json_array(self.mu),
+                    "rho": exact_json_array(self.rho), "budget": self.budget})}
 
     @classmethod
     def from_dict(cls, data: dict) -> MeanFieldMarginCertificate:
@@ -152,7 +200,9 @@ class MeanFieldMarginCertificate(Certificate):
                    width, as_fraction(w["sigma"]), as_fraction(w["kappa"]),
                    as_fraction(w["c2_bar"]), as_fraction(w["l_bar"]),
                    {k: as_fraction(v) for k, v in dict(w["ingredients"]).items()},
-                   data.get("solver"))
+                   data.get("solver"),
+                   *((exact_from_json(w["P"]), exact_from_json(w["mu"]),
+                      exact_from_json(w["rho"]), w.get("budget", 0)) if "P" in w else ()))
 
     def to_latex(self) -> str:
         return (rf"For the mean-field tanh parameterisation with $K = {self.width}$, "
@@ -175,15 +225,30 @@ class TabularStepCertificate(Certificate):
     eta: Fraction
     beta_s_bar: Fraction
     _solver: dict | None = None
+    P: np.ndarray | None = None  # set for the problem-specific bound (two actions)
+    rho: np.ndarray | None = None
+    budget: int = 0
 
     kind = "pg-tabular-step"
     subject_fields = ("gamma", "R", "tau", "mu", "eta")
 
     @classmethod
-    def from_problem(cls, mdp, tau: float, mu: np.ndarray, eta: float) -> TabularStepCertificate:
-        """The step certificate for ``mdp`` with the validated reference measure ``mu``."""
+    def from_problem(cls, mdp, tau: float, mu: np.ndarray, eta: float,
+                     rho: np.ndarray | None = None, beta: Fraction | None = None,
+                     budget: int = 0) -> TabularStepCertificate:
+        """The step certificate for ``mdp`` with the validated reference measure ``mu``.
+
+        With ``beta`` (the problem-specific bound of :mod:`certify.algorithms.pg.local_rate`, computed
+        with ``budget`` boxes for initial distribution ``rho``) the witness also stores P and
+        rho, and ``verify()`` re-runs that branch and bound; otherwise Mei's closed form.
+        """
         from certify.algorithms.pg.tabular import smoothness_bound
 
+        if beta is not None and rho is not None:
+            return cls(as_fraction(mdp.gamma), np.asarray(mdp.R, dtype=float), as_fraction(tau),
+                       np.asarray(mu, dtype=float), as_fraction(eta), beta,
+                       {"method": "problem-specific Hessian supremum (certify.algorithms.pg.local_rate)"},
+                       np.asarray(mdp.P, dtype=float), np.asarray(rho, dtype=float), int(budget))
         return cls(as_fraction(mdp.gamma), np.asarray(mdp.R, dtype=float), as_fraction(tau),
                    np.asarray(mu, dtype=float), as_fraction(eta), smoothness_bound(mdp, tau, mu),
                    {"method": "reconstructed closed form (certify.algorithms.pg.tabular.smoothness_bound)"})
@@ -210,6 +275,11 @@ class TabularStepCertificate(Certificate):
             return _refuse(f"mu = {[str(m) for m in mu]} is not a positive weight over the "
                            "actions of R (the bound needs ln mu finite)", {})
         beta_s = smoothness_bound_exact(r, self.gamma, self.tau, mu)
+        if self.P is not None:
+            why, beta_p = self._problem_beta()
+            if why is not None:
+                return _refuse(why, {})
+            beta_s = min(beta_s, beta_p)
         diag = {"beta_s_recomputed": str(beta_s), "beta_s_float": round_up_float(beta_s),
                 "eta_times_beta_s_bar": str(self.eta * self.beta_s_bar)}
         if self.beta_s_bar < beta_s:
@@ -220,17 +290,46 @@ class TabularStepCertificate(Certificate):
         return CheckResult(Verdict.CERTIFIED, "beta_s recomputed exactly from the data; "
                            "eta * beta_s <= 1 exactly", diag)
 
+    def _problem_beta(self) -> tuple[str | None, Fraction]:
+        """Re-run the problem-specific branch and bound on the stored P, R, mu, rho."""
+        from certify.algorithms.pg.local_rate import smoothness
+        from certify.mdp.finite import FiniteMDP
+
+        try:
+            mdp = FiniteMDP(np.asarray(self.P, dtype=float), np.asarray(self.rewards, dtype=float),
+                            float(self.gamma), name="certificate")
+        except (ValueError, TypeError) as exc:
+            return f"P, R do not form an MDP: {exc}", Fraction(0)
+        rho = np.asarray(self.rho, dtype=float)
+        if rho.shape != (mdp.n_states,) or np.any(rho < 0):
+            return "rho is not a distribution over the states", Fraction(0)
+        if isinstance(self.budget, bool) or not isinstance(self.budget, int) or \
+                not 1 <= self.budget <= 10**6:
+            return f"budget = {self.budget!r} is not an integer in [1, 1e6]", Fraction(0)
+        res = smoothness(mdp, float(self.tau), np.asarray(self.mu, dtype=float), rho,
+                         self.budget)
+        if res is None:
+            return "the problem-specific bound needs two actions and at most 3 states", \
+                Fraction(0)
+        return None, res[0]
+
     def witness_dict(self) -> dict:
-        return {"gamma": exact_json(self.gamma), "R": exact_json_array(self.rewards),
-                "tau": exact_json(self.tau), "mu": exact_json_array(self.mu),
-                "eta": exact_json(self.eta), "beta_s_bar": str(self.beta_s_bar)}
+        out = {"gamma": exact_json(self.gamma), "R": exact_json_array(self.rewards),
+               "tau": exact_json(self.tau), "mu": exact_json_array(self.mu),
+               "eta": exact_json(self.eta), "beta_s_bar": str(self.beta_s_bar)}
+        if self.P is not None:
+            out.update(P=exact_json_array(self.P), rho=exact_json_array(self.rho),
+                       budget=self.budget)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> TabularStepCertificate:
         w = data["witness"]
+        extra = ((exact_from_json(w["P"]), exact_from_json(w["rho"]), w.get("budget", 0))
+                 if "P" in w else ())
         return cls(as_fraction(w["gamma"]), exact_from_json(w["R"]), as_fraction(w["tau"]),
                    exact_from_json(w["mu"]), as_fraction(w["eta"]),
-                   as_fraction(w["beta_s_bar"]), data.get("solver"))
+                   as_fraction(w["beta_s_bar"]), data.get("solver"), *extra)
 
     def to_latex(self) -> str:
         return (rf"Smoothness of $\theta \mapsto V^{{\pi_\theta}}_\tau(\rho)$ "

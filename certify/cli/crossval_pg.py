@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     doc = pg_crossval(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.particles,
                       args.eta, args.steps, args.seed, args.shift, args.mu, args.rho,
-                      args.flow_eta, args.flow_steps)
+                      args.flow_eta, args.flow_steps, args.budget)
     if args.json:
         print_json(doc)
     else:

@@ -4,7 +4,11 @@ Where ``sa check`` certifies convergence, the simulated mean iterate must approa
 (distance to theta* shrinks), and so must the expected-update recursion with the same
 schedules (:mod:`certify.algorithms.td.mean`, no sampling noise); where it refuses, the runs are shown for
 what they do.  Runs sample i.i.d. (the checker's model) or along behaviour trajectories
-(``--mode markov``).  Exit 0 when the check certified and the runs agree, 1 otherwise.
+(``--mode markov``).  A simulation is evidence, never a proof, so the outcome is a
+cross-validation verdict: ``consistent`` (certified, and the mean iterate and the mean
+recursion both end closer to theta* with no diverged run), ``violated`` (certified, but a run
+diverged or the iterates end farther from theta*), ``inconclusive`` (nothing certified to
+hold the runs against).  Exit 0 when consistent, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: i
     from certify.algorithms.td.analysis import check_sa
     from certify.algorithms.td.mean import mean_run
     from certify.algorithms.td.simulate import simulate_td
-    from certify.verdict import Verdict
+    from certify.verdict import Evidence, Verdict
 
     chk = check_sa(algorithm, problem, exponents, w)
     sim = simulate_td(algorithm, problem, exponents, w, runs=runs, steps=steps, seed=seed,
@@ -62,11 +66,13 @@ def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: i
     d1 = float(np.linalg.norm(sim.theta_final.mean(0) - ts))
     approaches = bool(np.isfinite(d1) and d1 < d0 and mean.distance < d0)
     if chk.verdict is Verdict.CERTIFIED:
-        verdict = Verdict.CERTIFIED if approaches else Verdict.REFUTED
-        note = ("iterates approach theta* as certified" if approaches else
-                "certified convergence but the runs moved away from theta*")
+        ok = approaches and sim.diverged == 0
+        verdict = Evidence.CONSISTENT if ok else Evidence.VIOLATED
+        note = ("iterates approach theta* as certified" if ok else
+                f"certified convergence but {sim.diverged} run(s) diverged" if sim.diverged
+                else "certified convergence but the runs moved away from theta*")
     else:
-        verdict = Verdict.INCONCLUSIVE
+        verdict = Evidence.INCONCLUSIVE
         note = (f"check {chk.verdict.value} ({', '.join(chk.failing) or 'undecided'}); runs "
                 f"{'approach' if approaches else 'do not approach'} theta* in {steps} steps")
     return {"algorithm": algorithm, "check": chk.verdict.value, "failing": chk.failing,
@@ -86,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"{doc['algorithm']}: check {doc['check']}; ||theta - theta*|| "
                       f"{fmt(doc['distance_start'], 5)} -> {fmt(doc['distance_end'], 5)}; "
                       f"{doc['note']}; verdict {doc['verdict']}")
-    return 0 if doc["verdict"] == "certified" else 1
+    return 0 if doc["verdict"] == "consistent" else 1
 
 
 def run_sa_crossval(algorithm: str, problem: str, exponents: str, w: float = 1.0, runs: int = 20,

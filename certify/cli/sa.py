@@ -7,6 +7,8 @@ import argparse
 from certify.cli.common import add_json_flag, console, emit, fmt, problem_spec, real, table, verdict_text
 
 ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
+#: algorithms ``sa check`` decides but the simulators do not run
+CHECK_ONLY = ("gtd",)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,16 +17,23 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "gradient-TD algorithms written as N-timescale linear SA.")
     sa = p.add_subparsers(dest="sa_command", metavar="ACTION")
     sa.required = True
-    c = sa.add_parser("check", help="check (A:1)-(A:3), (B.N.i), (C.N.i) for ALGO on PROBLEM",
+    c = sa.add_parser("check", help="check (A:1)-(A:3), (B.N.i), (C.N.i) for ALGO on PROBLEM, "
+                                    "or for a user-defined system FILE",
                       description="Build ALGO's N-timescale linear SA from PROBLEM (features, "
-                                  "target and behaviour policies, gamma) and report each "
-                                  "condition of seed 003 with its numbers and the verdict.")
-    c.add_argument("algo", metavar="ALGO", choices=ALGOS, help=", ".join(ALGOS))
-    c.add_argument("problem", metavar="PROBLEM", type=problem_spec,
-                   help="a file (.yaml, .json, .npz with features and target) or a built-in name")
-    c.add_argument("--exponents", required=True,
+                                  "target and behaviour policies, gamma), or read a user-defined "
+                                  "system (SYSTEM.yaml / .json: mean-field blocks per timescale, "
+                                  "b, exponents, noise model; see certify.algorithms.td.user_system), and "
+                                  "report each condition of seed 003 with its numbers and the "
+                                  "verdict.")
+    c.add_argument("algo", metavar="ALGO|SYSTEM",
+                   help=", ".join(ALGOS + CHECK_ONLY) + ", or a system file (.yaml, .yml, .json)")
+    c.add_argument("problem", metavar="PROBLEM", type=problem_spec, nargs="?", default=None,
+                   help="a file (.yaml, .json, .npz with features and target) or a built-in name "
+                        "(not given with a system file)")
+    c.add_argument("--exponents", default=None,
                    help="step-size exponents e_i in (0, 1], one per timescale, fastest first, "
-                        "a_i(n) = 1/(n+1)^e_i (e.g. 0.6,0.7,0.8)")
+                        "a_i(n) = 1/(n+1)^e_i (e.g. 0.6,0.7,0.8); required with ALGO, "
+                        "overrides the file's with SYSTEM")
     c.add_argument("--w", type=real, default=1.0,
                    help="momentum constant w in eta_t = (varrho_t - w alpha_t)/varrho_{t-1}")
     c.add_argument("--order", default=None,
@@ -35,7 +44,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from certify.algorithms.td.analysis import check_sa
+    from certify.errors import InvalidInput
     from certify.mdp import load_problem
+
+    if args.algo not in ALGOS + CHECK_ONLY:
+        if not args.algo.lower().endswith((".yaml", ".yml", ".json")):
+            raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS)}) nor "
+                               "a system file (.yaml, .yml, .json)")
+        if args.problem is not None:
+            raise InvalidInput("a system file carries its own mean field: give no PROBLEM")
+        from certify.cli.sa_user import run_system
+
+        return run_system(args.algo, args.exponents, args.json)
+    if args.problem is None or args.exponents is None:
+        raise InvalidInput(f"sa check {args.algo} needs a PROBLEM and --exponents")
 
     problem = load_problem(args.problem, positive_sampling=False)
     res = check_sa(args.algo, problem, args.exponents, args.w, args.order)

@@ -27,6 +27,9 @@ def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
     p.add_argument("--mode", choices=("iid", "markov"), default="iid",
                    help="iid: samples from the stationary law (the checker's model, seed 003 "
                         "Assumption 3); markov: one behaviour trajectory per run")
+    p.add_argument("--divergence-factor", type=real, default=1e6,
+                   help="a run has diverged once its RMSPBE is non-finite or exceeds this "
+                        "multiple of its value at step 0 (default 1e6)")
     add_simulation_options(p, runs=100, steps=20_000)
 
 
@@ -51,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     scales = _floats(args.scales, "--scales")
     th0 = _floats(args.theta0, "--theta0")
     res = simulate_td(args.algo, problem, args.exponents, args.w, scales, args.runs, args.steps,
-                      args.seed, theta0=None if th0 is None else np.array(th0), mode=args.mode)
+                      args.seed, theta0=None if th0 is None else np.array(th0), mode=args.mode,
+                      divergence_factor=args.divergence_factor)
     if args.plot:
         _plot(res, args.plot)
     if args.json:
@@ -65,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
                             [[int(res.times[i]), fmt(res.rmspbe_mean[i], 5),
                               fmt(res.rmspbe_q10[i], 5), fmt(res.rmspbe_q90[i], 5)] for i in idx]))
         console.print(f"||mean theta - theta*|| = {fmt(d['distance_to_theta_star'], 5)}; "
-                      f"diverged runs: {res.diverged}")
+                      f"diverged runs: {res.diverged} ({res.diverged_nonfinite} non-finite, "
+                      f"{res.diverged_growth} beyond {res.divergence_factor:g} x the start)")
     return 0
 
 

@@ -48,15 +48,25 @@ def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000
 
     fmdp = load_problem(mdp, positive_sampling=False).mdp
     res = run_tabular(fmdp, tau, eta, steps, mu, rho)
-    cert = TabularStepCertificate.from_problem(fmdp, res.tau, reference_measure(mu, fmdp.n_actions),
-                                               res.eta)
+    mu_arr = reference_measure(mu, fmdp.n_actions)
+    if "problem_beta" in res.smoothness:
+        from certify.algorithms.pg.params import initial_distribution
+
+        cert = TabularStepCertificate.from_problem(
+            fmdp, res.tau, mu_arr, res.eta, initial_distribution(rho, fmdp.n_states),
+            res.smoothness["problem_beta_exact"], res.smoothness["budget"])
+    else:
+        cert = TabularStepCertificate.from_problem(fmdp, res.tau, mu_arr, res.eta)
     return {**res.to_dict(), **_certificate_entry(cert, save_certificate)}
 
 
 def pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
                  mu: list | None = None, rho: list | None = None,
-                 save_certificate: str | None = None) -> dict:
+                 save_certificate: str | None = None, budget: int = 20000) -> dict:
     """Upper bounds on C2 and L, the margin beta = sigma^2 kappa/2 - C2 - L, its verdict.
+
+    ``budget`` > 0 also computes the problem-specific bounds
+    (:mod:`certify.algorithms.pg.structured_constants`) for two-action MDPs with at most 3 states.
 
     The margin is also issued as a ``pg-meanfield-margin`` certificate, written to
     ``save_certificate`` (JSON, re-checked by ``certify verify``) when it verifies.
@@ -77,12 +87,15 @@ def pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 
         Reference measure over actions and initial state law (default uniform).
     save_certificate : str, optional
         Where to write the certificate.
+    budget : int
+        Boxes of the interval branch and bound of the problem-specific constants
+        (0: the closed forms only).
     """
     from certify.certificates.pg import MeanFieldMarginCertificate
 
     mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
-    consts = bound_constants(mf)
+    consts = bound_constants(mf, check_count(budget, "budget", 0))
     cert = MeanFieldMarginCertificate.from_meanfield(mf, consts)
     return {"command": "pg_meanfield", "mdp": mf.mdp.summary(), "tau": mf.tau,
             "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "dim": mf.dim,
@@ -147,7 +160,8 @@ def pg_simulate(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
 def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
                 particles: int = 64, eta: float = 0.001, steps: int = 500, seed: int = 0,
                 shift: float = 1.0, mu: list | None = None, rho: list | None = None,
-                flow_eta: float | None = None, flow_steps: int = 200) -> dict:
+                flow_eta: float | None = None, flow_steps: int = 200,
+                budget: int = 0) -> dict:
     """Two predictions held against particle runs, with a cross-validation verdict.
 
     * W2 contraction: the predicted rate beta against two coupled particle systems
@@ -183,13 +197,18 @@ def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
     flow_eta : float, optional
         Step of the noiseless flow (default 1/Lam).
     flow_steps : int
+    budget : int
+        Boxes of the interval branch and bound of the problem-specific constants
+        (0: the closed forms only).
     """
     mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
-    res = coupled_run(mf, particles, eta, steps, seed, shift)
+    res = coupled_run(mf, particles, eta, steps, seed, shift,
+                      structured_budget=check_count(budget, "budget", 0))
     if flow_eta is None:
         flow_eta = round_down_float(1 / res.constants.drift_lip)
-    mono = flow_monotonicity(mf, particles, flow_eta, flow_steps, seed)
+    mono = flow_monotonicity(mf, particles, flow_eta, flow_steps, seed,
+                             drift_lip=res.constants.drift_lip)
     checks = {"coupled_w2": res.verdict, "monotone_objective": mono.verdict}
     verdict = (VIOLATED if VIOLATED in checks.values() else
                CONSISTENT if set(checks.values()) == {CONSISTENT} else INCONCLUSIVE)

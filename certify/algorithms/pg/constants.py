@@ -16,7 +16,10 @@ spn = max R - min R.
 2. grad^2 f is block diagonal over units; a block is [[psi'' h, psi' h' y^T],
    [psi' h' y, psi h'' y y^T]], of norm <= lambda_max [[s2, |y|], [|y|, s2 |y|^2]] =: H2.
    So C2 <= Delta H2 / (2 (1 - gamma)).
-3. |grad f|^2 <= K (1 + |y|^2) =: G1^2, so |F_nu' - F_nu| <= G1 W1(nu, nu').
+3. |grad f|^2 = sum_k (1 - P_k)^2 H_k + P_k (1 - H_k)^2 |y|^2 with P = psi^2, H = h^2 in
+   [0, 1]; each term is convex in P and in H, so its maximum is at a corner of [0, 1]^2:
+   |grad f|^2 <= K max(1, |y|^2) = 3K =: G1^2 (attained as c -> inf, <z, y> = 0), so
+   |F_nu' - F_nu| <= G1 W1(nu, nu').
 4. F -> W is Lipschitz from sup norm to l1 with constant
    Lam = [gamma Delta/(1-gamma) + Delta + (1+gamma) Delta / (2(1-gamma)) + 2 tau] / (1-gamma)
    (derivatives of the occupancy, of pi and of the soft advantage), so L <= G1^2 Lam.
@@ -56,9 +59,11 @@ class MeanFieldConstants:
     drift_lip: Fraction
     verdict: Verdict
     reason: str
+    structured: object | None = None  # StructuredConstants when they were computed
 
     def to_dict(self) -> dict:
-        return {
+        extra = {} if self.structured is None else {"structured": self.structured.to_dict()}
+        return {**extra,
             "c2_bound": round_up_float(self.c2), "l_bound": round_up_float(self.lip),
             "beta": round_down_float(self.beta), "beta_exact": str(self.beta),
             "c2_bound_exact": str(self.c2), "l_bound_exact": str(self.lip),
@@ -67,15 +72,33 @@ class MeanFieldConstants:
                             "Hessian of f bound": round_up_float(self.hess_f),
                             "|grad f|^2 bound": round_up_float(self.grad_f_sq),
                             "F -> W Lipschitz bound": round_up_float(self.lam)},
-            "derivation": "certify.algorithms.pg.constants docstring; checked by proofs/pg_constants.py",
+            "derivation": "certify.algorithms.pg.constants docstring (closed forms, proofs/pg_constants.py)"
+                          + ("" if self.structured is None else
+                             "; problem-specific: certify.algorithms.pg.structured_constants "
+                             "(proofs/pg_structured.py)"),
         }
 
 
-def bound_constants(mf: MeanField) -> MeanFieldConstants:
-    """The bounds 1-4 of the module docstring for ``mf``, in exact rationals."""
+def bound_constants(mf: MeanField, structured_budget: int = 0) -> MeanFieldConstants:
+    """The bounds 1-4 of the module docstring for ``mf``, in exact rationals.
+
+    With ``structured_budget`` > 0 and a supported MDP (two actions, at most three states),
+    C2 and L are the smaller of these and the problem-specific bounds of
+    :mod:`certify.algorithms.pg.structured_constants` (branch and bound with that many boxes each).
+    """
     spn = as_fraction(float(mf.mdp.R.max())) - as_fraction(float(mf.mdp.R.min()))
-    return margin_bounds(as_fraction(mf.mdp.gamma), spn, as_fraction(mf.tau), mf.width,
-                         as_fraction(mf.sigma), as_fraction(mf.kappa))
+    out = margin_bounds(as_fraction(mf.mdp.gamma), spn, as_fraction(mf.tau), mf.width,
+                        as_fraction(mf.sigma), as_fraction(mf.kappa))
+    if structured_budget > 0:
+        from certify.algorithms.pg.structured_constants import combine, structured_constants
+
+        sc = structured_constants(mf.mdp, mf.tau, mf.mu, mf.rho, mf.width, structured_budget)
+        out = combine(out, sc, as_fraction(mf.sigma), as_fraction(mf.kappa))
+        if sc is not None:
+            from dataclasses import replace
+
+            out = replace(out, structured=sc)
+    return out
 
 
 def margin_bounds(gamma: Fraction, spn: Fraction, tau: Fraction, width: int, sigma: Fraction,
@@ -93,7 +116,7 @@ def margin_bounds(gamma: Fraction, spn: Fraction, tau: Fraction, width: int, sig
     y = sqrt_up(Y_NORM_SQ)
     a, b, c = s2, y, s2 * Y_NORM_SQ
     hess_f = (a + c + sqrt_up((a - c) ** 2 + 4 * b * b)) / 2
-    grad_f_sq = k * (1 + Y_NORM_SQ)
+    grad_f_sq = k * max(Fraction(1), Y_NORM_SQ)
     lam = (g * delta / (1 - g) + delta + (1 + g) * delta / (2 * (1 - g)) + 2 * tau) / (1 - g)
     c2 = weight_l1 * hess_f
     lip = grad_f_sq * lam

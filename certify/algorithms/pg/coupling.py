@@ -61,7 +61,8 @@ class CouplingResult:
 
 
 def coupled_run(mf: MeanField, particles: int, eta: float, steps: int, seed: int = 0,
-                shift: float = 1.0, checkpoints: int = 20) -> CouplingResult:
+                shift: float = 1.0, checkpoints: int = 20,
+                structured_budget: int = 0) -> CouplingResult:
     """Run two particle systems from N(0, I) and N(shift, I) with the same noise."""
     n = check_count(particles, "particles", 2)
     warn_few_particles(n, "the empirical W2 distance")
@@ -84,7 +85,7 @@ def coupled_run(mf: MeanField, particles: int, eta: float, steps: int, seed: int
         b, _ = particle_step(mf, b, eta, noise)
         values.append(va)
     values.append(values[-1] if values else float("nan"))
-    consts = bound_constants(mf)
+    consts = bound_constants(mf, structured_budget)
     d = np.array(dist)
     times = eta * np.arange(steps + 1)
     rate = float(-math.log(max(d[-1], 1e-300) / d[0]) / times[-1])

@@ -92,7 +92,7 @@ class MonotoneResult:
 
 
 def flow_monotonicity(mf: MeanField, particles: int, eta: float, steps: int, seed: int = 0,
-                      shift: float = 0.0) -> MonotoneResult:
+                      shift: float = 0.0, drift_lip=None) -> MonotoneResult:
     """Run the noiseless particle scheme from N(shift, I) and check the ascent inequality.
 
     Parameters
@@ -108,13 +108,16 @@ def flow_monotonicity(mf: MeanField, particles: int, eta: float, steps: int, see
         Seed of the initial particles.
     shift : float
         Mean of the initial particles.
+    drift_lip : Fraction, optional
+        An exact upper bound on Lam = C2 + L + sigma^2 kappa/2 (e.g. from the
+        problem-specific constants) that replaces the closed-form one when given.
     """
     n = check_count(particles, "particles", 1)
     warn_few_particles(n, "the mean-field approximation")
     eta = check_positive(eta, "eta")
     steps = check_count(steps, "steps")
     theta = initial_particles(mf, n, np.random.default_rng(seed), shift)
-    lam_exact = bound_constants(mf).drift_lip
+    lam_exact = bound_constants(mf).drift_lip if drift_lip is None else drift_lip
     step_ok = as_fraction(eta) * lam_exact < 2
     factor = eta * (1.0 - eta * float(lam_exact) / 2.0)
     objectives, guaranteed = [], []

@@ -118,6 +118,8 @@ class TabularResult:
     verdict: Verdict
     reason: str
     notes: list[str] = field(default_factory=list)
+    smoothness: dict = field(default_factory=dict)
+    local: dict | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -128,20 +130,28 @@ class TabularResult:
             "steps": int(len(self.gaps) - 1), "final_gap": float(self.gaps[-1]),
             "violations": self.violations, "verdict": self.verdict.value,
             "reason": self.reason, "notes": self.notes,
+            "smoothness": {k: (str(v) if isinstance(v, Fraction) else v)
+                           for k, v in self.smoothness.items()},
+            "rate_kind": "global: Mei's Lojasiewicz factor max_t (1 - c_t) over the run",
+            "local_rate": self.local,
             "reference": "Mei, Xiao, Szepesvari, Schuurmans (ICML 2020), Theorem 6 "
                          "(constants reconstructed for general rewards and reference measure)",
         }
 
 
 def run_tabular(mdp: FiniteMDP, tau: float, eta: float | None = None, steps: int = 2000,
-                mu: object | None = None, rho: object | None = None) -> TabularResult:
+                mu: object | None = None, rho: object | None = None,
+                smoothness_budget: int = 60000) -> TabularResult:
     """Iterate exact softmax PG from theta = 0 and hold each step against Mei's rate.
 
     Parameters
     ----------
     tau : float > 0
     eta : float > 0, optional
-        Step size; default the largest double <= 1 / beta_s (Mei's step).
+        Step size; default the largest double <= 1 / beta, beta the smaller of Mei's beta_s
+        and, for two actions and at most three states, the certified supremum of the Hessian
+        norm on this MDP (:mod:`certify.algorithms.pg.local_rate`).
+    smoothness_budget : boxes of the branch and bound behind the problem-specific beta
     steps : int >= 1
     mu, rho : arrays, optional
         Reference measure over actions and initial-state distribution (default uniform).
@@ -151,6 +161,14 @@ def run_tabular(mdp: FiniteMDP, tau: float, eta: float | None = None, steps: int
     mu = reference_measure(mu, mdp.n_actions)
     rho = initial_distribution(rho, mdp.n_states)
     beta_s = smoothness_bound(mdp, tau, mu)
+    smooth = {"mei_beta_s": round_up_float(beta_s)}
+    structured = problem_smoothness(mdp, tau, mu, rho, smoothness_budget)
+    if structured is not None and structured[0] < beta_s:
+        smooth.update(problem_beta=round_up_float(structured[0]), sampled_beta=structured[1],
+                      problem_beta_exact=structured[0], budget=smoothness_budget,
+                      method="sup of the Hessian norm over the policy cube, interval branch "
+                             "and bound (certify.algorithms.pg.local_rate)")
+        beta_s = structured[0]
     step_bound = round_down_float(1 / beta_s)
     eta = step_bound if eta is None else check_positive(eta, "eta")
     step_ok = as_fraction(eta) * beta_s <= 1
@@ -159,9 +177,10 @@ def run_tabular(mdp: FiniteMDP, tau: float, eta: float | None = None, steps: int
     ratio = float(np.max(occupancy(mdp, soft.pi, rho) / rho))
     base = eta * tau * (1 - mdp.gamma) * float(rho.min()) / (mdp.n_states * ratio)
     theta = np.zeros((mdp.n_states, mdp.n_actions))
-    gaps, factors = [], []
+    gaps, factors, policies = [], [], []
     for _ in range(steps + 1):
         grad, value = policy_gradient(mdp, theta, tau, mu, rho)
+        policies.append(softmax_policy(theta, mu))
         gaps.append(v_star - value)
         factors.append(1.0 - base * float(softmax_policy(theta, mu).min()) ** 2)
         theta = theta + eta * grad
@@ -188,5 +207,25 @@ def run_tabular(mdp: FiniteMDP, tau: float, eta: float | None = None, steps: int
                   "steps checked)")
     notes = ["the theoretical rate uses min pi_t over the simulated horizon (Mei's constant "
              "takes the infimum over all t)"]
+    local = None
+    if step_ok:
+        from certify.algorithms.pg.local_rate import local_rate
+
+        lr = local_rate(mdp, tau, mu, rho, float(eta), beta_s, policies, gaps_arr)
+        if lr is not None:
+            local = lr.to_dict()
+            reason += (f"; local rate {float(lr.factor):.6g} per step certified from step "
+                       f"{lr.t0} on")
+            if lr.violations and verdict is Verdict.CERTIFIED:
+                verdict = Verdict.REFUTED
+                reason += f" ({lr.violations} steps contract slower than the local factor)"
     return TabularResult(mdp, tau, float(eta), soft, step_bound, bool(step_ok), rate, measured,
-                         gaps_arr, violations, verdict, reason, notes)
+                         gaps_arr, violations, verdict, reason, notes, smooth, local)
+
+
+def problem_smoothness(mdp: FiniteMDP, tau: float, mu: np.ndarray, rho: np.ndarray,
+                       budget: int = 60000) -> tuple[Fraction, float] | None:
+    """Certified problem-specific smoothness (two actions, few states) or None."""
+    from certify.algorithms.pg.local_rate import smoothness
+
+    return smoothness(mdp, tau, mu, rho, budget)

@@ -6,6 +6,9 @@ momentum), with delta = r + gamma theta^T phi' - theta^T phi and importance rati
     TD(0):  theta += alpha rho delta phi
     GTD2:   u += beta (rho delta - phi^T u) phi;   theta += alpha rho (phi - gamma phi') phi^T u
     TDC:    u as GTD2;                             theta += alpha rho (delta phi - gamma phi' phi^T u)
+    GTD:    u += beta (rho delta phi - u);             theta += alpha rho (phi - gamma phi') phi^T u
+            (the original GTD of Sutton, Szepesvari and Maei 2008; checked by ``sa check``
+            only: E[h] = b + A theta - u, E[g] = -A^T u)
     -M-3TS: theta_{t+1} = theta_t + alpha_t g_t + eta_t (theta_t - theta_{t-1}),
             eta_t = (varrho_t - w alpha_t) / varrho_{t-1}         (heavy ball on theta)
     -M-4TS: the same heavy ball on u too, eta'_t = (varrho'_t - w beta_t) / varrho'_{t-1}.
@@ -80,6 +83,9 @@ class Algorithm:
 def _make() -> dict[str, Algorithm]:
     out = {"td0": Algorithm("td0", ("theta",), (({"theta": [(sp.Integer(1), "A")]}, "b"),),
                             ("alpha",), 0, "td0")}
+    out["gtd"] = Algorithm("gtd", ("u", "theta"),
+                           (({"u": [(sp.Integer(-1), "I")], "theta": [(sp.Integer(1), "A")]}, "b"),
+                            (_G_GTD2, None)), ("beta", "alpha"), 0, "gtd")
     for base, g, gconst in (("gtd2", _G_GTD2, None), ("tdc", _G_TDC, "b")):
         out[base] = Algorithm(base, ("u", "theta"), ((_H, "b"), (g, gconst)),
                               ("beta", "alpha"), 0, base)

@@ -37,17 +37,24 @@ from certify.verdict import Verdict, combine
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition: holds (True / False / None = not decided) and the evidence."""
+    """One condition: holds (True / False / None = not decided) and the evidence.
+
+    ``refutes`` says whether a failure is a witness against convergence (an exact
+    non-Hurwitz level: the linear mean field has an eigenvalue with Re >= 0) or only the
+    failure of a sufficient condition (the step sizes of (A:2)), which is inconclusive.
+    """
 
     name: str
     holds: bool | None
     detail: str
     numbers: dict = field(default_factory=dict)
+    refutes: bool = True
 
     def to_dict(self) -> dict:
         status = {True: "holds", False: "fails", None: "undecided"}[self.holds]
         return {"name": self.name, "holds": self.holds, "status": status,
-                "detail": self.detail, **({"numbers": self.numbers} if self.numbers else {})}
+                "detail": self.detail, "failure_refutes": self.refutes,
+                **({"numbers": self.numbers} if self.numbers else {})}
 
 
 def nested_schur(H, k: int, N: int, lib: str = "numpy") -> tuple[list, list]:
@@ -114,7 +121,7 @@ def check_conditions(algo: Algorithm, td: LinearTD, exponents: tuple[Fraction, .
     conds.append(Condition("(A:1)", True, "drifts are linear in the iterates, hence Lipschitz",
                            {"lipschitz": float(np.linalg.norm(H, 2))}))
     for f in step_conditions(exponents):
-        conds.append(Condition(f"(A:2) {f.name}", f.holds, f.detail))
+        conds.append(Condition(f"(A:2) {f.name}", f.holds, f.detail, refutes=False))
     a3 = ("martingale-difference noise of the i.i.d. model (seed 003, Assumption 3: samples "
           "drawn i.i.d. from the stationary law); bounded since the sample support is finite")
     conds.append(Condition("(A:3)", True, a3, {} if noise_K is None else {"K": noise_K}))
@@ -151,6 +158,8 @@ def check_conditions(algo: Algorithm, td: LinearTD, exponents: tuple[Fraction, .
             holds: bool | None = hc.hurwitz
             why = (f"L_{i + 1} ({var}) {'is' if holds else 'is not'} Hurwitz "
                    f"(Routh-Hurwitz, exact; float margin -max Re eig = {margin:.4g})")
+            if not holds:
+                why += f"; witness: {hc.witness}"
         else:
             holds = None
             why = (f"L_{i + 1} ({var}) float margin -max Re eig = {margin:.4g}; no exact check "
@@ -183,7 +192,10 @@ def range_text(rng: sp.Set) -> str:
 
 
 def verdict_of(conds: list[Condition]) -> Verdict:
-    """Certified iff every condition holds exactly; refuted iff one provably fails."""
-    vs = [Verdict.CERTIFIED if c.holds else Verdict.REFUTED if c.holds is False
+    """Certified iff every condition holds exactly; refuted iff a condition whose failure is
+    a witness against convergence (``refutes``: an exact non-Hurwitz or singular level)
+    provably fails; a failed sufficient condition (the step sizes) is inconclusive."""
+    vs = [Verdict.CERTIFIED if c.holds else
+          (Verdict.REFUTED if c.refutes else Verdict.INCONCLUSIVE) if c.holds is False
           else Verdict.INCONCLUSIVE for c in conds]
     return combine(vs)

@@ -51,10 +51,12 @@ class HurwitzCheck:
     method: str
     first_column: list[str]
     margin: float
+    witness: str = ""
 
     def to_dict(self) -> dict:
         return {"hurwitz": self.hurwitz, "method": self.method,
-                "routh_first_column": self.first_column, "margin": self.margin}
+                "routh_first_column": self.first_column, "margin": self.margin,
+                **({"witness": self.witness} if self.witness else {})}
 
 
 def spectral_margin(m: np.ndarray) -> float:
@@ -71,7 +73,26 @@ def hurwitz_exact(m: sp.Matrix) -> HurwitzCheck:
     ok = len(col) == len(coeffs) and all(c > 0 for c in col)
     fm = np.array(m.evalf(), dtype=float)
     return HurwitzCheck(bool(ok), "Routh-Hurwitz on the exact characteristic polynomial",
-                        [str(c) for c in col], spectral_margin(fm))
+                        [str(c) for c in col], spectral_margin(fm),
+                        "" if ok else non_hurwitz_witness(m, col))
+
+
+def non_hurwitz_witness(m: sp.Matrix, col: list) -> str:
+    """Why ``m`` is not Hurwitz: the Routh first-column entry that is not positive (exact)
+    and an eigenvalue with Re >= 0 (an exact real root when there is one, else isolated
+    numerically to 30 digits)."""
+    bad = next(i for i, c in enumerate(col) if not c > 0) if col and not all(
+        c > 0 for c in col) else len(col) - 1
+    poly = sp.Poly(m.charpoly(_s).as_expr(), _s)
+    real = [r for r in sp.real_roots(poly) if r >= 0]
+    if real:
+        eig = f"exact real eigenvalue {sp.sstr(max(real))} >= 0"
+    else:
+        roots = [complex(z) for z in sp.Poly(poly).nroots(n=30)]
+        z = max(roots, key=lambda r: (round(r.real, 12), r.imag))
+        eig = f"eigenvalue {z.real:.6g}{z.imag:+.6g}i with Re >= 0"
+    return (f"Routh first-column entry {bad + 1} = {sp.sstr(col[bad])} is not > 0 "
+            f"(sign change); {eig}")
 
 
 def hurwitz_range(m: sp.Matrix, w: sp.Symbol) -> tuple[sp.Set | None, str]:

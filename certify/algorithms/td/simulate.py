@@ -27,6 +27,23 @@ from certify.errors import InvalidInput
 from certify.mdp.problem import Problem
 from certify.simulate.rng import check_seed, run_states
 
+#: A run has diverged once its RMSPBE exceeds this multiple of its value at step 0.
+DIVERGENCE_FACTOR = 1e6
+
+
+def divergence_counts(vals: np.ndarray, factor: float = DIVERGENCE_FACTOR) -> tuple[int, int, int]:
+    """(diverged, non-finite, grown) runs of an error table ``vals`` (records, runs).
+
+    A run is non-finite when its error stops being finite at some recorded time; it has grown
+    when it stays finite but exceeds ``factor`` times its value at time 0 (a run that starts
+    at error 0 can only diverge by becoming non-finite).  ``diverged`` counts either.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        nonfinite = ~np.all(np.isfinite(vals), axis=0)
+        start = vals[0]
+        grown = ~nonfinite & (start > 0) & np.any(vals > factor * start, axis=0)
+    return int((nonfinite | grown).sum()), int(nonfinite.sum()), int(grown.sum())
+
 
 @dataclass(frozen=True, eq=False)
 class TDSimulation:
@@ -41,6 +58,9 @@ class TDSimulation:
     theta_star: np.ndarray | None
     diverged: int
     mode: str = "iid"
+    diverged_nonfinite: int = 0
+    diverged_growth: int = 0
+    divergence_factor: float = DIVERGENCE_FACTOR
 
     def to_dict(self) -> dict:
         ts = self.theta_star
@@ -50,7 +70,11 @@ class TDSimulation:
                 "rmspbe_q90": self.rmspbe_q90.tolist(),
                 "theta_final_mean": self.theta_final.mean(0).tolist(),
                 "theta_star": None if ts is None else ts.tolist(),
-                "distance_to_theta_star": err, "diverged_runs": self.diverged}
+                "distance_to_theta_star": err, "diverged_runs": self.diverged,
+                "diverged_nonfinite": self.diverged_nonfinite,
+                "diverged_growth": self.diverged_growth,
+                "divergence_rule": f"RMSPBE non-finite, or > {self.divergence_factor:g} x its "
+                                   "value at step 0, at some recorded step"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,12 +139,15 @@ def simulate_td(algorithm: str, problem: Problem, exponents: object, w: float = 
                 scales: tuple[float, ...] | None = None, runs: int = 100, steps: int = 10_000,
                 seed: int = 0, records: int = 50, td: LinearTD | None = None,
                 theta0: np.ndarray | None = None, mode: str = "iid",
-                batch: int | None = None) -> TDSimulation:
+                batch: int | None = None,
+                divergence_factor: float = DIVERGENCE_FACTOR) -> TDSimulation:
     """Simulate ``runs`` independent runs of ``algorithm`` for ``steps`` steps from ``theta0``
     (default 0; Baird's classic start is (1, 1, 1, 1, 1, 1, 10, 1)); u starts at 0.
 
     ``mode`` is "iid" or "markov" (module docstring); ``batch`` runs are advanced per compiled
-    call (it never changes the result).
+    call (it never changes the result).  A run counts as diverged when its RMSPBE stops
+    being finite or exceeds ``divergence_factor`` times its value at step 0
+    (:func:`divergence_counts`).
 
     Parameters
     ----------
@@ -145,7 +172,14 @@ def simulate_td(algorithm: str, problem: Problem, exponents: object, w: float = 
     mode : {"iid", "markov"}
     batch : int, optional
         Runs per compiled call.
+    divergence_factor : float
+        A run is diverged when its RMSPBE exceeds this multiple of its start (or is not
+        finite).
     """
+    if not (isinstance(divergence_factor, int | float) and np.isfinite(divergence_factor)
+            and divergence_factor > 1):
+        raise InvalidInput(f"divergence_factor = {divergence_factor!r}; expected a finite "
+                           "number > 1")
     algo = get_algorithm(algorithm)
     ex = parse_exponents(exponents, algo.n_timescales, algo.name)
     seed = check_seed(seed)
@@ -181,10 +215,10 @@ def simulate_td(algorithm: str, problem: Problem, exponents: object, w: float = 
             with np.errstate(over="ignore", invalid="ignore"):
                 vals[j, first:first + n] = np.sqrt(np.abs(td.mspbe(theta)))
         theta_all[first:first + n] = theta
-    bad = ~np.isfinite(vals[-1])
+    total, nonfinite, grown = divergence_counts(vals, float(divergence_factor))
     fin = np.where(np.isfinite(vals), vals, np.inf)
     with np.errstate(invalid="ignore"):
         q10 = np.quantile(fin, 0.1, axis=1)
         q90 = np.quantile(fin, 0.9, axis=1)
     return TDSimulation(algo.name, rec, vals.mean(1), q10, q90, theta_all, td.theta_star,
-                        int(bad.sum()), mode)
+                        total, mode, nonfinite, grown, float(divergence_factor))
