@@ -113,19 +113,42 @@ class Certificate(ABC):
         Path(path).write_text(json.dumps(self.to_dict(self.verify()), indent=1))
 
 
-_KINDS: dict[str, type[Certificate]] = {}
-
-
 def register(cls: type[Certificate]) -> type[Certificate]:
-    """Class decorator: make ``certificate_from_dict`` know this kind."""
-    _KINDS[cls.kind] = cls
+    """Class decorator: check that the kind is listed in :data:`certify.certificates.kinds.KINDS`
+    under this class (the registry is that explicit mapping; nothing is registered at import)."""
+    from certify.certificates.kinds import KINDS
+
+    target = f"{cls.__module__}:{cls.__name__}"
+    if KINDS.get(cls.kind) != target:
+        raise RuntimeError(f"certificate kind {cls.kind!r}: add \"{cls.kind}\": \"{target}\" to "
+                           "certify/certificates/kinds.py")
     return cls
 
 
 def certificate_kinds() -> list[str]:
-    from certify.certificates import kinds  # noqa: F401
+    """Every certificate kind, sorted."""
+    from certify.certificates.kinds import KINDS
 
-    return sorted(_KINDS)
+    return sorted(KINDS)
+
+
+def certificate_class(kind: str) -> type[Certificate]:
+    """The class of ``kind``, importing its module only.
+
+    Raises
+    ------
+    InvalidCertificate
+        Unknown kind.
+    """
+    import importlib
+
+    from certify.certificates.kinds import KINDS
+
+    if kind not in KINDS:
+        raise InvalidCertificate(f"certificate: unknown kind {kind!r}; known kinds are "
+                                 f"{certificate_kinds()}")
+    module, _, name = KINDS[kind].partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def certificate_from_dict(data: object) -> Certificate:
@@ -134,24 +157,21 @@ def certificate_from_dict(data: object) -> Certificate:
     Parameters
     ----------
     data : dict
-        The JSON form (``Certificate.to_dict``), with its ``kind``.
+        The JSON form (:meth:`Certificate.to_dict`).
 
     Raises
     ------
     InvalidCertificate
         Not a mapping, unknown kind, missing or malformed fields.
     """
-    from certify.certificates import kinds  # noqa: F401  (registers every kind)
-
     if not isinstance(data, dict) or "kind" not in data:
         raise InvalidCertificate("certificate: expected a mapping with a 'kind' entry")
     kind = data["kind"]
-    if kind not in _KINDS:
-        raise InvalidCertificate(
-            f"certificate: unknown kind {kind!r}; known kinds are {certificate_kinds()}"
-        )
+    if not isinstance(kind, str):
+        raise InvalidCertificate(f"certificate: kind must be a string, found {kind!r}")
+    cls = certificate_class(kind)
     try:
-        return _KINDS[kind].from_dict(data)
+        return cls.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, InvalidCertificate):
             raise

@@ -1,16 +1,26 @@
-"""Import every certificate kind so that each registers itself (one line a kind)."""
+"""The registry of certificate kinds: an explicit mapping from a kind to its class.
 
+``certificate_from_dict`` imports only the module of the kind it reads, so re-checking one
+certificate runs the code of that kind and of the trusted kernel, nothing else
+(``docs/trust.md``; ``tests/test_trusted_base.py`` keeps it so).
+"""
 
-from certify.certificates import algebraic_polytope as algebraic_polytope  # noqa: F401
-from certify.certificates import collatz as collatz  # noqa: F401
-from certify.certificates import family_maxnorm as family_maxnorm  # noqa: F401
-from certify.certificates import maxnorm as maxnorm  # noqa: F401
-from certify.certificates import norm as norm  # noqa: F401
-from certify.certificates import ntk as ntk  # noqa: F401
-from certify.certificates import pg as pg  # noqa: F401
-from certify.certificates import pnorm as pnorm  # noqa: F401
-from certify.certificates import polytope as polytope  # noqa: F401
-from certify.certificates import product_word as product_word  # noqa: F401
-from certify.certificates import quadratic as quadratic  # noqa: F401
-from certify.certificates import sos as sos  # noqa: F401
-from certify.certificates import structure as structure  # noqa: F401
+KINDS: dict[str, str] = {
+    "algebraic-polytope": "certify.certificates.algebraic_polytope:AlgebraicPolytopeCertificate",
+    "block-triangular": "certify.certificates.structure:BlockTriangularCertificate",
+    "collatz-lower": "certify.certificates.collatz:CollatzLowerCertificate",
+    "exact-value": "certify.certificates.norm:ExactValueCertificate",
+    "family-weighted-max-norm": "certify.certificates.family_maxnorm:FamilyMaxNormCertificate",
+    "induced-norm": "certify.certificates.norm:InducedNormCertificate",
+    "invariant-polytope": "certify.certificates.polytope:PolytopeCertificate",
+    "ntk-theorem2": "certify.certificates.ntk:NTKContractionCertificate",
+    "pg-meanfield-margin": "certify.certificates.pg:MeanFieldMarginCertificate",
+    "pg-tabular-step": "certify.certificates.pg:TabularStepCertificate",
+    "product-word": "certify.certificates.product_word:ProductWordCertificate",
+    "quadratic": "certify.certificates.quadratic:QuadraticCertificate",
+    "rank-one-cycle": "certify.certificates.structure:RankOneCertificate",
+    "smooth-pnorm-lyapunov": "certify.certificates.pnorm:PNormLyapunovCertificate",
+    "sos": "certify.certificates.sos:SOSCertificate",
+    "weighted-max-norm": "certify.certificates.maxnorm:WeightedMaxNormCertificate",
+    "zero-jsr": "certify.certificates.structure:NilpotentCertificate",
+}

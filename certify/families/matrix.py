@@ -15,7 +15,7 @@ their exact entries from those primitives, not from rounded products.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -124,19 +124,36 @@ def validate_matrices(matrices: Sequence) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
-FAMILY_TYPES: dict[str, Callable[[dict], Family]] = {"matrices": MatrixFamily.from_spec}
-
-
-def register_family_type(name: str, loader: Callable[[dict], Family]) -> None:
-    """Make ``family_from_spec`` understand specs of ``type: name``."""
-    FAMILY_TYPES[name] = loader
+FAMILY_TYPES: dict[str, str] = {
+    "matrices": "certify.families.matrix:MatrixFamily",
+    "selection": "certify.families.selection:SelectionFamily",
+    "direct-qlearning": "certify.families.direct:DirectFamily",
+    "direct-qlearning-fixed": "certify.families.direct:FixedPolicyFamily",
+    "veronese-lift": "certify.families.lifted:LiftedFamily",
+}
+"""The family types a spec (inside a saved certificate) may name: an explicit mapping to the
+classes, all in :mod:`certify.families`, whose ``from_spec`` rebuilds them."""
 
 
 def family_from_spec(spec: dict) -> Family:
-    """Rebuild a family from its ``spec()`` (as stored inside certificates)."""
+    """Rebuild a family from its ``spec()`` (as stored inside certificates).
+
+    Parameters
+    ----------
+    spec : dict
+        The family's ``spec()``, with its ``type``.
+
+    Raises
+    ------
+    InvalidFamily
+        Not a mapping, or an unknown type.
+    """
+    import importlib
+
     if not isinstance(spec, dict) or "type" not in spec:
         raise InvalidFamily("family: expected a mapping with a 'type' entry")
     kind = spec["type"]
-    if kind not in FAMILY_TYPES:
+    if not isinstance(kind, str) or kind not in FAMILY_TYPES:
         raise InvalidFamily(f"family: unknown type {kind!r}; known types are {sorted(FAMILY_TYPES)}")
-    return FAMILY_TYPES[kind](spec)
+    module, _, name = FAMILY_TYPES[kind].partition(":")
+    return getattr(importlib.import_module(module), name).from_spec(spec)

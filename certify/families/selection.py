@@ -35,7 +35,6 @@ import scipy.sparse as sp
 
 from certify.errors import InvalidFamily, SolverError
 from certify.exact import Dyadic, dyadic, dyadic_to_fraction, fraction_array
-from certify.families.matrix import register_family_type
 
 
 @dataclass(frozen=True)
@@ -227,7 +226,6 @@ def _csr_from_spec(spec: dict, field: str) -> sp.csr_matrix:
         raise InvalidFamily(f"{field}: malformed sparse matrix ({exc})") from exc
 
 
-register_family_type("selection", SelectionFamily.from_spec)
 
 
 # ---------------------------------------------------------------------------------------

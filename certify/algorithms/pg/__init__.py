@@ -1,23 +1,39 @@
-"""Entropy-regularised policy gradient: tabular rates and the mean-field condition (seed 004)."""
+"""Entropy-regularised policy gradient: tabular rates and the mean-field condition (seed 004).
 
-from certify.algorithms.pg.analysis import pg_crossval as pg_crossval
-from certify.algorithms.pg.analysis import pg_meanfield as pg_meanfield
-from certify.algorithms.pg.analysis import pg_simulate as pg_simulate
-from certify.algorithms.pg.analysis import pg_tabular as pg_tabular
-from certify.algorithms.pg.constants import MeanFieldConstants as MeanFieldConstants
-from certify.algorithms.pg.constants import bound_constants as bound_constants
-from certify.algorithms.pg.constants import margin_bounds as margin_bounds
-from certify.algorithms.pg.coupling import CouplingResult as CouplingResult
-from certify.algorithms.pg.coupling import coupled_run as coupled_run
-from certify.algorithms.pg.meanfield import MeanField as MeanField
-from certify.algorithms.pg.meanfield import make_meanfield as make_meanfield
-from certify.algorithms.pg.monotone import MonotoneResult as MonotoneResult
-from certify.algorithms.pg.monotone import flow_monotonicity as flow_monotonicity
-from certify.algorithms.pg.soft import SoftSolution as SoftSolution
-from certify.algorithms.pg.soft import occupancy as occupancy
-from certify.algorithms.pg.soft import regularised_value as regularised_value
-from certify.algorithms.pg.soft import soft_optimal as soft_optimal
-from certify.algorithms.pg.tabular import TabularResult as TabularResult
-from certify.algorithms.pg.tabular import policy_gradient as policy_gradient
-from certify.algorithms.pg.tabular import run_tabular as run_tabular
-from certify.algorithms.pg.tabular import smoothness_bound_exact as smoothness_bound_exact
+The names below load their module on first use (PEP 562), so that importing one module of
+the package (a certificate re-checking its bounds, say) does not run the others.
+"""
+
+import importlib
+
+_EXPORTS: dict[str, str] = {
+    "pg_crossval": "certify.algorithms.pg.analysis",
+    "pg_meanfield": "certify.algorithms.pg.analysis",
+    "pg_simulate": "certify.algorithms.pg.analysis",
+    "pg_tabular": "certify.algorithms.pg.analysis",
+    "MeanFieldConstants": "certify.algorithms.pg.constants",
+    "bound_constants": "certify.algorithms.pg.constants",
+    "margin_bounds": "certify.algorithms.pg.constants",
+    "CouplingResult": "certify.algorithms.pg.coupling",
+    "coupled_run": "certify.algorithms.pg.coupling",
+    "MeanField": "certify.algorithms.pg.meanfield",
+    "make_meanfield": "certify.algorithms.pg.meanfield",
+    "MonotoneResult": "certify.algorithms.pg.monotone",
+    "flow_monotonicity": "certify.algorithms.pg.monotone",
+    "SoftSolution": "certify.algorithms.pg.soft",
+    "occupancy": "certify.algorithms.pg.soft",
+    "regularised_value": "certify.algorithms.pg.soft",
+    "soft_optimal": "certify.algorithms.pg.soft",
+    "TabularResult": "certify.algorithms.pg.tabular",
+    "policy_gradient": "certify.algorithms.pg.tabular",
+    "run_tabular": "certify.algorithms.pg.tabular",
+    "smoothness_bound_exact": "certify.algorithms.pg.tabular",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'certify.algorithms.pg' has no attribute {name!r}")

@@ -1,0 +1,61 @@
+"""The trusted base: certificate modules reach only the kernel (docs/trust.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from certify import trust
+from certify.certificates.kinds import KINDS
+from certify.families.matrix import FAMILY_TYPES
+
+MODULES = trust.certificate_modules()
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_certificate_and_family_modules_import_only_their_trusted_set(module):
+    assert trust.outside(trust.closure((module,)), trust.allowed_for(module)) == []
+
+
+def test_a_search_import_would_be_caught(tmp_path, monkeypatch):
+    """The checker sees a function-level import of search code (the NTK certificate once
+    called the analysis it should check)."""
+    fake = trust.ROOT / "certificates" / "_probe_for_test.py"
+    fake.write_text("def verify():\n    from certify.jsr.bounds import jsr_bounds\n")
+    try:
+        bad = trust.outside(trust.closure(("certify.certificates._probe_for_test",)))
+    finally:
+        fake.unlink()
+    assert "certify.jsr.bounds" in bad
+
+
+def test_registries_are_explicit_and_point_into_the_trusted_packages():
+    for target in [*KINDS.values(), *FAMILY_TYPES.values()]:
+        module = target.partition(":")[0]
+        assert module.startswith(("certify.certificates.", "certify.families.")), target
+        assert module in MODULES
+
+
+def test_every_kind_is_listed_under_its_class():
+    from certify.certificates.base import certificate_class
+
+    for kind in KINDS:
+        assert certificate_class(kind).kind == kind
+
+
+def test_code_line_count_matches_a_hand_count(tmp_path):
+    src = ('"""Doc\n\nstring."""\n# comment\n\nimport os  # trailing\n\n\n'
+           'def f(x):\n    """Doc."""\n    return (x +\n            1)\n')
+    p = tmp_path / "m.py"
+    p.write_text(src)
+    assert trust.code_lines(p) == 4  # import, def, and the two lines of the return
+    assert len(src.splitlines()) == 12
+    ast.parse(src)
+
+
+def test_trust_md_names_every_kernel_file():
+    text = (Path(trust.ROOT).parent / "docs" / "trust.md").read_text()
+    for p in trust.kernel_files():
+        assert str(p.relative_to(trust.ROOT.parent)) in text, p
