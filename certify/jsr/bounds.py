@@ -253,8 +253,12 @@ def _exact(st: _State) -> None:
 def _polytope(st: _State) -> None:
     from .polytope import polytope_certificate, polytope_search
 
+    if not st.rate > 0:
+        st.notes.append("polytope: skipped, the candidate product has spectral radius 0 "
+                        "(the algorithm scales the family by 1/rho)")
+        return
     nonneg = all((a >= 0).all() for a in st.mats)
-    if nonneg and st.rate > 0 and _exact_cone(st):
+    if nonneg and _exact_cone(st):
         return
     for mode in (("cone", "symmetric") if nonneg else ("symmetric",)):
         V = polytope_search(st.mats, st.word, st.rate, mode, deadline=st.deadline)
