@@ -411,7 +411,7 @@ def run_claim(claim: Claim, cache: dict | None = None) -> ClaimOutcome:
         results.append(ok)
     secs = time.perf_counter() - t0
     failed = [a for a, ok in zip(claim.assertions, results, strict=True) if not ok]
-    shown = ", ".join(f"{k} = {_show(v)}" for k, v in values.items())
+    shown = ", ".join(f"{k} = {_show(v, k)}" for k, v in values.items())
     if verdict == "inconclusive" and not claim.allow_inconclusive:
         return ClaimOutcome(claim, "fail", verdict, values, secs,
                             "the computation was inconclusive (mark the claim "
@@ -422,9 +422,12 @@ def run_claim(claim: Claim, cache: dict | None = None) -> ClaimOutcome:
     return ClaimOutcome(claim, "pass", verdict, values, secs, shown, tuple(results))
 
 
-def _show(v: Any) -> str:
+def _show(v: Any, key: str = "") -> str:
+    """A computed value: a float bound is rounded the safe way for its field name."""
     if isinstance(v, float) and math.isfinite(v):
-        return f"{v:.12g}"
+        from .numfmt import safe_round, side_of_key
+
+        return str(safe_round(v, side_of_key(key), 12))
     return repr(v)
 
 

@@ -126,3 +126,22 @@ def summarise_int(n: int, head: int = 12) -> str:
         return str(n)
     sign = "-" if n < 0 else ""
     return f"{sign}{s[0]}.{s[1:head]}e{len(s) - 1} ({len(s):,} digits)"
+
+
+_NOT_BOUNDS = ("measured", "fitted", "empirical", "mean", "observed", "seconds", "time")
+
+
+def side_of_key(key: str) -> Side:
+    """Which way a JSON field is a bound, from its dotted name: ``*lower*`` and ``*margin*``
+    fields are lower bounds; ``*upper*``, ``*bound*``, ``*floor*`` and ``*rate*`` fields are
+    upper bounds (a contraction rate is certified from above), unless the name says the
+    number was measured; anything else is a ``"value"`` (rounded to nearest)."""
+    k = key.lower()
+    if any(w in k for w in _NOT_BOUNDS):
+        return "value"
+    last = k.rsplit(".", 1)[-1]
+    if "lower" in last or "margin" in last:
+        return "lower"
+    if any(w in last for w in ("upper", "bound", "floor", "rate")):
+        return "upper"
+    return "value"

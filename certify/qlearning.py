@@ -33,8 +33,16 @@ from .mdp.finite import FiniteMDP
 from .mdp.problem import Problem
 from .mdp.sampling import Sampling, uniform_sampling
 from .mdp.validate import check_step_size
+from .numfmt import exact_text
 from .solver_options import SolverOptions
-from .systems.qlearning import DirectFamily, FixedPolicyFamily, row_sum_rate, trivial_lower_rate
+from .systems.qlearning import (
+    DirectFamily,
+    FixedPolicyFamily,
+    row_sum_rate,
+    row_sum_rate_exact,
+    trivial_lower_rate,
+    trivial_lower_rate_exact,
+)
 from .verdict import Verdict, combine
 
 CQLF_MAX_POLICIES = 64
@@ -125,7 +133,10 @@ class QLearningResult:
                 },
             },
             "row_sum_rate": self.row_sum_rate,
+            "row_sum_rate_exact": exact_text(row_sum_rate_exact(self.sampling, self.alpha, mdp.gamma)),
             "trivial_lower_rate": self.trivial_lower,
+            "trivial_lower_rate_exact": exact_text(
+                trivial_lower_rate_exact(self.sampling, self.alpha, mdp.gamma)),
             "comparison": self._comparison_dict(),
             "speedup": self.speedup,
             "cqlf": (self.cqlf.to_dict() if self.cqlf is not None else

@@ -95,13 +95,16 @@ class MeanFieldMarginCertificate(Certificate):
         return self.sigma ** 2 * self.kappa / 2 - self.c2_bar - self.l_bar
 
     def claim(self) -> str:
+        # "> 0" only when it is true: a non-positive margin claims nothing about convergence
+        tail = " > 0" if self.margin > 0 else " (not > 0: the sufficient condition fails)"
         return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L >= "
-                f"{fmt_lower(self.margin, 8)} > 0 (C2 <= {fmt_upper(self.c2_bar, 8)}, "
+                f"{fmt_lower(self.margin, 8)}{tail} (C2 <= {fmt_upper(self.c2_bar, 8)}, "
                 f"L <= {fmt_upper(self.l_bar, 8)})")
 
     def claim_latex(self) -> str:
+        tail = r" > 0" if self.margin > 0 else r" \not> 0"
         return (rf"\beta = \tfrac{{\sigma^2\kappa}}{{2}} - C_2 - L \ge {fmt_lower(self.margin, 8)}"
-                r" > 0")
+                + tail)
 
     def verify(self) -> CheckResult:
         from ..pg.constants import margin_bounds

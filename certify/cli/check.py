@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rich.markup import escape
+
 from .common import add_json_flag, console, err_console, print_json, table
 
 
@@ -49,13 +51,14 @@ def render(res) -> None:
     for o in res.outcomes:
         vals = "\n".join(f"{k} = {v:.12g}" if isinstance(v, float) else f"{k} = {v!r}"
                          for k, v in o.values.items())
-        rows.append([o.claim.name, o.claim.command, vals or "-", o.verdict or "-",
+        rows.append([escape(o.claim.name), o.claim.command, vals or "-", o.verdict or "-",
                      f"[{_STYLE[o.status]}]{o.status}[/]", f"{o.seconds:.2f} s"])
     console.print(table(f"Claims of {res.file.path}", ["claim", "command", "computed values",
                                                        "verdict", "holds", "time"], rows))
     for o in res.outcomes:
         if o.status == "fail":
-            err_console.print(f"[red]FAILED[/] {o.claim.where}: {o.claim.name}: {o.message}")
+            err_console.print(f"[red]FAILED[/] {escape(str(o.claim.where))}: {escape(o.claim.name)}: "
+                              f"{escape(str(o.message))}")
     n = len(res.outcomes)
     ok = sum(o.passed for o in res.outcomes)
     console.print(f"{ok} of {n} claims hold ({res.seconds:.2f} s)")

@@ -18,10 +18,11 @@ from rich.table import Table
 from ..errors import InvalidInput
 from ..verdict import Evidence, Verdict, combine
 
-console = Console()
+# emoji=False: ":100:" in a user's name ("garnet:100:4:3:0") stays text, not an emoji
+console = Console(emoji=False)
 if not console.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
     console.width = 160
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, emoji=False)
 
 
 def add_json_flag(p: argparse.ArgumentParser) -> None:

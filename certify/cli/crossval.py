@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
+from rich.markup import escape
+
 from .common import add_problem_argument, add_sampling_argument, check_output_options, real
 from .plugins import existing_modules
 from .simulate import add_simulation_options
@@ -125,7 +127,7 @@ def render_crossval(res) -> None:
     from .common import console, fmt, table
 
     s = res.simulation
-    console.print(f"[bold]crossval on {res.mdp.name}[/] ({res.mode} sampling): alpha = "
+    console.print(f"[bold]crossval on {escape(res.mdp.name)}[/] ({res.mode} sampling): alpha = "
                   f"{res.alpha:g}, {s.runs} runs x {s.steps} steps, seed {s.seed}, reward noise "
                   f"{s.noise:g}; certificates: {res.certificate_verdict}")
     if res.mixing is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rich.markup import escape
+
 from ..pg.monotone import CONSISTENT
 from .common import add_json_flag, console, fmt, nonneg_int, positive_int, print_json, real
 from .pg import add_meanfield
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        console.print(f"[bold]coupled particles on {doc['mdp']['name']}[/]: N = "
+        console.print(f"[bold]coupled particles on {escape(doc['mdp']['name'])}[/]: N = "
                       f"{doc['particles']}, eta = {doc['eta']:g}, {doc['steps']} steps")
         console.print(f"predicted rate beta = {fmt(doc['beta'], 6)}, empirical rate "
                       f"{fmt(doc['empirical_rate'], 6)}; W2 {fmt(doc['w2_initial'], 6)} -> "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rich.markup import escape
+
 from ..verdict import Verdict
 from .common import (
     add_json_flag,
@@ -94,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render_tabular(doc: dict) -> None:
     m = doc["mdp"]
-    console.print(f"[bold]entropy-regularised softmax PG on {m['name']}[/]: {m['n_states']} "
+    console.print(f"[bold]entropy-regularised softmax PG on {escape(m['name'])}[/]: {m['n_states']} "
                   f"states, {m['n_actions']} actions, gamma = {m['gamma']:g}, tau = "
                   f"{doc['tau']:g}, eta = {doc['eta']:.6g}")
     rows = [[s, *(fmt(x, 6) for x in doc["q_star"][s]), fmt(doc["v_star"][s], 8),
@@ -112,12 +114,12 @@ def render_tabular(doc: dict) -> None:
 
 def render_meanfield(doc: dict) -> None:
     m = doc["mdp"]
-    console.print(f"[bold]mean-field PG on {m['name']}[/]: tau = {doc['tau']:g}, sigma = "
+    console.print(f"[bold]mean-field PG on {escape(m['name'])}[/]: tau = {doc['tau']:g}, sigma = "
                   f"{doc['sigma']:g}, kappa = {doc['kappa']:g}, width K = {doc['width']} "
                   f"(d = {doc['dim']})")
     rows = [["sigma^2 kappa / 2", fmt(doc["sigma"] ** 2 * doc["kappa"] / 2, 8), "given"],
-            ["C2 (upper bound)", fmt(doc["c2_bound"], 8), "derived, see proofs/pg_constants.py"],
-            ["L (upper bound)", fmt(doc["l_bound"], 8), "derived, see proofs/pg_constants.py"],
+            ["C2 (upper bound)", fmt(doc["c2_bound"], 8, "up"), "derived, see proofs/pg_constants.py"],
+            ["L (upper bound)", fmt(doc["l_bound"], 8, "up"), "derived, see proofs/pg_constants.py"],
             ["beta = sigma^2 kappa/2 - C2 - L", fmt(doc["beta"], 8, "down"), "exact rational sign"]]
     console.print(table("convergence margin (seed 004)", ["quantity", "value", "how"], rows))
     console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")

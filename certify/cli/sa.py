@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rich.markup import escape
+
 from .common import add_json_flag, console, emit, fmt, problem_spec, real, table, verdict_text
 
 ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render(res) -> None:
     a = res.algorithm
-    console.print(f"[bold]{a.name}[/] on {res.problem}: {a.n_timescales} timescale(s), "
+    console.print(f"[bold]{a.name}[/] on {escape(str(res.problem))}: {a.n_timescales} timescale(s), "
                   f"w = {res.w:g}, exponents " + ", ".join(str(e) for e in res.exponents))
     console.print(table("Timescales (fastest first)", ["level", "iterate", "step", "exponent",
                                                        "Hurwitz margin", "exact range of w"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rich.markup import escape
+
 from .common import console, fmt, nonneg_int, positive_int, print_json, real
 from .pg import add_meanfield
 
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        console.print(f"[bold]particle PG on {doc['mdp']['name']}[/]: N = {doc['particles']}, "
+        console.print(f"[bold]particle PG on {escape(doc['mdp']['name'])}[/]: N = {doc['particles']}, "
                       f"eta = {doc['eta']:g}, {doc['steps']} steps; V(rho): "
                       f"{fmt(doc['value_initial'], 8)} -> {fmt(doc['value_final'], 8)} "
                       f"(V*_tau(rho) = {fmt(doc['v_star'], 8)})")

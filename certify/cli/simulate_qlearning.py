@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rich.markup import escape
+
 from .common import add_problem_argument, add_sampling_argument, real
 from .simulate import add_simulation_options
 
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({"algo": "qlearning", "mdp": problem.mdp.summary(), **sim.to_dict()})
         return 0
     st = sim.stats()
-    console.print(f"[bold]Q-learning ({sim.mode}) on {problem.name}[/]: {sim.runs} runs x "
+    console.print(f"[bold]Q-learning ({sim.mode}) on {escape(problem.name)}[/]: {sim.runs} runs x "
                   f"{sim.steps} steps, alpha_k = {sim.step_size.describe()}, seed {sim.seed}, "
                   f"reward noise {sim.noise:g}")
     pick = sorted(set(list(range(0, st.times.size, max(st.times.size // 12, 1))) + [st.times.size - 1]))

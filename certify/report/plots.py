@@ -155,4 +155,4 @@ def caption(result) -> Latex:
     return Latex(
         "Exponential transients implied by the certificates for the relative error "
         r"$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$ (noise floor omitted); row-sum rate "
-        f"{num(result.row_sum_rate, 10)}.")
+        f"{num(result.row_sum_rate, 10, 'up')}.")
