@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .bounds import MaxNormBound, QuadraticBound, max_norm_bound, noise_constants
+from .certificates.base import exact_bound
 from .errors import InvalidInput
 from .exact import round_up_float
 from .jsr.cqlf import CQLFResult, cqlf_search
@@ -116,6 +117,8 @@ class QLearningResult:
             "direct_jsr": {
                 "lower": d.lower,
                 "upper": d.upper,
+                "lower_exact": exact_text(exact_bound(d.lower_certificate, "lower")),
+                "upper_exact": exact_text(exact_bound(d.upper_certificate, "upper")),
                 "policy": d.policy.tolist(),
                 "nonnegative_family": self.direct_nonnegative,
                 "verdict": self.direct_verdict.value,

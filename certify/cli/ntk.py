@@ -105,7 +105,7 @@ def run_check(args: argparse.Namespace) -> int:
         cert = NTKContractionCertificate(d.k, d.rho, d.gamma, d.alpha, res.beta)
         args.save_certificate.write_text(json.dumps(cert.to_dict(cert.verify())))
         doc["certificate_file"] = str(args.save_certificate)
-    title = f"Theorem 2 for K = {args.kernel}"
+    title = f"Theorem 2 for K = {escape(str(args.kernel))}"
     return emit(doc, lambda: render_theorem(doc, title), args.json, [res.verdict])
 
 

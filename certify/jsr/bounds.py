@@ -70,8 +70,12 @@ class BoundRecord:
     check: CheckResult
 
     def to_dict(self) -> dict:
+        from ..certificates.base import exact_bound
+        from ..numfmt import exact_text
+
         return {"kind": self.certificate.kind, "method": self.method, "side": self.side,
-                "bound": self.bound, "verdict": self.check.verdict.value,
+                "bound": self.bound, "bound_exact": exact_text(exact_bound(self.certificate, self.side)),
+                "verdict": self.check.verdict.value,
                 "claim": self.certificate.claim()}
 
 

@@ -46,7 +46,10 @@ class CQLFResult:
     history: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        from ..numfmt import exact_text
+
         return {"rate": self.rate, "verdict": self.verdict.value, "reason": self.reason,
+                "rate_exact": None if self.certificate is None else exact_text(self.certificate.beta),
                 "solver": self.solver, "bisection_steps": self.bisection_steps,
                 "seconds": self.seconds,
                 "certificate": None if self.certificate is None else {
