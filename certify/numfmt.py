@@ -145,3 +145,11 @@ def side_of_key(key: str) -> Side:
     if any(w in last for w in ("upper", "bound", "floor", "rate")):
         return "upper"
     return "value"
+
+
+def summarise_digits(text: str, longest: int = 24) -> str:
+    """``text`` with every run of more than ``longest`` digits replaced by
+    :func:`summarise_int` of it (a reason string quoting an exact rational stays readable)."""
+    import re
+
+    return re.sub(rf"\d{{{longest + 1},}}", lambda m: summarise_int(int(m.group(0))), text)

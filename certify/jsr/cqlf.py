@@ -45,6 +45,12 @@ class CQLFResult:
     reason: str = ""
     history: list = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        from ..numfmt import summarise_digits
+
+        # a reason may quote an exact rational of thousands of digits (5^5000): summarise it
+        object.__setattr__(self, "reason", summarise_digits(self.reason))
+
     def to_dict(self) -> dict:
         from ..numfmt import exact_text
 
