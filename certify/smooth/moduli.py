@@ -24,13 +24,12 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import mpmath
 import numpy as np
 from scipy.optimize import minimize_scalar
 
 from ..exact import as_fraction, round_down_float, round_up_float
 from ..verdict import Verdict
-from .boltzmann_sup import boltzmann_grad_sup
+from .boltzmann_sup import _iv, boltzmann_grad_sup
 
 SIMPLEX_OPERATORS = ("max", "lse", "mellowmax", "soft")
 """Operators whose gradient (or subgradient) lies in the probability simplex."""
@@ -72,9 +71,9 @@ def boltzmann_sup_two_actions() -> tuple[float, float]:
     return float(res.x), _g2(float(res.x))
 
 
-def boltzmann_grad_norm_interval(q: np.ndarray, temperature: float) -> mpmath.ctx_iv.ivmpf:
+def boltzmann_grad_norm_interval(q: np.ndarray, temperature: float):
     """Interval enclosure of ||grad h_bz(q)||_1 at the exact (float) point q."""
-    iv = mpmath.iv
+    iv = _iv()  # a private interval context (certify never touches mpmath.iv)
     lam = iv.mpf(as_fraction(temperature).numerator) / as_fraction(temperature).denominator
     qs = [iv.mpf(float(v)) for v in q]
     top = max(float(v) for v in q)
@@ -136,7 +135,7 @@ def sup_norm_modulus(operator: str, gamma: float, n_actions: int,
     upper, lower = g * enc.upper, g * enc.lower
     q = np.zeros(m)
     q[0] = float(enc.x_star) / temperature
-    at = boltzmann_grad_norm_interval(q, temperature) * mpmath.iv.mpf(float(gamma))
+    at = boltzmann_grad_norm_interval(q, temperature) * _iv().mpf(float(gamma))
     theory = (f"gamma * sup_q ||grad h_bz(q)||_1, sup in [{float(enc.lower):.12g}, "
               f"{float(enc.upper):.12g}] for m = {m} (reduction + interval branch and bound)")
     witness = {"q_row": q.tolist(), "temperature": temperature,
