@@ -43,8 +43,9 @@ def _interval(x: Fraction):
 
 
 def _exact_value(v) -> Fraction:
-    man, exp = _EXACT.mpf(v).man_exp
-    return Fraction(man) * Fraction(2) ** exp
+    m = _EXACT.mpf(v)
+    man, exp = abs(m).man_exp  # man_exp drops the sign: put it back
+    return (-1 if m < 0 else 1) * Fraction(man) * Fraction(2) ** exp
 
 
 def endpoints(y) -> tuple[Fraction, Fraction]:

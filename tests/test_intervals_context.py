@@ -34,5 +34,9 @@ def test_endpoints_exact_at_any_precision():
     y = ctx.mpf(1) / 3
     lo, hi = endpoints(y)
     assert lo < Fraction(1, 3) < hi and hi - lo < Fraction(1, 2**290)
+    lo, hi = endpoints(ctx.mpf(-1) / 3)  # negative endpoints keep their sign
+    assert lo < Fraction(-1, 3) < hi < 0
+    lo, hi = log_enclosure(Fraction(1, 4))
+    assert lo < 0 and lo <= -Fraction("1.3862943611198906188344642429163531361510") <= hi
     with pytest.raises(ValueError):
         interval_context(1)
