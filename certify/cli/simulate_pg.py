@@ -42,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def plot_values(doc: dict, path: str) -> None:
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def plot_simulation(sim, path: str, name: str) -> None:
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -70,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _plot(res, path: str) -> None:
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

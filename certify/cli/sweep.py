@@ -52,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
 
     check_output_path(args.output, None, "-o")  # guard: a missing folder failed after the cluster started
     grid = load_grid(args.grid)
+    from ..extras import require
+
+    require("distributed", "sweep")  # a missing extra: one line, before the progress bar
     with Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=args.json) as progress:
         task = progress.add_task("cells", total=len(grid.cells))

@@ -13,12 +13,14 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import jinja2
 import numpy as np
 
 from ..numfmt import latex_number
+
+if TYPE_CHECKING:
+    import jinja2
 
 DIGITS = 6
 """Significant digits of ordinary numbers (constants, entries of w, X, Q*)."""
@@ -104,6 +106,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 def environment() -> jinja2.Environment:
     """The template engine: LaTeX-friendly delimiters ``((* block *))``, ``((( var )))``,
     ``((# comment #))`` so that braces stay TeX's; undefined variables raise."""
+    from certify.extras import require
+
+    jinja2 = require("jinja2", "report")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         block_start_string="((*", block_end_string="*))",

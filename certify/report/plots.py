@@ -126,7 +126,9 @@ def _legend(name: str) -> str:
 
 def matplotlib_pdf(curves: BoundCurves, title: str = "") -> bytes:
     """The same curves as a PDF figure (matplotlib, Agg backend), returned as bytes."""
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
+
+from certify.extras import numba_or_fallback, require
 
 from ..errors import InvalidInput
 from ..mdp.bellman import OPERATORS, check_operator, check_temperature, smooth_fixed_point
@@ -32,6 +33,8 @@ from .progress import DelayedProgress
 from .rng import alias_draw, alias_table, check_seed, next_uniform, row_alias, run_states
 from .schedule import StepSize, as_step_size, check_count, record_times
 from .stats import ErrorStats, error_stats
+
+nb = numba_or_fallback()  # the simulate extra; entry points require it
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,6 +186,7 @@ def simulate_qlearning(
         Reference point of the errors (default: Q* for max and boltzmann, the fixed point
         of F_h otherwise).
     """
+    require("numba", "simulate")  # compiled kernels: without numba, a one-line error
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)
     mdp = problem.mdp

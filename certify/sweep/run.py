@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from certify.extras import require
+
 from ..errors import InvalidInput
 from ..verdict import Verdict
 from .cell import run_cell
@@ -73,7 +75,10 @@ class SweepResult:
 def dask_client(scheduler: str | None = None, workers: int | None = None,
                 connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Iterator[Any]:
     """A Client to ``scheduler``, or to a new LocalCluster of ``workers`` processes."""
-    from distributed import Client, LocalCluster
+    from certify.extras import require
+
+    distributed = require("distributed", "sweep")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
     if not connect_timeout > 0:
         raise InvalidInput(f"--connect-timeout: expected a positive number of seconds, found "
@@ -122,6 +127,8 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
         Called with (number of cells, number skipped) before running, and with each new row
         (progress display).
     """
+    if client is None:
+        require("distributed", "sweep")  # before any output or progress is written
     output = Path(output)
     output_format(output)
     if not output.parent.is_dir():
@@ -167,7 +174,9 @@ def _client(client: Any, scheduler: str | None, workers: int | None,
 
 def _collect(client: Any, grid: Grid, todo: list, timeout: float | None, writer: RowWriter,
              on_row: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]]:
-    from distributed import as_completed
+    from certify.extras import require
+
+    as_completed = require("distributed", "sweep").as_completed
 
     futures = {client.submit(run_cell, c, grid.record, grid.axes, grid.hash, timeout, pure=False): c
                for c in todo}

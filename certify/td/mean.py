@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
+
+from certify.extras import numba_or_fallback
 
 from .algorithms import ALGORITHMS, assemble, expected_mats, get_algorithm
 from .kernel import heavy_ball_step
 from .linear import LinearTD
 from .simulate import algorithm_steps, check_scales
 from .stepsizes import parse_exponents
+
+nb = numba_or_fallback()  # the simulate extra; entry points require it
 
 
 @dataclass(frozen=True, eq=False)

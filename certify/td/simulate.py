@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from certify.extras import require
+
 from ..errors import InvalidInput
 from ..mdp.problem import Problem
 from ..simulate.rng import check_seed, run_states
@@ -122,6 +124,7 @@ def simulate_td(algorithm: str, problem: Problem, exponents: object, w: float = 
     ``mode`` is "iid" or "markov" (module docstring); ``batch`` runs are advanced per compiled
     call (it never changes the result).
     """
+    require("numba", "simulate")  # compiled kernels: without numba, a one-line error
     algo = get_algorithm(algorithm)
     ex = parse_exponents(exponents, algo.n_timescales, algo.name)
     seed = check_seed(seed)
