@@ -37,7 +37,9 @@ finite_time finite_time.max_norm finite_time.max_norm.alpha finite_time.max_norm
 finite_time.max_norm.kappa finite_time.max_norm.noise_floor finite_time.max_norm.rate
 finite_time.max_norm.w_inf finite_time.quadratic finite_time.quadratic.W
 finite_time.quadratic.alpha finite_time.quadratic.formula finite_time.quadratic.lambda_max_X
-finite_time.quadratic.noise_floor finite_time.quadratic.rate"""
+finite_time.quadratic.noise_floor finite_time.quadratic.rate
+cqlf.rate_exact direct_jsr.lower_exact direct_jsr.upper_exact row_sum_rate_exact
+trivial_lower_rate_exact"""
 
 DECLARED_FIELDS: dict[str, frozenset[str]] = {"qlearning": frozenset(_QL.split())}
 """Every dotted field a command's document can hold (union over the cases it covers)."""
