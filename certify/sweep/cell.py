@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from certify.sweep.table import unpack_axes
+
 from .fields import cell_value, field_paths, is_missing, lookup
 from .grid import Cell
 
@@ -59,7 +61,8 @@ def _in_child(command: str, params: dict[str, Any], timeout: float) -> dict:
 
 
 def run_cell(cell: Cell, record: tuple[str, ...], axes: tuple[str, ...], grid_hash: str,
-             timeout: float | None = None) -> tuple[dict[str, Any], list[str] | None]:
+             timeout: float | None = None, axis_columns: tuple[str, ...] = ()
+             ) -> tuple[dict[str, Any], list[str] | None]:
     """Run ``cell``; return its row and, when recorded fields are absent, the valid fields.
 
     The row has the columns of :attr:`certify.sweep.grid.Grid.columns`.
@@ -67,6 +70,7 @@ def run_cell(cell: Cell, record: tuple[str, ...], axes: tuple[str, ...], grid_ha
     row: dict[str, Any] = {"cell": cell.hash, "grid": grid_hash, "index": cell.index,
                            "command": cell.command}
     row.update({a: cell.params[a] for a in axes})
+    row.update(unpack_axes(cell.params, axis_columns))
     row["cell_seed"] = cell.seed
     row["verdict"] = None
     row.update({r: None for r in record})

@@ -30,7 +30,8 @@ from ..verdict import Verdict
 from .cell import run_cell
 from .fields import DECLARED_FIELDS, unknown_fields_error
 from .grid import Grid
-from .output import RowWriter, finished_cells, output_format
+from .output import RowWriter, finished_cells, journal, output_format
+from .table import unpack_axes
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler given by address before giving up (exit code 2)."""
@@ -62,6 +63,14 @@ class SweepResult:
         if v.get(Verdict.REFUTED.value):
             return Verdict.REFUTED
         return Verdict.CERTIFIED if set(v) <= {Verdict.CERTIFIED.value} else Verdict.INCONCLUSIVE
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame, one column per grid axis (Garnet problems unpacked
+        into ``mdp.states``, ``mdp.actions``, ``mdp.branching``, ``mdp.seed``) and per recorded
+        field; needs the sweep extra."""
+        from certify.sweep.table import to_dataframe
+
+        return to_dataframe(self.rows, self.grid.columns)
 
     def to_dict(self) -> dict[str, Any]:
         return {"grid": self.grid.hash, "grid_file": self.grid.source, "command": self.grid.command,
@@ -139,9 +148,10 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     if cell_timeout is not None and not cell_timeout > 0:
         raise InvalidInput(f"--cell-timeout: expected a positive number of seconds, found {cell_timeout}")
     done: dict[str, dict[str, Any]] = {}
-    if output.exists() and resume:
+    stream = journal(output) if output_format(output) == "parquet" else output  # where rows go
+    if stream.exists() and resume:
         done = finished_cells(output, grid)
-    elif output.exists() and not overwrite:
+    elif (stream.exists() or output.exists()) and not overwrite:
         raise InvalidInput(f"{output}: the file exists; use --resume to continue that sweep or "
                            "--overwrite to replace it")
     todo = [c for c in grid.cells if c.hash not in done]
@@ -178,8 +188,9 @@ def _collect(client: Any, grid: Grid, todo: list, timeout: float | None, writer:
 
     as_completed = require("distributed", "sweep").as_completed
 
-    futures = {client.submit(run_cell, c, grid.record, grid.axes, grid.hash, timeout, pure=False): c
-               for c in todo}
+    unpacked = tuple(grid.axis_columns)
+    futures = {client.submit(run_cell, c, grid.record, grid.axes, grid.hash, timeout, unpacked,
+                             pure=False): c for c in todo}
     check_fields = grid.command not in DECLARED_FIELDS and bool(grid.record)
     rows: list[dict[str, Any]] = []
     try:
@@ -207,6 +218,7 @@ def _lost_cell(cell: Any, grid: Grid, exc: BaseException) -> dict[str, Any]:
     row.update({"cell": cell.hash, "grid": grid.hash, "index": cell.index, "command": cell.command,
                 "cell_seed": cell.seed, "error": f"{type(exc).__name__}: {exc}"})
     row.update({a: cell.params[a] for a in grid.axes})
+    row.update(unpack_axes(cell.params, grid.axis_columns))
     return row
 
 
