@@ -8,8 +8,8 @@ rich.  The rest is optional:
 extra          packages                used by
 =============  ======================  =====================================================
 ``simulate``   numba                   ``certify simulate``, ``crossval`` (compiled kernels)
-``sweep``      dask[distributed],      ``certify sweep`` (cluster, Parquet output)
-               pyarrow
+``sweep``      dask[distributed],      ``certify sweep`` (cluster, Parquet output,
+               pandas, pyarrow         ``SweepResult.to_dataframe()``)
 ``report``     matplotlib, jinja2      ``certify report``, ``--plot`` figures
 ``all``        all of the above        ``make`` installs ``.[dev,all]``
 =============  ======================  =====================================================
@@ -23,7 +23,8 @@ from types import ModuleType
 from certify.errors import CertifyError
 
 EXTRAS: dict[str, str] = {"numba": "simulate", "distributed": "sweep", "dask": "sweep",
-                          "pyarrow": "sweep", "matplotlib": "report", "jinja2": "report"}
+                          "pandas": "sweep", "pyarrow": "sweep", "matplotlib": "report",
+                          "jinja2": "report"}
 """The extra that installs each optional top-level module."""
 
 
