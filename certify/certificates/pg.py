@@ -33,7 +33,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..exact import as_fraction, round_down_float, round_up_float
-from ..numfmt import fmt_lower, fmt_upper
+from ..numfmt import fmt_lower, fmt_upper, latex_number
 from ..verdict import Verdict
 from .base import Certificate, CheckResult, register
 from .ntk import exact_from_json, exact_json, exact_json_array
@@ -189,11 +189,12 @@ class TabularStepCertificate(Certificate):
                    {"method": "reconstructed closed form (certify.pg.tabular.smoothness_bound)"})
 
     def claim(self) -> str:
-        return (f"softmax PG step eta = {float(self.eta):.10g} <= 1/beta_s "
+        # the proven eta <= 1/beta_s holds for every smaller eta: eta is printed rounded down
+        return (f"softmax PG step eta = {fmt_lower(self.eta, 10)} <= 1/beta_s "
                 f"(beta_s <= {fmt_upper(self.beta_s_bar, 8)})")
 
     def claim_latex(self) -> str:
-        return (rf"\eta = {float(self.eta):.10g} \le 1/\beta_s,\ "
+        return (rf"\eta = {latex_number(self.eta, 10, 'down')} \le 1/\beta_s,\ "
                 rf"\beta_s \le {fmt_upper(self.beta_s_bar, 8)}")
 
     def verify(self) -> CheckResult:

@@ -28,6 +28,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from ..exact import as_fraction, round_down_float, round_up_float
+from ..numfmt import fmt_lower, fmt_upper
 from ..verdict import Verdict
 from .boltzmann_sup import _iv, boltzmann_grad_sup
 
@@ -136,8 +137,8 @@ def sup_norm_modulus(operator: str, gamma: float, n_actions: int,
     q = np.zeros(m)
     q[0] = float(enc.x_star) / temperature
     at = boltzmann_grad_norm_interval(q, temperature) * _iv().mpf(float(gamma))
-    theory = (f"gamma * sup_q ||grad h_bz(q)||_1, sup in [{float(enc.lower):.12g}, "
-              f"{float(enc.upper):.12g}] for m = {m} (reduction + interval branch and bound)")
+    theory = (f"gamma * sup_q ||grad h_bz(q)||_1, sup in [{fmt_lower(enc.lower, 12)}, "
+              f"{fmt_upper(enc.upper, 12)}] for m = {m} (reduction + interval branch and bound)")
     witness = {"q_row": q.tolist(), "temperature": temperature,
                "jacobian_sup_norm_lower": float(at.a), "grad_l1_sup": enc.to_dict(),
                "note": "Q(s, .) = q_row for every state s; Jacobian sup-norm = gamma ||grad h(q_row)||_1"}

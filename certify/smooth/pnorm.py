@@ -41,8 +41,9 @@ import scipy.sparse as sp
 
 from ..certificates.base import Certificate, CheckResult, register
 from ..errors import InvalidInput
-from ..exact import as_fraction, round_down_float
+from ..exact import as_fraction
 from ..mdp.finite import FiniteMDP
+from ..numfmt import fmt_lower, latex_number
 from ..verdict import Verdict
 from .moduli import SIMPLEX_OPERATORS, check_boltzmann_bound
 
@@ -166,10 +167,10 @@ class PNormLyapunovCertificate(Certificate):
 
     def claim(self) -> str:
         return (f"V(Q) = (1/{self.p}) sum_i (u_i/d_i)(Q_i - Q*_i)^{self.p} satisfies "
-                f"dV/dt <= -{round_down_float(self.c):.10g} V along dQ/dt = D(F_{self.operator}(Q) - Q)")
+                f"dV/dt <= -{fmt_lower(self.c, 10)} V along dQ/dt = D(F_{self.operator}(Q) - Q)")
 
     def claim_latex(self) -> str:
-        return (rf"\dot V \le -{round_down_float(self.c):.8g}\, V,\quad V(Q) = \tfrac1{{{self.p}}}"
+        return (rf"\dot V \le -{latex_number(self.c, 8, 'down')}\, V,\quad V(Q) = \tfrac1{{{self.p}}}"
                 rf"\sum_i \tfrac{{u_i}}{{d_i}} (Q_i - Q^*_i)^{{{self.p}}}")
 
     def verify(self) -> CheckResult:
