@@ -92,6 +92,9 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
     if not connect_timeout > 0:
         raise InvalidInput(f"--connect-timeout: expected a positive number of seconds, found "
                            f"{connect_timeout}")
+    from certify.sweep.scheduler import resolve_scheduler
+
+    scheduler = resolve_scheduler(scheduler)  # Dask's conventions: DASK_SCHEDULER_ADDRESS
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=f"{connect_timeout}s")
