@@ -132,16 +132,16 @@ def render_crossval(res) -> None:
                   f"{s.noise:g}; certificates: {res.certificate_verdict}")
     if res.mixing is not None:
         m = res.mixing
-        console.print(f"behaviour chain: sup_s ||P_beta^t(s,.) - mu||_TV <= {fmt(m['C'], 6)} x "
-                      f"{fmt(m['r'], 6)}^t (Dobrushin coefficient of P_beta^{m['power_m']}, "
+        console.print(f"behaviour chain: sup_s ||P_beta^t(s,.) - mu||_TV <= {fmt(m['C'], 6, 'up')} x "
+                      f"{fmt(m['r'], 6, 'up')}^t (Dobrushin coefficient of P_beta^{m['power_m']}, "
                       f"{'exact' if m['exact'] else 'float + rounding margin'}); Poisson bound "
-                      f"H = {fmt(m['H_pair'], 6)}")
+                      f"H = {fmt(m['H_pair'], 6, 'up')}")
     style = {"consistent": "green", "violated": "red", "inconclusive": "yellow"}
     rows = []
     for p in res.predictions:
         pred = p.predicted if isinstance(p.predicted, float) else (
             p.predicted.get("rate") if isinstance(p.predicted, dict) else p.predicted)
-        rows.append([p.name, fmt(pred, 8) if isinstance(pred, float) else str(pred),
+        rows.append([p.name, fmt(pred, 8, "up") if isinstance(pred, float) else str(pred),
                      f"[{style[p.verdict]}]{p.verdict}[/]", p.evidence])
     console.print(table("Predictions", ["prediction", "rate", "verdict", "evidence"], rows))
     console.print(f"overall: [{style[res.verdict]}]{res.verdict}[/]")

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         console.print(f"[bold]coupled particles on {escape(doc['mdp']['name'])}[/]: N = "
                       f"{doc['particles']}, eta = {doc['eta']:g}, {doc['steps']} steps")
-        console.print(f"predicted rate beta = {fmt(doc['beta'], 6)}, empirical rate "
+        console.print(f"predicted rate beta = {fmt(doc['beta'], 6, 'down')}, empirical rate "
                       f"{fmt(doc['empirical_rate'], 6)}; W2 {fmt(doc['w2_initial'], 6)} -> "
                       f"{fmt(doc['w2_final'], 6)}")
         console.print(f"coupled W2: {styled(doc['checks']['coupled_w2'])}: "
