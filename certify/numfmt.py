@@ -132,15 +132,15 @@ _NOT_BOUNDS = ("measured", "fitted", "empirical", "mean", "observed", "seconds",
 
 
 def side_of_key(key: str) -> Side:
-    """Which way a JSON field is a bound, from its dotted name: ``*lower*`` and ``*margin*``
-    fields are lower bounds; ``*upper*``, ``*bound*``, ``*floor*`` and ``*rate*`` fields are
+    """Which way a JSON field is a bound, from its dotted name: ``*lower*``, ``*margin*`` and
+    ``*decay*`` fields are lower bounds; ``*upper*``, ``*bound*``, ``*floor*`` and ``*rate*`` fields are
     upper bounds (a contraction rate is certified from above), unless the name says the
     number was measured; anything else is a ``"value"`` (rounded to nearest)."""
     k = key.lower()
     if any(w in k for w in _NOT_BOUNDS):
         return "value"
     last = k.rsplit(".", 1)[-1]
-    if "lower" in last or "margin" in last:
+    if "lower" in last or "margin" in last or "decay" in last:  # a decay rate: proved from below
         return "lower"
     if any(w in last for w in ("upper", "bound", "floor", "rate")):
         return "upper"

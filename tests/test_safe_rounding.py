@@ -21,6 +21,12 @@ from certify.numfmt import safe_round, side_of_key
 NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
 
 
+def seeds(fast: int, total: int) -> list:
+    """``total`` seeds, the first ``fast`` in the fast suite, the rest marked slow (54 random
+    problems in all across the five commands; 23 of them in the fast suite)."""
+    return [s if s < fast else pytest.param(s, marks=pytest.mark.slow) for s in range(total)]
+
+
 def run(argv: list[str], capsys) -> str:
     code = main(argv)
     out, err = capsys.readouterr()
@@ -79,7 +85,7 @@ def test_safe_round_known_values():
     assert safe_round(float("nan"), "upper") == "-" and safe_round(None, "lower", style="float") is None
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", seeds(4, 12))
 def test_qlearning(seed, tmp_path, capsys):
     rng = np.random.default_rng(seed)
     f = tmp_path / "m.json"
@@ -101,7 +107,7 @@ def test_qlearning(seed, tmp_path, capsys):
         assert Fraction(m.group(1)) >= Fraction(d["upper_exact"])
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", seeds(5, 12))
 def test_jsr(seed, tmp_path, capsys):
     rng = np.random.default_rng(100 + seed)
     n = 2 + seed % 2
@@ -118,17 +124,21 @@ def test_jsr(seed, tmp_path, capsys):
             ok = (Fraction(r["bound"]) <= Fraction(r["bound_exact"]) if side == "lower"
                   else Fraction(r["bound"]) >= Fraction(r["bound_exact"]))
             assert ok, r
+    # the console run is a second run: under a wall-clock budget it may find other records,
+    # so its rows are matched to the JSON records by (side, kind, method)
     out = run(argv, capsys)
+    exact = {(r["side"], r["kind"], r["method"]): r["bound_exact"] for r in recs}
     rows = [[c.strip() for c in line.split("│")] for line in out.splitlines() if line.count("│") >= 5]
-    assert len(rows) == len(recs)
-    for cells, r in zip(rows, recs, strict=True):
-        if r["bound_exact"] is None or cells[2] == "-":
+    assert rows
+    for cells in rows:
+        ex = exact.get((cells[1], cells[3], cells[4]))
+        if ex is None or cells[2] == "-":
             continue
-        v, ex = Fraction(cells[2]), Fraction(r["bound_exact"])
-        assert (v <= ex) if r["side"] == "lower" else (v >= ex), (cells, r)
+        v = Fraction(cells[2])
+        assert (v <= Fraction(ex)) if cells[1] == "lower" else (v >= Fraction(ex)), (cells, ex)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", seeds(3, 10))
 def test_smooth(seed, tmp_path, capsys):
     rng = np.random.default_rng(200 + seed)
     f = tmp_path / "m.json"
@@ -136,6 +146,7 @@ def test_smooth(seed, tmp_path, capsys):
     argv = ["smooth", str(f), "--operator", ["lse", "mellowmax", "boltzmann"][seed % 3],
             "--temperature", str(round(float(rng.uniform(0.2, 3.0)), 3)), "--no-tradeoff"]
     doc = json.loads(run(argv + ["--json"], capsys))
+    walk_exact(doc, {})  # p_norm.decay_rate (a lower bound) against decay_rate_exact
     mod = doc["sup_norm_modulus"]
     if mod.get("upper") is not None:
         assert Fraction(mod["upper_float"]) >= Fraction(mod["upper"])
@@ -144,7 +155,7 @@ def test_smooth(seed, tmp_path, capsys):
         assert shown(cell(out, "sup-norm modulus", 3)) >= Fraction(mod["upper"])
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", seeds(8, 12))
 def test_ntk(seed, tmp_path, capsys):
     rng = np.random.default_rng(300 + seed)
     n = 2 + seed % 3
@@ -164,7 +175,7 @@ def test_ntk(seed, tmp_path, capsys):
     assert m and Fraction(m.group(1)) >= Fraction(doc["beta_exact"])
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", seeds(3, 8))
 def test_pg_meanfield(seed, tmp_path, capsys):
     rng = np.random.default_rng(400 + seed)
     f = tmp_path / "m.json"

@@ -53,6 +53,7 @@ from scipy.optimize import minimize_scalar
 
 from ..errors import InvalidInput
 from ..intervals import endpoints, interval_context
+from ..numfmt import safe_round
 
 X_TAIL = 40
 """Right end of the searched interval; beyond it phi_b <= b X e^{-X} (module docstring)."""
@@ -136,7 +137,8 @@ class GradSupEnclosure:
 
     def to_dict(self) -> dict:
         return {"m": self.m, "lower": str(self.lower), "upper": str(self.upper),
-                "lower_float": float(self.lower), "upper_float": float(self.upper),
+                "lower_float": safe_round(self.lower, "lower", style="float"),
+                "upper_float": safe_round(self.upper, "upper", style="float"),
                 "x_star": float(self.x_star), "boxes": self.boxes,
                 "method": "one-variable reduction + interval branch and bound (mpmath intervals)"}
 

@@ -28,6 +28,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from ..exact import as_fraction, round_down_float, round_up_float
+from ..intervals import endpoints
 from ..numfmt import fmt_lower, fmt_upper
 from ..verdict import Verdict
 from .boltzmann_sup import _iv, boltzmann_grad_sup
@@ -116,7 +117,7 @@ class SupNormModulus:
 
     def to_dict(self) -> dict:
         lo = self.upper if self.lower is None else self.lower
-        return {"value": self.value, "upper": str(self.upper), "upper_float": float(self.upper),
+        return {"value": self.value, "upper": str(self.upper), "upper_float": round_up_float(self.upper),
                 "interval": [round_down_float(lo), round_up_float(self.upper)],
                 "theory": self.theory, "verdict": self.verdict.value, "witness": self.witness}
 
@@ -140,7 +141,7 @@ def sup_norm_modulus(operator: str, gamma: float, n_actions: int,
     theory = (f"gamma * sup_q ||grad h_bz(q)||_1, sup in [{fmt_lower(enc.lower, 12)}, "
               f"{fmt_upper(enc.upper, 12)}] for m = {m} (reduction + interval branch and bound)")
     witness = {"q_row": q.tolist(), "temperature": temperature,
-               "jacobian_sup_norm_lower": float(at.a), "grad_l1_sup": enc.to_dict(),
+               "jacobian_sup_norm_lower": round_down_float(endpoints(at)[0]), "grad_l1_sup": enc.to_dict(),
                "note": "Q(s, .) = q_row for every state s; Jacobian sup-norm = gamma ||grad h(q_row)||_1"}
     if upper < 1:
         verdict = Verdict.CERTIFIED
