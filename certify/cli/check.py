@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
+from ..claims import _show
 from .common import add_json_flag, console, err_console, print_json, table
 
 
@@ -49,11 +50,11 @@ _STYLE = {"pass": "green", "fail": "red", "error": "magenta"}
 def render(res) -> None:
     rows = []
     for o in res.outcomes:
-        vals = "\n".join(f"{k} = {v:.12g}" if isinstance(v, float) else f"{k} = {v!r}"
-                         for k, v in o.values.items())
+        # a float bound is rounded the safe way for its field name (numfmt.side_of_key)
+        vals = "\n".join(escape(f"{k} = {_show(v, k)}") for k, v in o.values.items())
         rows.append([escape(o.claim.name), o.claim.command, vals or "-", o.verdict or "-",
                      f"[{_STYLE[o.status]}]{o.status}[/]", f"{o.seconds:.2f} s"])
-    console.print(table(f"Claims of {res.file.path}", ["claim", "command", "computed values",
+    console.print(table(f"Claims of {escape(str(res.file.path))}", ["claim", "command", "computed values",
                                                        "verdict", "holds", "time"], rows))
     for o in res.outcomes:
         if o.status == "fail":
