@@ -205,6 +205,6 @@ def fmt(x: float | None, digits: int = 10, mode: str = "nearest") -> str:
         return "-"
     if mode == "nearest":
         return f"{x:.{digits}g}"
-    from ..numfmt import decimal_digits
+    from ..numfmt import safe_round
 
-    return decimal_digits(x, digits, mode)  # type: ignore[arg-type]
+    return str(safe_round(x, "upper" if mode == "up" else "lower", digits))

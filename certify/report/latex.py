@@ -65,8 +65,14 @@ def num(x: object, digits: int = DIGITS, mode: Literal["nearest", "up", "down"] 
 
 
 def bound(x: object, side: Literal["upper", "lower"], digits: int = RATE_DIGITS) -> Latex:
-    """A certified bound, rounded outward so that the printed value is still a bound."""
-    return num(x, digits, "up" if side == "upper" else "down")
+    """A certified bound, rounded outward so that the printed value is still a bound
+    (:func:`certify.numfmt.safe_round`)."""
+    from ..numfmt import safe_round
+
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return num(x, digits)
+    v = x if isinstance(x, Fraction | int) else float(x)  # type: ignore[arg-type]
+    return Latex(f"${safe_round(v, side, digits, style='latex')}$")
 
 
 def rate(x: object) -> Latex:
