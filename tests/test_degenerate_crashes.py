@@ -51,3 +51,19 @@ def test_cli_smooth_lse_gamma_zero(tmp_path, capsys):
     text = json.dumps(doc)
     assert "NaN" not in text
     assert math.isfinite(doc.get("modulus", doc.get("rate", 0.0)) or 0.0)
+
+
+def test_claims_do_not_contradict_their_verdict():
+    """A claim states '> 0', '<= 1/beta_s' or 'contraction' only when it is true."""
+    from fractions import Fraction
+
+    from certify.certificates.pg import TabularStepCertificate
+    from certify.mdp.builtins import builtin_problem
+
+    mdp = builtin_problem("seed-sls").mdp
+    ok = TabularStepCertificate.from_problem(mdp, 0.5, np.array([0.5, 0.5]), 1e-6)
+    assert "<= 1/beta_s" in ok.claim() and ok.verify().certified
+    big = TabularStepCertificate.from_problem(mdp, 0.5, np.array([0.5, 0.5]), 0.5)
+    assert "fails" in big.claim() and "<=" not in big.claim().split("(")[0]
+    assert not big.verify().certified
+    assert big.eta * big.beta_s_bar > Fraction(1)

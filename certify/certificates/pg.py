@@ -190,10 +190,16 @@ class TabularStepCertificate(Certificate):
 
     def claim(self) -> str:
         # the proven eta <= 1/beta_s holds for every smaller eta: eta is printed rounded down
+        if self.eta * self.beta_s_bar > 1:  # say so rather than claim what fails
+            return (f"softmax PG step eta = {fmt_upper(self.eta, 10)} exceeds 1/beta_s_bar "
+                    f"(beta_s <= {fmt_upper(self.beta_s_bar, 8)}): the step condition fails")
         return (f"softmax PG step eta = {fmt_lower(self.eta, 10)} <= 1/beta_s "
                 f"(beta_s <= {fmt_upper(self.beta_s_bar, 8)})")
 
     def claim_latex(self) -> str:
+        if self.eta * self.beta_s_bar > 1:
+            return (rf"\eta = {latex_number(self.eta, 10, 'up')} > 1/\bar\beta_s,\ "
+                    rf"\beta_s \le {fmt_upper(self.beta_s_bar, 8)}")
         return (rf"\eta = {latex_number(self.eta, 10, 'down')} \le 1/\beta_s,\ "
                 rf"\beta_s \le {fmt_upper(self.beta_s_bar, 8)}")
 
