@@ -131,3 +131,12 @@ def test_file_layout_field(toolbox, tmp_path, capsys):
     (tmp_path / "bad.json").write_text(json.dumps({**doc, "layout": "xyz"}))
     assert main(["qlearning", str(tmp_path / "bad.json"), "--alpha", "0.5"]) == 2
     assert "layout" in capsys.readouterr().err
+
+
+def test_mdptoolbox_float32_needs_opt_in(toolbox):
+    P, R, g = toolbox
+    P32 = np.random.default_rng(5).dirichlet(np.ones(7), size=(2, 7)).astype(np.float32)
+    with pytest.raises(InvalidMDP, match="float32"):
+        FiniteMDP.from_mdptoolbox(P32, np.zeros((7, 2)), g)
+    m = FiniteMDP.from_mdptoolbox(P32, np.zeros((7, 2)), g, renormalize=1e-6)
+    assert m.n_states == 7 and m.n_actions == 2 and m.renormalized <= 1e-6

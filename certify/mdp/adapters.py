@@ -116,14 +116,13 @@ def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray, np.ndarray]:
     if Pa.ndim != 3 or Pa.shape[1] != Pa.shape[2]:
         raise InvalidMDP(f"P: expected pymdptoolbox's shape (A, S, S), found {Pa.shape}")
     A, S = Pa.shape[0], Pa.shape[1]
-    Rr = _dense_actions(R) if not isinstance(R, np.ndarray) else R
-    Rr = np.asarray(Rr, dtype=float) if not low_precision(Rr) else np.asarray(Rr)
+    Rr = np.asarray(_dense_actions(R), dtype=float)
     if Rr.shape == (S,):
-        Rsa = np.repeat(Rr.astype(float)[:, None], A, axis=1)
+        Rsa = np.repeat(Rr[:, None], A, axis=1)
     elif Rr.shape == (S, A):
-        Rsa = Rr.astype(float)
+        Rsa = Rr
     elif Rr.shape == (A, S, S):
-        Rsa = np.einsum("ast,ast->sa", Pa.astype(float), Rr.astype(float))
+        Rsa = np.einsum("ast,ast->sa", Pa.astype(float), Rr)
     else:
         raise InvalidMDP(f"R: expected pymdptoolbox's shape (S, A) = ({S}, {A}), (S,) = ({S},) "
                          f"or (A, S, S) = ({A}, {S}, {S}); found {Rr.shape}")
