@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rich.markup import escape
+
 from .common import (
     add_json_flag,
     add_sampling_argument,
@@ -112,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         b = build_pdf(tex, out, timeout=args.timeout, files=files)
         doc.update(engine=b.engine, seconds=b.seconds, warnings=list(b.warnings))
         for w in b.warnings:
-            err_console.print(f"[yellow]TeX warning:[/] {w}")
+            err_console.print(f"[yellow]TeX warning:[/] {escape(str(w))}")
     else:
         for name, data in files.items():
             write_atomic(out.parent / name, data)
@@ -121,6 +123,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        console.print(f"wrote {out} ({doc['kind']} report; checks "
+        console.print(f"wrote {escape(str(out))} ({doc['kind']} report; checks "
                       f"{'all certified' if ok else 'not all certified'})")
     return 0 if ok else 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rich.markup import escape
+
 from .common import add_json_flag, console, emit, verdict_text
 
 
@@ -31,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
                     "verdict": res.verdict, "reason": res.reason})
     def render() -> None:
         for o in out:
-            console.print(f"{o['file']}: {o['claim']} -> {verdict_text(o['verdict'])} "
-                          f"({o['reason']})")
+            console.print(f"{escape(str(o['file']))}: {escape(o['claim'])} -> "
+                          f"{verdict_text(o['verdict'])} ({escape(str(o['reason']))})")
 
     return emit(out, render, args.json, [o["verdict"] for o in out])
