@@ -109,3 +109,23 @@ def test_ntk_check_zero_kernel_and_gamma0(files, capsys):
                 "--gamma", g, "--alpha", "0.1", "--json"]
         code, out, err = run(argv, capsys)
         assert code in (0, 1), (argv, code, err[-1500:])
+
+
+WEIRD = {"name": "[/bold]", "gamma": 0.9, "states": ["[red]", ":100:"], "actions": ["a[/]", "b"],
+         "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]], "R": [[1, 0], [0, 1]]}
+
+
+@pytest.mark.parametrize("argv", [["qlearning", "{}", "--alpha", "0.5", "--cqlf", "no"],
+                                  ["smooth", "{}", "--temperature", "1", "--no-tradeoff"],
+                                  ["pg", "meanfield", "{}", "--tau", "0.5"],
+                                  ["pg", "tabular", "{}", "--tau", "0.5", "--steps", "2"]],
+                         ids=lambda a: " ".join(a[:2]))
+def test_user_text_is_escaped(argv, tmp_path, capsys):
+    """Names are shown as written: '[/bold]' crashed rich, ':100:' became an emoji."""
+    f = tmp_path / "weird.json"
+    f.write_text(json.dumps(WEIRD))
+    code, out, err = run([a.format(str(f)) for a in argv], capsys)
+    assert code in (0, 1), err[-1500:]
+    assert "[/bold]" in out and "\U0001f4af" not in out
+    if argv[0] in ("qlearning", "smooth"):
+        assert "[red]" in out and ":100:" in out and "a[/]" in out

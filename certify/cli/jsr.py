@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 
+from rich.markup import escape
+
 from ..numfmt import fmt_lower, fmt_upper
 from .common import (
     add_json_flag,
@@ -73,7 +75,7 @@ def render(res) -> None:
     up = fmt_upper(res.upper, 15) if math.isfinite(res.upper) else "-"
     console.print(f"JSR in [{lo}, {up}]{tag}; best product word {list(res.word)}; {res.seconds:.2f} s")
     for n in res.notes:
-        console.print(f"[yellow]note:[/] {n}")
+        console.print(f"[yellow]note:[/] {escape(str(n))}")
     console.print(f"verdict: {verdict_text(res.verdict)}")
 
 

@@ -123,7 +123,7 @@ def render_theorem(doc: dict, title: str) -> None:
     console.print(f"beta(K) = {fmt(doc['beta'], 12, 'up')} (binding rows {doc['beta_rows'][:10]}); "
                   f"largest alpha for (16): < {fmt(doc['alpha_max_16'], 8, 'down')}; row ratio "
                   f"mean {fmt(sum(rr) / len(rr), 6)}, max {fmt(max(rr), 6)}")
-    console.print(f"{doc['reason']}")
+    console.print(escape(str(doc["reason"])))
     console.print(f"verdict: {verdict_text(doc['verdict'])} ({doc['status']})")
 
 
@@ -153,7 +153,7 @@ def run_network(args: argparse.Namespace) -> int:
                       f"{fmt(it['errors'][0], 6)} to {fmt(it['errors'][-1], 6)}; Theorem 3 bound "
                       f"{'holds' if it['holds'] else 'BROKEN'}")
         for note in doc["notes"]:
-            console.print(f"[yellow]note:[/] {note}")
+            console.print(f"[yellow]note:[/] {escape(str(note))}")
         console.print(f"overall verdict: {verdict_text(doc['verdict'])}")
     return exit_code([Verdict(doc["verdict"])])
 

@@ -108,7 +108,7 @@ def render_tabular(doc: dict) -> None:
         ["theoretical per-step factor", fmt(doc["rate"], 12, "up")],
         ["measured per-step factor", fmt(doc["measured_rate"], 12)],
         ["final gap V* - V", fmt(doc["final_gap"], 6)]]))
-    console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
+    console.print(f"verdict: {verdict_text(doc['verdict'])}: {escape(str(doc['reason']))}")
     render_certificate(doc)
 
 
@@ -122,14 +122,14 @@ def render_meanfield(doc: dict) -> None:
             ["L (upper bound)", fmt(doc["l_bound"], 8, "up"), "derived, see proofs/pg_constants.py"],
             ["beta = sigma^2 kappa/2 - C2 - L", fmt(doc["beta"], 8, "down"), "exact rational sign"]]
     console.print(table("convergence margin (seed 004)", ["quantity", "value", "how"], rows))
-    console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
+    console.print(f"verdict: {verdict_text(doc['verdict'])}: {escape(str(doc['reason']))}")
     render_certificate(doc)
 
 
 def render_certificate(doc: dict) -> None:
     """One line on the exact certificate and, when asked, where it was written."""
     c = doc["certificate"]
-    console.print(f"certificate {c['kind']}: {c['claim']} -> {verdict_text(c['verdict'])}")
+    console.print(f"certificate {c['kind']}: {escape(str(c['claim']))} -> {verdict_text(c['verdict'])}")
     if "certificate_file" in doc:
         where = doc["certificate_file"] or doc.get("certificate_note", "not written")
         console.print(f"certificate file: {where}")

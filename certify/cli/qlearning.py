@@ -105,5 +105,5 @@ def render(res) -> None:
         console.print(f"finite-time (max-norm): ||e_k||_inf <= {fmt_upper(b.kappa, 4)} * "
                       f"{fmt_upper(b.rho, 11)}^k ||e_0||_inf + noise floor {fmt_upper(b.floor(), 4)}")
     for note in res.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {escape(str(note))}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")

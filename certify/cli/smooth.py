@@ -90,7 +90,7 @@ def render(res) -> None:
                             [[escape(m.state_name(s))] + [fmt(float(v), 8) for v in res.fixed_point[s]]
                              for s in range(m.n_states)]))
     for note in res.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {escape(str(note))}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
 
 
