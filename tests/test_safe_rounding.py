@@ -2,7 +2,7 @@
 
 Random problems go through the qlearning, jsr, smooth, ntk and pg commands in process; the
 JSON document gives each bound as a double and, beside it, the exact rational (``*_exact``);
-the console text is parsed back.  An upper bound must never be shown below its exact value,
+the console text (and, for Q-learning, the LaTeX report's table) is parsed back.  An upper bound must never be shown below its exact value,
 a lower bound never above it, whether as a JSON double or as printed decimals.
 """
 
@@ -105,6 +105,21 @@ def test_qlearning(seed, tmp_path, capsys):
     m = re.search(rf"({NUMBER})\^k", out)
     if m:
         assert Fraction(m.group(1)) >= Fraction(d["upper_exact"])
+    # LaTeX: the report's table of rates (a third run; deterministic without --runs)
+    tex_file = tmp_path / "r.tex"
+    run(["report", str(f), "--alpha", argv[3], "-o", str(tex_file), "--runs", "0"], capsys)
+    tex = tex_file.read_text()
+
+    def latex_value(label: str) -> Fraction:
+        line = next(ln for ln in tex.splitlines() if ln.startswith(label))
+        m = re.search(rf"\$({NUMBER})(?:\\times 10\^{{(-?\d+)}})?\$", line.split("&")[1])
+        assert m, line
+        return Fraction(m.group(1)) * (Fraction(10) ** int(m.group(2) or 0))
+
+    assert latex_value("direct JSR, lower bound") <= Fraction(d["lower_exact"])
+    assert latex_value("direct JSR, upper bound") >= Fraction(d["upper_exact"])
+    assert latex_value("row-sum rate") >= Fraction(doc["row_sum_rate_exact"])
+    assert latex_value("$1-\\alpha d_{\\max}") <= Fraction(doc["trivial_lower_rate_exact"])
 
 
 @pytest.mark.parametrize("seed", seeds(5, 12))
