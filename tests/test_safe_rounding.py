@@ -2,8 +2,9 @@
 
 Random problems go through the qlearning, jsr, smooth, ntk and pg commands in process; the
 JSON document gives each bound as a double and, beside it, the exact rational (``*_exact``);
-the console text (and, for Q-learning, the LaTeX report's table) is parsed back.  An upper bound must never be shown below its exact value,
-a lower bound never above it, whether as a JSON double or as printed decimals.
+the console text (and, for Q-learning, the LaTeX report's table) is parsed back.  An upper
+bound must never be shown below its exact value, a lower bound never above it, whether as a
+JSON double or as printed decimals.
 """
 
 from __future__ import annotations
