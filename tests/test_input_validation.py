@@ -111,7 +111,7 @@ def test_alpha_not_a_number():
 def test_npz_loader(tmp_path):
     p = tmp_path / "m.npz"
     np.savez(p, P=np.array(GOOD_P), R=np.array(GOOD_R), gamma=np.array(0.9),
-             d=np.array([0.1, 0.2, 0.3, 0.4]))
+             d=np.array([0.1, 0.2, 0.3, 0.4]), layout=np.array("SAS"))  # S = A: layout named
     pr = load_problem(p)
     assert pr.mdp.n_states == 2 and pr.sampling.d[3] == 0.4
     q = tmp_path / "bad.npz"

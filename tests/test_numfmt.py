@@ -26,3 +26,17 @@ def test_known_values():
     assert decimal_digits(Fraction(2, 3), 3) == "0.667"
     assert decimal_digits(9.996, 3, "up") == "10"
     assert latex_number(1.5e-7, 2) == r"1.5\times 10^{-7}"
+
+
+def test_huge_integers_are_summarised():
+    from certify.exact.printing import summarise_digits, summarise_int
+    from certify.jsr.cqlf import CQLFResult
+    from certify.verdict import Verdict
+
+    assert summarise_int(5**5000) == "7.07981126104e3494 (3,495 digits)"
+    assert summarise_int(-(10**30)) == "-1.00000000000e30 (31 digits)"
+    assert summarise_int(123) == "123"
+    r = CQLFResult(float("nan"), Verdict.INCONCLUSIVE, None, None, {}, 0, 0.0,
+                   f"pivot {5**5000}/{2**3} failed")
+    assert r.reason == "pivot 7.07981126104e3494 (3,495 digits)/8 failed"
+    assert summarise_digits("x = 12") == "x = 12"

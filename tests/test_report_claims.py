@@ -65,7 +65,7 @@ def test_document_fields_generic():
            "sampling": {"kind": "iid", "d_min": 0.1}}
     rows, certs, skipped = document_fields(doc)
     table = {r.field.replace(r"\allowbreak{}", ""): r.value for r in rows}
-    assert table[r"\texttt{rate}"] == "$0.123456789$"
+    assert table[r"\texttt{rate}"] == "$0.1234567891$"  # a rate is an upper bound: rounded up
     assert table[r"\texttt{ok}"] == "true" and table[r"\texttt{n}"] == "$3$"
     assert table[r"\texttt{small}"] == r"$1/\allowbreak{}3$"
     assert table[r"\texttt{v}"] == r"$(1,\ 0.5)$"

@@ -46,7 +46,7 @@ def client():
 def reference():
     """Every cell run serially in this process, without Dask."""
     g = grid_from_dict(GRID)
-    return g, [run_cell(c, g.record, g.axes, g.hash)[0] for c in g.cells]
+    return g, [run_cell(c, g.record, g.axes, g.hash, None, tuple(g.axis_columns))[0] for c in g.cells]
 
 
 def strip(row: dict) -> dict:

@@ -95,7 +95,7 @@ def scheduler(tmp_path_factory):
 
 def test_same_rows_through_a_separate_scheduler_and_worker(scheduler, tmp_path, capsys):
     g = grid_from_dict(GRID)
-    ref = {c.hash: run_cell(c, g.record, g.axes, g.hash)[0] for c in g.cells}
+    ref = {c.hash: run_cell(c, g.record, g.axes, g.hash, None, tuple(g.axis_columns))[0] for c in g.cells}
     grid = tmp_path / "grid.yaml"
     grid.write_text(yaml.safe_dump(GRID))
     out = tmp_path / "rows.jsonl"

@@ -193,3 +193,25 @@ def load_certificate(path: str | Path) -> Certificate:
     except json.JSONDecodeError as exc:
         raise InvalidCertificate(f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
     return certificate_from_dict(data)
+
+
+def exact_bound(cert: object, side: str) -> Any:
+    """The exact rational a certificate proves on ``side`` ("lower", "upper"; "exact" gives
+    the upper end of its bracket), or None when the bound is not a rational (an n-th root).
+
+    Read from ``bracket()`` when the certificate has one, else from its ``bound``, ``rate``
+    or ``beta`` field; used for the ``*_exact`` fields of the JSON documents.
+    """
+    from fractions import Fraction
+
+    if cert is None:
+        return None
+    if hasattr(cert, "bracket"):
+        lo, hi = cert.bracket()
+        v = lo if side == "lower" else hi
+        return v if isinstance(v, Fraction | int) else None
+    for name in ("bound", "rate", "beta"):
+        v = getattr(cert, name, None)
+        if isinstance(v, Fraction):
+            return v
+    return None

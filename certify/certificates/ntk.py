@@ -66,7 +66,9 @@ class NTKContractionCertificate(Certificate):
     subject_fields = ("K", "rho", "gamma", "alpha")
 
     def claim(self) -> str:
-        return (f"U3 = I + alpha K D_rho (T* - I) is a sup-norm contraction with modulus <= "
+        what = ("a sup-norm contraction with modulus" if self.bound < 1 else
+                "sup-norm Lipschitz (not a contraction: the bound is >= 1) with constant")
+        return (f"U3 = I + alpha K D_rho (T* - I) is {what} <= "
                 f"{fmt_upper(self.bound, 12)} (n = {np.shape(self.k)[0]}, alpha = "
                 f"{float(self.alpha):g}, gamma = {float(self.gamma):g})")
 

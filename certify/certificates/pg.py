@@ -35,7 +35,7 @@ import numpy as np
 from certify.certificates.base import Certificate, CheckResult, register
 from certify.certificates.ntk import exact_from_json, exact_json, exact_json_array
 from certify.exact import as_fraction, round_down_float, round_up_float
-from certify.exact.printing import fmt_lower, fmt_upper
+from certify.exact.printing import fmt_lower, fmt_upper, latex_number
 from certify.verdict import Verdict
 
 #: Ingredients of the mean-field bounds stored in the witness (attribute names of
@@ -140,8 +140,9 @@ class MeanFieldMarginCertificate(Certificate):
                 f"{bounds} give only beta >= {fmt_lower(self.margin, 8)}, not > 0")
 
     def claim_latex(self) -> str:
+        tail = r" > 0" if self.margin > 0 else r" \not> 0"
         return (rf"\beta = \tfrac{{\sigma^2\kappa}}{{2}} - C_2 - L \ge {fmt_lower(self.margin, 8)}"
-                r" > 0")
+                + tail)
 
     def verify(self) -> CheckResult:
         from certify.algorithms.pg.constants import margin_bounds
@@ -254,11 +255,18 @@ class TabularStepCertificate(Certificate):
                    {"method": "reconstructed closed form (certify.algorithms.pg.tabular.smoothness_bound)"})
 
     def claim(self) -> str:
-        return (f"softmax PG step eta = {float(self.eta):.10g} <= 1/beta_s "
+        # the proven eta <= 1/beta_s holds for every smaller eta: eta is printed rounded down
+        if self.eta * self.beta_s_bar > 1:  # say so rather than claim what fails
+            return (f"softmax PG step eta = {fmt_upper(self.eta, 10)} exceeds 1/beta_s_bar "
+                    f"(beta_s <= {fmt_upper(self.beta_s_bar, 8)}): the step condition fails")
+        return (f"softmax PG step eta = {fmt_lower(self.eta, 10)} <= 1/beta_s "
                 f"(beta_s <= {fmt_upper(self.beta_s_bar, 8)})")
 
     def claim_latex(self) -> str:
-        return (rf"\eta = {float(self.eta):.10g} \le 1/\beta_s,\ "
+        if self.eta * self.beta_s_bar > 1:
+            return (rf"\eta = {latex_number(self.eta, 10, 'up')} > 1/\bar\beta_s,\ "
+                    rf"\beta_s \le {fmt_upper(self.beta_s_bar, 8)}")
+        return (rf"\eta = {latex_number(self.eta, 10, 'down')} \le 1/\beta_s,\ "
                 rf"\beta_s \le {fmt_upper(self.beta_s_bar, 8)}")
 
     def verify(self) -> CheckResult:

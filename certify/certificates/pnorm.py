@@ -15,8 +15,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from certify.certificates.base import Certificate, CheckResult, register
-from certify.exact import as_fraction, round_down_float
+from certify.exact import as_fraction
 from certify.exact.boltzmann import boltzmann_grad_sup
+from certify.exact.printing import fmt_lower, latex_number
 from certify.verdict import Verdict
 
 ARGUMENTS = ("young", "norm-equivalence")
@@ -94,10 +95,10 @@ class PNormLyapunovCertificate(Certificate):
 
     def claim(self) -> str:
         return (f"V(Q) = (1/{self.p}) sum_i (u_i/d_i)(Q_i - Q*_i)^{self.p} satisfies "
-                f"dV/dt <= -{round_down_float(self.c):.10g} V along dQ/dt = D(F_{self.operator}(Q) - Q)")
+                f"dV/dt <= -{fmt_lower(self.c, 10)} V along dQ/dt = D(F_{self.operator}(Q) - Q)")
 
     def claim_latex(self) -> str:
-        return (rf"\dot V \le -{round_down_float(self.c):.8g}\, V,\quad V(Q) = \tfrac1{{{self.p}}}"
+        return (rf"\dot V \le -{latex_number(self.c, 8, 'down')}\, V,\quad V(Q) = \tfrac1{{{self.p}}}"
                 rf"\sum_i \tfrac{{u_i}}{{d_i}} (Q_i - Q^*_i)^{{{self.p}}}")
 
     def verify(self) -> CheckResult:

@@ -417,7 +417,7 @@ def run_claim(claim: Claim, cache: dict | None = None) -> ClaimOutcome:
         results.append(ok)
     secs = time.perf_counter() - t0
     failed = [a for a, ok in zip(claim.assertions, results, strict=True) if not ok]
-    shown = ", ".join(f"{k} = {_show(v)}" for k, v in values.items())
+    shown = ", ".join(f"{k} = {show_value(v, k)}" for k, v in values.items())
     if verdict == "inconclusive" and not claim.allow_inconclusive:
         return ClaimOutcome(claim, "fail", verdict, values, secs,
                             "the computation was inconclusive (mark the claim "
@@ -428,9 +428,12 @@ def run_claim(claim: Claim, cache: dict | None = None) -> ClaimOutcome:
     return ClaimOutcome(claim, "pass", verdict, values, secs, shown, tuple(results))
 
 
-def _show(v: Any) -> str:
+def show_value(v: Any, key: str = "") -> str:
+    """A computed value: a float bound is rounded the safe way for its field name."""
     if isinstance(v, float) and math.isfinite(v):
-        return f"{v:.12g}"
+        from certify.exact.printing import safe_round, side_of_key
+
+        return str(safe_round(v, side_of_key(key), 12))
     return repr(v)
 
 
@@ -499,6 +502,6 @@ def junit_xml(run: ClaimsRun) -> str:
             el.text = json.dumps({"verdict": o.verdict, "values": o.values}, default=str)
         out = ET.SubElement(case, "system-out")
         out.text = f"{o.claim.command} {json.dumps(o.claim.params, default=str)}: verdict " \
-                   f"{o.verdict}; {', '.join(f'{k} = {_show(v)}' for k, v in o.values.items())}"
+                   f"{o.verdict}; {', '.join(f'{k} = {show_value(v)}' for k, v in o.values.items())}"
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from certify.cli.common import add_json_flag, console, err_console, print_json, table
+from certify.cli.common import add_json_flag, console, err_console, escape, print_json, table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,15 +47,18 @@ _STYLE = {"pass": "green", "fail": "red", "error": "magenta"}
 def render(res) -> None:
     rows = []
     for o in res.outcomes:
-        vals = "\n".join(f"{k} = {v:.12g}" if isinstance(v, float) else f"{k} = {v!r}"
-                         for k, v in o.values.items())
-        rows.append([o.claim.name, o.claim.command, vals or "-", o.verdict or "-",
+        # a float bound is rounded the safe way for its field name (numfmt.side_of_key)
+        from certify.claims.files import show_value
+
+        vals = "\n".join(escape(f"{k} = {show_value(v, k)}") for k, v in o.values.items())
+        rows.append([escape(o.claim.name), o.claim.command, vals or "-", o.verdict or "-",
                      f"[{_STYLE[o.status]}]{o.status}[/]", f"{o.seconds:.2f} s"])
-    console.print(table(f"Claims of {res.file.path}", ["claim", "command", "computed values",
+    console.print(table(f"Claims of {escape(str(res.file.path))}", ["claim", "command", "computed values",
                                                        "verdict", "holds", "time"], rows))
     for o in res.outcomes:
         if o.status == "fail":
-            err_console.print(f"[red]FAILED[/] {o.claim.where}: {o.claim.name}: {o.message}")
+            err_console.print(f"[red]FAILED[/] {escape(str(o.claim.where))}: {escape(o.claim.name)}: "
+                              f"{escape(str(o.message))}")
     n = len(res.outcomes)
     ok = sum(o.passed for o in res.outcomes)
     console.print(f"{ok} of {n} claims hold ({res.seconds:.2f} s)")

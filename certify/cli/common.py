@@ -29,7 +29,8 @@ class _LazyConsole:
         if self._real is None:
             from rich.console import Console
 
-            real_console = Console(stderr=self._stderr)
+            # emoji=False: ":100:" in a user's name ("garnet:100:4:3:0") stays text, not an emoji
+            real_console = Console(stderr=self._stderr, emoji=False)
             if not self._stderr and not real_console.is_terminal:
                 real_console.width = 160  # piped or captured: do not squeeze tables
             object.__setattr__(self, "_real", real_console)
@@ -55,6 +56,13 @@ class _LazyConsole:
 
 console: Any = _LazyConsole()
 err_console: Any = _LazyConsole(stderr=True)
+
+
+def escape(text: str) -> str:
+    """User text made safe for rich markup (``[``, ``:emoji:`` ...), rich imported on first use."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def add_json_flag(p: argparse.ArgumentParser) -> None:
@@ -253,6 +261,6 @@ def fmt(x: float | None, digits: int = 10, mode: str = "nearest") -> str:
         return "-"
     if mode == "nearest":
         return f"{x:.{digits}g}"
-    from certify.exact.printing import decimal_digits
+    from certify.exact.printing import safe_round
 
-    return decimal_digits(x, digits, mode)  # type: ignore[arg-type]
+    return str(safe_round(x, "upper" if mode == "up" else "lower", digits))

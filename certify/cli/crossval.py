@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from certify.cli.common import add_problem_argument, add_sampling_argument, check_output_options, real
+from certify.cli.common import add_problem_argument, add_sampling_argument, check_output_options, escape, real
 from certify.cli.plugins import existing_modules
 from certify.cli.simulate import add_simulation_options
 
@@ -125,21 +125,21 @@ def render_crossval(res) -> None:
     from certify.cli.common import console, fmt, table
 
     s = res.simulation
-    console.print(f"[bold]crossval on {res.mdp.name}[/] ({res.mode} sampling): alpha = "
+    console.print(f"[bold]crossval on {escape(res.mdp.name)}[/] ({res.mode} sampling): alpha = "
                   f"{res.alpha:g}, {s.runs} runs x {s.steps} steps, seed {s.seed}, reward noise "
                   f"{s.noise:g}; certificates: {res.certificate_verdict}")
     if res.mixing is not None:
         m = res.mixing
-        console.print(f"behaviour chain: sup_s ||P_beta^t(s,.) - mu||_TV <= {fmt(m['C'], 6)} x "
-                      f"{fmt(m['r'], 6)}^t (Dobrushin coefficient of P_beta^{m['power_m']}, "
+        console.print(f"behaviour chain: sup_s ||P_beta^t(s,.) - mu||_TV <= {fmt(m['C'], 6, 'up')} x "
+                      f"{fmt(m['r'], 6, 'up')}^t (Dobrushin coefficient of P_beta^{m['power_m']}, "
                       f"{'exact' if m['exact'] else 'float + rounding margin'}); Poisson bound "
-                      f"H = {fmt(m['H_pair'], 6)}")
+                      f"H = {fmt(m['H_pair'], 6, 'up')}")
     style = {"consistent": "green", "violated": "red", "inconclusive": "yellow", "loose": "yellow"}
     rows = []
     for p in res.predictions:
         pred = p.predicted if isinstance(p.predicted, float) else (
             p.predicted.get("rate") if isinstance(p.predicted, dict) else p.predicted)
-        rows.append([p.name, fmt(pred, 8) if isinstance(pred, float) else str(pred),
+        rows.append([p.name, fmt(pred, 8, "up") if isinstance(pred, float) else str(pred),
                      f"[{style[p.verdict]}]{p.verdict}[/]", p.evidence])
     console.print(table("Predictions", ["prediction", "rate", "verdict", "evidence"], rows))
     if res.fit is not None and res.fit.compare:

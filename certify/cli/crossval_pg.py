@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from certify.cli.common import add_json_flag, console, fmt, nonneg_int, positive_int, print_json, real
+from certify.cli.common import add_json_flag, console, escape, fmt, nonneg_int, positive_int, print_json, real
 from certify.cli.pg import add_meanfield
 
 KEY: str = "pg"
@@ -38,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        console.print(f"[bold]coupled particles on {doc['mdp']['name']}[/]: N = "
+        console.print(f"[bold]coupled particles on {escape(doc['mdp']['name'])}[/]: N = "
                       f"{doc['particles']}, eta = {doc['eta']:g}, {doc['steps']} steps")
-        console.print(f"predicted rate beta = {fmt(doc['beta'], 6)}, empirical rate "
+        console.print(f"predicted rate beta = {fmt(doc['beta'], 6, 'down')}, empirical rate "
                       f"{fmt(doc['empirical_rate'], 6)}; W2 {fmt(doc['w2_initial'], 6)} -> "
                       f"{fmt(doc['w2_final'], 6)}")
         console.print(f"coupled W2: {styled(doc['checks']['coupled_w2'])}: "
@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
                       f"{fmt(mono['objective_initial'], 8)} -> {fmt(mono['objective_final'], 8)}; "
                       f"{styled(mono['verdict'])}: {mono['reason']}")
         console.print(f"verdict: {styled(doc['verdict'])}")
+
     from certify.algorithms.pg.monotone import CONSISTENT
 
     return 0 if doc["verdict"] == CONSISTENT else 1

@@ -11,6 +11,7 @@ from certify.cli.common import (
     check_certificates_folder,
     console,
     emit,
+    escape,
     nonneg_int,
     real,
     table,
@@ -74,7 +75,7 @@ def render(res) -> None:
     up = fmt_upper(res.upper, 15) if math.isfinite(res.upper) else "-"
     console.print(f"JSR in [{lo}, {up}]{tag}; best product word {list(res.word)}; {res.seconds:.2f} s")
     for n in res.notes:
-        console.print(f"[yellow]note:[/] {n}")
+        console.print(f"[yellow]note:[/] {escape(str(n))}")
     console.print(f"verdict: {verdict_text(res.verdict)}")
 
 

@@ -12,6 +12,7 @@ from certify.cli.common import (
     add_sampling_argument,
     console,
     emit,
+    escape,
     exit_code,
     fmt,
     nonneg_int,
@@ -114,16 +115,16 @@ def run_check(args: argparse.Namespace) -> int:
         cert = NTKContractionCertificate(d.k, d.rho, d.gamma, d.alpha, res.beta)
         args.save_certificate.write_text(json.dumps(cert.to_dict(cert.verify())))
         doc["certificate_file"] = str(args.save_certificate)
-    title = f"Theorem 2 for K = {args.kernel}"
+    title = f"Theorem 2 for K = {escape(str(args.kernel))}"
     return emit(doc, lambda: render_theorem(doc, title), args.json, [res.verdict])
 
 
 def render_theorem(doc: dict, title: str) -> None:
     c16, c17 = doc["condition_16"], doc["condition_17"]
     rows = [
-        ["(16) alpha K_ii rho_i < 1", c16["holds"], c16["worst_row"], fmt(c16["margin"], 8)],
+        ["(16) alpha K_ii rho_i < 1", c16["holds"], c16["worst_row"], fmt(c16["margin"], 8, "down")],
         ["(17) (1+g) sum |K_ij| rho_j <= (1-g) K_ii rho_i", c17["holds"], c17["worst_row"],
-         fmt(c17["margin"], 8)],
+         fmt(c17["margin"], 8, "down")],
     ]
     console.print(f"[bold]{title}[/]: n = {doc['n']}, gamma = {doc['gamma']:g}, "
                   f"alpha = {doc['alpha']:g}")
@@ -132,7 +133,7 @@ def render_theorem(doc: dict, title: str) -> None:
     console.print(f"beta(K) = {fmt(doc['beta'], 12, 'up')} (binding rows {doc['beta_rows'][:10]}); "
                   f"largest alpha for (16): < {fmt(doc['alpha_max_16'], 8, 'down')}; row ratio "
                   f"mean {fmt(sum(rr) / len(rr), 6)}, max {fmt(max(rr), 6)}")
-    console.print(f"{doc['reason']}")
+    console.print(escape(str(doc["reason"])))
     console.print(f"verdict: {verdict_text(doc['verdict'])} ({doc['status']})")
 
 
@@ -152,17 +153,17 @@ def run_network(args: argparse.Namespace) -> int:
         net = doc["network"]
         render_theorem({**doc, "verdict": doc["theorem2_verdict"]},
                        f"MLP width {net['width']}, depth {net['depth']}, {net['activation']} on "
-                       f"{doc['mdp']}")
+                       f"{escape(str(doc['mdp']))}")
         lip = doc["empirical_lipschitz"]
         it = doc["u3_iteration"]
         console.print(f"empirical Lipschitz ratio of U3: {fmt(lip['ratio'], 8)} over "
                       f"{lip['n_pairs']} probe pairs ({lip['worst_kind']}); beta = "
-                      f"{fmt(doc['beta'], 8)}")
+                      f"{fmt(doc['beta'], 8, 'up')}")
         console.print(f"U3 iterated {len(it['betas'])} times: ||Q_k - Q*|| from "
                       f"{fmt(it['errors'][0], 6)} to {fmt(it['errors'][-1], 6)}; Theorem 3 bound "
                       f"{'holds' if it['holds'] else 'BROKEN'}")
         for note in doc["notes"]:
-            console.print(f"[yellow]note:[/] {note}")
+            console.print(f"[yellow]note:[/] {escape(str(note))}")
         console.print(f"overall verdict: {verdict_text(doc['verdict'])}")
     return exit_code([Verdict(doc["verdict"])])
 
@@ -186,7 +187,7 @@ def run_sweep(args: argparse.Namespace) -> int:
                  "row_ratio_mean": "ratio", "alpha_max_16": "alpha16"}
         rows = [[r[c] if not isinstance(r[c], float) else fmt(r[c], 4) for c in cols]
                 for r in doc["rows"]]
-        console.print(table(f"NTK sweep on {doc['mdp']} (alpha = {args.alpha:g})",
+        console.print(table(f"NTK sweep on {escape(str(doc['mdp']))} (alpha = {args.alpha:g})",
                             [heads.get(c, c) for c in cols], rows))
         if args.plot is not None:
             console.print(f"plot written to {doc['plot']}")

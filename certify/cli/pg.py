@@ -8,6 +8,7 @@ from certify.cli.common import (
     add_json_flag,
     add_problem_argument,
     console,
+    escape,
     exit_code,
     fmt,
     print_json,
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render_tabular(doc: dict) -> None:
     m = doc["mdp"]
-    console.print(f"[bold]entropy-regularised softmax PG on {m['name']}[/]: {m['n_states']} "
+    console.print(f"[bold]entropy-regularised softmax PG on {escape(m['name'])}[/]: {m['n_states']} "
                   f"states, {m['n_actions']} actions, gamma = {m['gamma']:g}, tau = "
                   f"{doc['tau']:g}, eta = {doc['eta']:.6g}")
     rows = [[s, *(fmt(x, 6) for x in doc["q_star"][s]), fmt(doc["v_star"][s], 8),
@@ -110,30 +111,30 @@ def render_tabular(doc: dict) -> None:
         ["theoretical per-step factor", fmt(doc["rate"], 12, "up")],
         ["measured per-step factor", fmt(doc["measured_rate"], 12)],
         ["final gap V* - V", fmt(doc["final_gap"], 6)]]))
-    console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
+    console.print(f"verdict: {verdict_text(doc['verdict'])}: {escape(str(doc['reason']))}")
     render_certificate(doc)
 
 
 def render_meanfield(doc: dict) -> None:
     m = doc["mdp"]
-    console.print(f"[bold]mean-field PG on {m['name']}[/]: tau = {doc['tau']:g}, sigma = "
+    console.print(f"[bold]mean-field PG on {escape(m['name'])}[/]: tau = {doc['tau']:g}, sigma = "
                   f"{doc['sigma']:g}, kappa = {doc['kappa']:g}, width K = {doc['width']} "
                   f"(d = {doc['dim']})")
     how = ("derived, see proofs/pg_constants.py" if "structured" not in doc else
            "derived: min of closed form and problem-specific (proofs/pg_structured.py)")
     rows = [["sigma^2 kappa / 2", fmt(doc["sigma"] ** 2 * doc["kappa"] / 2, 8), "given"],
-            ["C2 (upper bound)", fmt(doc["c2_bound"], 8), how],
-            ["L (upper bound)", fmt(doc["l_bound"], 8), how],
+            ["C2 (upper bound)", fmt(doc["c2_bound"], 8, "up"), how],
+            ["L (upper bound)", fmt(doc["l_bound"], 8, "up"), how],
             ["beta = sigma^2 kappa/2 - C2 - L", fmt(doc["beta"], 8, "down"), "exact rational sign"]]
     console.print(table("convergence margin (seed 004)", ["quantity", "value", "how"], rows))
-    console.print(f"verdict: {verdict_text(doc['verdict'])}: {doc['reason']}")
+    console.print(f"verdict: {verdict_text(doc['verdict'])}: {escape(str(doc['reason']))}")
     render_certificate(doc)
 
 
 def render_certificate(doc: dict) -> None:
     """One line on the exact certificate and, when asked, where it was written."""
     c = doc["certificate"]
-    console.print(f"certificate {c['kind']}: {c['claim']} -> {verdict_text(c['verdict'])}")
+    console.print(f"certificate {c['kind']}: {escape(str(c['claim']))} -> {verdict_text(c['verdict'])}")
     if "certificate_file" in doc:
         where = doc["certificate_file"] or doc.get("certificate_note", "not written")
         console.print(f"certificate file: {where}")

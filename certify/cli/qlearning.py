@@ -14,6 +14,7 @@ from certify.cli.common import (
     check_certificates_folder,
     console,
     emit,
+    escape,
     fmt,
     nonneg_int,
     real,
@@ -102,19 +103,22 @@ def save_certificates(res, folder: Path) -> None:
 def render(res) -> None:
     m = res.mdp
     d = res.direct
-    console.print(f"[bold]Q-learning on {m.name}[/]: {m.n_states} states, {m.n_actions} actions, "
+    console.print(f"[bold]Q-learning on {escape(m.name)}[/]: {m.n_states} states, {m.n_actions} actions, "
                   f"gamma = {m.gamma:g}, alpha = {res.alpha:g}, sampling: "
                   f"{res.sampling.description} (d_min = {res.sampling.d_min:.4g}, "
                   f"d_max = {res.sampling.d_max:.4g})")
     lower = fmt_lower(d.lower, 12) if math.isfinite(d.lower) else "-"
     upper = fmt_upper(d.upper, 12) if math.isfinite(d.upper) else "-"
+    from certify.algorithms.qlearning.system import row_sum_rate_exact, trivial_lower_rate_exact
+
+    exact = (res.sampling, res.alpha, m.gamma)
     rows = [
         ["direct JSR, lower", lower, d.lower_certificate.kind if d.lower_certificate else "-",
          verdict_text(d.lower_check.verdict)],
         ["direct JSR, upper", upper, d.upper_certificate.kind if d.upper_certificate else "-",
          verdict_text(d.upper_check.verdict)],
-        ["row-sum rate", fmt(res.row_sum_rate, 12), "closed form (seed 002, Lemma 3)", ""],
-        ["1 - alpha d_max (1 - gamma)", fmt(res.trivial_lower, 12), "closed form", ""],
+        ["row-sum rate", fmt_upper(row_sum_rate_exact(*exact), 12), "closed form (seed 002, Lemma 3)", ""],
+        ["1 - alpha d_max (1 - gamma)", fmt_lower(trivial_lower_rate_exact(*exact), 12), "closed form", ""],
     ]
     if res.cqlf is not None:
         cq_rate = fmt_upper(res.cqlf.rate, 10) if math.isfinite(res.cqlf.rate) else "-"
@@ -124,7 +128,8 @@ def render(res) -> None:
         rows.append(["CQLF rate", "-", res.cqlf_skipped, ""])
     console.print(table("Rates", ["quantity", "value", "method", "verdict"], rows))
     if m.n_states <= 40:
-        pol = ", ".join(f"{m.state_name(s)}->{m.action_name(a)}" for s, a in enumerate(d.policy))
+        pol = ", ".join(f"{escape(m.state_name(s))}->{escape(m.action_name(a))}"
+                        for s, a in enumerate(d.policy))
         console.print(f"JSR-attaining policy: {pol}")
     else:
         console.print(f"JSR-attaining policy: {m.n_states} states (listed by --json)")
@@ -136,18 +141,19 @@ def render(res) -> None:
                       f"(Bellman residual / (1 - gamma)); greedy policy certified optimal in "
                       f"{qc['certified_states']}/{qc['n_states']} states (action gap > 2x bound)")
     if m.n_pairs <= 40:
-        qrows = [[m.state_name(s)] + [fmt(float(v), 8) for v in res.q_star[s]]
+        qrows = [[escape(m.state_name(s))] + [fmt(float(v), 8) for v in res.q_star[s]]
                  for s in range(m.n_states)]
-        console.print(table("Q*", ["state"] + [m.action_name(a) for a in range(m.n_actions)],
+        console.print(table("Q*", ["state"] + [escape(m.action_name(a)) for a in range(m.n_actions)],
                             qrows))
     if res.max_norm_bound is not None:
         b = res.max_norm_bound
-        console.print(f"finite-time, worst case (pathwise, max-norm): ||e_k||_inf <= {b.kappa:.4g}"
-                      f" * {b.rho:.10g}^k ||e_0||_inf + noise floor {b.floor():.4g}")
+        console.print(f"finite-time, worst case (pathwise, max-norm): ||e_k||_inf <= "
+                      f"{fmt_upper(b.kappa, 4)} * {fmt_upper(b.rho, 11)}^k ||e_0||_inf + noise floor "
+                      f"{fmt_upper(b.floor(), 4)}")
     if res.mean_square is not None:
         render_mean_square(res.mean_square)
     for note in res.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {escape(str(note))}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
 
 

@@ -11,6 +11,7 @@ from certify.cli.common import (
     add_sampling_argument,
     console,
     err_console,
+    escape,
     nonneg_int,
     positive_int,
     print_json,
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         b = build_pdf(tex, out, timeout=args.timeout, files=files)
         doc.update(engine=b.engine, seconds=b.seconds, warnings=list(b.warnings))
         for w in b.warnings:
-            err_console.print(f"[yellow]TeX warning:[/] {w}")
+            err_console.print(f"[yellow]TeX warning:[/] {escape(str(w))}")
     else:
         for name, data in files.items():
             write_atomic(out.parent / name, data)
@@ -121,6 +122,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        console.print(f"wrote {out} ({doc['kind']} report; checks "
+        console.print(f"wrote {escape(str(out))} ({doc['kind']} report; checks "
                       f"{'all certified' if ok else 'not all certified'})")
     return 0 if ok else 1

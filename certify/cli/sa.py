@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from certify.cli.common import add_json_flag, console, emit, fmt, problem_spec, real, table, verdict_text
+from certify.cli.common import (
+    add_json_flag,
+    console,
+    emit,
+    escape,
+    fmt,
+    problem_spec,
+    real,
+    table,
+    verdict_text,
+)
 
 ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 #: algorithms ``sa check`` decides but the simulators do not run
@@ -66,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render(res) -> None:
     a = res.algorithm
-    console.print(f"[bold]{a.name}[/] on {res.problem}: {a.n_timescales} timescale(s), "
+    console.print(f"[bold]{a.name}[/] on {escape(str(res.problem))}: {a.n_timescales} timescale(s), "
                   f"w = {res.w:g}, exponents " + ", ".join(str(e) for e in res.exponents))
     console.print(table("Timescales (fastest first)", ["level", "iterate", "step", "exponent",
                                                        "Hurwitz margin", "exact range of w"],

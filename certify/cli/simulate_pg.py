@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from certify.cli.common import console, fmt, nonneg_int, positive_int, print_json, real
+from certify.cli.common import console, escape, fmt, nonneg_int, positive_int, print_json, real
 from certify.cli.pg import add_meanfield
 
 ALGOS: tuple[str, ...] = ("pg",)
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        console.print(f"[bold]particle PG on {doc['mdp']['name']}[/]: N = {doc['particles']}, "
+        console.print(f"[bold]particle PG on {escape(doc['mdp']['name'])}[/]: N = {doc['particles']}, "
                       f"eta = {doc['eta']:g}, {doc['steps']} steps; V(rho): "
                       f"{fmt(doc['value_initial'], 8)} -> {fmt(doc['value_final'], 8)} "
                       f"(V*_tau(rho) = {fmt(doc['v_star'], 8)})")
@@ -40,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def plot_values(doc: dict, path: str) -> None:
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from certify.cli.common import add_problem_argument, add_sampling_argument, real
+from certify.cli.common import add_problem_argument, add_sampling_argument, escape, real
 from certify.cli.simulate import add_simulation_options
 
 ALGOS: tuple[str, ...] = ("qlearning",)
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({"algo": "qlearning", "mdp": problem.mdp.summary(), **sim.to_dict()})
         return 0
     st = sim.stats()
-    console.print(f"[bold]Q-learning ({sim.mode}) on {problem.name}[/]: {sim.runs} runs x "
+    console.print(f"[bold]Q-learning ({sim.mode}) on {escape(problem.name)}[/]: {sim.runs} runs x "
                   f"{sim.steps} steps, alpha_k = {sim.step_size.describe()}, seed {sim.seed}, "
                   f"reward noise {sim.noise:g}")
     pick = sorted(set(list(range(0, st.times.size, max(st.times.size // 12, 1))) + [st.times.size - 1]))
@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def plot_simulation(sim, path: str, name: str) -> None:
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from certify.cli.common import real
+from certify.cli.common import escape, real
 
 ALGOS: tuple[str, ...] = ("smooth-qlearning",)
 
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     st = sim.stats()
     console.print(f"[bold]smooth Q-learning ({args.operator}, temperature {temperature}, "
-                  f"{sim.mode}) on {problem.name}[/]: {sim.runs} runs x {sim.steps} steps, "
+                  f"{sim.mode}) on {escape(problem.name)}[/]: {sim.runs} runs x {sim.steps} steps, "
                   f"alpha = {args.alpha:g}, seed {sim.seed}; errors against {target}")
     pick = sorted(set(range(0, st.times.size, max(st.times.size // 12, 1))) | {st.times.size - 1})
     rows = [[int(st.times[i]), fmt(float(st.mean[i]), 6), fmt(float(st.quantiles[0.05][i]), 6),

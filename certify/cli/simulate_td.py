@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from certify.cli.common import console, fmt, print_json, problem_spec, real, table
+from certify.cli.common import console, escape, fmt, print_json, problem_spec, real, table
 
 ALGOS: tuple[str, ...] = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 TIMESCALES: dict[str, int] = {"td0": 1, "gtd2": 2, "tdc": 2, "gtd2-m3": 3, "tdc-m3": 3,
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         d = res.to_dict()
         idx = np.unique(np.linspace(0, len(res.times) - 1, 8).astype(int))
-        console.print(table(f"{args.algo} on {problem.name}: RMSPBE over {args.runs} runs "
+        console.print(table(f"{args.algo} on {escape(problem.name)}: RMSPBE over {args.runs} runs "
                             f"({args.mode} sampling)",
                             ["step", "mean", "q10", "q90"],
                             [[int(res.times[i]), fmt(res.rmspbe_mean[i], 5),
@@ -75,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _plot(res, path: str) -> None:
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -10,6 +10,7 @@ from certify.cli.common import (
     add_sampling_argument,
     console,
     emit,
+    escape,
     fmt,
     real,
     table,
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render(res) -> None:
     m = res.mdp
-    console.print(f"[bold]smooth Q-learning on {m.name}[/]: operator {res.operator}, temperature "
+    console.print(f"[bold]smooth Q-learning on {escape(m.name)}[/]: operator {res.operator}, temperature "
                   f"{res.temperature}, gamma = {m.gamma:g}, n = {m.n_pairs} pairs, d_min = "
                   f"{res.sampling.d_min:.4g}")
     mod = res.modulus
@@ -84,11 +85,11 @@ def render(res) -> None:
         console.print(f"witness: Q(s, .) = {mod.witness['q_row']} on every state; Jacobian sup-norm "
                       f">= {fmt(mod.witness['jacobian_sup_norm_lower'], 8, 'down')} > 1")
     if res.fixed_point is not None and m.n_pairs <= 40:
-        console.print(table("fixed point", ["state"] + [m.action_name(a) for a in range(m.n_actions)],
-                            [[m.state_name(s)] + [fmt(float(v), 8) for v in res.fixed_point[s]]
+        console.print(table("fixed point", ["state"] + [escape(m.action_name(a)) for a in range(m.n_actions)],
+                            [[escape(m.state_name(s))] + [fmt(float(v), 8) for v in res.fixed_point[s]]
                              for s in range(m.n_states)]))
     for note in res.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {escape(str(note))}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
 
 
@@ -99,11 +100,11 @@ def render_tradeoff(tr) -> None:
         if r.best is None:
             missing.append(r.p)
             continue
-        c = float(r.best.certificate.c)
+        c = r.best.certificate.c  # exact: c and c/p are printed rounded down
         mark = " (default)" if r.p == tr.default_p else ""
         mark += " (fastest)" if r.p == tr.fastest_p else ""
-        rows.append([f"{r.p}{mark}", r.best.argument, f"{c:.6g}", f"{c / r.p:.6g}",
-                     f"{r.best.sup_norm_constant:.6g}", verdict_text(r.verdict)])
+        rows.append([f"{r.p}{mark}", r.best.argument, fmt(c, 6, "down"), fmt(c / r.p, 6, "down"),
+                     fmt(r.best.sup_norm_constant, 6, "up"), verdict_text(r.verdict)])
     console.print(table("trade-off across p: ||e(t)||_inf <= K exp(-(c/p) t) ||e(0)||_inf",
                         ["p", "argument", "c (rate of V)", "c/p (norm rate)", "K", "verdict"], rows))
     if missing:

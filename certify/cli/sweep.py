@@ -25,6 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="address of a running Dask scheduler, e.g. tcp://host:8786 (default: "
                         "start a local cluster)")
+    p.add_argument("--scheduler-file", metavar="FILE", type=Path,
+                   help="a Dask scheduler file (from `dask scheduler --scheduler-file FILE`); "
+                        "without --scheduler or this, DASK_SCHEDULER_ADDRESS is used if set")
     p.add_argument("--workers", type=positive_int, help="local cluster size (default: cores)")
     p.add_argument("--connect-timeout", type=real, default=10.0, metavar="SECONDS",
                    help="how long to wait for --scheduler (default 10)")
@@ -52,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
 
     check_output_path(args.output, None, "-o")  # guard: a missing folder failed after the cluster started
     grid = load_grid(args.grid)
+    from certify.extras import require
+
+    require("distributed", "sweep")  # a missing extra: one line, before the progress bar
+    from certify.sweep.scheduler import resolve_scheduler
+
+    scheduler = resolve_scheduler(args.scheduler, args.scheduler_file)
     with Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console.real, transient=args.json) as progress:
         task = progress.add_task("cells", total=len(grid.cells))
@@ -59,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         def start(total: int, skipped: int) -> None:
             progress.update(task, total=total, completed=skipped)
 
-        res = run_sweep(grid, args.output, scheduler=args.scheduler, workers=args.workers,
+        res = run_sweep(grid, args.output, scheduler=scheduler, workers=args.workers,
                         resume=args.resume, overwrite=args.overwrite, cell_timeout=args.cell_timeout,
                         connect_timeout=args.connect_timeout, on_start=start,
                         on_row=lambda row: progress.advance(task))

@@ -13,7 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
-from certify.cli.common import add_json_flag, add_sampling_argument, console, emit, real, verdict_text
+from certify.cli.common import add_json_flag, add_sampling_argument, console, emit, escape, real, verdict_text
 from certify.verdict import Verdict
 
 
@@ -138,8 +138,9 @@ def run(args: argparse.Namespace) -> int:
 
     def render() -> None:
         for o in out:
-            console.print(f"{o['file']}: {o['claim']} -> {verdict_text(o['verdict'])} "
-                          f"({o['reason']})", highlight=False, soft_wrap=True)
+            console.print(f"{escape(str(o['file']))}: {escape(o['claim'])} -> "
+                          f"{verdict_text(o['verdict'])} ({escape(str(o['reason']))})",
+                          highlight=False, soft_wrap=True)
             console.print(f"  about: {o['about']} (sha256 {o['sha256'][:16]})", highlight=False,
                           markup=False)
 

@@ -49,17 +49,22 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-import mpmath
 from scipy.optimize import minimize_scalar
 
 from certify.errors import InvalidInput
+from certify.exact.intervals import endpoints, interval_context
+from certify.exact.printing import safe_round
 
 X_TAIL = 40
 """Right end of the searched interval; beyond it phi_b <= b X e^{-X} (module docstring)."""
 
 
+_IV = interval_context(53)
+
+
 def _iv():
-    return mpmath.iv
+    """The private interval context of this module (certify never touches ``mpmath.iv``)."""
+    return _IV
 
 
 def _s(x, b: int):
@@ -94,14 +99,12 @@ def _box_upper(lo: Fraction, hi: Fraction, b: int) -> Fraction:
 
 def _up(v) -> Fraction:
     """Exact rational value of the upper end of an mpmath interval."""
-    man, exp = mpmath.mpf(v.b).man_exp
-    return Fraction(man) * Fraction(2) ** exp
+    return endpoints(v)[1]
 
 
 def _down(v) -> Fraction:
     """Exact rational value of the lower end of an mpmath interval."""
-    man, exp = mpmath.mpf(v.a).man_exp
-    return Fraction(man) * Fraction(2) ** exp
+    return endpoints(v)[0]
 
 
 def point_lower(x: Fraction, b: int) -> Fraction:
@@ -134,9 +137,10 @@ class GradSupEnclosure:
 
     def to_dict(self) -> dict:
         return {"m": self.m, "lower": str(self.lower), "upper": str(self.upper),
-                "lower_float": float(self.lower), "upper_float": float(self.upper),
+                "lower_float": safe_round(self.lower, "lower", style="float"),
+                "upper_float": safe_round(self.upper, "upper", style="float"),
                 "x_star": float(self.x_star), "boxes": self.boxes,
-                "method": "one-variable reduction + interval branch and bound (mpmath.iv)"}
+                "method": "one-variable reduction + interval branch and bound (mpmath intervals)"}
 
 
 @functools.lru_cache(maxsize=32)

@@ -8,6 +8,7 @@ these functions.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Literal
@@ -46,13 +47,13 @@ def decimal_digits(x: float | Fraction, digits: int, mode: Mode = "nearest") -> 
 
 
 def fmt_upper(x: float | Fraction, digits: int = 12) -> str:
-    """An upper bound printed rounded up."""
-    return decimal_digits(x, digits, "up")
+    """An upper bound printed rounded up (:func:`safe_round` with ``side="upper"``)."""
+    return str(safe_round(x, "upper", digits))
 
 
 def fmt_lower(x: float | Fraction, digits: int = 12) -> str:
-    """A lower bound printed rounded down."""
-    return decimal_digits(x, digits, "down")
+    """A lower bound printed rounded down (:func:`safe_round` with ``side="lower"``)."""
+    return str(safe_round(x, "lower", digits))
 
 
 def latex_number(x: float | Fraction, digits: int = 6, mode: Mode = "nearest") -> str:
@@ -62,3 +63,93 @@ def latex_number(x: float | Fraction, digits: int = 6, mode: Mode = "nearest") -
         mant, exp = s.split("e")
         return rf"{mant}\times 10^{{{int(exp)}}}"
     return s
+
+
+Side = Literal["upper", "lower", "value"]
+Style = Literal["text", "latex", "float"]
+_SIDE_MODE: dict[str, Mode] = {"upper": "up", "lower": "down", "value": "nearest"}
+
+
+def safe_round(x: float | int | Fraction | None, side: Side, digits: int = 10,
+               style: Style = "text") -> str | float | None:
+    """The one renderer of bounds: ``x`` rounded so that what is shown is still a bound.
+
+    An upper bound is rounded up, a lower bound down (a ``"value"`` that is not a bound to
+    nearest), as text with ``digits`` significant digits (``style="text"``), as LaTeX math
+    (``"latex"``), or as the nearest double on the safe side (``"float"``, for JSON; digits
+    are ignored).  Rounding a certified upper bound to nearest may print a number below
+    it, i.e. a claim that was never proved: every printed, JSON and LaTeX bound goes
+    through here.
+
+    ``None`` and non-finite floats give ``"-"`` (text, LaTeX) or ``None`` (float).
+
+    Examples
+    --------
+    >>> safe_round(Fraction(2, 3), "upper", 4), safe_round(Fraction(2, 3), "lower", 4)
+    ('0.6667', '0.6666')
+    >>> safe_round(Fraction(1, 10), "upper", style="float") >= Fraction(1, 10)
+    True
+    """
+    if side not in _SIDE_MODE:
+        raise ValueError(f"side = {side!r}; expected 'upper', 'lower' or 'value'")
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return None if style == "float" else "-"
+    if style == "float":
+        if not isinstance(x, Fraction) or x.denominator == 1 and abs(x) < 2 ** 53:
+            return float(x)
+        f = float(x)
+        if side == "upper" and Fraction(f) < x:
+            f = math.nextafter(f, math.inf)
+        elif side == "lower" and Fraction(f) > x:
+            f = math.nextafter(f, -math.inf)
+        return f
+    if isinstance(x, int):
+        x = Fraction(x)
+    if style == "latex":
+        return latex_number(x, digits, _SIDE_MODE[side])
+    return decimal_digits(x, digits, _SIDE_MODE[side])
+
+
+def exact_text(x: object) -> str | None:
+    """The exact rational ``p/q`` of a Fraction (or an int) for a JSON ``*_exact`` field,
+    else None (a float bound has no exact value beyond itself)."""
+    if isinstance(x, Fraction | int) and not isinstance(x, bool):
+        return str(Fraction(x))
+    return None
+
+
+def summarise_int(n: int, head: int = 12) -> str:
+    """A huge integer shown by its size: ``5^5000`` has 3,495 digits, far too many for a
+    reason string.  Integers of at most 2 * head digits are shown in full."""
+    s = str(abs(n))
+    if len(s) <= 2 * head:
+        return str(n)
+    sign = "-" if n < 0 else ""
+    return f"{sign}{s[0]}.{s[1:head]}e{len(s) - 1} ({len(s):,} digits)"
+
+
+_NOT_BOUNDS = ("measured", "fitted", "empirical", "mean", "observed", "seconds", "time")
+
+
+def side_of_key(key: str) -> Side:
+    """Which way a JSON field is a bound, from its dotted name: ``*lower*``, ``*margin*`` and
+    ``*decay*`` fields are lower bounds; ``*upper*``, ``*bound*``, ``*floor*`` and ``*rate*`` fields are
+    upper bounds (a contraction rate is certified from above), unless the name says the
+    number was measured; anything else is a ``"value"`` (rounded to nearest)."""
+    k = key.lower()
+    if any(w in k for w in _NOT_BOUNDS):
+        return "value"
+    last = k.rsplit(".", 1)[-1]
+    if "lower" in last or "margin" in last or "decay" in last:  # a decay rate: proved from below
+        return "lower"
+    if any(w in last for w in ("upper", "bound", "floor", "rate")):
+        return "upper"
+    return "value"
+
+
+def summarise_digits(text: str, longest: int = 24) -> str:
+    """``text`` with every run of more than ``longest`` digits replaced by
+    :func:`summarise_int` of it (a reason string quoting an exact rational stays readable)."""
+    import re
+
+    return re.sub(rf"\d{{{longest + 1},}}", lambda m: summarise_int(int(m.group(0))), text)

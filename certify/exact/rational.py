@@ -85,19 +85,19 @@ def fraction_array_from_json(data: list, field: str) -> np.ndarray:
 
 
 def round_up_float(x: Fraction) -> float:
-    """Smallest double that is >= the rational ``x`` (for reporting upper bounds)."""
-    f = float(x)
-    if Fraction(f) < x:
-        f = math.nextafter(f, math.inf)
-    return f
+    """Smallest double that is >= the rational ``x`` (for reporting upper bounds;
+    :func:`certify.exact.printing.safe_round` with ``style="float"``)."""
+    from certify.exact.printing import safe_round
+
+    return float(safe_round(Fraction(x), "upper", style="float"))  # type: ignore[arg-type]
 
 
 def round_down_float(x: Fraction) -> float:
-    """Largest double that is <= the rational ``x`` (for reporting lower bounds)."""
-    f = float(x)
-    if Fraction(f) > x:
-        f = math.nextafter(f, -math.inf)
-    return f
+    """Largest double that is <= the rational ``x`` (for reporting lower bounds;
+    :func:`certify.exact.printing.safe_round` with ``style="float"``)."""
+    from certify.exact.printing import safe_round
+
+    return float(safe_round(Fraction(x), "lower", style="float"))  # type: ignore[arg-type]
 
 
 def rationalize(a: np.ndarray, max_denominator: int = 10**9) -> np.ndarray:

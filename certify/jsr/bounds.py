@@ -69,8 +69,12 @@ class BoundRecord:
     check: CheckResult
 
     def to_dict(self) -> dict:
+        from certify.certificates.base import exact_bound
+        from certify.exact.printing import exact_text
+
         return {"kind": self.certificate.kind, "method": self.method, "side": self.side,
-                "bound": self.bound, "verdict": self.check.verdict.value,
+                "bound": self.bound, "bound_exact": exact_text(exact_bound(self.certificate, self.side)),
+                "verdict": self.check.verdict.value,
                 "claim": self.certificate.claim()}
 
 
@@ -269,8 +273,12 @@ def _exact(st: _State) -> None:
 def _polytope(st: _State) -> None:
     from certify.jsr.polytope import polytope_certificate, polytope_search
 
+    if not st.rate > 0:
+        st.notes.append("polytope: skipped, the candidate product has spectral radius 0 "
+                        "(the algorithm scales the family by 1/rho)")
+        return
     nonneg = all((a >= 0).all() for a in st.mats)
-    if nonneg and st.rate > 0 and _exact_cone(st):
+    if nonneg and _exact_cone(st):
         return
     for mode in (("cone", "symmetric") if nonneg else ("symmetric",)):
         V = polytope_search(st.mats, st.word, st.rate, mode, deadline=st.deadline)

@@ -16,6 +16,7 @@ eigenvalue) case is not handled here.
 
 from __future__ import annotations
 
+import math
 import time
 from fractions import Fraction
 
@@ -58,7 +59,13 @@ def leading_vector(mats: list[np.ndarray], word: tuple[int, ...]) -> np.ndarray 
 
 def polytope_search(mats: list[np.ndarray], word: tuple[int, ...], rho: float, mode: str,
                     max_vertices: int = 200, deadline: float | None = None) -> np.ndarray | None:
-    """Float vertices (n, N) of an invariant polytope of {A_i / rho}, or None."""
+    """Float vertices (n, N) of an invariant polytope of {A_i / rho}, or None.
+
+    None also when ``rho`` is not a positive finite number: the algorithm scales the family
+    by 1/rho, and a candidate of rate 0 (a nilpotent product) has no invariant polytope.
+    """
+    if not (math.isfinite(rho) and rho > 0):
+        return None
     v = leading_vector(mats, word)
     if v is None:
         return None

@@ -27,6 +27,13 @@ class FiniteMDP:
         Names, for reports.
     name : str, optional
         Where the MDP came from (built-in name or file).
+    layout : {"SAS", "ASS"}, keyword-only
+        Axis order of a dense P: ``"SAS"`` is ``P[s, a, s']`` (default), ``"ASS"`` is
+        pymdptoolbox's ``P[a, s, s']`` (see :mod:`certify.mdp.adapters`; with S = A use
+        :meth:`from_arrays`, which refuses an unnamed layout).
+    renormalize : float, keyword-only, optional
+        Opt-in tolerance for float32 data: rows within it of 1 are divided by their sum;
+        the largest correction is kept in :attr:`renormalized`.
 
     Notes
     -----
@@ -50,12 +57,17 @@ class FiniteMDP:
     ([[10.0, 9.9], [9.9, 11.0]], [0, 1])
     """
 
-    def __init__(self, P, R, gamma: float, states=None, actions=None, name: str = "mdp") -> None:
+    def __init__(self, P, R, gamma: float, states=None, actions=None, name: str = "mdp", *,
+                 layout: str = "SAS", renormalize: float | None = None) -> None:
         R = as_real_array(R, "R", (None, None), InvalidMDP)
+        self.renormalized: float | None = None
         S, A = R.shape
         if S == 0 or A == 0:
             raise InvalidMDP(f"R: expected at least one state and one action, found shape {R.shape}")
         if sp.issparse(P):
+            if layout != "SAS" or renormalize is not None:
+                raise InvalidMDP("a sparse P is read as (S*A, S) rows: layout and renormalize "
+                                 "apply to dense arrays only")
             Pm = sp.csr_matrix(P, dtype=float)
             if Pm.shape != (S * A, S):
                 raise InvalidMDP(f"P: expected a sparse matrix of shape ({S * A}, {S}) "
@@ -75,11 +87,25 @@ class FiniteMDP:
                                  f"P[s][a] must sum to 1 (tolerance {STOCHASTIC_ATOL:g})")
             dense = None
         else:
-            dense = as_real_array(P, "P", (None, None, None), InvalidMDP)
+            from certify.mdp.adapters import low_precision, renormalise_rows, to_sas
+
+            single = low_precision(P)
+            dense = to_sas(as_real_array(P, "P", (None, None, None), InvalidMDP), layout)
             if dense.shape[:2] != (S, A) or dense.shape[2] != S:
+                hint = (" (an (A, S, S) array from pymdptoolbox? pass layout='ASS' or use "
+                        "FiniteMDP.from_mdptoolbox)" if dense.shape[1:] == (S, S) else "")
                 raise InvalidMDP(f"P: expected shape ({S}, {A}, {S}) to match R of shape "
-                                 f"{R.shape}, found {dense.shape}")
-            check_distribution(dense, "P", InvalidMDP)
+                                 f"{R.shape}, found {dense.shape}{hint}")
+            if renormalize is not None:
+                dense, self.renormalized = renormalise_rows(dense, renormalize)
+            try:
+                check_distribution(dense, "P", InvalidMDP)
+            except InvalidMDP as exc:
+                if single:
+                    raise InvalidMDP(f"{exc}; P is {np.asarray(P).dtype} data, whose rows sum to 1 "
+                                     "only to about 1e-7: opt in with renormalize=1e-6 (file field "
+                                     "'renormalize: 1e-6') or pass float64 data") from exc
+                raise
             dense.setflags(write=False)
             Pm = sp.csr_matrix(dense.reshape(S * A, S))
         Pm.sort_indices()
@@ -94,6 +120,42 @@ class FiniteMDP:
         self.states = tuple(str(x) for x in states) if states is not None else None
         self.actions = tuple(str(x) for x in actions) if actions is not None else None
         self.name = name
+
+    @classmethod
+    def from_arrays(cls, P, R, gamma: float, layout: str | None = None,
+                    renormalize: float | None = None, **kwargs) -> FiniteMDP:
+        """From arrays in a named ``layout`` ("SAS" or "ASS"); refused when S = A and the layout
+        is not named (both readings would be valid MDPs)."""
+        from certify.mdp.adapters import from_arrays
+
+        return from_arrays(P, R, gamma, layout, renormalize, **kwargs)
+
+    @classmethod
+    def from_mdptoolbox(cls, P, R, gamma: float, renormalize: float | None = None,
+                        **kwargs) -> FiniteMDP:
+        """From pymdptoolbox's arrays: P of shape (A, S, S) (or a list of A matrices, sparse
+        allowed) and R of shape (S, A), (S,) or (A, S, S)."""
+        from certify.mdp.adapters import mdptoolbox_arrays
+
+        Psas, Rsa = mdptoolbox_arrays(P, R)
+        return cls(Psas, Rsa, gamma, renormalize=renormalize, **{"name": "mdptoolbox", **kwargs})
+
+    @classmethod
+    def from_gymnasium(cls, env, gamma: float, terminal: str = "absorbing",
+                       renormalize: float | None = None, **kwargs) -> FiniteMDP:
+        """From a Gymnasium toy-text environment's ``env.unwrapped.P`` dict (FrozenLake, Taxi,
+        CliffWalking); terminations go to an added absorbing state (see
+        :func:`certify.mdp.adapters.gymnasium_arrays`).  Gymnasium itself is not imported."""
+        from certify.mdp.adapters import gymnasium_arrays
+
+        inner = getattr(env, "unwrapped", env)
+        table = getattr(inner, "P", None)
+        n_s = getattr(getattr(inner, "observation_space", None), "n", None)
+        n_a = getattr(getattr(inner, "action_space", None), "n", None)
+        P, R, names = gymnasium_arrays(table, n_s, n_a, terminal)  # type: ignore[arg-type]
+        spec = getattr(getattr(inner, "spec", None), "id", None)
+        return cls(P, R, gamma, states=names, renormalize=renormalize,
+                   **{"name": str(spec or type(inner).__name__), **kwargs})
 
     def __repr__(self) -> str:
         return (f"FiniteMDP(name={self.name!r}, n_states={self.n_states}, "

@@ -5,9 +5,13 @@ File formats (DESIGN.md):
 * YAML / JSON: ``gamma``, ``P`` nested as [state][action][next_state], ``R`` as
   [state][action], optional ``states`` and ``actions`` names, optional ``sampling``
   (see :func:`certify.mdp.sampling.sampling_from_spec`), optional ``features``
-  [state][feature] and ``target`` [state][action] (gradient TD).
+  [state][feature] and ``target`` [state][action] (gradient TD), optional ``layout``
+  (``SAS``, the default, or ``ASS`` for P nested as [action][state][next_state]) and
+  ``renormalize`` (a tolerance: opt into dividing rows of float32-rounded data by their sum).
 * NPZ: arrays ``P`` (S, A, S), ``R`` (S, A), scalar ``gamma``, optional ``d`` (n,),
-  ``features``, ``target``.
+  ``features``, ``target``, ``layout`` (a string) and ``renormalize`` (a scalar).  An NPZ
+  with as many states as actions must name its ``layout``: raw arrays often come from
+  pymdptoolbox, whose (A, S, S) has the same shape (see :mod:`certify.mdp.adapters`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import numpy as np
 import yaml
 
 from certify.errors import InvalidMDP
+from certify.mdp.adapters import ambiguous_shape, check_layout, check_tolerance
 from certify.mdp.builtins import builtin_problem, is_builtin
 from certify.mdp.finite import FiniteMDP, check_policy
 from certify.mdp.problem import Problem
@@ -26,7 +31,7 @@ from certify.mdp.sampling import sampling_from_d, sampling_from_spec
 from certify.mdp.validate import as_real_array
 
 _KEYS = {"gamma", "P", "R", "states", "actions", "sampling", "features", "target", "name",
-         "description"}
+         "description", "layout", "renormalize"}
 
 
 def read_structured(path: Path) -> object:
@@ -67,6 +72,8 @@ def problem_from_dict(data: object, name: str = "mdp", positive_sampling: bool =
         states=data.get("states"),
         actions=data.get("actions"),
         name=str(data.get("name", name)),
+        layout=check_layout(data.get("layout", "SAS")),
+        renormalize=check_tolerance(data["renormalize"]) if "renormalize" in data else None,
     )
     sampling = None
     if "sampling" in data:
@@ -90,7 +97,7 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
             arrays = {k: z[k] for k in z.files}
     except (OSError, ValueError) as exc:
         raise InvalidMDP(f"{path}: not a readable NPZ file ({exc})") from exc
-    allowed = {"P", "R", "gamma", "d", "features", "target"}
+    allowed = {"P", "R", "gamma", "d", "features", "target", "layout", "renormalize"}
     unknown = sorted(set(arrays) - allowed)
     if unknown:
         raise InvalidMDP(f"{path}: unknown arrays {unknown}; allowed arrays are {sorted(allowed)}")
@@ -100,7 +107,15 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
     gamma = arrays["gamma"]
     if gamma.shape not in ((), (1,)):
         raise InvalidMDP(f"{path}: gamma must be a scalar array, found shape {gamma.shape}")
-    mdp = FiniteMDP(arrays["P"], arrays["R"], float(gamma.reshape(-1)[0]), name=path.stem)
+    layout = str(arrays["layout"]) if "layout" in arrays else None
+    if layout is None and ambiguous_shape(arrays["P"]):
+        raise InvalidMDP(f"{path}: P has shape {arrays['P'].shape} (as many states as actions): "
+                         "add an array 'layout' = 'SAS' (P[s, a, s']) or 'ASS' (P[a, s, s'], "
+                         "pymdptoolbox) to say which")
+    renorm = (check_tolerance(float(arrays["renormalize"].reshape(-1)[0]))
+              if "renormalize" in arrays else None)
+    mdp = FiniteMDP(arrays["P"], arrays["R"], float(gamma.reshape(-1)[0]), name=path.stem,
+                    layout=check_layout(layout or "SAS"), renormalize=renorm)
     sampling = sampling_from_d(mdp, arrays["d"], positive_sampling) if "d" in arrays else None
     features, target = _features_and_target(mdp, arrays)
     return Problem(mdp, sampling, features, target, f"loaded from {path.name}")

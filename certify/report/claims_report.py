@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from certify.exact.printing import side_of_key
 from certify.report.command_section import computation_body
 from certify.report.latex import Latex, escape, num, render
 
 
-def _value(v: object) -> Latex:
+def _value(v: object, key: str = "") -> Latex:
+    """A computed value of a claim; a float bound is rounded the safe way for its field."""
     if isinstance(v, float):
-        return num(v, 10)
+        return num(v, 10, {"upper": "up", "lower": "down"}.get(side_of_key(key), "nearest"))
     return escape(repr(v) if isinstance(v, str) else v)
 
 
@@ -35,7 +37,7 @@ def claims_body(run) -> str:
     """The body (a ``\\section``) for a :class:`certify.claims.ClaimsRun`."""
     rows = []
     for o in run.outcomes:
-        values = Latex(r"\newline ".join(escape(k) + " = " + _value(v) for k, v in o.values.items()))
+        values = Latex(r"\newline ".join(escape(k) + " = " + _value(v, k) for k, v in o.values.items()))
         rows.append({"name": o.claim.name, "command": o.claim.command,
                      "asserts": Latex(r"\newline ".join(r"\texttt{" + escape(a) + "}"
                                                         for a in o.claim.assertions)),

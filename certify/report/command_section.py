@@ -24,7 +24,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
+from certify.exact.printing import side_of_key
 from certify.report.latex import RATE_DIGITS, Latex, escape, num, render, vector
 
 MAX_ROWS = 50
@@ -52,8 +54,12 @@ def _path_tex(path: str) -> Latex:
     return Latex(r"\texttt{" + t + "}")
 
 
-def _value_tex(v: object) -> Latex | None:
-    """Typeset a scalar or short vector; None when it belongs to the JSON only."""
+_MODE = {"upper": "up", "lower": "down", "value": "nearest"}
+
+
+def _value_tex(v: object, key: str = "") -> Latex | None:
+    """Typeset a scalar or short vector; None when it belongs to the JSON only.  A float
+    field is rounded the safe way for its name (:func:`certify.exact.printing.side_of_key`)."""
     if v is None:
         return Latex("--")
     if isinstance(v, bool):
@@ -61,7 +67,7 @@ def _value_tex(v: object) -> Latex | None:
     if isinstance(v, int):
         return num(v)
     if isinstance(v, float):
-        return num(v, RATE_DIGITS)
+        return num(v, RATE_DIGITS, _MODE[side_of_key(key)])
     if isinstance(v, str):
         if _FRACTION.match(v):
             return Latex(r"$" + v.replace("/", r"/\allowbreak{}") + "$") if len(v) <= 24 else None
@@ -92,7 +98,7 @@ def _walk(doc: dict, prefix: str, kinds: set[str], rows: list[Row], certs: list[
         elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
             _walk_items(v, path, kinds, rows, certs, skipped)
         elif v is not None:  # null fields (not applicable) are left out
-            t = _value_tex(v)
+            t = _value_tex(v, path)
             if t is None:
                 skipped.append(path)
             else:
@@ -149,7 +155,11 @@ def certificate_paragraph(path: str, data: dict) -> dict:
     else:
         text = Latex("")
     if isinstance(data.get("bound"), (int, float)):
-        text = Latex(text + " Bound: " + num(data["bound"], RATE_DIGITS) + ".")
+        side = {"lower": "down", "upper": "up", "exact": "up"}.get(str(data.get("side")))
+        # side unknown: the recorded double itself, in its shortest exact decimal (no rounding)
+        shown = (num(data["bound"], RATE_DIGITS, side) if side is not None
+                 else num(Fraction(repr(float(data["bound"]))), 17))
+        text = Latex(text + " Bound: " + shown + ".")
     return {"title": title, "text": text, "verdict": str(data.get("verdict", "--")),
             "source": "recorded by the command (no witness in its output)",
             "reason": escape(data.get("reason", "") or "")}

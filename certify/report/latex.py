@@ -13,12 +13,14 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import jinja2
 import numpy as np
 
 from certify.exact.printing import latex_number
+
+if TYPE_CHECKING:
+    import jinja2
 
 DIGITS = 6
 """Significant digits of ordinary numbers (constants, entries of w, X, Q*)."""
@@ -63,8 +65,14 @@ def num(x: object, digits: int = DIGITS, mode: Literal["nearest", "up", "down"] 
 
 
 def bound(x: object, side: Literal["upper", "lower"], digits: int = RATE_DIGITS) -> Latex:
-    """A certified bound, rounded outward so that the printed value is still a bound."""
-    return num(x, digits, "up" if side == "upper" else "down")
+    """A certified bound, rounded outward so that the printed value is still a bound
+    (:func:`certify.exact.printing.safe_round`)."""
+    from certify.exact.printing import safe_round
+
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return num(x, digits)
+    v = x if isinstance(x, Fraction | int) else float(x)  # type: ignore[arg-type]
+    return Latex(f"${safe_round(v, side, digits, style='latex')}$")
 
 
 def rate(x: object) -> Latex:
@@ -104,6 +112,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 def environment() -> jinja2.Environment:
     """The template engine: LaTeX-friendly delimiters ``((* block *))``, ``((( var )))``,
     ``((# comment #))`` so that braces stay TeX's; undefined variables raise."""
+    from certify.extras import require
+
+    jinja2 = require("jinja2", "report")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         block_start_string="((*", block_end_string="*))",

@@ -127,7 +127,9 @@ def _legend(name: str) -> str:
 
 def matplotlib_pdf(curves: BoundCurves, title: str = "") -> bytes:
     """The same curves as a PDF figure (matplotlib, Agg backend), returned as bytes."""
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -156,4 +158,4 @@ def caption(result) -> Latex:
     return Latex(
         "Exponential transients implied by the certificates for the relative error "
         r"$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$ (noise floor omitted); row-sum rate "
-        f"{num(result.row_sum_rate, 10)}.")
+        f"{num(result.row_sum_rate, 10, 'up')}.")

@@ -31,10 +31,12 @@ alpha_k = c / (k + k0)^e (e = 0: constant c).
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
+from certify.extras import numba_or_fallback
 from certify.simulate.rng import alias_draw, cdf_draw, next_word, row_alias_draw, word_uniform
+
+nb = numba_or_fallback()  # the simulate extra; entry points require it
 
 MODES = {"iid": 0, "markov": 1, "sync": 2}
 OPS = {"max": 0, "lse": 1, "mellowmax": 2, "boltzmann": 3, "soft": 4}

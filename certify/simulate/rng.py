@@ -19,10 +19,12 @@ behaviour policy beta(.|s).
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
 from certify.errors import InvalidInput
+from certify.extras import numba_or_fallback
+
+nb = numba_or_fallback()  # the simulate extra; entry points require it
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -23,6 +23,7 @@ from typing import Any
 
 from certify.sweep.fields import cell_value, field_paths, is_missing, lookup
 from certify.sweep.grid import Cell
+from certify.sweep.table import unpack_axes
 
 
 def _materialise(cell: Cell, folder: Path) -> dict[str, Any]:
@@ -59,7 +60,8 @@ def _in_child(command: str, params: dict[str, Any], timeout: float) -> dict:
 
 
 def run_cell(cell: Cell, record: tuple[str, ...], axes: tuple[str, ...], grid_hash: str,
-             timeout: float | None = None) -> tuple[dict[str, Any], list[str] | None]:
+             timeout: float | None = None, axis_columns: tuple[str, ...] = ()
+             ) -> tuple[dict[str, Any], list[str] | None]:
     """Run ``cell``; return its row and, when recorded fields are absent, the valid fields.
 
     The row has the columns of :attr:`certify.sweep.grid.Grid.columns`.
@@ -67,6 +69,7 @@ def run_cell(cell: Cell, record: tuple[str, ...], axes: tuple[str, ...], grid_ha
     row: dict[str, Any] = {"cell": cell.hash, "grid": grid_hash, "index": cell.index,
                            "command": cell.command}
     row.update({a: cell.params[a] for a in axes})
+    row.update(unpack_axes(cell.params, axis_columns))
     row["cell_seed"] = cell.seed
     row["verdict"] = None
     row.update({r: None for r in record})

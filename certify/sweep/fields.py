@@ -43,7 +43,9 @@ q_star_check.iterations q_star_check.krylov_iterations q_star_check.method
 q_star_check.min_action_gap q_star_check.n_states q_star_check.notes
 q_star_check.policy_certified_optimal q_star_check.seconds
 timings timings.bounds_s timings.cqlf_s timings.direct_jsr_s timings.lower_comparison_s
-timings.q_star_s"""
+timings.q_star_s
+cqlf.rate_exact direct_jsr.lower_exact direct_jsr.upper_exact row_sum_rate_exact
+trivial_lower_rate_exact"""
 
 DECLARED_FIELDS: dict[str, frozenset[str]] = {"qlearning": frozenset(_QL.split())}
 """Every dotted field a command's document can hold (union over the cases it covers)."""

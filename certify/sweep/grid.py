@@ -78,8 +78,15 @@ class Grid:
     @property
     def columns(self) -> list[str]:
         """The row columns, in order (see :func:`certify.sweep.cell.run_cell`)."""
-        return (["cell", "grid", "index", "command", *self.axes, "cell_seed", "verdict", *self.record,
-                 "error", "wall_time"])
+        return (["cell", "grid", "index", "command", *self.axes, *self.axis_columns, "cell_seed",
+                 "verdict", *self.record, "error", "wall_time"])
+
+    @property
+    def axis_columns(self) -> list[str]:
+        """Packed axes unpacked, one column each (``mdp.states`` ... for Garnet problems)."""
+        from certify.sweep.table import axis_columns
+
+        return axis_columns(self.axes, (c.params for c in self.cells))
 
 
 def parse_range(text: str, where: str) -> list[int]:

@@ -1,7 +1,9 @@
 """Sweep output files: rows streamed as they finish, and read back for ``--resume``.
 
-Formats, chosen by the extension: ``.csv`` (a header line, then one line a row) and
-``.jsonl`` (JSON Lines, one object a row).  Every row carries the grid hash in its ``grid``
+Formats, chosen by the extension: ``.csv`` (a header line, then one line a row),
+``.jsonl`` (JSON Lines, one object a row) and ``.parquet`` (needs pyarrow, the sweep extra:
+rows stream to the journal ``NAME.parquet.jsonl``, which ``--resume`` reads, and the Parquet
+file is written from it when the sweep ends).  Every row carries the grid hash in its ``grid``
 column, so ``--resume`` can refuse a file written by a different grid.  Each row is written
 and flushed as soon as its cell finishes: a crash or Ctrl-C loses no finished row, and a
 line cut short by a crash is dropped on resume (that cell runs again).
@@ -18,14 +20,21 @@ from typing import Any
 from certify.errors import InvalidInput
 from certify.sweep.grid import Grid
 
-FORMATS = {".csv": "csv", ".jsonl": "jsonl"}
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet"}
+
+
+def journal(path: Path) -> Path:
+    """Where the rows of a Parquet output stream to (JSON Lines) before the file is written."""
+    return path.with_name(path.name + ".jsonl")
 
 
 def output_format(path: Path) -> str:
     """The format named by the extension of ``path``."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        raise InvalidInput(f"{path}: Parquet output is not supported yet; write .csv or .jsonl")
+        from certify.extras import require
+
+        require("pyarrow", "sweep")
     if suffix not in FORMATS:
         raise InvalidInput(f"{path}: unknown output extension {suffix!r}; expected one of "
                            f"{sorted(FORMATS)}")
@@ -44,6 +53,10 @@ def _complete_text(path: Path) -> str:
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """The rows of an existing output file (CSV values are strings, empty for missing)."""
     fmt = output_format(path)
+    if fmt == "parquet":
+        path, fmt = journal(path), "jsonl"
+        if not path.exists():
+            return []
     text = _complete_text(path)
     if not text.strip():
         return []
@@ -98,6 +111,9 @@ class RowWriter:
     """Append rows to a CSV or JSON Lines file, flushing after each one."""
 
     def __init__(self, path: Path, columns: list[str], append: bool):
+        self.parquet: Path | None = None
+        if output_format(path) == "parquet":
+            self.parquet, path = path, journal(path)
         self.path = path
         self.columns = columns
         self.format = output_format(path)
@@ -120,6 +136,10 @@ class RowWriter:
 
     def close(self) -> None:
         self._fh.close()
+        if self.parquet is not None:
+            from certify.sweep.table import write_parquet
+
+            write_parquet(read_rows(self.path), self.columns, self.parquet)
 
     def __enter__(self) -> RowWriter:
         return self

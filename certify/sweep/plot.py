@@ -63,7 +63,9 @@ def curves(rows: Sequence[dict[str, Any]], x: str, y: str, ref: str | None,
 def plot_sweep(rows: Sequence[dict[str, Any]], path: str | Path, x: str = "alpha", y: str = DEFAULT_Y,
                ref: str | None = DEFAULT_REF, verdict: str | None = DEFAULT_VERDICT) -> Path:
     """Write the figure to ``path`` (any extension matplotlib knows: .png, .pdf, .svg)."""
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from certify.errors import InvalidInput
+from certify.extras import require
 from certify.sweep.cell import run_cell
 from certify.sweep.fields import DECLARED_FIELDS, unknown_fields_error
 from certify.sweep.grid import Grid
-from certify.sweep.output import RowWriter, finished_cells, output_format
+from certify.sweep.output import RowWriter, finished_cells, journal, output_format
+from certify.sweep.table import unpack_axes
 from certify.verdict import Verdict
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -74,6 +76,14 @@ class SweepResult:
             return Verdict.REFUTED
         return Verdict.CERTIFIED if set(v) <= {Verdict.CERTIFIED.value} else Verdict.INCONCLUSIVE
 
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame, one column per grid axis (Garnet problems unpacked
+        into ``mdp.states``, ``mdp.actions``, ``mdp.branching``, ``mdp.seed``) and per recorded
+        field; needs the sweep extra."""
+        from certify.sweep.table import to_dataframe
+
+        return to_dataframe(self.rows, self.grid.columns)
+
     def to_dict(self) -> dict[str, Any]:
         return {"grid": self.grid.hash, "grid_file": self.grid.source, "command": self.grid.command,
                 "output": self.output, "cells": len(self.grid.cells), "skipped": self.skipped,
@@ -86,11 +96,17 @@ class SweepResult:
 def dask_client(scheduler: str | None = None, workers: int | None = None,
                 connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Iterator[Any]:
     """A Client to ``scheduler``, or to a new LocalCluster of ``workers`` processes."""
-    from distributed import Client, LocalCluster
+    from certify.extras import require
+
+    distributed = require("distributed", "sweep")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
     if not connect_timeout > 0:
         raise InvalidInput(f"--connect-timeout: expected a positive number of seconds, found "
                            f"{connect_timeout}")
+    from certify.sweep.scheduler import resolve_scheduler
+
+    scheduler = resolve_scheduler(scheduler)  # Dask's conventions: DASK_SCHEDULER_ADDRESS
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=f"{connect_timeout}s")
@@ -147,6 +163,8 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     connect_timeout : float
         Seconds to wait for ``scheduler``.
     """
+    if client is None:
+        require("distributed", "sweep")  # before any output or progress is written
     output = Path(output)
     output_format(output)
     if not output.parent.is_dir():
@@ -157,9 +175,10 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     if cell_timeout is not None and not cell_timeout > 0:
         raise InvalidInput(f"--cell-timeout: expected a positive number of seconds, found {cell_timeout}")
     done: dict[str, dict[str, Any]] = {}
-    if output.exists() and resume:
+    stream = journal(output) if output_format(output) == "parquet" else output  # where rows go
+    if stream.exists() and resume:
         done = finished_cells(output, grid)
-    elif output.exists() and not overwrite:
+    elif (stream.exists() or output.exists()) and not overwrite:
         raise InvalidInput(f"{output}: the file exists; use --resume to continue that sweep or "
                            "--overwrite to replace it")
     todo = [c for c in grid.cells if c.hash not in done]
@@ -192,10 +211,13 @@ def _client(client: Any, scheduler: str | None, workers: int | None,
 
 def _collect(client: Any, grid: Grid, todo: list, timeout: float | None, writer: RowWriter,
              on_row: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]]:
-    from distributed import as_completed
+    from certify.extras import require
 
-    futures = {client.submit(run_cell, c, grid.record, grid.axes, grid.hash, timeout, pure=False): c
-               for c in todo}
+    as_completed = require("distributed", "sweep").as_completed
+
+    unpacked = tuple(grid.axis_columns)
+    futures = {client.submit(run_cell, c, grid.record, grid.axes, grid.hash, timeout, unpacked,
+                             pure=False): c for c in todo}
     check_fields = grid.command not in DECLARED_FIELDS and bool(grid.record)
     rows: list[dict[str, Any]] = []
     try:
@@ -223,6 +245,7 @@ def _lost_cell(cell: Any, grid: Grid, exc: BaseException) -> dict[str, Any]:
     row.update({"cell": cell.hash, "grid": grid.hash, "index": cell.index, "command": cell.command,
                 "cell_seed": cell.seed, "error": f"{type(exc).__name__}: {exc}"})
     row.update({a: cell.params[a] for a in grid.axes})
+    row.update(unpack_axes(cell.params, grid.axis_columns))
     return row
 
 

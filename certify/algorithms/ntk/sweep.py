@@ -99,7 +99,9 @@ def ntk_sweep(problem: Problem, rho: np.ndarray, alpha: float, widths: Sequence[
 
 def plot_sweep(result: SweepResult, path: str | Path) -> Path:
     """Row ratio and beta against width, one line per (activation, depth); saved to ``path``."""
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

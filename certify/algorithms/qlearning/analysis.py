@@ -29,10 +29,14 @@ from certify.algorithms.qlearning.system import (
     DirectFamily,
     FixedPolicyFamily,
     row_sum_rate,
+    row_sum_rate_exact,
     trivial_lower_rate,
+    trivial_lower_rate_exact,
 )
+from certify.certificates.base import exact_bound
 from certify.errors import InvalidInput
 from certify.exact import round_up_float
+from certify.exact.printing import exact_text
 from certify.jsr.cqlf import CQLFResult, cqlf_search
 from certify.jsr.policy_iteration import SelectionJSRResult, selection_jsr
 from certify.mdp.finite import FiniteMDP
@@ -157,6 +161,8 @@ class QLearningResult:
             "direct_jsr": {
                 "lower": d.lower,
                 "upper": d.upper,
+                "lower_exact": exact_text(exact_bound(d.lower_certificate, "lower")),
+                "upper_exact": exact_text(exact_bound(d.upper_certificate, "upper")),
                 "policy": d.policy.tolist(),
                 "nonnegative_family": self.direct_nonnegative,
                 "verdict": self.direct_verdict.value,
@@ -174,7 +180,10 @@ class QLearningResult:
                 },
             },
             "row_sum_rate": self.row_sum_rate,
+            "row_sum_rate_exact": exact_text(row_sum_rate_exact(self.sampling, self.alpha, mdp.gamma)),
             "trivial_lower_rate": self.trivial_lower,
+            "trivial_lower_rate_exact": exact_text(
+                trivial_lower_rate_exact(self.sampling, self.alpha, mdp.gamma)),
             "comparison": self._comparison_dict(),
             "speedup": self.speedup,
             "cqlf": (self.cqlf.to_dict() if self.cqlf is not None else

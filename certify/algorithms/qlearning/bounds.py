@@ -115,7 +115,9 @@ class QuadraticBound:
     W: float
 
     def floor(self) -> float:
-        return self.alpha**2 * self.lam_max * self.W / (1.0 - self.beta**2)
+        """alpha^2 lambda_max(X) W / (1 - beta^2), rounded up."""
+        a, b = Fraction(self.alpha), Fraction(self.beta)
+        return round_up_float(a * a * Fraction(self.lam_max) * Fraction(self.W) / (1 - b * b))
 
     def to_dict(self) -> dict:
         return {"rate": self.beta, "lambda_max_X": self.lam_max, "alpha": self.alpha, "W": self.W,

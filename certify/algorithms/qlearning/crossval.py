@@ -477,7 +477,9 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
 
 def plot_crossval(res: CrossvalResult, path: str) -> None:
     """Averaged relative error against the certified-rate and row-sum-rate lines."""
-    import matplotlib
+    from certify.extras import require
+
+    matplotlib = require("matplotlib", "report")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -16,8 +16,9 @@ import re
 
 import numpy as np
 
+from certify.algorithms.qlearning.system import row_sum_rate_exact, trivial_lower_rate_exact
 from certify.mdp.ordering import pair_of
-from certify.report.latex import Latex, bound, escape, matrix, num, rate, render, vector
+from certify.report.latex import Latex, bound, escape, matrix, num, render, vector
 from certify.report.plots import bound_curves, caption, pgfplots
 
 MAX_TABLE_PAIRS = 40
@@ -49,14 +50,17 @@ def _pairs(res) -> tuple[list[dict], int]:
 
 def _quantities(res) -> list[dict]:
     d = res.direct
+    exact = (res.sampling, res.alpha, res.mdp.gamma)
     rows = [
         {"name": Latex(r"direct JSR, lower bound"), "value": bound(d.lower, "lower"),
          "method": "Collatz-Wielandt vector, exact", "verdict": d.lower_check.verdict.value},
         {"name": Latex(r"direct JSR, upper bound"), "value": bound(d.upper, "upper"),
          "method": "weighted max-norm, exact", "verdict": d.upper_check.verdict.value},
-        {"name": Latex(r"row-sum rate $1-\alpha d_{\min}(1-\gamma)$"), "value": rate(res.row_sum_rate),
+        {"name": Latex(r"row-sum rate $1-\alpha d_{\min}(1-\gamma)$"),
+         "value": bound(row_sum_rate_exact(*exact), "upper"),
          "method": "closed form (seed 002, Lemma 3)", "verdict": "--"},
-        {"name": Latex(r"$1-\alpha d_{\max}(1-\gamma)$"), "value": rate(res.trivial_lower),
+        {"name": Latex(r"$1-\alpha d_{\max}(1-\gamma)$"),
+         "value": bound(trivial_lower_rate_exact(*exact), "lower"),
          "method": "closed form (lower bound)", "verdict": "--"},
     ]
     if res.cqlf is not None:
@@ -96,15 +100,15 @@ def _bounds(res) -> tuple[dict | None, dict | None]:
     mn = qd = None
     if res.max_norm_bound is not None:
         b = res.max_norm_bound
-        mn = {"rate": bound(b.rho, "upper")[1:-1], "kappa": num(b.kappa, math_mode=False),
+        mn = {"rate": bound(b.rho, "upper")[1:-1], "kappa": num(b.kappa, mode="up", math_mode=False),
               "alpha": num(b.alpha, math_mode=False), "w_inf": num(b.w_inf, math_mode=False),
-              "floor": num(b.floor(), math_mode=False)}
+              "floor": num(b.floor(), mode="up", math_mode=False)}
         mn = {k: Latex(v) for k, v in mn.items()}
     if res.quadratic_bound is not None:
         q = res.quadratic_bound
         qd = {k: Latex(v) for k, v in {
-            "rate": bound(q.beta, "upper")[1:-1], "lam": num(q.lam_max, math_mode=False),
-            "W": num(q.W, math_mode=False), "floor": num(q.floor(), math_mode=False)}.items()}
+            "rate": bound(q.beta, "upper")[1:-1], "lam": num(q.lam_max, mode="up", math_mode=False),
+            "W": num(q.W, math_mode=False), "floor": num(q.floor(), mode="up", math_mode=False)}.items()}
     return mn, qd
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
 
 from certify.errors import InvalidInput
+from certify.extras import numba_or_fallback, require
 from certify.mdp.bellman import OPERATORS, check_operator, check_temperature, smooth_fixed_point
 from certify.mdp.bellman import q_star as compute_q_star
 from certify.mdp.finite import FiniteMDP
@@ -32,6 +32,8 @@ from certify.simulate.progress import DelayedProgress
 from certify.simulate.rng import alias_draw, alias_table, check_seed, next_uniform, row_alias, run_states
 from certify.simulate.schedule import StepSize, as_step_size, check_count, record_times
 from certify.simulate.stats import ErrorStats, error_stats
+
+nb = numba_or_fallback()  # the simulate extra; entry points require it
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,6 +198,7 @@ def simulate_qlearning(
     mu : array (A,), optional
         Reference measure of soft (default uniform).
     """
+    require("numba", "simulate")  # compiled kernels: without numba, a one-line error
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)
     mdp = problem.mdp

@@ -16,6 +16,8 @@ P (every product formed exactly), not from rounded float products.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -143,13 +145,28 @@ def row_sum_rate(sampling: Sampling, alpha: float, gamma: float) -> float:
     >>> row_sum_rate(p.sampling, alpha=0.5, gamma=0.9)   # 1 - 0.5 * 0.1 * (1 - 0.9)
     0.995
     """
-    d = sampling.d
-    return float(np.max(np.abs(1.0 - alpha * d) + alpha * gamma * d))
+    from certify.exact.printing import safe_round
+
+    return float(safe_round(row_sum_rate_exact(sampling, alpha, gamma), "upper", style="float"))
+
+
+def row_sum_rate_exact(sampling: Sampling, alpha: float, gamma: float) -> Fraction:
+    """:func:`row_sum_rate` in exact rationals of the stored doubles alpha, gamma and d."""
+    a, g = Fraction(alpha), Fraction(gamma)
+    return max(abs(1 - a * Fraction(x)) + a * g * Fraction(x)
+               for x in np.unique(np.asarray(sampling.d, dtype=float)).tolist())
 
 
 def trivial_lower_rate(sampling: Sampling, alpha: float, gamma: float) -> float:
     """1 - alpha d_max (1 - gamma) <= max_pi rho(A_pi) (theory.md section 3)."""
-    return 1.0 - alpha * sampling.d_max * (1.0 - gamma)
+    from certify.exact.printing import safe_round
+
+    return float(safe_round(trivial_lower_rate_exact(sampling, alpha, gamma), "lower", style="float"))
+
+
+def trivial_lower_rate_exact(sampling: Sampling, alpha: float, gamma: float) -> Fraction:
+    """:func:`trivial_lower_rate` in exact rationals of the stored doubles."""
+    return 1 - Fraction(alpha) * Fraction(float(sampling.d_max)) * (1 - Fraction(gamma))
 
 
 def comparison_systems(mdp: FiniteMDP, sampling: Sampling, alpha: float,

@@ -24,13 +24,14 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import mpmath
 import numpy as np
 from scipy.optimize import minimize_scalar
 
 from certify.certificates.pnorm import SIMPLEX_OPERATORS
 from certify.exact import as_fraction, round_down_float, round_up_float
-from certify.exact.boltzmann import boltzmann_grad_sup
+from certify.exact.boltzmann import _iv, boltzmann_grad_sup
+from certify.exact.intervals import endpoints
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.verdict import Verdict
 
 
@@ -51,9 +52,9 @@ def boltzmann_sup_two_actions() -> tuple[float, float]:
     return float(res.x), _g2(float(res.x))
 
 
-def boltzmann_grad_norm_interval(q: np.ndarray, temperature: float) -> mpmath.ctx_iv.ivmpf:
+def boltzmann_grad_norm_interval(q: np.ndarray, temperature: float):
     """Interval enclosure of ||grad h_bz(q)||_1 at the exact (float) point q."""
-    iv = mpmath.iv
+    iv = _iv()  # a private interval context (certify never touches mpmath.iv)
     lam = iv.mpf(as_fraction(temperature).numerator) / as_fraction(temperature).denominator
     qs = [iv.mpf(float(v)) for v in q]
     top = max(float(v) for v in q)
@@ -95,7 +96,7 @@ class SupNormModulus:
 
     def to_dict(self) -> dict:
         lo = self.upper if self.lower is None else self.lower
-        return {"value": self.value, "upper": str(self.upper), "upper_float": float(self.upper),
+        return {"value": self.value, "upper": str(self.upper), "upper_float": round_up_float(self.upper),
                 "interval": [round_down_float(lo), round_up_float(self.upper)],
                 "theory": self.theory, "verdict": self.verdict.value, "witness": self.witness}
 
@@ -115,11 +116,11 @@ def sup_norm_modulus(operator: str, gamma: float, n_actions: int,
     upper, lower = g * enc.upper, g * enc.lower
     q = np.zeros(m)
     q[0] = float(enc.x_star) / temperature
-    at = boltzmann_grad_norm_interval(q, temperature) * mpmath.iv.mpf(float(gamma))
-    theory = (f"gamma * sup_q ||grad h_bz(q)||_1, sup in [{float(enc.lower):.12g}, "
-              f"{float(enc.upper):.12g}] for m = {m} (reduction + interval branch and bound)")
+    at = boltzmann_grad_norm_interval(q, temperature) * _iv().mpf(float(gamma))
+    theory = (f"gamma * sup_q ||grad h_bz(q)||_1, sup in [{fmt_lower(enc.lower, 12)}, "
+              f"{fmt_upper(enc.upper, 12)}] for m = {m} (reduction + interval branch and bound)")
     witness = {"q_row": q.tolist(), "temperature": temperature,
-               "jacobian_sup_norm_lower": float(at.a), "grad_l1_sup": enc.to_dict(),
+               "jacobian_sup_norm_lower": round_down_float(endpoints(at)[0]), "grad_l1_sup": enc.to_dict(),
                "note": "Q(s, .) = q_row for every state s; Jacobian sup-norm = gamma ||grad h(q_row)||_1"}
     if upper < 1:
         verdict = Verdict.CERTIFIED

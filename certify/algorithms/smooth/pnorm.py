@@ -126,6 +126,11 @@ def search_young(mdp: FiniteMDP, d: np.ndarray, p: int, steps: int = 60) -> PNor
     c_hi = float(p * d.min() * (1.0 - g * (p - 1) / p))
     if c_hi <= 0:
         return None
+    if g == 0:
+        # F_h is constant: dV/dt = -sum_i u_i e_i^p <= -p d_min V for any u > 0.  The Perron
+        # weights u = (gamma / p) v / beta vanish here, so take u = 1 and c just below p d_min.
+        u = np.ones(mdp.n_states * mdp.n_actions)
+        return PNormSearch(p, u, c_hi * (1 - 1e-6), 0.0)
     r0 = _perron(mdp, d, p, 0.0)
     if r0 is None or r0[0] >= 1:
         return None

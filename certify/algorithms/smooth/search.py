@@ -20,6 +20,7 @@ from certify.algorithms.smooth.pnorm import (
     search_young,
     young_threshold_p,
 )
+from certify.exact.printing import exact_text, safe_round
 from certify.mdp.finite import FiniteMDP
 from certify.verdict import Verdict
 
@@ -52,7 +53,10 @@ class PNormResult:
             u = np.array([float(x) for x in c.u])
             d = np.array([float(x) for x in c.d])
             out.update({"weights": (u / d).tolist(), "u": u.tolist(), "modulus": c.factor(),
-                        "decay_rate": float(c.c), "norm_decay_rate": float(c.c) / c.p,
+                        "decay_rate": safe_round(c.c, "lower", style="float"),
+                        "decay_rate_exact": exact_text(c.c),
+                        "norm_decay_rate": safe_round(Fraction(c.c) / c.p, "lower", style="float"),
+                        "norm_decay_rate_exact": exact_text(Fraction(c.c) / c.p),
                         "sup_norm_constant": self.sup_norm_constant, "certificate": c.to_dict()})
         else:
             out.update({"weights": None, "modulus": None, "decay_rate": None})

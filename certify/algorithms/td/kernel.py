@@ -25,10 +25,12 @@ step whatever the mode, so a run depends only on (seed, run index)):
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
+from certify.extras import numba_or_fallback
 from certify.simulate.rng import cdf_draw, next_uniform
+
+nb = numba_or_fallback()  # the simulate extra; entry points require it
 
 MODES = {"iid": 0, "markov": 1}
 BASES = {"td0": 0, "gtd2": 1, "tdc": 2}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
 
 from certify.algorithms.td.algorithms import ALGORITHMS, assemble, expected_mats, get_algorithm
@@ -26,6 +25,9 @@ from certify.algorithms.td.kernel import heavy_ball_step
 from certify.algorithms.td.linear import LinearTD
 from certify.algorithms.td.simulate import algorithm_steps, check_scales
 from certify.algorithms.td.stepsizes import parse_exponents
+from certify.extras import numba_or_fallback
+
+nb = numba_or_fallback()  # the simulate extra; entry points require it
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,6 +24,7 @@ from certify.algorithms.td.kernel import BASES, MODES, advance
 from certify.algorithms.td.linear import LinearTD, from_problem
 from certify.algorithms.td.stepsizes import parse_exponents, schedule
 from certify.errors import InvalidInput
+from certify.extras import require
 from certify.mdp.problem import Problem
 from certify.simulate.rng import check_seed, run_states
 
@@ -180,6 +181,7 @@ def simulate_td(algorithm: str, problem: Problem, exponents: object, w: float = 
             and divergence_factor > 1):
         raise InvalidInput(f"divergence_factor = {divergence_factor!r}; expected a finite "
                            "number > 1")
+    require("numba", "simulate")  # compiled kernels: without numba, a one-line error
     algo = get_algorithm(algorithm)
     ex = parse_exponents(exponents, algo.n_timescales, algo.name)
     seed = check_seed(seed)

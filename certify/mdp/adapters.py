@@ -1,0 +1,193 @@
+"""Transition arrays as people have them: axis layouts, float32 data, other toolkits.
+
+certify stores P state-major, ``P[s, a, s']`` (layout ``"SAS"``).  Other tools do not:
+pymdptoolbox (and MATLAB's MDPToolbox) use ``P[a, s, s']`` (layout ``"ASS"``), Gymnasium's
+toy-text environments a dict ``env.unwrapped.P[s][a] = [(prob, next, reward, terminated),
+...]``.  With as many states as actions an ``"ASS"`` array has the same shape as an
+``"SAS"`` one and both readings are valid MDPs with different Q*: such an array is refused
+unless its layout is named (``layout=`` here, the ``layout`` field of a file).
+
+Single-precision data (float32) sums to 1 only within about 1e-7 per row, far outside the
+validation tolerance :data:`certify.tolerance.STOCHASTIC_ATOL`.  It is accepted only when
+the user opts in with ``renormalize=TOL``: each row whose sum is within TOL of 1 is divided
+by its sum (in float64), a row further off is refused.  The MDP then records the largest
+correction in ``renormalized``.  Nothing is renormalised silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from certify.errors import InvalidMDP
+
+Layout = Literal["SAS", "ASS"]
+LAYOUTS: dict[str, str] = {
+    "SAS": "P[s, a, s'] (state, action, next state; certify's own)",
+    "ASS": "P[a, s, s'] (action, state, next state; pymdptoolbox, MDPToolbox)",
+}
+
+
+def check_layout(layout: object) -> str:
+    """Validate a layout name (case-insensitive); returns it in upper case."""
+    if not isinstance(layout, str) or layout.upper() not in LAYOUTS:
+        raise InvalidMDP(f"layout = {layout!r}; expected one of " +
+                         ", ".join(f"{k!r} for {v}" for k, v in LAYOUTS.items()))
+    return layout.upper()
+
+
+def check_tolerance(renormalize: object) -> float:
+    """Validate a renormalisation tolerance: a number in (0, 0.01]."""
+    ok = isinstance(renormalize, int | float | np.floating) and not isinstance(renormalize, bool)
+    if not ok or not (0 < float(renormalize) <= 1e-2):  # type: ignore[arg-type]
+        raise InvalidMDP(f"renormalize = {renormalize!r}; expected a tolerance in (0, 0.01] "
+                         "(how far a row sum of P may be from 1 before it is divided by it)")
+    return float(renormalize)  # type: ignore[arg-type]
+
+
+def ambiguous_shape(P: object) -> bool:
+    """True when a dense transition array has as many states as actions (S = A), so that the
+    ``"SAS"`` and ``"ASS"`` readings have the same shape."""
+    shape = np.shape(P)
+    return len(shape) == 3 and shape[0] == shape[1] == shape[2]
+
+
+def to_sas(P: np.ndarray, layout: str) -> np.ndarray:
+    """The array ``P`` given in ``layout`` as certify's ``P[s, a, s']``."""
+    layout = check_layout(layout)
+    if P.ndim != 3:
+        raise InvalidMDP(f"P: expected a 3-axis array in layout {layout!r}, found shape {P.shape}")
+    if layout == "ASS":
+        if P.shape[1] != P.shape[2]:
+            raise InvalidMDP(f"P: layout 'ASS' needs shape (A, S, S), found {P.shape}")
+        return np.ascontiguousarray(P.transpose(1, 0, 2))
+    return P
+
+
+def low_precision(P: object) -> bool:
+    """True for float arrays of less than double precision (float16, float32)."""
+    dt = getattr(P, "dtype", None)
+    return dt is not None and np.issubdtype(dt, np.floating) and np.finfo(dt).eps > np.finfo(float).eps
+
+
+def renormalise_rows(P: np.ndarray, tol: float) -> tuple[np.ndarray, float]:
+    """Divide each row of ``P`` (last axis) by its sum when that sum is within ``tol`` of 1.
+
+    Returns the new float64 array and the largest |sum - 1| corrected.  A row further than
+    ``tol`` from 1, or with a negative entry below ``-tol``, is refused (it is not a rounding
+    error of a distribution).
+    """
+    tol = check_tolerance(tol)
+    P = np.asarray(P, dtype=float)
+    if (P < -tol).any():
+        idx = tuple(int(i) for i in np.argwhere(P < -tol)[0])
+        raise InvalidMDP(f"P{list(idx)} = {float(P[idx])!r} is negative beyond renormalize = {tol:g}")
+    P = np.clip(P, 0.0, None)
+    sums = P.sum(axis=-1, keepdims=True)
+    off = np.abs(sums - 1.0)
+    if (off > tol).any():
+        idx = tuple(int(i) for i in np.argwhere(off[..., 0] > tol)[0])
+        raise InvalidMDP(f"P{list(idx)} sums to {float(sums[idx][0])!r}, further from 1 than "
+                         f"renormalize = {tol:g}: not a rounding error, refused")
+    return P / sums, float(off.max()) if off.size else 0.0
+
+
+def _dense_actions(P: object) -> np.ndarray:
+    """pymdptoolbox's P: an (A, S, S) array or a sequence of A (S, S) arrays / sparse matrices."""
+    if isinstance(P, np.ndarray):
+        return P
+    if isinstance(P, Sequence) and P and any(sp.issparse(m) for m in P):
+        return np.stack([m.toarray() if sp.issparse(m) else np.asarray(m) for m in P])
+    return np.asarray(P)
+
+
+def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray, np.ndarray]:
+    """pymdptoolbox's (P, R) as certify's ``P[s, a, s']`` and ``R[s, a]``.
+
+    P has shape (A, S, S) (an array, or a list of A dense or sparse (S, S) matrices).  R is
+    as pymdptoolbox accepts it: (S, A); (S,), the same reward for every action; or (A, S, S),
+    a reward per transition, reduced to the expected reward
+    ``R[s, a] = sum_s' P[a, s, s'] R[a, s, s']``.
+    """
+    Pa = _dense_actions(P)
+    if Pa.ndim != 3 or Pa.shape[1] != Pa.shape[2]:
+        raise InvalidMDP(f"P: expected pymdptoolbox's shape (A, S, S), found {Pa.shape}")
+    A, S = Pa.shape[0], Pa.shape[1]
+    Rr = np.asarray(_dense_actions(R), dtype=float)
+    if Rr.shape == (S,):
+        Rsa = np.repeat(Rr[:, None], A, axis=1)
+    elif Rr.shape == (S, A):
+        Rsa = Rr
+    elif Rr.shape == (A, S, S):
+        Rsa = np.einsum("ast,ast->sa", Pa.astype(float), Rr)
+    else:
+        raise InvalidMDP(f"R: expected pymdptoolbox's shape (S, A) = ({S}, {A}), (S,) = ({S},) "
+                         f"or (A, S, S) = ({A}, {S}, {S}); found {Rr.shape}")
+    return Pa.transpose(1, 0, 2), Rsa
+
+
+def gymnasium_arrays(table: Mapping, n_states: int | None = None, n_actions: int | None = None,
+                     terminal: Literal["absorbing", "ignore"] = "absorbing"
+                     ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Gymnasium's ``env.unwrapped.P`` (``P[s][a] = [(prob, next, reward, terminated), ...]``)
+    as ``P[s, a, s']``, ``R[s, a]`` (expected reward) and state names.
+
+    ``terminal="absorbing"`` (default): a transition with ``terminated`` set goes to one added
+    absorbing state ``"terminal"`` with reward 0, so that the discounted values are those of
+    the episodic task (the value after termination is 0).  ``"ignore"`` keeps the recorded
+    next state (right only when terminal states already loop on themselves with reward 0).
+    """
+    if not isinstance(table, Mapping) or not table:
+        raise InvalidMDP("env.unwrapped.P: expected a non-empty dict {state: {action: "
+                         "[(prob, next_state, reward, terminated), ...]}}")
+    if terminal not in ("absorbing", "ignore"):
+        raise InvalidMDP(f"terminal = {terminal!r}; expected 'absorbing' or 'ignore'")
+    S = int(n_states) if n_states is not None else len(table)
+    A = int(n_actions) if n_actions is not None else max(len(v) for v in table.values())
+    ends = terminal == "absorbing" and any(
+        len(t) > 3 and bool(t[3]) for acts in table.values() for ts in acts.values() for t in ts)
+    n = S + 1 if ends else S
+    P = np.zeros((n, A, n))
+    R = np.zeros((n, A))
+    for s in range(S):
+        if s not in table:
+            raise InvalidMDP(f"env.unwrapped.P has no entry for state {s} of {S}")
+        for a in range(A):
+            if a not in table[s]:
+                raise InvalidMDP(f"env.unwrapped.P[{s}] has no entry for action {a} of {A}")
+            for t in table[s][a]:
+                if len(t) < 3:
+                    raise InvalidMDP(f"env.unwrapped.P[{s}][{a}]: expected (prob, next_state, "
+                                     f"reward, terminated) tuples, found {t!r}")
+                prob, nxt, rew = float(t[0]), int(t[1]), float(t[2])
+                if not 0 <= nxt < S:
+                    raise InvalidMDP(f"env.unwrapped.P[{s}][{a}]: next state {nxt} is outside "
+                                     f"0..{S - 1}")
+                done = ends and len(t) > 3 and bool(t[3])
+                P[s, a, S if done else nxt] += prob
+                R[s, a] += prob * rew
+    names = [str(s) for s in range(S)]
+    if ends:
+        P[S, :, S] = 1.0
+        names.append("terminal")
+    return P, R, names
+
+
+def from_arrays(P: Any, R: Any, gamma: float, layout: str | None = None,
+                renormalize: float | None = None, **kwargs: Any):
+    """A :class:`~certify.mdp.finite.FiniteMDP` from arrays in a named ``layout``.
+
+    ``layout`` may be omitted only when the shape decides it (S != A); an (S, S, S) array is
+    refused without one.  ``renormalize`` opts into row renormalisation (float32 data).
+    """
+    from certify.mdp.finite import FiniteMDP
+
+    if layout is None and not sp.issparse(P) and ambiguous_shape(P):
+        n = np.shape(P)[0]
+        raise InvalidMDP(f"P has shape {np.shape(P)}: with S = A = {n} the layout is ambiguous; "
+                         "pass layout='SAS' (P[s, a, s']) or layout='ASS' (P[a, s, s'], "
+                         "pymdptoolbox)")
+    return FiniteMDP(P, R, gamma, layout=layout or "SAS", renormalize=renormalize, **kwargs)

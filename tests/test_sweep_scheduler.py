@@ -1,0 +1,47 @@
+"""Finding a Dask scheduler by Dask's conventions (issue 19, item 4): --scheduler, then
+--scheduler-file, then DASK_SCHEDULER_ADDRESS; none of them: a local cluster."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from certify.cli import main
+from certify.errors import InvalidInput
+from certify.sweep.scheduler import resolve_scheduler
+
+
+def test_resolution_order(tmp_path, monkeypatch):
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    import dask.config
+
+    with dask.config.set({"scheduler-address": None}):
+        assert resolve_scheduler() is None
+    f = tmp_path / "sched.json"
+    f.write_text(json.dumps({"type": "Scheduler", "address": "tcp://10.0.0.5:8786"}))
+    assert resolve_scheduler(scheduler_file=f) == "tcp://10.0.0.5:8786"
+    assert resolve_scheduler("tcp://a:1") == "tcp://a:1"
+    with dask.config.set({"scheduler-address": "tcp://from-config:8786"}):
+        assert resolve_scheduler() == "tcp://from-config:8786"
+        assert resolve_scheduler("tcp://a:1") == "tcp://a:1"
+    with pytest.raises(InvalidInput, match="not both"):
+        resolve_scheduler("tcp://a:1", f)
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(InvalidInput, match="no 'address'"):
+        resolve_scheduler(scheduler_file=tmp_path / "bad.json")
+
+
+def test_cli_scheduler_file_is_used(tmp_path, capsys):
+    from pathlib import Path
+
+    grid = Path(__file__).resolve().parents[1] / "examples" / "sweeps" / "small.yaml"
+    f = tmp_path / "sched.json"
+    f.write_text(json.dumps({"address": "tcp://127.0.0.1:9"}))  # nothing listens on port 9
+    code = main(["sweep", str(grid), "-o", str(tmp_path / "o.csv"), "--scheduler-file", str(f),
+                 "--connect-timeout", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "tcp://127.0.0.1:9" in err and "Traceback" not in err
+    missing = main(["sweep", str(grid), "-o", str(tmp_path / "o.csv"), "--scheduler-file",
+                    str(tmp_path / "none.json")])
+    assert missing == 2 and "scheduler file" in capsys.readouterr().err
