@@ -12,6 +12,9 @@ EIG_RTOL
     Relative tolerance asked of float eigen-solvers before an exact check.
 FIXED_POINT_ATOL
     Sup-norm tolerance at which fixed-point iterations (smooth Bellman operators) stop.
+FRAGILE_RTOL
+    A verdict whose deciding margin is within this relative distance of the boundary is
+    marked *fragile* in the output (:func:`certify.verdict.is_fragile`); it is not changed.
 SYMMETRY_RTOL
     A kernel K with max |K_ij - K_ji| above this times max(1, max |K|) is refused: an NTK is
     symmetric (Theorem 2's bound itself holds for any K).
@@ -23,3 +26,4 @@ STOCHASTIC_ATOL: float = 1e-9
 EIG_RTOL: float = 1e-12
 FIXED_POINT_ATOL: float = 1e-12
 SYMMETRY_RTOL: float = 1e-9
+FRAGILE_RTOL: float = 1e-12

@@ -25,12 +25,47 @@ class Verdict(StrEnum):
         return self.value
 
 
+def is_fragile(margin: object, scale: object = 1) -> bool:
+    """Whether a margin that decides a verdict is within rounding of the boundary.
+
+    A margin m >= 0 (the slack of an inequality that holds exactly) is *fragile* when
+    |m| <= FRAGILE_RTOL * |scale|, ``scale`` the size of the terms compared: the verdict is
+    exact for the numbers given, but a one-ulp change of the input (1/3 given as a double,
+    say) could flip it.  Outputs mark such verdicts; they stay what the exact check says.
+
+    Parameters
+    ----------
+    margin, scale : number
+        Exact (Fraction, int) or float.
+
+    >>> from fractions import Fraction
+    >>> is_fragile(Fraction(1, 10**17)), is_fragile(Fraction(1, 1000)), is_fragile(-1)
+    (True, False, False)
+    """
+    from fractions import Fraction
+
+    from certify.tolerance import FRAGILE_RTOL
+
+    m, s = Fraction(margin), abs(Fraction(scale))
+    return m >= 0 and m <= Fraction(FRAGILE_RTOL) * max(s, Fraction(0)) if s else m == 0
+
+
 def combine(verdicts: list[Verdict | str]) -> Verdict:
     """Overall verdict of several checks: refuted beats inconclusive beats certified.
 
-    Plain strings ("certified", ...) are accepted and converted; anything else raises.
+    An empty list is inconclusive (nothing was checked).  Plain strings ("certified", ...)
+    are accepted and converted; anything else raises.
+
+    Parameters
+    ----------
+    verdicts : list of Verdict or str
+
+    >>> [str(combine(v)) for v in (["certified", "inconclusive"], [], ["refuted", "certified"])]
+    ['inconclusive', 'inconclusive', 'refuted']
     """
     verdicts = [Verdict(v) for v in verdicts]
+    if not verdicts:
+        return Verdict.INCONCLUSIVE
     if any(v is Verdict.REFUTED for v in verdicts):
         return Verdict.REFUTED
     if any(v is Verdict.INCONCLUSIVE for v in verdicts):
@@ -62,7 +97,17 @@ class Evidence(StrEnum):
 
 
 def combine_evidence(outcomes: list[Evidence | str]) -> Evidence:
-    """Violated beats inconclusive beats consistent (an empty list is inconclusive)."""
+    """Violated beats inconclusive beats loose beats consistent (an empty list is inconclusive).
+
+    The one place cross-validation outcomes are combined.
+
+    Parameters
+    ----------
+    outcomes : list of Evidence or str
+
+    >>> [str(combine_evidence(o)) for o in (["consistent", "loose"], [], ["violated", "loose"])]
+    ['loose', 'inconclusive', 'violated']
+    """
     outs = [Evidence(o) for o in outcomes]
     if not outs or Evidence.INCONCLUSIVE in outs and Evidence.VIOLATED not in outs:
         return Evidence.INCONCLUSIVE

@@ -165,3 +165,18 @@ def test_not_psd_warns_but_evaluates():
         r = theorem2(k, [0.5, 0.5], 0.5, 0.1)
     assert any(issubclass(w.category, NotPSDWarning) and "-1" in str(w.message) for w in rec)
     assert r.data.min_eigenvalue == pytest.approx(-1.0)
+
+
+def test_a_condition_holding_within_rounding_is_marked_fragile():
+    """(17) with K_12 = 1/3 given as a double holds by 2^-56 exactly: fragile, not changed."""
+    k = np.array([[1.0, 1 / 3], [1 / 3, 1.0]])
+    rho = np.array([0.5, 0.5])
+    res = theorem2(k, rho, 0.5, 0.1)
+    c17 = res.condition_17.to_dict()
+    assert c17["holds"] and c17["fragile"]
+    assert F(c17["margin_exact"]) == F(1, 2 ** 56)  # 0.25 - 1.5 * 0.5 * double(1/3)
+    assert not res.condition_16.to_dict()["fragile"]
+    # with the exact rational 1/3 the same condition holds with equality (margin 0)
+    exact = theorem2(np.array([[F(1), F(1, 3)], [F(1, 3), F(1)]], dtype=object),
+                     np.array([F(1, 2)] * 2, dtype=object), F(1, 2), F(1, 10))
+    assert exact.condition_17.margin == 0 and exact.condition_17.holds

@@ -134,10 +134,9 @@ class MeanFieldMarginCertificate(Certificate):
         if self.margin > 0:
             return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L >= "
                     f"{fmt_lower(self.margin, 8)} > 0 {bounds}")
-        # never print "beta >= (negative) > 0": the claim is beta > 0, which the bounds
-        # do not show
-        return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L > 0; the bounds "
-                f"{bounds} give only beta >= {fmt_lower(self.margin, 8)}, not > 0")
+        # never print "beta >= (negative) > 0": a non-positive margin claims nothing
+        return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L >= "
+                f"{fmt_lower(self.margin, 8)} (not > 0: the sufficient condition fails) {bounds}")
 
     def claim_latex(self) -> str:
         tail = r" > 0" if self.margin > 0 else r" \not> 0"

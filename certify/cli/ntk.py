@@ -121,9 +121,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 def render_theorem(doc: dict, title: str) -> None:
     c16, c17 = doc["condition_16"], doc["condition_17"]
+
+    def holds(c: dict) -> str:
+        return f"{c['holds']} (fragile)" if c.get("fragile") else str(c["holds"])
+
     rows = [
-        ["(16) alpha K_ii rho_i < 1", c16["holds"], c16["worst_row"], fmt(c16["margin"], 8, "down")],
-        ["(17) (1+g) sum |K_ij| rho_j <= (1-g) K_ii rho_i", c17["holds"], c17["worst_row"],
+        ["(16) alpha K_ii rho_i < 1", holds(c16), c16["worst_row"], fmt(c16["margin"], 8, "down")],
+        ["(17) (1+g) sum |K_ij| rho_j <= (1-g) K_ii rho_i", holds(c17), c17["worst_row"],
          fmt(c17["margin"], 8, "down")],
     ]
     console.print(f"[bold]{title}[/]: n = {doc['n']}, gamma = {doc['gamma']:g}, "
@@ -134,6 +138,10 @@ def render_theorem(doc: dict, title: str) -> None:
                   f"largest alpha for (16): < {fmt(doc['alpha_max_16'], 8, 'down')}; row ratio "
                   f"mean {fmt(sum(rr) / len(rr), 6)}, max {fmt(max(rr), 6)}")
     console.print(escape(str(doc["reason"])))
+    if c16.get("fragile") or c17.get("fragile"):
+        console.print("[yellow]fragile[/]: a condition holds by less than rounding of its terms "
+                      "(exact for the numbers given; a one-ulp change of the input could flip it, "
+                      "e.g. 1/3 given as a double: give it as \"1/3\")")
     console.print(f"verdict: {verdict_text(doc['verdict'])} ({doc['status']})")
 
 

@@ -39,7 +39,7 @@ from certify.algorithms.ntk.inputs import KernelData, validate_kernel
 from certify.exact import round_down_float, round_up_float
 from certify.exact.printing import fmt_upper
 from certify.exact.rows import exact_rows
-from certify.verdict import Verdict
+from certify.verdict import Verdict, is_fragile
 
 CONTRACTION = "contraction"
 NON_EXPANSION = "non-expansion"
@@ -57,10 +57,18 @@ class Condition:
     holds: bool
     worst_row: int
     margin: Fraction
+    scale: Fraction = Fraction(1)
+
+    @property
+    def fragile(self) -> bool:
+        """True when the condition holds by less than rounding of its terms
+        (:func:`certify.verdict.is_fragile`): e.g. 1/3 given as a double."""
+        return self.holds and is_fragile(self.margin, self.scale)
 
     def to_dict(self) -> dict:
         return {"holds": self.holds, "worst_row": self.worst_row,
-                "margin": round_down_float(self.margin), "margin_exact": str(self.margin)}
+                "margin": round_down_float(self.margin), "margin_exact": str(self.margin),
+                "fragile": self.fragile}
 
 
 @dataclass(frozen=True)
@@ -183,8 +191,10 @@ def theorem2_validated(data: KernelData, prefilter: bool = True) -> Theorem2Resu
     m16, m17, betas = vals["m16"], vals["m17"], vals["beta"]
     w16 = min(m16, key=lambda i: (m16[i], i))
     w17 = min(m17, key=lambda i: (m17[i], i))
-    c16 = Condition(m16[w16] > 0, w16, m16[w16])
-    c17 = Condition(m17[w17] >= 0, w17, m17[w17])
+    g = data.gamma
+    c16 = Condition(m16[w16] > 0, w16, m16[w16], Fraction(1))
+    (a17,), (o17,) = exact_rows(data.k, data.rho, [w17])
+    c17 = Condition(m17[w17] >= 0, w17, m17[w17], abs((1 - g) * a17) + abs((1 + g) * o17))
     beta = max(betas.values())
     beta_rows = sorted(i for i, b in betas.items() if b == beta)
     top = max(vals["a"].values())

@@ -15,11 +15,12 @@ import numpy as np
 from certify.algorithms.pg.constants import bound_constants
 from certify.algorithms.pg.coupling import coupled_run
 from certify.algorithms.pg.meanfield import MeanField, initial_particles, make_meanfield, particle_step
-from certify.algorithms.pg.monotone import CONSISTENT, INCONCLUSIVE, VIOLATED, flow_monotonicity
+from certify.algorithms.pg.monotone import flow_monotonicity
 from certify.algorithms.pg.params import check_count, check_positive, reference_measure, warn_few_particles
 from certify.algorithms.pg.tabular import run_tabular
 from certify.exact import round_down_float
 from certify.mdp import load_problem
+from certify.verdict import combine_evidence
 
 
 def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000,
@@ -210,8 +211,7 @@ def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
     mono = flow_monotonicity(mf, particles, flow_eta, flow_steps, seed,
                              drift_lip=res.constants.drift_lip)
     checks = {"coupled_w2": res.verdict, "monotone_objective": mono.verdict}
-    verdict = (VIOLATED if VIOLATED in checks.values() else
-               CONSISTENT if set(checks.values()) == {CONSISTENT} else INCONCLUSIVE)
+    verdict = combine_evidence(list(checks.values())).value
     return {"command": "pg_crossval", "mdp": mf.mdp.summary(), "tau": mf.tau,
             "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "particles": particles,
             "seed": seed, **res.constants.to_dict(), **res.to_dict(),

@@ -142,8 +142,8 @@ def row_sum_rate(sampling: Sampling, alpha: float, gamma: float) -> float:
     --------
     >>> from certify import load_problem, row_sum_rate
     >>> p = load_problem("seed-sls")   # d_min = 0.1
-    >>> row_sum_rate(p.sampling, alpha=0.5, gamma=0.9)   # 1 - 0.5 * 0.1 * (1 - 0.9)
-    0.995
+    >>> row_sum_rate(p.sampling, alpha=0.5, gamma=0.9)   # 1 - 0.5 * 0.1 * (1 - 0.9), rounded up
+    0.9950000000000001
     """
     from certify.exact.printing import safe_round
 
