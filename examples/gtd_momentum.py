@@ -82,7 +82,7 @@ def print_table(results: dict) -> None:
           f"{'RMSPBE_T':>9s} {'diverged':>8s}  check (failing conditions)")
     for prob, rows in results.items():
         for algo, (ex, chk, sim) in rows.items():
-            a2 = [f.removeprefix("(A:2) ") for f in chk.failing if f.startswith("(A:2)")]
+            a2 = [f.removeprefix("(A:3) ") for f in chk.failing if f.startswith("(A:3)")]
             fails = "; ".join(a2[:2]) + (f"; +{len(a2) - 2} more" if len(a2) > 2 else "") or "-"
             print(f"{prob:14s} {algo:9s} {ex:20s} {sim.rmspbe_mean[0]:9.4f} "
                   f"{sim.rmspbe_mean[-1]:9.4f} {sim.diverged:8d}  {chk.verdict.value} ({fails})")

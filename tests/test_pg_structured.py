@@ -194,7 +194,7 @@ def test_structured_margin_certificate_round_trip():
 @pytest.mark.slow
 def test_garnet_margin_certified_at_kappa_200():
     """The issue's target: beta > 0 on garnet:3:2:2:0, tau = 0.1, gamma = 0.9, K = 4,
-    sigma = 1 with kappa = 200 (closed forms need kappa > 66,700).  About 4 CPU minutes."""
+    sigma = 1 with kappa = 200 (closed forms need kappa > 66,690).  About 4 CPU minutes."""
     from certify.algorithms.pg.constants import bound_constants
     from certify.algorithms.pg.meanfield import make_meanfield
 

@@ -65,8 +65,8 @@ def test_failed_step_size_condition_is_inconclusive(tmp_path, capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "overall verdict: inconclusive" in out and "refuted" not in out
     res = check_system(load_system(path))
-    assert set(res.failing) == {"(A:2) sum a_1(n)^2 < inf", "(A:2) sum a_2(n)^2 < inf",
-                                "(A:2) a_2(n)/a_1(n) -> 0"}
+    assert set(res.failing) == {"(A:3) sum a_1(n)^2 < inf", "(A:3) sum a_2(n)^2 < inf",
+                                "(A:3) a_2(n)/a_1(n) -> 0"}
     # --exponents overrides the file's
     assert check_system(load_system(path), "0.55,0.7,0.9").verdict.value == "certified"
 
@@ -77,7 +77,7 @@ def test_sample_noise_model_constant_by_hand():
             "noise": {"model": "samples", "samples": [{"p": 0.5, "H": [[0]]},
                                                        {"p": 0.5, "H": [[-2]]}]}}
     res = check_system(system_from_dict(data))
-    a3 = next(c for c in res.conditions if c.name == "(A:3)")
+    a3 = next(c for c in res.conditions if c.name == "(A:2)")
     assert a3.holds is True and a3.numbers["K"] == pytest.approx(2.0)
     assert res.verdict.value == "certified"
     unspecified = check_system(system_from_dict({k: v for k, v in data.items() if k != "noise"}))

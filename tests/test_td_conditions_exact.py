@@ -47,7 +47,7 @@ def test_float_only_levels_are_never_refuted_on_a_float_rank():
 
 
 def test_undecided_series_is_not_reported_as_divergent(monkeypatch):
-    # if sympy cannot decide a series, (A:2) must be undecided, never "holds"
+    # if sympy cannot decide a series, (A:3) must be undecided, never "holds"
     import sympy as sp
 
     from certify.algorithms.td.stepsizes import series_facts

@@ -36,7 +36,7 @@ def test_gtd_momentum_quick(tmp_path, capsys):
             # the seed's exponents are below 1/2: not square summable, a failed sufficient
             # condition, so the check is inconclusive (not refuted)
             assert chk.verdict.value == "inconclusive"
-            assert "(A:2) sum a_1(n)^2 < inf" in chk.failing
+            assert "(A:3) sum a_1(n)^2 < inf" in chk.failing
             assert sim.rmspbe_mean.shape == sim.times.shape and sim.times[-1] == 500
             assert np.all(np.isfinite(sim.rmspbe_mean)) and sim.diverged == 0
     # RMSPBE at theta = 0 on the tabular random walk: sqrt(b^T C^{-1} b) = sqrt(mu_E r_E^2) = 1/6

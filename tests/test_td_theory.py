@@ -75,9 +75,9 @@ def test_failed_step_conditions_are_inconclusive_not_refuted():
     facts = {f.name: f.holds for f in step_conditions((F("0.6"), F("0.6"), F("0.7")))}
     assert facts["a_2(n)/a_1(n) -> 0"] is False and facts["a_3(n)/a_2(n) -> 0"] is True
     res = check_sa("gtd2-m3", load_problem("boyan-chain"), "0.35,0.35,0.45", 0.1)
-    # (A:2) is a sufficient condition: its failure is no witness against convergence
+    # (A:3) is a sufficient condition: its failure is no witness against convergence
     assert res.verdict.value == "inconclusive"
-    assert "(A:2) sum a_1(n)^2 < inf" in res.failing
+    assert "(A:3) sum a_1(n)^2 < inf" in res.failing
     assert all(not n.startswith(("(B", "(C")) for n in res.failing)
 
 

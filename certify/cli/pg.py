@@ -106,11 +106,20 @@ def render_tabular(doc: dict) -> None:
              " ".join(fmt(x, 4) for x in doc["pi_star"][s])] for s in range(m["n_states"])][:40]
     console.print(table("soft-optimal solution", ["state", *[f"Q*(., {a})" for a in
                         range(m["n_actions"])], "V*", "pi*"], rows))
-    console.print(table("linear rate (Mei et al. 2020, Theorem 6)", ["quantity", "value"], [
-        ["step bound 1/beta_s", fmt(doc["step_bound"], 8, "down")],
-        ["theoretical per-step factor", fmt(doc["rate"], 12, "up")],
-        ["measured per-step factor", fmt(doc["measured_rate"], 12)],
-        ["final gap V* - V", fmt(doc["final_gap"], 6)]]))
+    sm, loc = doc.get("smoothness", {}), doc.get("local_rate")
+    rows = [["Mei's smoothness beta_s (all MDPs)", fmt(sm.get("mei_beta_s"), 8, "up")]]
+    if "problem_beta" in sm:
+        rows.append(["smoothness on this MDP (certified; sampled "
+                     f"{fmt(sm['sampled_beta'], 6)})", fmt(sm["problem_beta"], 8, "up")])
+    rows += [["step bound 1/beta", fmt(doc["step_bound"], 8, "down")],
+             ["global per-step factor (Mei's Lojasiewicz, min pi over the run)",
+              fmt(doc["rate"], 12, "up")]]
+    if loc is not None:
+        rows.append([f"local per-step factor (certified from step {loc['from_step']} on)",
+                     fmt(loc["factor"], 12, "up")])
+    rows += [["measured per-step factor", fmt(doc["measured_rate"], 12)],
+             ["final gap V* - V", fmt(doc["final_gap"], 6)]]
+    console.print(table("linear rate (Mei et al. 2020, Theorem 6)", ["quantity", "value"], rows))
     console.print(f"verdict: {verdict_text(doc['verdict'])}: {escape(str(doc['reason']))}")
     render_certificate(doc)
 

@@ -215,6 +215,7 @@ def p_box_functions(pv: _PointValues, los: np.ndarray, his: np.ndarray,
     h_hi = np.where((los < 1 - H_MIN_ARG_LO) & (his > 1 - H_MIN_ARG_HI), H_EXTREME, h_hi)
     kl_hi = np.maximum(va[..., 3], vb[..., 3])
     pstar = pv.mu1 / (pv.mu0 + pv.mu1)
+    iv.prec = 80  # fixed precision: the same data give the same bounds in every process
     kl_min_inside = _down((-iv.log(iv.mpf(pv.mu0) + iv.mpf(pv.mu1))).a)
     kl_lo = np.where((los <= pstar + 1e-12) & (his >= pstar - 1e-12), kl_min_inside,
                      np.minimum(va[..., 2], vb[..., 2]))

@@ -4,9 +4,10 @@ For a linear SA x' = H x + c with iterates x_1 (fastest) ... x_N (slowest), seed
 conditions reduce to (theory.md section 4; the reduction is a reconstruction):
 
 * (A:1) Lipschitz drifts: true for linear drifts, constant ||H||_2.
-* (A:2) step sizes: :mod:`certify.algorithms.td.stepsizes`, decided symbolically.
-* (A:3) martingale-difference noise with E[||M||^2 | F] <= K (1 + ||x||^2): true for i.i.d.
+* (A:2) martingale-difference noise with E[||M||^2 | F] <= K (1 + ||x||^2): true for i.i.d.
   samples with finite support; K = 2 max(E||H_s - H||^2, E||c_s - c||^2) is reported.
+* (A:3) step sizes: :mod:`certify.algorithms.td.stepsizes`, decided symbolically.  (The labels follow
+  the seed's Section 2: (A:2) noise, (A:3) step sizes.)
 * (C.N.i): with x_1..x_{i-1} at their equilibria and x_{i+1..N} frozen, the level-i ODE is
   x_i' = L_i x_i + (linear in the slower iterates), L_i the (i, i) block of the nested Schur
   complement K_i (K_1 = H, K_{i+1} = K_i / its (1,1) block).  It has a unique globally
@@ -41,7 +42,7 @@ class Condition:
 
     ``refutes`` says whether a failure is a witness against convergence (an exact
     non-Hurwitz level: the linear mean field has an eigenvalue with Re >= 0) or only the
-    failure of a sufficient condition (the step sizes of (A:2)), which is inconclusive.
+    failure of a sufficient condition (the step sizes of (A:3)), which is inconclusive.
     """
 
     name: str
@@ -89,7 +90,7 @@ def _augment(H, c, lib):
 
 
 def noise_constant(algo: Algorithm, td: LinearTD, w: float, mdp, behaviour, target) -> float:
-    """K of (A:3): 2 max(E||H_s - H||_2^2, E||c_s - c||^2) over the finite sample support."""
+    """K of (A:2): 2 max(E||H_s - H||_2^2, E||c_s - c||^2) over the finite sample support."""
     H, c = assemble(algo, expected_mats(td.A, td.b, td.C), w)
     eh = ec = 0.0
     P, R = mdp.P, mdp.R
@@ -120,11 +121,12 @@ def check_conditions(algo: Algorithm, td: LinearTD, exponents: tuple[Fraction, .
     H, c = assemble(algo, expected_mats(td.A, td.b, td.C), w)
     conds.append(Condition("(A:1)", True, "drifts are linear in the iterates, hence Lipschitz",
                            {"lipschitz": float(np.linalg.norm(H, 2))}))
-    for f in step_conditions(exponents):
-        conds.append(Condition(f"(A:2) {f.name}", f.holds, f.detail, refutes=False))
-    a3 = ("martingale-difference noise of the i.i.d. model (seed 003, Assumption 3: samples "
+    # labels as in seed 003, Section 2: (A:2) is the noise, (A:3) the step sizes
+    a2 = ("martingale-difference noise of the i.i.d. model (seed 003, Assumption 3: samples "
           "drawn i.i.d. from the stationary law); bounded since the sample support is finite")
-    conds.append(Condition("(A:3)", True, a3, {} if noise_K is None else {"K": noise_K}))
+    conds.append(Condition("(A:2)", True, a2, {} if noise_K is None else {"K": noise_K}))
+    for f in step_conditions(exponents):
+        conds.append(Condition(f"(A:3) {f.name}", f.holds, f.detail, refutes=False))
     levels_f, maps_f = nested_schur(_augment(H, c, "numpy"), k, N)
     exact = td.A_exact is not None
     if exact:

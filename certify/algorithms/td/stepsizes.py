@@ -1,8 +1,7 @@
-"""Power-law step-size schedules and the step-size conditions (A:2) of N-timescale SA.
+"""Power-law step-size schedules and the step-size conditions (A:3) of N-timescale SA.
 
 Timescale i (1 = fastest, N = slowest) uses a_i(n) = c_i / (n + 1)^{e_i} with c_i > 0 and an
-exponent e_i in (0, 1].  Seed 003, (A:2) (the label its Section 5 uses; Section 2 calls it
-(A:3); docs/theory.md, section 4), asks for
+exponent e_i in (0, 1].  Seed 003, (A:3), asks for
 
     sum_n a_i(n) = infinity,   sum_n a_i(n)^2 < infinity,   a_{i+1}(n) / a_i(n) -> 0,
 
@@ -98,7 +97,7 @@ def ratio_fact(e_fast: Fraction, e_slow: Fraction, i: int) -> StepCondition:
 
 
 def step_conditions(exponents: tuple[Fraction, ...]) -> list[StepCondition]:
-    """All (A:2) facts for power-law exponents, fastest timescale first."""
+    """All (A:3) facts for power-law exponents, fastest timescale first."""
     out: list[StepCondition] = []
     for i, e in enumerate(exponents, start=1):
         out.extend(series_facts(e, i))

@@ -20,9 +20,9 @@ A system file (YAML or JSON) gives the mean field h(x) = H x + b of iterates x_1
 
 Numbers are read as exact rationals from their decimal text ("0.1" is 1/10; "1/3" works).
 The conditions are those of :mod:`certify.algorithms.td.conditions` for general block sizes: (A:1)
-(linear, so Lipschitz), (A:2) decided symbolically (:mod:`certify.algorithms.td.stepsizes`), (A:3) from
+(linear, so Lipschitz), (A:3) decided symbolically (:mod:`certify.algorithms.td.stepsizes`), (A:2) from
 the noise model, and (C.N.i) / (B.N.i): the level matrices L_i of the nested Schur
-complements are Hurwitz, decided by Routh-Hurwitz over the rationals.  A failed (A:2) is a
+complements are Hurwitz, decided by Routh-Hurwitz over the rationals.  A failed (A:3) is a
 failed sufficient condition (inconclusive); a non-Hurwitz or singular level is refuted with
 its witness (the Routh entry that is not positive and an eigenvalue with Re >= 0).
 """
@@ -175,18 +175,18 @@ def level_matrices(H: sp.Matrix, b: sp.Matrix, dims: tuple[int, ...]) -> tuple[l
 
 
 def noise_condition(sys_: UserSystem) -> Condition:
-    """(A:3) from the noise model."""
+    """(A:2) from the noise model."""
     nz = sys_.noise
     model = nz.get("model")
     if model == "bounded":
         k = exact_number(nz.get("K"), "noise.K")
         if k < 0:
             raise InvalidInput("noise.K must be >= 0")
-        return Condition("(A:3)", True, f"martingale-difference noise with E||M||^2 <= K (1 + "
+        return Condition("(A:2)", True, f"martingale-difference noise with E||M||^2 <= K (1 + "
                          f"||x||^2), K = {k} (the file's assumption, not checked)",
                          {"K": float(k)})
     if model == "unspecified":
-        return Condition("(A:3)", None, "no noise model given: (A:3) is not decided")
+        return Condition("(A:2)", None, "no noise model given: (A:2) is not decided")
     samples = nz.get("samples")
     n = sys_.H.shape[0]
     if not isinstance(samples, list) or not samples:
@@ -215,7 +215,7 @@ def noise_condition(sys_: UserSystem) -> Condition:
              for p, hs, _ in mats)
     eb = sum(float(p) * float(np.sum((np.array(bs.evalf(), dtype=float).ravel() - bf) ** 2))
              for p, _, bs in mats)
-    return Condition("(A:3)", True, "i.i.d. samples with finite support: martingale-difference "
+    return Condition("(A:2)", True, "i.i.d. samples with finite support: martingale-difference "
                      "noise, E||M||^2 <= K (1 + ||x||^2) with K = 2 max(E||H_s - H||^2, "
                      "E||b_s - b||^2); the sample mean equals (H, b) exactly",
                      {"K": 2.0 * max(eh, eb)})
@@ -265,9 +265,9 @@ def check_system(sys_: UserSystem, exponents: object = None) -> UserSACheck:
     conds = [Condition("(A:1)", True, "the mean field is linear in the iterates, hence "
                        "Lipschitz", {"lipschitz": float(np.linalg.norm(
                            np.array(sys_.H.evalf(), dtype=float), 2))})]
-    conds += [Condition(f"(A:2) {f.name}", f.holds, f.detail, refutes=False)
-              for f in step_conditions(ex)]
     conds.append(noise_condition(sys_))
+    conds += [Condition(f"(A:3) {f.name}", f.holds, f.detail, refutes=False)
+              for f in step_conditions(ex)]
     levels, maps = level_matrices(sys_.H, sys_.b, sys_.dims)
     info = []
     for i, var in enumerate(sys_.variables):
