@@ -32,7 +32,6 @@ from fractions import Fraction
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from ..errors import InvalidFamily, SolverError
 from ..exact import Dyadic, dyadic, dyadic_to_fraction, fraction_array
@@ -229,6 +228,8 @@ class SelectionFamily:
             x = np.abs(vecs[:, i].real)
             rho = float(vals[i].real)
         else:
+            import scipy.sparse.linalg as spla  # on first use (start-up time)
+
             vals, vecs = spla.eigs(a, k=1, which="LR", tol=1e-13, maxiter=20 * self.n, v0=v0)
             x = np.abs(vecs[:, 0].real)
             rho = float(vals[0].real)
@@ -238,6 +239,8 @@ class SelectionFamily:
         """w = (r I - A_pi)^{-1} 1 (positive when r > rho(A_pi) for nonnegative A_pi)."""
         a = self.member(pi)
         mat = (sp.identity(self.n, format="csc") * r - a).tocsc()
+        import scipy.sparse.linalg as spla
+
         return np.asarray(spla.spsolve(mat, np.ones(self.n))).reshape(-1)
 
 

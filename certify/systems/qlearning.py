@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from ..errors import InvalidInput, SolverError
 from ..exact import dyadic
@@ -135,6 +134,8 @@ class DirectFamily(SelectionFamily):
                 return direct_perron(self.P, self.d, self.alpha, self.gamma, self.k, pi, v0)
             except SolverError:
                 pass
+        import scipy.sparse.linalg as spla  # the ARPACK fallback only
+
         S = self.m
         sel = self.selector(pi)
         lhs = (sp.identity(S, format="csr") - self.gamma * (sel @ self.P)).tocsr()
