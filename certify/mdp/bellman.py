@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from certify.errors import InvalidInput, SolverError, UnknownName
 from certify.mdp.finite import FiniteMDP
@@ -162,6 +161,8 @@ def policy_q_values(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
     p_pi = (pim @ mdp.P_matrix).tocsc()
     r_pi = pim @ mdp.r_vector
     lhs = sp.identity(S, format="csc") - mdp.gamma * p_pi
+    import scipy.sparse.linalg as spla  # on first use (start-up time)
+
     v = spla.spsolve(lhs, r_pi) if S > 300 else np.linalg.solve(lhs.toarray(), r_pi)
     return mdp.R + mdp.gamma * expected_next(mdp, np.asarray(v).reshape(-1))
 

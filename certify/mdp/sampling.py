@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import scipy.linalg as sla
 
 from certify.errors import InvalidMDP
 from certify.mdp.finite import FiniteMDP, check_policy
@@ -113,6 +112,8 @@ def stationary_pair_distribution(mdp: FiniteMDP, behaviour: np.ndarray) -> np.nd
 
     p_beta = (policy_matrix(mdp, behaviour) @ mdp.P_matrix).toarray()
     m = (p_beta - np.eye(S)).T
+    import scipy.linalg as sla  # on first use: the main job's start-up does without it
+
     null = sla.null_space(m, rcond=1e-10)
     if null.shape[1] != 1:
         raise InvalidMDP(

@@ -20,7 +20,6 @@ from fractions import Fraction
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from certify.errors import SolverError
 from certify.families import direct
@@ -80,6 +79,8 @@ class DirectFamily(direct.DirectFamily):
                 return direct_perron(self.P, self.d, self.alpha, self.gamma, self.k, pi, v0)
             except SolverError:
                 pass
+        import scipy.sparse.linalg as spla  # the ARPACK fallback only
+
         S = self.m
         sel = self.selector(pi)
         lhs = (sp.identity(S, format="csr") - self.gamma * (sel @ self.P)).tocsr()
