@@ -31,19 +31,19 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
-from ..certificates.base import Certificate, CheckResult
 from ..certificates.norm import ExactValueCertificate, InducedNormCertificate
-from ..certificates.product_word import ProductWordCertificate, exact_word_product
+from ..certificates.product_word import exact_word_product
 from ..errors import InvalidInput, UnknownName
 from ..exact import round_down_float, round_up_float
 from ..verdict import Verdict
-from .eigen_enclosure import dominant_root_region, rational_root_floor
+from .bracket import BoundRecord, Bracket, Candidate, word_lower_candidate
+from .eigen_enclosure import dominant_root_region
 from .family import Family
 from .io import as_family, check_listable
 from .products import best_product, gripenberg, max_product_norm
@@ -57,22 +57,6 @@ MAX_MAXNORM_DIM = 500
 MAX_EXACT_CONE_DIM = 60
 """Largest dimension for the exact cone over Q(rho) (its field degree grows with n)."""
 DEFAULT_METHODS = ("structure", "products", "norms", "maxnorm", "exact", "polytope", "lifting", "cqlf")
-
-
-@dataclass(frozen=True)
-class BoundRecord:
-    """One certificate the driver found, with its check."""
-
-    method: str
-    side: str  # "lower", "upper" or "exact"
-    bound: float
-    certificate: Certificate
-    check: CheckResult
-
-    def to_dict(self) -> dict:
-        return {"kind": self.certificate.kind, "method": self.method, "side": self.side,
-                "bound": self.bound, "verdict": self.check.verdict.value,
-                "claim": self.certificate.claim()}
 
 
 @dataclass(frozen=True)
@@ -142,61 +126,7 @@ def parse_methods(methods: str | Sequence[str] | None) -> list[tuple[str, int | 
     return out
 
 
-class _State:
-    def __init__(self, family: Family, deadline: float, t0: float) -> None:
-        self.family = family
-        self.mats = family.float_matrices()
-        self.deadline = deadline
-        self.t0 = t0
-        self.lower, self.upper = math.nan, math.nan
-        self.word: tuple[int, ...] = (0,)
-        self.rate = -1.0
-        self.records: list[BoundRecord] = []
-        self.history: list[tuple[float, float, str, float]] = []
-        self.notes: list[str] = []
-        self.exact = False
-        self.structure: dict = {}
-
-    def left(self) -> float:
-        return self.deadline - time.perf_counter()
-
-    def accept(self, method: str, side: str, cert: Certificate, lo: float | None,
-               up: float | None) -> None:
-        check = cert.verify()
-        bound = lo if side == "lower" else up
-        self.records.append(BoundRecord(method, side, bound if bound is not None else math.nan,
-                                        cert, check))
-        if not check.certified:
-            self.notes.append(f"{method}: {check.reason}")
-            return
-        changed = False
-        if lo is not None and not (lo <= self.lower):
-            self.lower, changed = lo, True
-        if up is not None and not (up >= self.upper):
-            self.upper, changed = up, True
-        if side == "exact":
-            self.exact = True
-        if changed:
-            self.history.append((self.lower, self.upper, method,
-                                 time.perf_counter() - self.t0))
-
-    def candidate(self, word: tuple[int, ...], rate: float) -> None:
-        if rate > self.rate * (1 + 1e-13):
-            self.word, self.rate = word, rate
-
-
-def _lower_from_word(st: _State, method: str) -> None:
-    exact = st.family.exact_matrices()
-    prod = exact_word_product(exact, st.word)
-    _, region = dominant_root_region(prod)
-    k = len(st.word)
-    r = rational_root_floor(region.min_modulus_squared(), 2 * k)
-    cert = ProductWordCertificate(st.family, st.word, region, r,
-                                  {"method": method, "search": "float, Lyndon words"})
-    st.accept(method, "lower", cert, round_down_float(r), None)
-
-
-def _norms(st: _State, k: int, method: str) -> None:
+def _norms(st: Bracket, k: int, method: str) -> Iterator[Candidate]:
     m = st.family.size
     if m**k > 4096:
         st.notes.append(f"{method}: {m}^{k} products is too many; skipped")
@@ -212,10 +142,10 @@ def _norms(st: _State, k: int, method: str) -> None:
         return
     bound = Fraction(val * (1 + 1e-12)) if val > 0 else Fraction(0)
     cert = InducedNormCertificate(st.family, norm, k, bound, {"method": method, "length": k})
-    st.accept(method, "upper", cert, None, round_up_float(bound))
+    yield Candidate(method, "upper", cert, None, round_up_float(bound))
 
 
-def _maxnorm(st: _State) -> None:
+def _maxnorm(st: Bracket) -> Iterator[Candidate]:
     from .maxnorm_lp import maxnorm_search
 
     if st.family.dim > MAX_MAXNORM_DIM:
@@ -223,10 +153,10 @@ def _maxnorm(st: _State) -> None:
         return
     cert = maxnorm_search(st.family)
     if cert is not None:
-        st.accept("maxnorm", "upper", cert, None, round_up_float(cert.bound))
+        yield Candidate("maxnorm", "upper", cert, None, round_up_float(cert.bound))
 
 
-def _exact(st: _State) -> None:
+def _exact(st: Bracket) -> Iterator[Candidate]:
     for length in (1, 2):
         if st.family.size**length > 64 or st.left() <= 0:
             return
@@ -242,47 +172,52 @@ def _exact(st: _State) -> None:
             return
         cert = ExactValueCertificate(st.family, st.word, length, (region.re_lo, region.re_hi),
                                      {"method": "exact"})
-        if not cert.verify().certified:  # the 2-norms do not meet rho(A_w): not applicable
-            continue
         lo, hi = cert.bracket()
-        st.accept("exact", "exact", cert, round_down_float(lo), round_up_float(hi))
+        cand = Candidate("exact", "exact", cert, round_down_float(lo), round_up_float(hi))
+        if not cand.check().certified:  # the 2-norms do not meet rho(A_w): not applicable
+            continue
+        yield cand
         if st.exact:
             return
 
 
-def _polytope(st: _State) -> None:
+def _polytope(st: Bracket) -> Iterator[Candidate]:
     from .polytope import polytope_certificate, polytope_search
 
     nonneg = all((a >= 0).all() for a in st.mats)
-    if nonneg and st.rate > 0 and _exact_cone(st):
-        return
+    if nonneg and st.rate > 0:
+        yield from _exact_cone(st)
+        if st.exact:
+            return
     for mode in (("cone", "symmetric") if nonneg else ("symmetric",)):
         V = polytope_search(st.mats, st.word, st.rate, mode, deadline=st.deadline)
         if V is None:
             continue
         for margin in (1e-12, 1e-10, 1e-8):
             cert = polytope_certificate(st.family, V, st.rate, mode, margin)
-            if cert is not None and cert.verify().certified:
-                st.accept("polytope", "upper", cert, None, round_up_float(cert.rate))
+            if cert is None:
+                continue
+            cand = Candidate("polytope", "upper", cert, None, round_up_float(cert.rate))
+            if cand.check().certified:
+                yield cand
                 return
     st.notes.append("polytope: no invariant polytope found from the candidate product")
 
 
-def _exact_cone(st: _State) -> bool:
+def _exact_cone(st: Bracket) -> Iterator[Candidate]:
     """JSR = rho(A_w)^(1/|w|) exactly, by an invariant cone over Q(rho) (nonnegative family)."""
     from .exact_cone import exact_cone_search
 
     if st.family.dim > MAX_EXACT_CONE_DIM:
-        return False
+        return
     cert = exact_cone_search(st.family, st.word, deadline=st.deadline)
     if cert is None:
-        return False
+        return
     lo, hi = cert.bracket()
-    st.accept("polytope", "exact", cert, round_down_float(lo), round_up_float(hi))
-    return st.exact
+    yield Candidate("polytope", "exact", cert, round_down_float(lo), round_up_float(hi))
 
 
-def _cqlf(st: _State) -> None:
+def _cqlf(st: Bracket) -> Iterator[Candidate]:
     from .cqlf import cqlf_search
 
     if st.family.dim > 12 or st.family.size > 16:
@@ -290,13 +225,14 @@ def _cqlf(st: _State) -> None:
         return
     res = cqlf_search(st.family, rel_tol=CQLF_REL_TOL, max_steps=80)
     if res.certificate is not None:
-        st.accept("cqlf", "upper", res.certificate, None, res.rate)
+        yield Candidate("cqlf", "upper", res.certificate, None, res.rate)
     else:
         st.notes.append(f"cqlf: {res.reason}")
 
 
 def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Sequence[str] | None = None,
-               budget: float = 30.0, seed: int = 0) -> JSRResult:
+               budget: float = 30.0, seed: int = 0,
+               progress: Callable[[dict], None] | None = None) -> JSRResult:
     """Certified bracket of the joint spectral radius (see the module docstring).
 
     Parameters
@@ -307,61 +243,81 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
         Wall-clock seconds (> 0); methods started after it is spent are skipped.
     seed : int
         Recorded for reproducibility (every method used here is deterministic).
+    progress : callable, optional
+        Called with a dict (stage, lower, upper, relative_width, exact, word, elapsed)
+        after each stage (:meth:`~certify.jsr.bracket.Bracket.stage_done`).
     """
     if not isinstance(budget, int | float) or not math.isfinite(budget) or budget <= 0:
         raise InvalidInput(f"budget = {budget!r}; expected a positive number of seconds")
     plan = parse_methods(methods)
     family = check_listable(as_family(matrices_or_family))
     t0 = time.perf_counter()
-    st = _State(family, t0 + float(budget), t0)
+    st = Bracket(family, t0 + float(budget), t0, progress)
     if all(not a.any() for a in st.mats):
         st.notes.append("every matrix is zero: JSR = 0")
     for name, k in plan:
         if st.left() <= 0:
             st.notes.append(f"{name}: skipped, budget spent")
             continue
-        if st.exact or (_closed(st) and name not in ("products", "exact")):
+        if st.exact or (st.closed() and name not in ("products", "exact")):
             continue
-        if name == "structure":
-            from .structured import apply_structure
-
-            if apply_structure(st, plan, seed):
-                break
-        elif name == "sos":
-            from .sos import sos_step
-
-            sos_step(st, k or 2)
-        elif name == "products":
-            bp = best_product(st.mats, k or _default_length(family), st.deadline)
-            st.candidate(bp.word, bp.rate)
-            _lower_from_word(st, "products")
-        elif name == "gripenberg":
-            g = gripenberg(st.mats, deadline=st.deadline, max_depth=k or 30)
-            st.candidate(g.word, g.lower)
-            _lower_from_word(st, "gripenberg")
-            st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
-                            f"(depth {g.depth}, uncertified upper)")
-        elif name == "norms":
-            _norms(st, 1, "norms")
-        elif name == "maxnorm":
-            _maxnorm(st)
-        elif name == "lifting":
-            _norms(st, k or _default_lift(family), "lifting")
-        elif name == "exact":
-            _exact(st)
-        elif name == "polytope":
-            _polytope(st)
-        elif name == "cqlf":
-            _cqlf(st)
+        handled = drive(st, _steps(st, name, k, plan, seed))
+        st.stage_done(f"{name}:{k}" if k else name)
+        if handled:
+            break
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
     return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,
                      time.perf_counter() - t0, tuple(st.notes + [f"seed = {seed}"]), st.structure)
 
 
-def _closed(st: _State) -> bool:
-    """The certified bracket is already tight to 1e-10 relative."""
-    return bool(st.upper - st.lower <= 1e-10 * abs(st.upper))
+def drive(st: Bracket, steps: Generator[Candidate, None, bool | None]) -> bool:
+    """Offer every candidate of ``steps`` to the bracket (the only place a bound is accepted).
+
+    Returns the generator's own return value (True: the family is fully handled)."""
+    while True:
+        try:
+            cand = next(steps)
+        except StopIteration as stop:
+            return bool(stop.value)
+        st.accept(cand)
+
+
+def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | None]],
+           seed: int) -> Generator[Candidate, None, bool | None]:
+    """The candidates of one method (a generator; its return value: family fully handled)."""
+    family = st.family
+    if name == "structure":
+        from .structured import apply_structure
+
+        return (yield from apply_structure(st, plan, seed, jsr_bounds))
+    if name == "sos":
+        from .sos import sos_step
+
+        yield from sos_step(st, k or 2)
+    elif name == "products":
+        bp = best_product(st.mats, k or _default_length(family), st.deadline)
+        st.propose_word(bp.word, bp.rate)
+        yield word_lower_candidate(family, st.word, "products")
+    elif name == "gripenberg":
+        g = gripenberg(st.mats, deadline=st.deadline, max_depth=k or 30)
+        st.propose_word(g.word, g.lower)
+        yield word_lower_candidate(family, st.word, "gripenberg")
+        st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
+                        f"(depth {g.depth}, uncertified upper)")
+    elif name == "norms":
+        yield from _norms(st, 1, "norms")
+    elif name == "maxnorm":
+        yield from _maxnorm(st)
+    elif name == "lifting":
+        yield from _norms(st, k or _default_lift(family), "lifting")
+    elif name == "exact":
+        yield from _exact(st)
+    elif name == "polytope":
+        yield from _polytope(st)
+    elif name == "cqlf":
+        yield from _cqlf(st)
+    return False
 
 
 def _default_length(family: Family) -> int:

@@ -1,0 +1,66 @@
+"""The bracket object: the driver alone accepts bounds, forged candidates are refused."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from certify.certificates.norm import InducedNormCertificate
+from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bracket import Bracket, Candidate, word_lower_candidate
+from certify.jsr.family import MatrixFamily
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = MatrixFamily((np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])),
+                      "golden")
+
+
+def test_word_lower_candidate_is_the_golden_ratio_floor():
+    cand = word_lower_candidate(GOLDEN, (0, 1), "products")
+    assert cand.check().certified
+    phi = (1 + 5 ** 0.5) / 2
+    assert phi - 1e-12 < cand.lower <= phi
+
+
+def test_forged_upper_candidate_is_refused_and_bracket_unchanged():
+    br = Bracket(GOLDEN, float("inf"), 0.0)
+    forged = InducedNormCertificate(GOLDEN, "inf", 1, Fraction(1), {"method": "forged"})
+    assert not br.accept(Candidate("forged", "upper", forged, None, 1.0))
+    assert br.upper != br.upper  # still nan
+    assert br.records and not br.records[0].check.certified
+    good = InducedNormCertificate(GOLDEN, "inf", 1, Fraction(2), {"method": "norms"})
+    assert br.accept(Candidate("norms", "upper", good, None, 2.0))
+    assert br.upper == 2.0
+    assert not br.accept(Candidate("norms", "upper", good, None, 3.0)) or br.upper == 2.0
+
+
+def test_progress_callback_reports_monotone_bracket():
+    events: list[dict] = []
+    res = jsr_bounds(GOLDEN, budget=20, progress=events.append)
+    assert res.exact and events
+    assert events[-1]["exact"] is True
+    ups = [e["upper"] for e in events if e["upper"] is not None]
+    assert ups == sorted(ups, reverse=True)
+    assert all(e["elapsed"] >= 0 for e in events)
+
+
+def test_structured_does_not_import_the_driver():
+    src = (ROOT / "certify" / "jsr" / "structured.py").read_text()
+    assert "from .bounds" not in src and "_State" not in src
+
+
+def test_cli_progress_json_lines(tmp_path):
+    fam = tmp_path / "g.json"
+    fam.write_text(json.dumps({"matrices": [[[1, 1], [0, 1]], [[1, 0], [1, 1]]]}))
+    out = subprocess.run([sys.executable, "-m", "certify", "jsr", str(fam), "--budget", "20",
+                          "--progress", "json", "--json"], capture_output=True, text=True,
+                         cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(x) for x in out.stderr.splitlines() if x.startswith("{")]
+    assert lines and lines[-1]["exact"] is True
+    assert {"stage", "lower", "upper", "elapsed"} <= set(lines[0])
