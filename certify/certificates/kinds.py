@@ -1,6 +1,7 @@
 """Import every certificate kind so that each registers itself (one line a kind)."""
 
 from ..smooth import pnorm as smooth_pnorm  # noqa: F401
+from . import algebraic_balanced as algebraic_balanced  # noqa: F401
 from . import algebraic_polytope as algebraic_polytope  # noqa: F401
 from . import collatz as collatz  # noqa: F401
 from . import family_maxnorm as family_maxnorm  # noqa: F401

@@ -14,9 +14,10 @@ passed the exact check:
   (:mod:`certify.jsr.maxnorm_lp`), checked row by row in rationals;
 * ``exact``: JSR = rho(A_w)^(1/k) proved exactly when it meets the 2-norm of products
   (:class:`~certify.certificates.norm.ExactValueCertificate`);
-* ``polytope``: Guglielmi-Protasov invariant polytope (cone for nonnegative families); for a
-  nonnegative family it first tries the exact value JSR = rho(A_w)^(1/|w|) by an invariant
-  cone over the algebraic field Q(rho) (:mod:`certify.jsr.exact_cone`);
+* ``polytope``: Guglielmi-Protasov invariant polytope (cone for nonnegative families); it
+  first tries the exact value JSR = rho(A_w)^(1/|w|) by an invariant cone over the
+  algebraic field Q(rho) for a nonnegative family (:mod:`certify.jsr.exact_cone`), by a
+  balanced polytope over Q(rho) for a signed one (:mod:`certify.jsr.exact_balanced`);
 * ``cqlf``: common quadratic Lyapunov function by SDP (:func:`certify.jsr.cqlf.cqlf_search`);
 * ``sos:d``: the CQLF of the degree-d Veronese lift, an SOS polynomial norm of degree 2d
   (:mod:`certify.jsr.sos`, Parrilo and Jadbabaie 2008);
@@ -189,6 +190,10 @@ def _polytope(st: Bracket) -> Iterator[Candidate]:
         yield from _exact_cone(st)
         if st.exact:
             return
+    if not nonneg and st.rate > 0:
+        yield from _exact_balanced(st)
+        if st.exact:
+            return
     for mode in (("cone", "symmetric") if nonneg else ("symmetric",)):
         V = polytope_search(st.mats, st.word, st.rate, mode, deadline=st.deadline)
         if V is None:
@@ -211,6 +216,19 @@ def _exact_cone(st: Bracket) -> Iterator[Candidate]:
     if st.family.dim > MAX_EXACT_CONE_DIM:
         return
     cert = exact_cone_search(st.family, st.word, deadline=st.deadline)
+    if cert is None:
+        return
+    lo, hi = cert.bracket()
+    yield Candidate("polytope", "exact", cert, round_down_float(lo), round_up_float(hi))
+
+
+def _exact_balanced(st: Bracket) -> Iterator[Candidate]:
+    """JSR = rho(A_w)^(1/|w|) exactly, by a balanced polytope over Q(rho) (any signs)."""
+    from .exact_balanced import MAX_DIM, balanced_search
+
+    if st.family.dim > MAX_DIM:
+        return
+    cert = balanced_search(st.family, st.word, deadline=st.deadline)
     if cert is None:
         return
     lo, hi = cert.bracket()
