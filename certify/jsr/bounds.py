@@ -21,6 +21,9 @@ passed the exact check:
 * ``cqlf``: common quadratic Lyapunov function by SDP (:func:`certify.jsr.cqlf.cqlf_search`);
 * ``sos:d``: the CQLF of the degree-d Veronese lift, an SOS polynomial norm of degree 2d
   (:mod:`certify.jsr.sos`, Parrilo and Jadbabaie 2008);
+* ``search`` (last by default): the rest of the budget, Gripenberg candidates and polytope
+  restarts at each new candidate and at rates rho (1 + eps), eps -> 0
+  (:mod:`certify.jsr.search`);
 * ``structure`` (first by default): zero JSR, block-triangular form, rank one
   (:mod:`certify.jsr.structured`).
 
@@ -50,14 +53,17 @@ from .io import as_family, check_listable
 from .products import best_product, gripenberg, max_product_norm
 
 METHODS = ("structure", "products", "gripenberg", "norms", "maxnorm", "lifting", "exact", "polytope",
-           "cqlf", "sos")
+           "cqlf", "sos", "search")
 CQLF_REL_TOL = 1e-9
 """Relative bisection tolerance of the CQLF step (Daubechies D4: bracket 5e-9 in 0.5 s)."""
 MAX_MAXNORM_DIM = 500
 """Largest dimension for the weighted max-norm LP (its exact check is O(m n^2))."""
 MAX_EXACT_CONE_DIM = 60
+STEP_SHARE = 0.25
+"""The polytope and CQLF steps stop after this share of the time left (the rest: search)."""
 """Largest dimension for the exact cone over Q(rho) (its field degree grows with n)."""
-DEFAULT_METHODS = ("structure", "products", "norms", "maxnorm", "exact", "polytope", "lifting", "cqlf")
+DEFAULT_METHODS = ("structure", "products", "norms", "maxnorm", "exact", "polytope", "lifting", "cqlf",
+                   "search")
 
 
 @dataclass(frozen=True)
@@ -185,17 +191,20 @@ def _exact(st: Bracket) -> Iterator[Candidate]:
 def _polytope(st: Bracket) -> Iterator[Candidate]:
     from .polytope import polytope_certificate, polytope_search
 
+    deadline = min(st.deadline, time.perf_counter() + STEP_SHARE * st.left())
+    st.tried.add(st.word)
+
     nonneg = all((a >= 0).all() for a in st.mats)
     if nonneg and st.rate > 0:
-        yield from _exact_cone(st)
+        yield from _exact_cone(st, deadline)
         if st.exact:
             return
     if not nonneg and st.rate > 0:
-        yield from _exact_balanced(st)
+        yield from _exact_balanced(st, deadline)
         if st.exact:
             return
     for mode in (("cone", "symmetric") if nonneg else ("symmetric",)):
-        V = polytope_search(st.mats, st.word, st.rate, mode, deadline=st.deadline)
+        V = polytope_search(st.mats, st.word, st.rate, mode, deadline=deadline)
         if V is None:
             continue
         for margin in (1e-12, 1e-10, 1e-8):
@@ -209,26 +218,26 @@ def _polytope(st: Bracket) -> Iterator[Candidate]:
     st.notes.append("polytope: no invariant polytope found from the candidate product")
 
 
-def _exact_cone(st: Bracket) -> Iterator[Candidate]:
+def _exact_cone(st: Bracket, deadline: float) -> Iterator[Candidate]:
     """JSR = rho(A_w)^(1/|w|) exactly, by an invariant cone over Q(rho) (nonnegative family)."""
     from .exact_cone import exact_cone_search
 
     if st.family.dim > MAX_EXACT_CONE_DIM:
         return
-    cert = exact_cone_search(st.family, st.word, deadline=st.deadline)
+    cert = exact_cone_search(st.family, st.word, deadline=deadline)
     if cert is None:
         return
     lo, hi = cert.bracket()
     yield Candidate("polytope", "exact", cert, round_down_float(lo), round_up_float(hi))
 
 
-def _exact_balanced(st: Bracket) -> Iterator[Candidate]:
+def _exact_balanced(st: Bracket, deadline: float) -> Iterator[Candidate]:
     """JSR = rho(A_w)^(1/|w|) exactly, by a balanced polytope over Q(rho) (any signs)."""
     from .exact_balanced import MAX_DIM, balanced_search
 
     if st.family.dim > MAX_DIM:
         return
-    cert = balanced_search(st.family, st.word, deadline=st.deadline)
+    cert = balanced_search(st.family, st.word, deadline=deadline)
     if cert is None:
         return
     lo, hi = cert.bracket()
@@ -241,7 +250,8 @@ def _cqlf(st: Bracket) -> Iterator[Candidate]:
     if st.family.dim > 12 or st.family.size > 16:
         st.notes.append("cqlf: skipped (family too large for the exact LDL^T check budget)")
         return
-    res = cqlf_search(st.family, rel_tol=CQLF_REL_TOL, max_steps=80)
+    res = cqlf_search(st.family, rel_tol=CQLF_REL_TOL, max_steps=80,
+                      deadline=time.perf_counter() + STEP_SHARE * st.left())
     if res.certificate is not None:
         yield Candidate("cqlf", "upper", res.certificate, None, res.rate)
     else:
@@ -335,6 +345,10 @@ def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | No
         yield from _polytope(st)
     elif name == "cqlf":
         yield from _cqlf(st)
+    elif name == "search":
+        from .search import search_step
+
+        return (yield from search_step(st))
     return False
 
 

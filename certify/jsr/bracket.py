@@ -100,6 +100,7 @@ class Bracket:
         self.exact = False
         self.structure: dict = {}
         self.progress = progress
+        self.tried: set[tuple[int, ...]] = set()  # words the exact methods already ran on
 
     def left(self) -> float:
         """Seconds left before the deadline."""
