@@ -21,7 +21,8 @@ passed the exact check:
 * ``cqlf``: common quadratic Lyapunov function by SDP (:func:`certify.jsr.cqlf.cqlf_search`);
 * ``sos:d``: the CQLF of the degree-d Veronese lift, an SOS polynomial norm of degree 2d
   (:mod:`certify.jsr.sos`, Parrilo and Jadbabaie 2008);
-* ``search`` (last by default): the rest of the budget, Gripenberg candidates and polytope
+* ``search`` (before the CQLF by default): the rest of the budget (less
+  ``SEARCH_RESERVE`` when methods follow), Gripenberg candidates and polytope
   restarts at each new candidate and at rates rho (1 + eps), eps -> 0
   (:mod:`certify.jsr.search`);
 * ``structure`` (first by default): zero JSR, block-triangular form, rank one
@@ -59,11 +60,14 @@ CQLF_REL_TOL = 1e-9
 MAX_MAXNORM_DIM = 500
 """Largest dimension for the weighted max-norm LP (its exact check is O(m n^2))."""
 MAX_EXACT_CONE_DIM = 60
-STEP_SHARE = 0.25
-"""The polytope and CQLF steps stop after this share of the time left (the rest: search)."""
+POLYTOPE_SHARE = 0.4
+CQLF_SHARE = 0.9
+"""The polytope and CQLF steps stop after these shares of the time left (the rest: search)."""
 """Largest dimension for the exact cone over Q(rho) (its field degree grows with n)."""
-DEFAULT_METHODS = ("structure", "products", "norms", "maxnorm", "exact", "polytope", "lifting", "cqlf",
-                   "search")
+DEFAULT_METHODS = ("structure", "products", "norms", "maxnorm", "exact", "polytope", "lifting", "search",
+                   "cqlf")
+SEARCH_RESERVE = 0.15
+"""Share of the budget the search leaves to the methods after it (the CQLF by default)."""
 
 
 @dataclass(frozen=True)
@@ -191,8 +195,7 @@ def _exact(st: Bracket) -> Iterator[Candidate]:
 def _polytope(st: Bracket) -> Iterator[Candidate]:
     from .polytope import polytope_certificate, polytope_search
 
-    deadline = min(st.deadline, time.perf_counter() + STEP_SHARE * st.left())
-    st.tried.add(st.word)
+    deadline = min(st.deadline, time.perf_counter() + POLYTOPE_SHARE * st.left())
 
     nonneg = all((a >= 0).all() for a in st.mats)
     if nonneg and st.rate > 0:
@@ -225,6 +228,8 @@ def _exact_cone(st: Bracket, deadline: float) -> Iterator[Candidate]:
     if st.family.dim > MAX_EXACT_CONE_DIM:
         return
     cert = exact_cone_search(st.family, st.word, deadline=deadline)
+    if time.perf_counter() < deadline:
+        st.tried.add(st.word)  # the search need not try this word again
     if cert is None:
         return
     lo, hi = cert.bracket()
@@ -238,6 +243,8 @@ def _exact_balanced(st: Bracket, deadline: float) -> Iterator[Candidate]:
     if st.family.dim > MAX_DIM:
         return
     cert = balanced_search(st.family, st.word, deadline=deadline)
+    if time.perf_counter() < deadline:
+        st.tried.add(st.word)
     if cert is None:
         return
     lo, hi = cert.bracket()
@@ -251,7 +258,7 @@ def _cqlf(st: Bracket) -> Iterator[Candidate]:
         st.notes.append("cqlf: skipped (family too large for the exact LDL^T check budget)")
         return
     res = cqlf_search(st.family, rel_tol=CQLF_REL_TOL, max_steps=80,
-                      deadline=time.perf_counter() + STEP_SHARE * st.left())
+                      deadline=time.perf_counter() + CQLF_SHARE * st.left())
     if res.certificate is not None:
         yield Candidate("cqlf", "upper", res.certificate, None, res.rate)
     else:
@@ -348,7 +355,9 @@ def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | No
     elif name == "search":
         from .search import search_step
 
-        return (yield from search_step(st))
+        after = [n for n, _ in plan[[n for n, _ in plan].index("search") + 1:]]
+        reserve = SEARCH_RESERVE * (st.deadline - st.t0) if after else 0.0
+        return (yield from search_step(st, reserve))
     return False
 
 

@@ -140,7 +140,7 @@ class Bracket:
             self.history.append((self.lower, self.upper, cand.method, self.elapsed()))
         return True
 
-    def closed(self, rel: float = 1e-10) -> bool:
+    def closed(self, rel: float = 1e-9) -> bool:
         """The certified bracket is already tight to ``rel`` relative width."""
         return bool(self.upper - self.lower <= rel * abs(self.upper))
 

@@ -9,16 +9,16 @@ Rounds, until the budget is spent, the value is exact, or the bracket is closed 
    best becomes an s.m.p. candidate; a better one is offered as a product-word lower bound.
 2. **Exact value from each new candidate** (words of length <= ``MAX_EXACT_WORD``): the
    invariant cone over Q(rho) (nonnegative families, :mod:`certify.jsr.exact_cone`) or the
-   balanced polytope over Q(rho) (:mod:`certify.jsr.exact_balanced`); if rho(A_w) is
-   rational, the rational polytope at exactly that rate.
+   balanced polytope over Q(rho) (:mod:`certify.jsr.exact_balanced`).
 3. **Upper bounds at inflated rates.**  The polytope algorithm (Guglielmi and Protasov,
-   Found. Comput. Math. 13, 2013) run for {A_i / r}, r = rho (1 + eps), eps = 1e-3, 1e-4,
-   ...: when JSR < r the scaled family is contracting, so the iteration stops after finitely
-   many vertices even when no finite s.m.p. exists (Blondel-Theys-Vladimirov at its critical
-   parameter) or the s.m.p. is not dominant.  When the vertices span only a subspace (a
-   common invariant subspace, as for Daubechies D4), small multiples of a complement basis
-   are added as vertices.  The rational certificate at rate r is checked exactly by the
-   driver (:class:`~certify.certificates.polytope.PolytopeCertificate`).
+   Found. Comput. Math. 13, 2013) run for {A_i / r}, r = rho (1 + eps), eps from 1e-2
+   down to 1e-10 by bisection in log eps: when JSR < r the scaled family is contracting,
+   so the iteration stops after finitely many vertices even when no finite s.m.p. exists
+   (Blondel-Theys-Vladimirov at its critical parameter) or the s.m.p. is not dominant.
+   When the vertices span only a subspace (a common invariant subspace, as for Daubechies
+   D4), small multiples of a complement basis are added as vertices.  The rational
+   certificate at rate r is checked exactly by the driver
+   (:class:`~certify.certificates.polytope.PolytopeCertificate`).
 
 Each round ends with a progress report (:meth:`~certify.jsr.bracket.Bracket.stage_done`).
 """
@@ -37,56 +37,73 @@ from certify.jsr.bracket import Bracket, Candidate, word_lower_candidate
 from certify.jsr.polytope import _gauge, leading_vector, polytope_certificate
 from certify.jsr.products import gripenberg, word_product
 
-CLOSE_REL = 1e-10
+CLOSE_REL = 1e-9
 NEAR = 1e-9
 MAX_EXACT_WORD = 16
 EXACT_SHARE = 0.3
 ADD_GAUGE = 1e-9
-CERT_MARGIN = 1e-12
-"""The certificate's rate is r (1 + CERT_MARGIN): vertices that are images of vertices sit
+CERT_MARGINS = (1e-10, 1e-8)
+"""The certificate's rate is r (1 + margin): vertices that are images of vertices sit
 on the boundary, and rounding them to rationals needs this room."""
-MAX_VERTICES = 400
-EPSILONS = tuple(10.0 ** (-k / 2) for k in range(6, 25))  # 1e-3, 3.2e-4, ..., 1e-12
+MAX_VERTICES = 150
+EPS_MAX, EPS_MIN = 1e-2, 1e-10
+BISECT = 4
 
 
-def search_step(st: Bracket) -> Generator[Candidate, None, bool]:
-    """Rounds of candidate search and polytope restarts (see the module docstring)."""
+def search_step(st: Bracket, reserve: float = 0.0) -> Generator[Candidate, None, bool]:
+    """Rounds of candidate search and polytope restarts (see the module docstring).
+
+    ``reserve`` seconds of the budget are left to the methods after this one."""
+    deadline = st.deadline
+    st.deadline = deadline - reserve
+    try:
+        return (yield from _rounds(st))
+    finally:
+        st.deadline = deadline
+
+
+def _rounds(st: Bracket) -> Generator[Candidate, None, bool]:
+    """Round 0 works on the driver's candidate; every later round first asks Gripenberg."""
     tried = st.tried
     nonneg = all((a >= 0).all() for a in st.mats)
     delta, evals, depth = 1e-6, 20_000, 40
     best_eps: float | None = None
-    rounds = 0
+    rounds, complete = 0, False
     while st.left() > 0 and not st.exact and not st.closed(CLOSE_REL):
-        rounds += 1
-        scale = max(st.rate, 1e-300)
-        slot = time.perf_counter() + max(st.left() / 3, 0.05)
-        g = gripenberg(st.mats, delta=delta * scale, max_depth=depth, max_evals=evals,
-                       deadline=min(slot, st.deadline))
-        words = [g.word] if g.lower >= st.rate * (1 - NEAR) else []
+        words: list[tuple[int, ...]] = []
+        if rounds > 0 or st.rate < 0:
+            slot = time.perf_counter() + max(st.left() / 3, 0.05)
+            g = gripenberg(st.mats, delta=delta * max(st.rate, 1e-300), max_depth=depth,
+                           max_evals=evals, deadline=min(slot, st.deadline))
+            complete = g.complete
+            if g.lower >= st.rate * (1 - NEAR):
+                words.append(g.word)
+            delta, evals, depth = delta / 10, evals * 3, depth + 20
         if st.rate >= 0 and st.word not in tried:
             words.insert(0, st.word)
+        rounds += 1
         improved = False
+        words = [w for w in words if w not in tried]
         for w in words:
-            if w in tried or st.left() <= 0:
+            if st.left() <= 0:
                 continue
-            tried.add(w)
             if st.propose_word(w, _rate(st.mats, w)):
                 improved = True
                 yield word_lower_candidate(st.family, st.word, "search",
                                            f"Gripenberg, tolerance {delta:.0e}")
-            share = min(st.deadline, time.perf_counter() + EXACT_SHARE * st.left())
-            yield from _exact_attempts(st, w, nonneg, share)
-            if st.exact:
-                return False
         if improved:
             best_eps = None
-        yield from _inflated(st, nonneg, best_eps)
-        best_eps = _eps_of(st)
+        if improved or rounds == 1:
+            yield from _inflated(st, nonneg, best_eps)
+            best_eps = _eps_of(st)
+        for w in words:
+            if st.left() > 0 and not st.exact and not st.closed(CLOSE_REL):
+                share = min(st.deadline, time.perf_counter() + EXACT_SHARE * st.left())
+                yield from _exact_attempts(st, w, nonneg, share)
+        if st.exact:
+            return False
         st.stage_done(f"search round {rounds}")
-        if g.complete and not improved and (best_eps is None or best_eps <= EPSILONS[-1]):
-            break
-        delta, evals, depth = delta / 10, evals * 3, depth + 20
-        if delta < 1e-15 and not improved:
+        if (complete or delta < 1e-15) and not improved:
             break
     st.notes.append(f"search: {rounds} rounds, {len(tried)} candidate words tried")
     return False
@@ -104,6 +121,7 @@ def _eps_of(st: Bracket) -> float | None:
 
 def _exact_attempts(st: Bracket, w: tuple[int, ...], nonneg: bool,
                     deadline: float) -> Iterator[Candidate]:
+    st.tried.add(w)
     if len(w) > MAX_EXACT_WORD:
         return
     from certify.jsr.exact_balanced import MAX_DIM, balanced_search
@@ -118,60 +136,64 @@ def _exact_attempts(st: Bracket, w: tuple[int, ...], nonneg: bool,
         lo, hi = cert.bracket()
         yield Candidate("search", "exact", cert, round_down_float(lo), round_up_float(hi))
         return
-    rational = _rational_rate(st, w)
-    if rational is not None:
-        yield from _polytope_at(st, w, rational, nonneg, exact_rate=True)
-
-
-def _rational_rate(st: Bracket, w: tuple[int, ...]) -> Fraction | None:
-    """rho(A_w) when it is a rational root (a single-letter word only: r = |lambda|)."""
-    if len(w) != 1:
-        return None
-    from certify.jsr.eigen_enclosure import dominant_root_region
-
-    _, region = dominant_root_region(st.family.exact_matrices()[w[0]])
-    if region.is_real and region.re_lo == region.re_hi:
-        return abs(region.re_lo)
-    return None
 
 
 def _inflated(st: Bracket, nonneg: bool, start: float | None) -> Iterator[Candidate]:
-    """Polytope certificates at r = rho (1 + eps), eps decreasing until one fails."""
+    """Polytope certificates at r = rho (1 + eps): eps divided by 100 from ``EPS_MAX`` down
+    to ``EPS_MIN`` until one fails, then ``BISECT`` geometric bisections between the smallest
+    success and the failure (``start``: the eps already achieved, if any)."""
     if st.rate <= 0:
         return
-    for eps in EPSILONS:
-        if start is not None and eps >= start:
-            continue
-        if st.left() <= 0 or st.exact:
+    ok, fail = start, None
+    eps = EPS_MAX if start is None else start / 100
+    while eps >= EPS_MIN * 0.999:
+        got = yield from _try_eps(st, nonneg, eps)
+        if got is None:
             return
-        rate = Fraction(st.rate * (1 + eps)).limit_denominator(10**15)
-        if rate >= Fraction(st.upper) if math.isfinite(st.upper) else False:
-            continue
-        got = False
-        for cand in _polytope_at(st, st.word, rate, nonneg):
-            got = got or cand.check().certified
-            yield cand
         if not got:
+            fail = eps
+            break
+        ok, eps = eps, eps / 100
+    if ok is None or fail is None:
+        return
+    for _ in range(BISECT):
+        if st.closed(CLOSE_REL) or ok / fail < 1.5:
             return
+        mid = math.sqrt(ok * fail)
+        got = yield from _try_eps(st, nonneg, mid)
+        if got is None:
+            return
+        ok, fail = (mid, fail) if got else (ok, mid)
 
 
-def _polytope_at(st: Bracket, w: tuple[int, ...], rate: Fraction, nonneg: bool,
-                 exact_rate: bool = False) -> Iterator[Candidate]:
+def _try_eps(st: Bracket, nonneg: bool, eps: float) -> Generator[Candidate, None, bool | None]:
+    """One inflated-rate attempt: True (certified), False (failed), None (out of time)."""
+    if st.left() <= 0 or st.exact:
+        return None
+    rate = Fraction(st.rate * (1 + eps)).limit_denominator(10**15)
+    if math.isfinite(st.upper) and rate >= Fraction(st.upper):
+        return True
+    got = False
+    for cand in _polytope_at(st, st.word, rate, nonneg):
+        got = got or cand.check().certified
+        yield cand
+    return got
+
+
+def _polytope_at(st: Bracket, w: tuple[int, ...], rate: Fraction, nonneg: bool) -> Iterator[Candidate]:
     modes = ("cone", "symmetric") if nonneg else ("symmetric",)
     for mode in modes:
         V = _vertices(st, w, float(rate), mode)
         if V is None:
             continue
-        cert = polytope_certificate(st.family, V, float(rate), mode, CERT_MARGIN)
-        if cert is None:
-            continue
-        cand = Candidate("search", "upper", cert, None, round_up_float(cert.rate))
-        if exact_rate:
-            cand.exact = bool(cand.check().certified) and math.isfinite(st.lower) \
-                and Fraction(st.lower) == rate
-        if cand.check().certified:
-            yield cand
-            return
+        for margin in CERT_MARGINS:
+            cert = polytope_certificate(st.family, V, float(rate), mode, margin)
+            if cert is None:
+                continue
+            cand = Candidate("search", "upper", cert, None, round_up_float(cert.rate))
+            if cand.check().certified:
+                yield cand
+                return
 
 
 def _vertices(st: Bracket, w: tuple[int, ...], r: float, mode: str) -> np.ndarray | None:
