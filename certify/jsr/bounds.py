@@ -62,6 +62,7 @@ MAX_MAXNORM_DIM = 500
 MAX_EXACT_CONE_DIM = 60
 POLYTOPE_SHARE = 0.4
 CQLF_SHARE = 0.9
+CQLF_SKIP_WIDTH = 1e-7
 """The polytope and CQLF steps stop after these shares of the time left (the rest: search)."""
 """Largest dimension for the exact cone over Q(rho) (its field degree grows with n)."""
 DEFAULT_METHODS = ("structure", "products", "norms", "maxnorm", "exact", "polytope", "lifting", "search",
@@ -256,6 +257,9 @@ def _cqlf(st: Bracket) -> Iterator[Candidate]:
 
     if st.family.dim > 12 or st.family.size > 16:
         st.notes.append("cqlf: skipped (family too large for the exact LDL^T check budget)")
+        return
+    if st.relative_width() < CQLF_SKIP_WIDTH:
+        st.notes.append(f"cqlf: skipped (bracket already under {CQLF_SKIP_WIDTH:.0e})")
         return
     res = cqlf_search(st.family, rel_tol=CQLF_REL_TOL, max_steps=80,
                       deadline=time.perf_counter() + CQLF_SHARE * st.left())

@@ -54,6 +54,10 @@ def search_step(st: Bracket, reserve: float = 0.0) -> Generator[Candidate, None,
     """Rounds of candidate search and polytope restarts (see the module docstring).
 
     ``reserve`` seconds of the budget are left to the methods after this one."""
+    if not 1e-150 < st.rate < 1e150:
+        st.notes.append("search: skipped (no candidate, or a rate outside the float range "
+                        "of the LP polytope search)")
+        return False
     deadline = st.deadline
     st.deadline = deadline - reserve
     try:
