@@ -4,6 +4,7 @@ from ..smooth import pnorm as smooth_pnorm  # noqa: F401
 from . import algebraic_balanced as algebraic_balanced  # noqa: F401
 from . import algebraic_polytope as algebraic_polytope  # noqa: F401
 from . import collatz as collatz  # noqa: F401
+from . import complex_balanced as complex_balanced  # noqa: F401
 from . import family_maxnorm as family_maxnorm  # noqa: F401
 from . import maxnorm as maxnorm  # noqa: F401
 from . import norm as norm  # noqa: F401
