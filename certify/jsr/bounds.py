@@ -17,7 +17,9 @@ passed the exact check:
 * ``polytope``: Guglielmi-Protasov invariant polytope (cone for nonnegative families); it
   first tries the exact value JSR = rho(A_w)^(1/|w|) by an invariant cone over the
   algebraic field Q(rho) for a nonnegative family (:mod:`certify.jsr.exact_cone`), by a
-  balanced polytope over Q(rho) for a signed one (:mod:`certify.jsr.exact_balanced`);
+  balanced polytope over Q(rho) for a signed one (:mod:`certify.jsr.exact_balanced`), or
+  a balanced complex polytope when A_w's leading eigenvalue is complex
+  (:mod:`certify.jsr.complex_polytope`);
 * ``cqlf``: common quadratic Lyapunov function by SDP (:func:`certify.jsr.cqlf.cqlf_search`);
 * ``sos:d``: the CQLF of the degree-d Veronese lift, an SOS polynomial norm of degree 2d
   (:mod:`certify.jsr.sos`, Parrilo and Jadbabaie 2008);
@@ -238,12 +240,17 @@ def _exact_cone(st: Bracket, deadline: float) -> Iterator[Candidate]:
 
 
 def _exact_balanced(st: Bracket, deadline: float) -> Iterator[Candidate]:
-    """JSR = rho(A_w)^(1/|w|) exactly, by a balanced polytope over Q(rho) (any signs)."""
+    """JSR = rho(A_w)^(1/|w|) exactly, by a balanced polytope over Q(rho) (any signs), or
+    for a complex leading eigenvalue by a balanced complex polytope."""
     from .exact_balanced import MAX_DIM, balanced_search
 
     if st.family.dim > MAX_DIM:
         return
     cert = balanced_search(st.family, st.word, deadline=deadline)
+    if cert is None and time.perf_counter() < deadline:
+        from .complex_polytope import complex_search
+
+        cert = complex_search(st.family, st.word, deadline=deadline)
     if time.perf_counter() < deadline:
         st.tried.add(st.word)
     if cert is None:

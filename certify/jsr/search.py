@@ -9,7 +9,8 @@ Rounds, until the budget is spent, the value is exact, or the bracket is closed 
    best becomes an s.m.p. candidate; a better one is offered as a product-word lower bound.
 2. **Exact value from each new candidate** (words of length <= ``MAX_EXACT_WORD``): the
    invariant cone over Q(rho) (nonnegative families, :mod:`certify.jsr.exact_cone`) or the
-   balanced polytope over Q(rho) (:mod:`certify.jsr.exact_balanced`).
+   balanced polytope over Q(rho) (:mod:`certify.jsr.exact_balanced`), or the balanced
+   complex polytope (:mod:`certify.jsr.complex_polytope`) for a complex leading eigenvalue.
 3. **Upper bounds at inflated rates.**  The polytope algorithm (Guglielmi and Protasov,
    Found. Comput. Math. 13, 2013) run for {A_i / r}, r = rho (1 + eps), eps from 1e-2
    down to 1e-10 by bisection in log eps: when JSR < r the scaled family is contracting,
@@ -136,6 +137,10 @@ def _exact_attempts(st: Bracket, w: tuple[int, ...], nonneg: bool,
         cert = exact_cone_search(st.family, w, deadline=deadline)
     if cert is None and st.family.dim <= MAX_DIM and time.perf_counter() < deadline:
         cert = balanced_search(st.family, w, deadline=deadline)
+    if cert is None and not nonneg and time.perf_counter() < deadline:
+        from certify.jsr.complex_polytope import complex_search
+
+        cert = complex_search(st.family, w, deadline=deadline)
     if cert is not None:
         lo, hi = cert.bracket()
         yield Candidate("search", "exact", cert, round_down_float(lo), round_up_float(hi))
