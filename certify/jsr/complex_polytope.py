@@ -91,6 +91,7 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
         verts.append(np.conj(verts[k - 1]))
         parents.append((k - 1, -1))
     todo = list(range(len(verts)))
+    found: dict[tuple[int, int], np.ndarray] = {}
     while todo:
         j = todo.pop(0)
         for i, b in enumerate(B):
@@ -99,7 +100,9 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
             if deadline is not None and time.perf_counter() > deadline:
                 return None
             u = b @ verts[j]
-            t, _ = _gauge(np.array(verts).T, u)
+            t, c = _gauge(np.array(verts).T, u)
+            if c is not None and t < 1 - 1e-9:
+                found[(i, j)] = c  # still valid on the final (larger) vertex set
             if t > 1 + ADD:
                 if len(verts) >= max_vertices:
                     return None
@@ -124,9 +127,12 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
                 continue
             if deadline is not None and time.perf_counter() > deadline:
                 return None
-            t, c = _gauge(V, b @ verts[j])
-            if c is None or t > 1 - 1e-10:
-                return None
+            if (i, j) in found:
+                c = np.concatenate([found[(i, j)], np.zeros(N - len(found[(i, j)]), dtype=complex)])
+            else:
+                t, c = _gauge(V, b @ verts[j])
+                if c is None or t > 1 - 1e-10:
+                    return None
             keep = np.abs(c) > 1e-13 * max(np.abs(c).max(), 1e-300)
             coeffs.append((i, j, tuple((int(q), _gq(c[q])) for q in np.flatnonzero(keep))))
     inverse = tuple(tuple(_gq(z, 10**18) for z in row) for row in G)

@@ -171,7 +171,8 @@ def _exact_columns(family: Family, rate: RealAlgebraic, v: np.ndarray, parents, 
         return None
     det_inv = sp.invert(det.as_expr(), m.as_expr(), X)
     adj = W.adjugate(method="berkowitz")
-    Winv = adj.applyfunc(lambda e: sp.Poly(sp.expand(e * det_inv), X, domain="QQ").rem(m).as_expr())
+    Winv = [[_coeffs(adj[r, c] * det_inv, m, D) for c in range(adj.cols)] for r in range(adj.rows)]
+    mono = [Fraction(c) for c in rate.poly]  # m, monic, low to high
     in_basis = {b: r for r, b in enumerate(basis)}
     one = (Fraction(1),) + (Fraction(0),) * (D - 1)
     out = []
@@ -199,15 +200,34 @@ def _exact_columns(family: Family, rate: RealAlgebraic, v: np.ndarray, parents, 
                 num, den = verts[kk]
                 terms.append((-num * q[kk].numerator, den * q[kk].denominator))
                 col.append((kk, (q[kk],) + (Fraction(0),) * (D - 1)))
-            resid = _to_polys(add(terms))
-            x = Winv * sp.Matrix(resid)
+            rnum, rden = add(terms)
+            resid = [[Fraction(int(c), rden) for c in row] for row in rnum]
             for b, r in in_basis.items():
-                cb = _coeffs(x[r], m, D)
+                cb = [Fraction(0)] * D
+                for t, e in enumerate(Winv[r]):
+                    cb = [x + y for x, y in zip(cb, _mulmod(e, resid[t], mono), strict=True)]
                 if any(cb):
-                    col.append((b, cb))
+                    col.append((b, tuple(cb)))
             cols.append(tuple(sorted(col)))
         out.append(tuple(cols))
     return tuple(out)
+
+
+def _mulmod(a, b, mono: list[Fraction]) -> list[Fraction]:
+    """(a * b) mod m for coefficient lists (low to high), m monic of degree D."""
+    D = len(mono) - 1
+    prod = [Fraction(0)] * (2 * D - 1)
+    for i, x in enumerate(a):
+        if x:
+            for j, y in enumerate(b):
+                if y:
+                    prod[i + j] += x * y
+    for d in range(2 * D - 2, D - 1, -1):
+        c = prod[d]
+        if c:
+            for t in range(D + 1):
+                prod[d - D + t] -= c * mono[t]
+    return prod[:D]
 
 
 def _float_rate(rate: RealAlgebraic) -> float:
