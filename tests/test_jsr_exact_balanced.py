@@ -92,3 +92,18 @@ def test_driver_proves_the_signed_value_and_cli_verify(tmp_path):
     no = subprocess.run([sys.executable, "-m", "certify", "verify", str(bad)],
                         capture_output=True, text=True, cwd=ROOT, env=env)
     assert no.returncode != 0 and "refused" in no.stdout
+
+
+def test_daubechies_d4_exact_with_padding():
+    # the orbit of T_0's eigenvector (1, -1) is a common invariant line: one padding vertex
+    from certify.jsr.gallery import gallery_entry
+
+    fam = gallery_entry("daubechies_d4").family
+    c = balanced_search(fam, (0,))
+    assert c is not None and len(c.extra) == 1 and c.rate.degree == 1
+    assert c.verify().certified
+    c0 = Fraction(fam.float_matrices()[0][0, 0])  # rho(T_0) = T_0[0, 0], a dyadic rational
+    assert c.rate.lo <= c0 <= c.rate.hi
+    # a padding vertex too large: the polytope is no longer invariant
+    big = replace(c, extra=tuple(e * 10**6 for e in c.extra))
+    assert not big.verify().certified

@@ -2,7 +2,9 @@
 
 Claim: JSR(family) = rho, rho > 0 the only root of a monic rational polynomial m in a
 rational interval.  Witness: an s.m.p. word w, a vector v in Q(rho)^n, vertices
-v_0 = v, v_j = A_{i_j} v_{p_j} / rho (a parent index and a member for each), n vertex
+v_0 = v, optional explicit vertices in Q(rho)^n (small multiples of a complement when the
+orbit of v spans only a common invariant subspace), then v_j = A_{i_j} v_{p_j} / rho (a
+parent index and a member for each), n vertex
 indices (a basis), and for every member A_i and vertex v_j a sparse column of
 coefficients c_{kj} in Q(rho).
 
@@ -87,10 +89,11 @@ def times_element(rate: RealAlgebraic, q: tuple[Fraction, ...], vec: Vec) -> Vec
 
 
 def build_vertices(rate: RealAlgebraic, mats: list[tuple[np.ndarray, int]], v: np.ndarray,
-                   parents: list[tuple[int, int]]) -> list[Vec]:
-    """v_0 = v, v_j = A_{i_j} v_{p_j} / rho, as (integer numerators (n, D), denominator)."""
-    verts = [int_matrix(v)]
-    for j, (p, i) in enumerate(parents, start=1):
+                   parents: list[tuple[int, int]], extra: tuple[np.ndarray, ...] = ()) -> list[Vec]:
+    """v_0 = v, then the explicit ``extra`` vertices, then v_j = A_{i_j} v_{p_j} / rho, as
+    (integer numerators (n, D), denominator)."""
+    verts = [int_matrix(v)] + [int_matrix(e) for e in extra]
+    for j, (p, i) in enumerate(parents, start=len(verts)):
         if not 0 <= p < j or not 0 <= i < len(mats):
             raise IndexError(f"vertex {j}: parent {p} or member {i} out of range")
         verts.append(rate.over_x(*apply(*mats[i], *verts[p])))
@@ -126,6 +129,7 @@ class AlgebraicBalancedCertificate(Certificate):
     basis: tuple[int, ...]
     columns: tuple[tuple[QColumn, ...], ...]  # columns[i][j]: sparse c_{.j} for member i
     _solver: dict | None = None
+    extra: tuple[np.ndarray, ...] = ()  # explicit vertices (n, D) after v_0 (any, e.g. padding)
 
     kind = "algebraic-balanced-polytope"
 
@@ -155,6 +159,7 @@ class AlgebraicBalancedCertificate(Certificate):
                        for cols in self.columns]
             basis = [int(b) for b in self.basis]
             parents = [(int(p), int(i)) for p, i in self.parents]
+            extra = tuple(fraction_array(e) for e in self.extra)
         except (InvalidCertificate, TypeError, ValueError) as exc:
             return _refuse(f"malformed witness ({exc})")
         why = rate.problem()
@@ -169,7 +174,9 @@ class AlgebraicBalancedCertificate(Certificate):
             return _refuse(f"word {list(word)} must use indices 0..{m - 1}")
         mats = [int_matrix(a) for a in exact]
         try:
-            verts = build_vertices(rate, mats, vector, parents)
+            if any(e.shape != (n, D) for e in extra):
+                return _refuse(f"extra vertices must have shape ({n}, {D})")
+            verts = build_vertices(rate, mats, vector, parents, extra)
         except (IndexError, ZeroDivisionError) as exc:
             return _refuse(str(exc))
         N = len(verts)
@@ -215,6 +222,7 @@ class AlgebraicBalancedCertificate(Certificate):
         return {"family": self.family.spec(), "rate": self.rate.to_json(), "word": list(self.word),
                 "vector": fraction_array_to_json(np.asarray(self.vector, dtype=object)),
                 "parents": [list(p) for p in self.parents], "basis": list(self.basis),
+                "extra": [fraction_array_to_json(np.asarray(e, dtype=object)) for e in self.extra],
                 "columns": [[[[k, [str(c) for c in q]] for k, q in col] for col in cols]
                             for cols in self.columns]}
 
@@ -226,12 +234,13 @@ class AlgebraicBalancedCertificate(Certificate):
         return cls(family_from_spec(w["family"]), RealAlgebraic.from_json(w["rate"]),
                    tuple(int(i) for i in w["word"]), fraction_array_from_json(w["vector"], "vector"),
                    tuple((int(p), int(i)) for p, i in w["parents"]),
-                   tuple(int(b) for b in w["basis"]), cols, data.get("solver"))
+                   tuple(int(b) for b in w["basis"]), cols, data.get("solver"),
+                   tuple(fraction_array_from_json(e, "extra") for e in w.get("extra", [])))
 
     def to_latex(self) -> str:
         k = len(self.word)
         return (rf"The product $A_w$, $w = {list(self.word)}$, has the eigenvalue $\rho^{{{k}}}$ "
-                rf"and a balanced polytope with {len(self.parents) + 1} vertices in "
+                rf"and a balanced polytope with {len(self.parents) + 1 + len(self.extra)} vertices in "
                 rf"$\mathbb{{Q}}(\rho)^n$ is invariant under $A_i/\rho$ (exact arithmetic over the "
                 rf"degree-{self.rate.degree} field), hence ${self.claim_latex()}$.")
 

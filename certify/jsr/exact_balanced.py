@@ -43,6 +43,7 @@ from certify.jsr.products import word_product
 STRICT = 1e-7
 SAME = 1e-9
 MAX_DIM = 12
+MAX_PAD = 2
 
 
 def field_rate(rate: RealAlgebraic) -> RealAlgebraic:
@@ -107,11 +108,45 @@ def balanced_search(family: Family, word: tuple[int, ...], max_vertices: int = 1
     vf = _float_vector(v, rho)
     if not np.isfinite(vf).all() or np.abs(vf).max() <= 0:
         return None
-    verts = [vf / np.abs(vf).max()]
+    sc = float(np.abs(vf).max())
     B = [a / rho for a in mats]
+    extra: list[np.ndarray] = []  # exact (n, D) padding vertices
+    for pad in range(MAX_PAD + 1):
+        floats = [vf / sc] + [_float_vector(e, rho) / sc for e in extra]
+        grown = _grow(B, floats, max_vertices, deadline)
+        if grown is None:
+            return None
+        verts, parents, unit = grown
+        V = np.array(verts).T
+        rank = np.linalg.matrix_rank(V)
+        if rank == family.dim:
+            break
+        if pad == MAX_PAD:
+            return None
+        # the orbit spans a common invariant subspace: pad with small multiples of a complement
+        _, _, vt = np.linalg.svd(V.T)
+        size = 10.0 ** (-2 * (pad + 1))
+        for e in vt[rank:]:
+            q = rationalize(size * sc * e / np.abs(e).max(), 10**6)
+            extra.append(np.array([[x] + [Fraction(0)] * (rate.degree - 1) for x in q], dtype=object))
+    N = V.shape[1]
+    basis = _basis(V)
+    cols = _exact_columns(family, rate, v, parents, unit, V, basis, deadline, tuple(extra))
+    if cols is None:
+        return None
+    info = {"method": "polytope", "search": "float balanced polytope algorithm, LP by scipy-highs, "
+            "basis coefficients solved over Q(rho)", "vertices": N, "strict_margin": STRICT,
+            "padding": len(extra)}
+    return AlgebraicBalancedCertificate(family, rate, tuple(word), v, tuple(parents), tuple(basis),
+                                        cols, info, tuple(extra))
+
+
+def _grow(B: list[np.ndarray], start: list[np.ndarray], max_vertices: int, deadline: float | None):
+    """The float balanced polytope algorithm from the vertices ``start`` (v_0 first)."""
+    verts = list(start)
     parents: list[tuple[int, int]] = []
     unit: dict[tuple[int, int], tuple[int, int]] = {}
-    todo = [0]
+    todo = list(range(len(verts)))
     while todo:
         j = todo.pop(0)
         for i, b in enumerate(B):
@@ -138,18 +173,7 @@ def balanced_search(family: Family, word: tuple[int, ...], max_vertices: int = 1
             parents.append((j, i))
             unit[(i, j)] = (len(verts) - 1, 1)
             todo.append(len(verts) - 1)
-    V = np.array(verts).T
-    N = V.shape[1]
-    if np.linalg.matrix_rank(V) < family.dim:
-        return None
-    basis = _basis(V)
-    cols = _exact_columns(family, rate, v, parents, unit, V, basis, deadline)
-    if cols is None:
-        return None
-    info = {"method": "polytope", "search": "float balanced polytope algorithm, LP by scipy-highs, "
-            "basis coefficients solved over Q(rho)", "vertices": N, "strict_margin": STRICT}
-    return AlgebraicBalancedCertificate(family, rate, tuple(word), v, tuple(parents), tuple(basis),
-                                        cols, info)
+    return verts, parents, unit
 
 
 def _basis(V: np.ndarray) -> list[int]:
@@ -160,10 +184,10 @@ def _basis(V: np.ndarray) -> list[int]:
 
 
 def _exact_columns(family: Family, rate: RealAlgebraic, v: np.ndarray, parents, unit, V: np.ndarray,
-                   basis: list[int], deadline: float | None):
+                   basis: list[int], deadline: float | None, extra: tuple[np.ndarray, ...] = ()):
     N, D = V.shape[1], rate.degree
     mats = [int_matrix(a) for a in family.exact_matrices()]
-    verts = build_vertices(rate, mats, v, parents)
+    verts = build_vertices(rate, mats, v, parents, extra)
     m = rate.sympy_poly()
     W = sp.Matrix([_to_polys(verts[b]) for b in basis]).T
     det = sp.Poly(sp.expand(W.det(method="berkowitz")), X, domain="QQ").rem(m)
