@@ -131,6 +131,8 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
     trivial = trivial_columns(tuple(word), parents)
     V = np.array(verts).T
     N = V.shape[1]
+    if N < n or np.linalg.matrix_rank(V) < n:
+        return None  # the orbit spans a common invariant subspace only (no padding here)
     from scipy.linalg import qr
 
     _, _, piv = qr(V, pivoting=True)
