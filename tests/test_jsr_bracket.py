@@ -64,3 +64,14 @@ def test_cli_progress_json_lines(tmp_path):
     lines = [json.loads(x) for x in out.stderr.splitlines() if x.startswith("{")]
     assert lines and lines[-1]["exact"] is True
     assert {"stage", "lower", "upper", "elapsed"} <= set(lines[0])
+
+
+def test_block_triangular_family_with_a_signed_block_is_exact():
+    # blocks: the signed 3x3 pair (JSR = rho(A_0 A_0 A_1)^(1/3), algebraic-balanced) and [1], [1/2]
+    a = np.array([[2, -1, 3], [1, 1, -1], [-1, -1, 1.0]])
+    b = np.array([[0, -3, -3], [-2, 0, 1], [3, 2, -2.0]])
+    A, B = np.zeros((4, 4)), np.zeros((4, 4))
+    A[:3, :3], B[:3, :3], A[3, 3], B[3, 3], A[0, 3] = a, b, 1.0, 0.5, 1.0
+    res = jsr_bounds([A, B], budget=30)
+    assert res.exact and res.lower <= 3.5073538664266755 <= res.upper
+    assert "block-triangular" in {c.certificate.kind for c in res.certificates if c.check.certified}
