@@ -41,6 +41,7 @@ from certify.jsr.products import gripenberg, word_product
 CLOSE_REL = 1e-9
 NEAR = 1e-9
 MAX_EXACT_WORD = 16
+MAX_CONE_DIM = 60
 EXACT_SHARE = 0.3
 ADD_GAUGE = 1e-9
 CERT_MARGINS = (1e-10, 1e-8)
@@ -133,7 +134,7 @@ def _exact_attempts(st: Bracket, w: tuple[int, ...], nonneg: bool,
     from certify.jsr.exact_cone import exact_cone_search
 
     cert = None
-    if nonneg and st.family.dim <= MAX_DIM * 5:
+    if nonneg and st.family.dim <= MAX_CONE_DIM:
         cert = exact_cone_search(st.family, w, deadline=deadline)
     if cert is None and st.family.dim <= MAX_DIM and time.perf_counter() < deadline:
         cert = balanced_search(st.family, w, deadline=deadline)
