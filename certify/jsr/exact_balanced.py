@@ -69,17 +69,6 @@ def _leading(family: Family, word: tuple[int, ...]):
     return None
 
 
-def _to_polys(vec: tuple[np.ndarray, int]) -> list[sp.Expr]:
-    num, den = vec
-    return [sum(sp.Rational(int(c), den) * X**t for t, c in enumerate(row)) for row in num]
-
-
-def _coeffs(expr: sp.Expr, m: sp.Poly, D: int) -> tuple[Fraction, ...]:
-    rem = sp.Poly(sp.expand(expr), X, domain="QQ").rem(m)
-    cs = [Fraction(int(c.p), int(c.q)) for c in reversed(rem.all_coeffs())]
-    return tuple(cs + [Fraction(0)] * (D - len(cs)))
-
-
 def balanced_search(family: Family, word: tuple[int, ...], max_vertices: int = 150,
                     deadline: float | None = None) -> AlgebraicBalancedCertificate | None:
     """An exact-value certificate JSR = rho(A_w)^(1/|w|) by a balanced polytope, or None."""
@@ -188,15 +177,14 @@ def _exact_columns(family: Family, rate: RealAlgebraic, v: np.ndarray, parents, 
     N, D = V.shape[1], rate.degree
     mats = [int_matrix(a) for a in family.exact_matrices()]
     verts = build_vertices(rate, mats, v, parents, extra)
-    m = rate.sympy_poly()
-    W = sp.Matrix([_to_polys(verts[b]) for b in basis]).T
-    det = sp.Poly(sp.expand(W.det(method="berkowitz")), X, domain="QQ").rem(m)
-    if det.is_zero:
+    mono = [Fraction(c) for c in rate.poly]  # m, monic, low to high (irreducible: a field)
+    cols_w = []
+    for b in basis:
+        num, den = verts[b]
+        cols_w.append([[Fraction(int(c), den) for c in row] for row in num])
+    Winv = _field_inverse([list(r) for r in zip(*cols_w, strict=True)], mono)
+    if Winv is None:
         return None
-    det_inv = sp.invert(det.as_expr(), m.as_expr(), X)
-    adj = W.adjugate(method="berkowitz")
-    Winv = [[_coeffs(adj[r, c] * det_inv, m, D) for c in range(adj.cols)] for r in range(adj.rows)]
-    mono = [Fraction(c) for c in rate.poly]  # m, monic, low to high
     in_basis = {b: r for r, b in enumerate(basis)}
     one = (Fraction(1),) + (Fraction(0),) * (D - 1)
     out = []
@@ -235,6 +223,35 @@ def _exact_columns(family: Family, rate: RealAlgebraic, v: np.ndarray, parents, 
             cols.append(tuple(sorted(col)))
         out.append(tuple(cols))
     return tuple(out)
+
+
+def _inv_elem(a: list[Fraction], mono: list[Fraction]) -> list[Fraction]:
+    """a^(-1) in Q[x]/(m), m irreducible (extended Euclid on sympy polynomials)."""
+    D = len(mono) - 1
+    p = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in reversed(a)], X, domain="QQ")
+    m = sp.Poly([sp.Rational(c.numerator, c.denominator) for c in reversed(mono)], X, domain="QQ")
+    cs = [Fraction(int(c.p), int(c.q)) for c in reversed(p.invert(m).all_coeffs())]
+    return cs + [Fraction(0)] * (D - len(cs))
+
+
+def _field_inverse(W: list[list[list[Fraction]]], mono: list[Fraction]):
+    """W^(-1) over Q[x]/(m) by Gauss-Jordan elimination, or None when W is singular."""
+    n, D = len(W), len(mono) - 1
+    zero, one = [Fraction(0)] * D, [Fraction(1)] + [Fraction(0)] * (D - 1)
+    aug = [list(row) + [one if r == c else zero for c in range(n)] for r, row in enumerate(W)]
+    for c in range(n):
+        piv = next((r for r in range(c, n) if any(aug[r][c])), None)
+        if piv is None:
+            return None
+        aug[c], aug[piv] = aug[piv], aug[c]
+        inv = _inv_elem(aug[c][c], mono)
+        aug[c] = [_mulmod(inv, e, mono) for e in aug[c]]
+        for r in range(n):
+            if r != c and any(aug[r][c]):
+                f = aug[r][c]
+                aug[r] = [[x - y for x, y in zip(e, _mulmod(f, g, mono), strict=True)]
+                          for e, g in zip(aug[r], aug[c], strict=True)]
+    return [row[n:] for row in aug]
 
 
 def _mulmod(a, b, mono: list[Fraction]) -> list[Fraction]:
