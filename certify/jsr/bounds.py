@@ -2,7 +2,11 @@
 
 :func:`jsr_bounds` runs the requested methods in order (cheap first), keeps a monotone
 history of (lower, upper, method, seconds), and accepts a bound only when its certificate
-passed the exact check:
+passed the exact check.  Each method is a generator of
+:class:`~certify.jsr.bracket.Candidate` objects; :func:`drive` offers them to the
+:class:`~certify.jsr.bracket.Bracket`, the only place a bound is accepted, and after every
+stage the bracket and elapsed time go to the ``progress`` callback (``certify jsr
+--progress json``).  The methods:
 
 * ``products``: best rho(A_w)^(1/|w|) over Lyndon words (float search), certified by a
   :class:`~certify.certificates.product_word.ProductWordCertificate` (exact root region);
