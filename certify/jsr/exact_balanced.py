@@ -182,7 +182,10 @@ def _exact_columns(family: Family, rate: RealAlgebraic, v: np.ndarray, parents, 
     for b in basis:
         num, den = verts[b]
         cols_w.append([[Fraction(int(c), den) for c in row] for row in num])
-    Winv = _field_inverse([list(r) for r in zip(*cols_w, strict=True)], mono)
+    try:
+        Winv = _field_inverse([list(r) for r in zip(*cols_w, strict=True)], mono)
+    except sp.polys.polyerrors.NotInvertible:  # m reducible and a pivot a zero divisor
+        return None
     if Winv is None:
         return None
     in_basis = {b: r for r, b in enumerate(basis)}
