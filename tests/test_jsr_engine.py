@@ -46,9 +46,11 @@ def test_certificates_round_trip_and_forgeries_refused():
     signed = [GOLDEN[0], -np.asarray(GOLDEN[1], dtype=float)]  # same JSR, not nonnegative
     recs = (jsr_bounds(GOLDEN, methods="products,polytope").certificates
             + jsr_bounds(signed, methods="products,polytope").certificates
+            + jsr_bounds(signed, methods="products,search", budget=10).certificates
             + jsr_bounds(GOLDEN, methods="norms").certificates)
     kinds = {c.certificate.kind for c in recs if c.check.certified}
-    assert {"product-word", "induced-norm", "invariant-polytope", "algebraic-polytope"} <= kinds
+    assert {"product-word", "induced-norm", "invariant-polytope", "algebraic-polytope",
+            "algebraic-balanced-polytope"} <= kinds
     for rec in recs:
         doc = json.loads(json.dumps(rec.certificate.to_dict(rec.check)))
         again = certificate_from_dict(doc)
@@ -60,7 +62,8 @@ def test_certificates_round_trip_and_forgeries_refused():
             wit["bound"] = "1.6"  # below phi: impossible
         elif doc["kind"] == "invariant-polytope":
             wit["rate"] = str(Fraction(wit["rate"]) * Fraction(999999, 1000000))
-        elif doc["kind"] == "algebraic-polytope":  # an interval below phi: no root there
+        elif doc["kind"] in ("algebraic-polytope", "algebraic-balanced-polytope"):
+            # an interval below phi: no root there
             wit["rate"]["interval"] = ["1.6", "1.61"]
         forged = certificate_from_dict(doc)
         assert forged.verify().verdict is Verdict.INCONCLUSIVE

@@ -6,9 +6,11 @@ certificate runs the code of that kind and of the trusted kernel, nothing else
 """
 
 KINDS: dict[str, str] = {
+    "algebraic-balanced-polytope": "certify.certificates.algebraic_balanced:AlgebraicBalancedCertificate",
     "algebraic-polytope": "certify.certificates.algebraic_polytope:AlgebraicPolytopeCertificate",
     "block-triangular": "certify.certificates.structure:BlockTriangularCertificate",
     "collatz-lower": "certify.certificates.collatz:CollatzLowerCertificate",
+    "complex-balanced-polytope": "certify.certificates.complex_balanced:ComplexBalancedCertificate",
     "exact-value": "certify.certificates.norm:ExactValueCertificate",
     "family-weighted-max-norm": "certify.certificates.family_maxnorm:FamilyMaxNormCertificate",
     "induced-norm": "certify.certificates.norm:InducedNormCertificate",

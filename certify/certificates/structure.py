@@ -41,7 +41,8 @@ UPPER_KINDS = frozenset({"induced-norm", "quadratic", "sos", "family-weighted-ma
 """JSR certificate kinds whose bound is an upper bound."""
 LOWER_KINDS = frozenset({"product-word", "collatz-lower"})
 """JSR certificate kinds whose bound is a lower bound."""
-EXACT_KINDS = frozenset({"exact-value", "algebraic-polytope", "zero-jsr"})
+EXACT_KINDS = frozenset({"exact-value", "algebraic-polytope", "algebraic-balanced-polytope",
+                         "complex-balanced-polytope", "zero-jsr"})
 """JSR certificate kinds that prove a bracket, so both sides."""
 
 

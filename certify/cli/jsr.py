@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"default {','.join(DEFAULT_METHODS)}")
     p.add_argument("--budget", type=real, default=30.0, help="wall-clock seconds (default 30)")
     p.add_argument("--seed", type=nonneg_int, default=0, help="random seed >= 0 (recorded)")
+    p.add_argument("--progress", choices=("none", "json"), default="none",
+                   help="'json': one JSON line on stderr after each stage (bracket, elapsed s)")
     add_save_certificates_option(p)
     add_json_flag(p)
     p.set_defaults(handler=run)
@@ -51,12 +53,21 @@ def run(args: argparse.Namespace) -> int:
     if Path(args.family).is_dir():  # guard: the family loader would raise IsADirectoryError
         raise InvalidFamily(f"FAMILY: {args.family!r} is a folder; expected a .json or .npz file")
     check_certificates_folder(args.save_certificates)
-    res = jsr_bounds(args.family, args.methods, args.budget, args.seed)
+    res = jsr_bounds(args.family, args.methods, args.budget, args.seed,
+                     progress=_json_progress if getattr(args, "progress", "none") == "json" else None)
     if args.save_certificates is not None:
         write_certificates(args.save_certificates,
                            [(f"{i:02d}-{c.side}-{c.certificate.kind}", c.certificate, c.check)
                             for i, c in enumerate(res.certificates)])
     return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
+
+
+def _json_progress(event: dict) -> None:
+    """One progress line on stderr (stdout stays the result document)."""
+    import json
+    import sys
+
+    print(json.dumps(event), file=sys.stderr, flush=True)
 
 
 def _bound_text(rec) -> str:

@@ -2,7 +2,11 @@
 
 :func:`jsr_bounds` runs the requested methods in order (cheap first), keeps a monotone
 history of (lower, upper, method, seconds), and accepts a bound only when its certificate
-passed the exact check:
+passed the exact check.  Each method is a generator of
+:class:`~certify.jsr.bracket.Candidate` objects; :func:`drive` offers them to the
+:class:`~certify.jsr.bracket.Bracket`, the only place a bound is accepted, and after every
+stage the bracket and elapsed time go to the ``progress`` callback (``certify jsr
+--progress json``).  The methods:
 
 * ``products``: best rho(A_w)^(1/|w|) over Lyndon words (float search), certified by a
   :class:`~certify.certificates.product_word.ProductWordCertificate` (exact root region);
@@ -14,12 +18,19 @@ passed the exact check:
   (:mod:`certify.jsr.maxnorm_lp`), checked row by row in rationals;
 * ``exact``: JSR = rho(A_w)^(1/k) proved exactly when it meets the 2-norm of products
   (:class:`~certify.certificates.norm.ExactValueCertificate`);
-* ``polytope``: Guglielmi-Protasov invariant polytope (cone for nonnegative families); for a
-  nonnegative family it first tries the exact value JSR = rho(A_w)^(1/|w|) by an invariant
-  cone over the algebraic field Q(rho) (:mod:`certify.jsr.exact_cone`);
+* ``polytope``: Guglielmi-Protasov invariant polytope (cone for nonnegative families); it
+  first tries the exact value JSR = rho(A_w)^(1/|w|) by an invariant cone over the
+  algebraic field Q(rho) for a nonnegative family (:mod:`certify.jsr.exact_cone`), by a
+  balanced polytope over Q(rho) for a signed one (:mod:`certify.jsr.exact_balanced`), or
+  a balanced complex polytope when A_w's leading eigenvalue is complex
+  (:mod:`certify.jsr.complex_polytope`);
 * ``cqlf``: common quadratic Lyapunov function by SDP (:func:`certify.jsr.cqlf.cqlf_search`);
 * ``sos:d``: the CQLF of the degree-d Veronese lift, an SOS polynomial norm of degree 2d
   (:mod:`certify.jsr.sos`, Parrilo and Jadbabaie 2008);
+* ``search`` (before the CQLF by default): the rest of the budget (less
+  ``SEARCH_RESERVE`` when methods follow), Gripenberg candidates and polytope
+  restarts at each new candidate and at rates rho (1 + eps), eps -> 0
+  (:mod:`certify.jsr.search`);
 * ``structure`` (first by default): zero JSR, block-triangular form, rank one
   (:mod:`certify.jsr.structured`).
 
@@ -31,19 +42,19 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
-from certify.certificates.base import Certificate, CheckResult
 from certify.certificates.norm import ExactValueCertificate, InducedNormCertificate
-from certify.certificates.product_word import ProductWordCertificate, exact_word_product
+from certify.certificates.product_word import exact_word_product
 from certify.errors import InvalidInput, UnknownName
 from certify.exact import round_down_float, round_up_float
-from certify.exact.polynomials import dominant_root_region, rational_root_floor
+from certify.exact.polynomials import dominant_root_region
 from certify.families.matrix import Family
+from certify.jsr.bracket import BoundRecord, Bracket, Candidate, word_lower_candidate
 from certify.jsr.io import as_family, check_listable
 from certify.jsr.products import best_product, gripenberg, max_product_norm
 from certify.jsr_methods import DEFAULT_METHODS as DEFAULT_METHODS
@@ -56,26 +67,12 @@ MAX_MAXNORM_DIM = 500
 """Largest dimension for the weighted max-norm LP (its exact check is O(m n^2))."""
 MAX_EXACT_CONE_DIM = 60
 """Largest dimension for the exact cone over Q(rho) (its field degree grows with n)."""
-
-
-@dataclass(frozen=True)
-class BoundRecord:
-    """One certificate the driver found, with its check."""
-
-    method: str
-    side: str  # "lower", "upper" or "exact"
-    bound: float
-    certificate: Certificate
-    check: CheckResult
-
-    def to_dict(self) -> dict:
-        from certify.certificates.base import exact_bound
-        from certify.exact.printing import exact_text
-
-        return {"kind": self.certificate.kind, "method": self.method, "side": self.side,
-                "bound": self.bound, "bound_exact": exact_text(exact_bound(self.certificate, self.side)),
-                "verdict": self.check.verdict.value,
-                "claim": self.certificate.claim()}
+POLYTOPE_SHARE = 0.4
+CQLF_SHARE = 0.9
+CQLF_SKIP_WIDTH = 1e-7
+"""The polytope and CQLF steps stop after these shares of the time left (the rest: search)."""
+SEARCH_RESERVE = 0.15
+"""Share of the budget the search leaves to the methods after it (the CQLF by default)."""
 
 
 @dataclass(frozen=True)
@@ -162,61 +159,7 @@ def parse_methods(methods: str | Sequence[str] | None) -> list[tuple[str, int | 
     return out
 
 
-class _State:
-    def __init__(self, family: Family, deadline: float, t0: float) -> None:
-        self.family = family
-        self.mats = family.float_matrices()
-        self.deadline = deadline
-        self.t0 = t0
-        self.lower, self.upper = math.nan, math.nan
-        self.word: tuple[int, ...] = (0,)
-        self.rate = -1.0
-        self.records: list[BoundRecord] = []
-        self.history: list[tuple[float, float, str, float]] = []
-        self.notes: list[str] = []
-        self.exact = False
-        self.structure: dict = {}
-
-    def left(self) -> float:
-        return self.deadline - time.perf_counter()
-
-    def accept(self, method: str, side: str, cert: Certificate, lo: float | None,
-               up: float | None) -> None:
-        check = cert.verify()
-        bound = lo if side == "lower" else up
-        self.records.append(BoundRecord(method, side, bound if bound is not None else math.nan,
-                                        cert, check))
-        if not check.certified:
-            self.notes.append(f"{method}: {check.reason}")
-            return
-        changed = False
-        if lo is not None and not (lo <= self.lower):
-            self.lower, changed = lo, True
-        if up is not None and not (up >= self.upper):
-            self.upper, changed = up, True
-        if side == "exact":
-            self.exact = True
-        if changed:
-            self.history.append((self.lower, self.upper, method,
-                                 time.perf_counter() - self.t0))
-
-    def candidate(self, word: tuple[int, ...], rate: float) -> None:
-        if rate > self.rate * (1 + 1e-13):
-            self.word, self.rate = word, rate
-
-
-def _lower_from_word(st: _State, method: str) -> None:
-    exact = st.family.exact_matrices()
-    prod = exact_word_product(exact, st.word)
-    _, region = dominant_root_region(prod)
-    k = len(st.word)
-    r = rational_root_floor(region.min_modulus_squared(), 2 * k)
-    cert = ProductWordCertificate(st.family, st.word, region, r,
-                                  {"method": method, "search": "float, Lyndon words"})
-    st.accept(method, "lower", cert, round_down_float(r), None)
-
-
-def _norms(st: _State, k: int, method: str) -> None:
+def _norms(st: Bracket, k: int, method: str) -> Iterator[Candidate]:
     m = st.family.size
     if m**k > 4096:
         st.notes.append(f"{method}: {m}^{k} products is too many; skipped")
@@ -232,10 +175,10 @@ def _norms(st: _State, k: int, method: str) -> None:
         return
     bound = Fraction(val * (1 + 1e-12)) if val > 0 else Fraction(0)
     cert = InducedNormCertificate(st.family, norm, k, bound, {"method": method, "length": k})
-    st.accept(method, "upper", cert, None, round_up_float(bound))
+    yield Candidate(method, "upper", cert, None, round_up_float(bound))
 
 
-def _maxnorm(st: _State) -> None:
+def _maxnorm(st: Bracket) -> Iterator[Candidate]:
     from certify.jsr.maxnorm_lp import maxnorm_search
 
     if st.family.dim > MAX_MAXNORM_DIM:
@@ -243,10 +186,10 @@ def _maxnorm(st: _State) -> None:
         return
     cert = maxnorm_search(st.family)
     if cert is not None:
-        st.accept("maxnorm", "upper", cert, None, round_up_float(cert.bound))
+        yield Candidate("maxnorm", "upper", cert, None, round_up_float(cert.bound))
 
 
-def _exact(st: _State) -> None:
+def _exact(st: Bracket) -> Iterator[Candidate]:
     for length in (1, 2):
         if st.family.size**length > 64 or st.left() <= 0:
             return
@@ -262,65 +205,103 @@ def _exact(st: _State) -> None:
             return
         cert = ExactValueCertificate(st.family, st.word, length, (region.re_lo, region.re_hi),
                                      {"method": "exact"})
-        if not cert.verify().certified:  # the 2-norms do not meet rho(A_w): not applicable
-            continue
         lo, hi = cert.bracket()
-        st.accept("exact", "exact", cert, round_down_float(lo), round_up_float(hi))
+        cand = Candidate("exact", "exact", cert, round_down_float(lo), round_up_float(hi))
+        if not cand.check().certified:  # the 2-norms do not meet rho(A_w): not applicable
+            continue
+        yield cand
         if st.exact:
             return
 
 
-def _polytope(st: _State) -> None:
+def _polytope(st: Bracket) -> Iterator[Candidate]:
     from certify.jsr.polytope import polytope_certificate, polytope_search
 
     if not st.rate > 0:
         st.notes.append("polytope: skipped, the candidate product has spectral radius 0 "
                         "(the algorithm scales the family by 1/rho)")
         return
+    deadline = min(st.deadline, time.perf_counter() + POLYTOPE_SHARE * st.left())
+
     nonneg = all((a >= 0).all() for a in st.mats)
-    if nonneg and _exact_cone(st):
-        return
+    if nonneg and st.rate > 0:
+        yield from _exact_cone(st, deadline)
+        if st.exact:
+            return
+    if not nonneg and st.rate > 0:
+        yield from _exact_balanced(st, deadline)
+        if st.exact:
+            return
     for mode in (("cone", "symmetric") if nonneg else ("symmetric",)):
-        V = polytope_search(st.mats, st.word, st.rate, mode, deadline=st.deadline)
+        V = polytope_search(st.mats, st.word, st.rate, mode, deadline=deadline)
         if V is None:
             continue
         for margin in (1e-12, 1e-10, 1e-8):
             cert = polytope_certificate(st.family, V, st.rate, mode, margin)
-            if cert is not None and cert.verify().certified:
-                st.accept("polytope", "upper", cert, None, round_up_float(cert.rate))
+            if cert is None:
+                continue
+            cand = Candidate("polytope", "upper", cert, None, round_up_float(cert.rate))
+            if cand.check().certified:
+                yield cand
                 return
     st.notes.append("polytope: no invariant polytope found from the candidate product")
 
 
-def _exact_cone(st: _State) -> bool:
+def _exact_cone(st: Bracket, deadline: float) -> Iterator[Candidate]:
     """JSR = rho(A_w)^(1/|w|) exactly, by an invariant cone over Q(rho) (nonnegative family)."""
     from certify.jsr.exact_cone import exact_cone_search
 
     if st.family.dim > MAX_EXACT_CONE_DIM:
-        return False
-    cert = exact_cone_search(st.family, st.word, deadline=st.deadline)
+        return
+    cert = exact_cone_search(st.family, st.word, deadline=deadline)
+    if time.perf_counter() < deadline:
+        st.tried.add(st.word)  # the search need not try this word again
     if cert is None:
-        return False
+        return
     lo, hi = cert.bracket()
-    st.accept("polytope", "exact", cert, round_down_float(lo), round_up_float(hi))
-    return st.exact
+    yield Candidate("polytope", "exact", cert, round_down_float(lo), round_up_float(hi))
 
 
-def _cqlf(st: _State) -> None:
+def _exact_balanced(st: Bracket, deadline: float) -> Iterator[Candidate]:
+    """JSR = rho(A_w)^(1/|w|) exactly, by a balanced polytope over Q(rho) (any signs), or
+    for a complex leading eigenvalue by a balanced complex polytope."""
+    from certify.jsr.exact_balanced import MAX_DIM, balanced_search
+
+    if st.family.dim > MAX_DIM:
+        return
+    cert = balanced_search(st.family, st.word, deadline=deadline)
+    if cert is None and time.perf_counter() < deadline:
+        from certify.jsr.complex_polytope import complex_search
+
+        cert = complex_search(st.family, st.word, deadline=deadline)
+    if time.perf_counter() < deadline:
+        st.tried.add(st.word)
+    if cert is None:
+        return
+    lo, hi = cert.bracket()
+    yield Candidate("polytope", "exact", cert, round_down_float(lo), round_up_float(hi))
+
+
+def _cqlf(st: Bracket) -> Iterator[Candidate]:
     from certify.jsr.cqlf import cqlf_search
 
     if st.family.dim > 12 or st.family.size > 16:
         st.notes.append("cqlf: skipped (family too large for the exact LDL^T check budget)")
         return
-    res = cqlf_search(st.family, rel_tol=CQLF_REL_TOL, max_steps=80)
+    if st.relative_width() < CQLF_SKIP_WIDTH:
+        st.notes.append(f"cqlf: skipped (bracket already under {CQLF_SKIP_WIDTH:.0e})")
+        return
+    res = cqlf_search(st.family, rel_tol=CQLF_REL_TOL, max_steps=80,
+                      deadline=time.perf_counter() + CQLF_SHARE * st.left())
     if res.certificate is not None:
-        st.accept("cqlf", "upper", res.certificate, None, res.rate)
+        yield Candidate("cqlf", "upper", res.certificate, None, res.rate)
     else:
         st.notes.append(f"cqlf: {res.reason}")
 
 
 def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Sequence[str] | None = None,
-               budget: float = 30.0, seed: int = 0) -> JSRResult:
+               budget: float = 30.0, seed: int = 0,
+               progress: Callable[[dict], None] | None = None) -> JSRResult:
     """Certified bracket of the joint spectral radius (see the module docstring).
 
     Parameters
@@ -331,6 +312,9 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
         Wall-clock seconds (> 0); methods started after it is spent are skipped.
     seed : int
         Recorded for reproducibility (every method used here is deterministic).
+    progress : callable, optional
+        Called with a dict (stage, bracket, relative width, exact, elapsed seconds) after
+        every stage (``certify jsr --progress json``).
 
     Examples
     --------
@@ -352,55 +336,78 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
     plan = parse_methods(methods)
     family = check_listable(as_family(matrices_or_family))
     t0 = time.perf_counter()
-    st = _State(family, t0 + float(budget), t0)
+    st = Bracket(family, t0 + float(budget), t0, progress)
     if all(not a.any() for a in st.mats):
         st.notes.append("every matrix is zero: JSR = 0")
     for name, k in plan:
         if st.left() <= 0:
             st.notes.append(f"{name}: skipped, budget spent")
             continue
-        if st.exact or (_closed(st) and name not in ("products", "exact")):
+        if st.exact or (st.closed() and name not in ("products", "exact")):
             continue
-        if name == "structure":
-            from certify.jsr.structured import apply_structure
-
-            if apply_structure(st, plan, seed):
-                break
-        elif name == "sos":
-            from certify.jsr.sos import sos_step
-
-            sos_step(st, k or 2)
-        elif name == "products":
-            bp = best_product(st.mats, k or _default_length(family), st.deadline)
-            st.candidate(bp.word, bp.rate)
-            _lower_from_word(st, "products")
-        elif name == "gripenberg":
-            g = gripenberg(st.mats, deadline=st.deadline, max_depth=k or 30)
-            st.candidate(g.word, g.lower)
-            _lower_from_word(st, "gripenberg")
-            st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
-                            f"(depth {g.depth}, uncertified upper)")
-        elif name == "norms":
-            _norms(st, 1, "norms")
-        elif name == "maxnorm":
-            _maxnorm(st)
-        elif name == "lifting":
-            _norms(st, k or _default_lift(family), "lifting")
-        elif name == "exact":
-            _exact(st)
-        elif name == "polytope":
-            _polytope(st)
-        elif name == "cqlf":
-            _cqlf(st)
+        handled = drive(st, _steps(st, name, k, plan, seed))
+        st.stage_done(f"{name}:{k}" if k else name)
+        if handled:
+            break
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
     return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,
                      time.perf_counter() - t0, tuple(st.notes + [f"seed = {seed}"]), st.structure)
 
 
-def _closed(st: _State) -> bool:
-    """The certified bracket is already tight to 1e-10 relative."""
-    return bool(st.upper - st.lower <= 1e-10 * abs(st.upper))
+def drive(st: Bracket, steps: Generator[Candidate, None, bool | None]) -> bool:
+    """Offer every candidate of ``steps`` to the bracket (the only place a bound is accepted).
+
+    Returns the generator's own return value (True: the family is fully handled)."""
+    while True:
+        try:
+            cand = next(steps)
+        except StopIteration as stop:
+            return bool(stop.value)
+        st.accept(cand)
+
+
+def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | None]],
+           seed: int) -> Generator[Candidate, None, bool | None]:
+    """The candidates of one method (a generator; its return value: family fully handled)."""
+    family = st.family
+    if name == "structure":
+        from certify.jsr.structured import apply_structure
+
+        return (yield from apply_structure(st, plan, seed, jsr_bounds))
+    if name == "sos":
+        from certify.jsr.sos import sos_step
+
+        yield from sos_step(st, k or 2)
+    elif name == "products":
+        bp = best_product(st.mats, k or _default_length(family), st.deadline)
+        st.propose_word(bp.word, bp.rate)
+        yield word_lower_candidate(family, st.word, "products")
+    elif name == "gripenberg":
+        g = gripenberg(st.mats, deadline=st.deadline, max_depth=k or 30)
+        st.propose_word(g.word, g.lower)
+        yield word_lower_candidate(family, st.word, "gripenberg")
+        st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
+                        f"(depth {g.depth}, uncertified upper)")
+    elif name == "norms":
+        yield from _norms(st, 1, "norms")
+    elif name == "maxnorm":
+        yield from _maxnorm(st)
+    elif name == "lifting":
+        yield from _norms(st, k or _default_lift(family), "lifting")
+    elif name == "exact":
+        yield from _exact(st)
+    elif name == "polytope":
+        yield from _polytope(st)
+    elif name == "cqlf":
+        yield from _cqlf(st)
+    elif name == "search":
+        from certify.jsr.search import search_step
+
+        after = [n for n, _ in plan[[n for n, _ in plan].index("search") + 1:]]
+        reserve = SEARCH_RESERVE * (st.deadline - st.t0) if after else 0.0
+        return (yield from search_step(st, reserve))
+    return False
 
 
 def _default_length(family: Family) -> int:

@@ -91,7 +91,7 @@ def _round_up_relative(x: Fraction, bits: int = 30) -> Fraction:
 
 
 def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: float = 1e-5,
-                max_steps: int = 40) -> CQLFResult:
+                max_steps: int = 40, deadline: float | None = None) -> CQLFResult:
     """Smallest certified beta with a common quadratic Lyapunov function (see module doc).
 
     Parameters
@@ -104,6 +104,8 @@ def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: f
         Stop the bisection on beta when the relative gap is below this.
     max_steps : int
         Maximal number of bisection steps.
+    deadline : float, optional
+        A ``time.perf_counter()`` value that stops the bisection early.
     """
     options = options or SolverOptions()
     t0 = time.perf_counter()
@@ -126,7 +128,8 @@ def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: f
     if X is not None and margin > 0:
         best_X, best_beta = X, hi * (1 + 1e-6)
     lo_b = max(lo, 1e-12)
-    while steps < max_steps and best_beta / lo_b - 1 > rel_tol:
+    while steps < max_steps and best_beta / lo_b - 1 > rel_tol and \
+            (deadline is None or time.perf_counter() < deadline):
         steps += 1
         mid = math.sqrt(lo_b * best_beta)
         margin, X, status = _solve_margin(mats, mid, options)

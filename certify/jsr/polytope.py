@@ -115,11 +115,13 @@ def _solve_exact(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def polytope_certificate(family: Family, V: np.ndarray, rho: float, mode: str,
-                         margin: float = 1e-9) -> PolytopeCertificate | None:
-    """Exact certificate at rate r = rho (1 + margin) from float vertices (None on failure)."""
+                         margin: float = 1e-9, rate: Fraction | None = None) -> PolytopeCertificate | None:
+    """Exact certificate at rate r = rho (1 + margin) (or the given rational ``rate``) from
+    float vertices (None on failure)."""
     mats = family.float_matrices()
     exact = family.exact_matrices()
-    rate = Fraction(rho * (1 + margin)).limit_denominator(10**15)
+    if rate is None:
+        rate = Fraction(rho * (1 + margin)).limit_denominator(10**15)
     Vq = rationalize(V, 10**12)
     if mode == "cone":
         Vq = np.vectorize(lambda x: max(x, Fraction(0)), otypes=[object])(Vq)

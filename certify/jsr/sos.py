@@ -50,9 +50,10 @@ def sos_search(family: Family, degree: int, options=None):
     return SOSCertificate(family, degree, res.certificate, res.solver), res
 
 
-def sos_step(st, degree: int) -> None:
-    """The driver's ``sos:d`` step (see :mod:`certify.jsr.bounds`)."""
+def sos_step(st, degree: int):
+    """The driver's ``sos:d`` step (see :mod:`certify.jsr.bounds`): yields its candidate."""
     from certify.exact import round_up_float
+    from certify.jsr.bracket import Candidate
 
     n = st.family.dim
     if lifted_dim(n, degree) > MAX_LIFT_DIM or st.family.size > 16:
@@ -63,7 +64,7 @@ def sos_step(st, degree: int) -> None:
     if cert is None:
         st.notes.append(f"sos:{degree}: {res.reason or 'no certificate'}")
         return
-    st.accept(f"sos:{degree}", "upper", cert, None, round_up_float(cert.bound))
+    yield Candidate(f"sos:{degree}", "upper", cert, None, round_up_float(cert.bound))
     m = st.family.size
     st.notes.append(f"sos:{degree}: uncertified lower bound {cert.bound_float * m ** (-0.5 / degree):.12g}"
                     " (Parrilo-Jadbabaie, valid only if the SDP optimum is exact)")

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Generator
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from certify.certificates.structure import (
     BlockTriangularCertificate,
@@ -26,13 +26,13 @@ from certify.certificates.structure import (
 from certify.exact import round_down_float, round_up_float
 from certify.exact.structure import cycle_weights, rank_one_factors
 from certify.families.matrix import MatrixFamily
+from certify.jsr.bracket import Bracket, Candidate, word_lower_candidate
 from certify.jsr.structure import block_members, detect, max_cycle_mean, max_times_subeigenvector
 
-if TYPE_CHECKING:
-    from certify.jsr.bounds import JSRResult, _State
+Steps = Generator[Candidate, None, bool]
 
 
-def best_record(res: JSRResult, side: str):
+def best_record(res, side: str):
     """The certified record of ``res`` with the best bound on ``side`` (or None)."""
     best, best_val = None, None
     for rec in res.certificates:
@@ -44,8 +44,13 @@ def best_record(res: JSRResult, side: str):
     return best
 
 
-def apply_structure(st: _State, plan: list[tuple[str, int | None]], seed: int) -> bool:
-    """Run the structure step on ``st``; True when the family is fully handled here."""
+def apply_structure(st: Bracket, plan: list[tuple[str, int | None]], seed: int,
+                    solve: Callable) -> Steps:
+    """The structure step: yields candidates; returns True when the family is fully handled.
+
+    ``solve`` is the driver itself (:func:`~certify.jsr.bounds.jsr_bounds`), called on each
+    diagonal block of a block-triangular family (passed in, so this module does not import
+    the driver)."""
     family = st.family
     if not isinstance(family, MatrixFamily):
         st.notes.append("structure: skipped (a structured family is handled by its own methods)")
@@ -53,56 +58,54 @@ def apply_structure(st: _State, plan: list[tuple[str, int | None]], seed: int) -
     s = detect(family)
     st.structure = s.to_dict()
     if s.nilpotent:
-        st.candidate((0,), 0.0)
-        st.accept("structure", "exact", NilpotentCertificate(family, {"method": "structure"}), 0.0, 0.0)
+        st.propose_word((0,), 0.0)
+        yield Candidate("structure", "exact", NilpotentCertificate(family, {"method": "structure"}),
+                        0.0, 0.0)
         return True
     if family.dim == 1:
-        return _scalar(st)
+        return (yield from _scalar(st))
     if s.reducible:
-        return _blocks(st, s.block_form, plan, seed)
+        return (yield from _blocks(st, s.block_form, plan, seed, solve))
     if s.rank_one:
-        _rank_one(st)
+        yield from _rank_one(st)
     if s.nonnegative:
         st.notes.append("structure: nonnegative family (cone polytope used)")
     return False
 
 
-def _scalar(st: _State) -> bool:
+def _scalar(st: Bracket) -> Steps:
     """1 x 1 members: JSR = max |a_i|, proved by the induced norm and the product [argmax]."""
     from certify.certificates.norm import InducedNormCertificate
-    from certify.jsr.bounds import _lower_from_word
 
     vals = [abs(a[0, 0]) for a in st.family.exact_matrices()]
     top = max(range(len(vals)), key=vals.__getitem__)
-    st.candidate((top,), float(vals[top]))
-    _lower_from_word(st, "structure")
+    st.propose_word((top,), float(vals[top]))
+    low = word_lower_candidate(st.family, st.word, "structure")
+    yield low
     cert = InducedNormCertificate(st.family, "inf", 1, vals[top], {"method": "structure"})
-    st.accept("structure", "upper", cert, None, round_up_float(vals[top]))
-    st.exact = st.lower == st.upper
+    up = round_up_float(vals[top])
+    yield Candidate("structure", "upper", cert, None, up,
+                    exact=low.check().certified and low.lower == up)
     return True
 
 
-def _rank_one(st: _State) -> None:
+def _rank_one(st: Bracket) -> Generator[Candidate, None, None]:
     exact = st.family.exact_matrices()
     M = cycle_weights([rank_one_factors(a) for a in exact])  # type: ignore[misc]
     lam, word = max_cycle_mean(M)
     if lam <= 0:
         return
-    from certify.jsr.bounds import _lower_from_word
-
-    st.candidate(word, lam)
-    _lower_from_word(st, "structure")
+    st.propose_word(word, lam)
+    yield word_lower_candidate(st.family, st.word, "structure")
     rate = Fraction(lam * (1 + 1e-12)).limit_denominator(10**15)
     if rate < Fraction(lam):
         return
     cert = RankOneCertificate(st.family, tuple(max_times_subeigenvector(M, rate)), rate,
                               {"method": "structure", "search": "max-times cycle mean (float)"})
-    st.accept("structure", "upper", cert, None, round_up_float(rate))
+    yield Candidate("structure", "upper", cert, None, round_up_float(rate))
 
 
-def _blocks(st: _State, form, plan, seed: int) -> bool:
-    from certify.jsr.bounds import jsr_bounds
-
+def _blocks(st: Bracket, form, plan, seed: int, solve: Callable) -> Steps:
     rest = [f"{n}:{k}" if k else n for n, k in plan if n != "structure"]
     float_mats = st.family.float_matrices()
     results = []
@@ -114,7 +117,7 @@ def _blocks(st: _State, form, plan, seed: int) -> bool:
         sub = MatrixFamily(tuple(block_members(float_mats, form, b)),
                            f"{getattr(st.family, 'name', 'family')}[block {b}]")
         share = max(left / (len(form.blocks) - b), 1e-3)
-        res = jsr_bounds(sub, ["structure"] + rest if rest else ["structure"], share, seed)
+        res = solve(sub, ["structure"] + rest if rest else ["structure"], share, seed)
         results.append(res)
         st.notes.extend(f"block {b}: {n}" for n in res.notes if not n.startswith("seed"))
     ups = [best_record(r, "upper") for r in results]
@@ -123,17 +126,18 @@ def _blocks(st: _State, form, plan, seed: int) -> bool:
     cand = [(certificate_bound(rec.certificate, "lower"), b) for b, rec in enumerate(los) if rec]
     if cand:
         _val, top = max(cand)
-        st.candidate(results[top].word, max(results[top].lower, 0.0))
+        st.propose_word(results[top].word, max(results[top].lower, 0.0))
         low = BlockTriangularCertificate(st.family, form.perm, form.sizes, "lower", (top,),
                                          (los[top].certificate,), info)
-        st.accept("structure", "lower", low, round_down_float(low.bound), None)
+        yield Candidate("structure", "lower", low, round_down_float(low.bound), None)
     if all(ups):
         up = BlockTriangularCertificate(st.family, form.perm, form.sizes, "upper",
                                         tuple(range(len(ups))),
                                         tuple(r.certificate for r in ups), info)
-        st.accept("structure", "upper", up, None, round_up_float(up.bound))
-        if cand and results[top].exact and math.isclose(results[top].upper, st.upper, rel_tol=0):
-            st.exact = True
+        up_float = round_up_float(up.bound)
+        yield Candidate("structure", "upper", up, None, up_float,
+                        exact=bool(cand) and results[top].exact
+                        and math.isclose(results[top].upper, min(up_float, st.upper), rel_tol=0))
     st.notes.append(f"structure: block-triangular with blocks {list(form.sizes)}, "
                     f"solved separately in {time.perf_counter() - st.t0:.2f} s")
     return True

@@ -1,0 +1,103 @@
+"""Exact JSR with a complex leading eigenvalue: the balanced complex polytope certificate.
+
+Family: Jungers-Cicone-Guglielmi 2014, Example 6.1 (a 4x4 pair; the s.m.p. A_2 has the
+leading eigenvalues -1.287 +- 1.227 i, |lambda| = 1.7779...).  The stored certificate was
+written by ``certify jsr examples/families/jcg14_ex61.json --save-certificates``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from certify.certificates.base import load_certificate
+from certify.certificates.complex_balanced import trivial_columns
+from certify.exact.polynomials import RootRegion
+
+ROOT = Path(__file__).resolve().parents[1]
+CERT = ROOT / "examples" / "certificates" / "jcg14_ex61_complex_balanced.json"
+A2 = np.array([[0, -1, 1, 0], [-1, -1, 1, 1], [-1, 0, 0, 0], [-1, -1, 0, -1]], dtype=float)
+
+
+@pytest.fixture(scope="module")
+def cert():
+    return load_certificate(CERT)
+
+
+def test_stored_certificate_proves_the_value(cert):
+    res = cert.verify()
+    assert res.certified, res.reason
+    lo, hi = cert.bracket()
+    rho = max(abs(np.linalg.eigvals(A2)))  # numpy's |lambda_max(A_2)|, independent of the engine
+    assert float(lo) <= rho * (1 + 1e-14) and rho <= float(hi) * (1 + 1e-14)
+    assert hi - lo < Fraction(1, 10**13)
+    assert rho == pytest.approx(1.7779191220330808, rel=1e-14)
+    # brute force: no product of length <= 8 has a larger rate (the s.m.p. is A_2)
+    a1 = np.array([[0, -1, 1, 1], [1, 0, 0, 0], [0, -1, 0, 0], [1, -1, -1, 0]], dtype=float)
+    best = 0.0
+    for k in range(1, 9):
+        for w in np.ndindex(*(2,) * k):
+            p = np.eye(4)
+            for i in w:
+                p = (a1, A2)[i] @ p
+            best = max(best, max(abs(np.linalg.eigvals(p))) ** (1 / k))
+    assert best <= float(hi) * (1 + 1e-12)
+
+
+def test_forgeries_refused(cert):
+    # a coefficient scaled up: the gauge bound of that image exceeds 1
+    i, j, col = cert.coefficients[0]
+    t, (re, im) = col[0]
+    big = ((i, j, ((t, (re * 40, im * 40)),) + col[1:]),) + cert.coefficients[1:]
+    assert not replace(cert, coefficients=big).verify().certified
+    # a rectangle holding no eigenvalue of A_2 (the claimed value 1e-6 higher)
+    r = cert.region
+    shifted = RootRegion(r.re_lo - Fraction(1, 10**6), r.re_hi - Fraction(1, 10**6), r.im_lo, r.im_hi)
+    assert not replace(cert, region=shifted).verify().certified
+    # a wrong inverse of the basis
+    bad_g = tuple(tuple((re * 2, im) for re, im in row) for row in cert.inverse)
+    assert not replace(cert, inverse=bad_g).verify().certified
+    # the word's chain and closing column are structural: a vertex cannot claim a fake parent
+    assert not replace(cert, word=(0,)).verify().certified
+
+
+def test_trivial_columns_rules():
+    # word of length 2: chain v_1 = A_0 v_0 / rho, closing (1, 1); conj(v_0) = v_2, conj(v_1) = v_3
+    parents = [(0, 0), (0, -1), (1, -1)]
+    t = trivial_columns((0, 1), parents)
+    assert (0, 0) in t and (1, 1) in t  # the chain vertex and the closing column
+    assert (0, 2) in t  # A_0 conj(v_0) / rho = conj(v_1) = v_3
+    assert (1, 3) in t  # A_1 conj(v_1) / rho = conj(e^(i theta) v_0)
+    assert (1, 0) not in t and (1, 2) not in t
+
+
+def test_cli_verify_and_forged_file(tmp_path):
+    env = {"PYTHONPATH": str(ROOT), "PATH": ""}
+    ok = subprocess.run([sys.executable, "-m", "certify", "verify", str(CERT)],
+                        capture_output=True, text=True, cwd=ROOT, env=env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    doc = json.loads(CERT.read_text())
+    doc["witness"]["column"] = (doc["witness"]["column"] + 1) % 4  # another adjugate column
+    bad = tmp_path / "forged.json"
+    bad.write_text(json.dumps(doc))
+    no = subprocess.run([sys.executable, "-m", "certify", "verify", str(bad)],
+                        capture_output=True, text=True, cwd=ROOT, env=env)
+    assert no.returncode != 0 and "refused" in no.stdout
+
+
+@pytest.mark.slow
+def test_engine_proves_jcg14_ex61_exact(tmp_path):
+    from certify.jsr.bounds import jsr_bounds
+
+    res = jsr_bounds(str(ROOT / "examples" / "families" / "jcg14_ex61.json"), budget=60)
+    assert res.exact
+    assert any(c.certificate.kind == "complex-balanced-polytope" and c.check.certified
+               for c in res.certificates)
+    assert res.lower <= 1.7779191220330808 <= res.upper
