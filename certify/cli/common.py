@@ -18,10 +18,42 @@ from rich.table import Table
 from ..errors import InvalidInput
 from ..verdict import Evidence, Verdict, combine
 
-console = Console()
+
+class _SafeConsole(Console):
+    """A rich Console that prints text whose square brackets are not valid markup (user text
+    such as a problem named "[/bold]") literally instead of raising MarkupError."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        from rich.errors import MarkupError
+
+        try:
+            super().print(*objects, **kwargs)
+        except MarkupError:
+            super().print(*(_literal(o) for o in objects), **kwargs)
+
+
+def _literal(obj: Any) -> Any:
+    """``obj`` with the markup of its strings (and of a table's cells and title) escaped."""
+    from rich.markup import escape
+
+    if isinstance(obj, str):
+        return escape(obj)
+    if isinstance(obj, Table):
+        for col in obj.columns:
+            col._cells = [escape(c) if isinstance(c, str) else c for c in col._cells]
+            if isinstance(col.header, str):
+                col.header = escape(col.header)
+        if isinstance(obj.title, str):
+            obj.title = escape(obj.title)
+        if isinstance(obj.caption, str):
+            obj.caption = escape(obj.caption)
+    return obj
+
+
+console = _SafeConsole()
 if not console.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
     console.width = 160
-err_console = Console(stderr=True)
+err_console = _SafeConsole(stderr=True)
 
 
 def add_json_flag(p: argparse.ArgumentParser) -> None:
