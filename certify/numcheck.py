@@ -26,13 +26,14 @@ def _index(path: tuple[int, ...]) -> str:
     return "".join(f"[{i}]" for i in path)
 
 
-def check_real_leaves(value: Any, field: str, error: type[InvalidInput] = InvalidInput) -> None:
+def check_real_leaves(value: Any, field: str, error: type[InvalidInput] = InvalidInput,
+                      magnitude: bool = True) -> None:
     """Raise ``error`` unless every leaf of the nested lists ``value`` is a real number (not
     a bool, string, complex or None) of magnitude at most ``CERTIFY_MAX_MAGNITUDE``.
 
     Iterative (no recursion, whatever the nesting) and bounded by ``CERTIFY_MAX_ENTRIES``.
     """
-    cap = limit("magnitude")
+    cap = limit("magnitude") if magnitude else math.inf
     max_entries = limit("entries")
     max_depth = limit("depth")
     seen = 0
@@ -61,6 +62,9 @@ def check_real_number(v: Any, where: str, error: type[InvalidInput] = InvalidInp
         raise error(f"{where} is {kind} ({v!r:.60}); expected a real number"
                     + ("; write numbers without quotes" if isinstance(v, str) else ""))
     cap = limit("magnitude") if cap is None else cap
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 1024:
+        raise error(f"{where} is an integer of more than 300 digits; expected a number a "
+                    "float can hold")
     try:
         big = abs(v) > cap
     except TypeError:

@@ -316,47 +316,91 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
     st = _State(family, t0 + float(budget), t0)
     if all(not a.any() for a in st.mats):
         st.notes.append("every matrix is zero: JSR = 0")
+    from ..budget import OutOfTime, hard_deadline
+
+    # a hard stop a little after the budget: an exact step that cannot look at the clock
+    # (root counting, huge characteristic polynomials) is dropped, never half-accepted
+    stop = st.deadline + min(1.0, 0.2 * float(budget))
     for name, k in plan:
         if st.left() <= 0:
             st.notes.append(f"{name}: skipped, budget spent")
             continue
         if st.exact or (_closed(st) and name not in ("products", "exact")):
             continue
-        if name == "structure":
-            from .structured import apply_structure
-
-            if apply_structure(st, plan, seed):
-                break
-        elif name == "sos":
-            from .sos import sos_step
-
-            sos_step(st, k or 2)
-        elif name == "products":
-            bp = best_product(st.mats, k or _default_length(family), st.deadline)
-            st.candidate(bp.word, bp.rate)
-            _lower_from_word(st, "products")
-        elif name == "gripenberg":
-            g = gripenberg(st.mats, deadline=st.deadline, max_depth=k or 30)
-            st.candidate(g.word, g.lower)
-            _lower_from_word(st, "gripenberg")
-            st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
-                            f"(depth {g.depth}, uncertified upper)")
-        elif name == "norms":
-            _norms(st, 1, "norms")
-        elif name == "maxnorm":
-            _maxnorm(st)
-        elif name == "lifting":
-            _norms(st, k or _default_lift(family), "lifting")
-        elif name == "exact":
-            _exact(st)
-        elif name == "polytope":
-            _polytope(st)
-        elif name == "cqlf":
-            _cqlf(st)
+        try:
+            with hard_deadline(stop):
+                if _step(st, name, k, plan, seed, family):
+                    break
+        except OutOfTime:
+            st.notes.append(f"{name}: stopped at the budget (its unfinished result is dropped)")
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
     return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,
                      time.perf_counter() - t0, tuple(st.notes + [f"seed = {seed}"]), st.structure)
+
+
+def _step(st: _State, name: str, k: int | None, plan: list, seed: int, family: Family) -> bool:
+    """Run the method ``name`` on ``st``; True when the family is fully handled."""
+    if name == "structure":
+        from .structured import apply_structure
+
+        if apply_structure(st, plan, seed):
+            return True
+    elif name == "sos":
+        from .sos import sos_step
+
+        sos_step(st, k or 2)
+    elif name == "products":
+        _products(st, k or _default_length(family))
+    elif name == "gripenberg":
+        g = gripenberg(st.mats, deadline=st.deadline, max_depth=k or 30)
+        st.candidate(g.word, g.lower)
+        _lower_from_word(st, "gripenberg")
+        st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
+                        f"(depth {g.depth}, uncertified upper)")
+    elif name == "norms":
+        _norms(st, 1, "norms")
+    elif name == "maxnorm":
+        _maxnorm(st)
+    elif name == "lifting":
+        _norms(st, k or _default_lift(family), "lifting")
+    elif name == "exact":
+        _exact(st)
+    elif name == "polytope":
+        _polytope(st)
+    elif name == "cqlf":
+        _cqlf(st)
+    return False
+
+
+def _products(st: _State, max_length: int) -> None:
+    """Lower bounds from products: first the best single member (a cheap exact check, so a
+    bracket exists even when longer products are too costly to check in the budget), then
+    the best word found in 40% of the remaining budget, checked in half of what is left
+    then (the rest is for the upper-bound methods)."""
+    from ..budget import OutOfTime, hard_deadline
+
+    if st.rate < 0:
+        radii = [float(np.max(np.abs(np.linalg.eigvals(a)))) if a.size else 0.0
+                 for a in st.mats]
+        top = int(np.argmax(radii))
+        st.candidate((top,), radii[top])
+        try:
+            with hard_deadline(time.perf_counter() + 0.5 * max(st.left(), 0.0)):
+                _lower_from_word(st, "products")
+        except OutOfTime:
+            st.notes.append("products: the exact check of the best single member ran out of "
+                            "its share of the budget")
+    before = st.word
+    bp = best_product(st.mats, max_length, time.perf_counter() + 0.4 * max(st.left(), 0.0))
+    st.candidate(bp.word, bp.rate)
+    if st.word != before:
+        try:  # leave half of what is left to the upper-bound methods
+            with hard_deadline(time.perf_counter() + 0.5 * max(st.left(), 0.0)):
+                _lower_from_word(st, "products")
+        except OutOfTime:
+            st.notes.append(f"products: the exact check of the word {list(st.word)} ran out "
+                            "of its share of the budget")
 
 
 def _closed(st: _State) -> bool:

@@ -80,6 +80,8 @@ def region_contains_root(poly: sp.Poly, region: RootRegion) -> bool:
     """Exact: does the closed region contain at least one root of ``poly``?"""
     if region.re_lo > region.re_hi or region.im_lo > region.im_hi:
         return False
+    if region.is_real and _sign_change(poly, region.re_lo, region.re_hi):
+        return True  # intermediate value theorem: exact, and instant where Sturm is not
     a, b = sp.Rational(region.re_lo), sp.Rational(region.re_hi)
     if region.is_real:
         return poly.count_roots(a, b) >= 1
@@ -89,6 +91,21 @@ def region_contains_root(poly: sp.Poly, region: RootRegion) -> bool:
         return poly.count_roots(lo, hi) >= 1
     except NotImplementedError:  # a root on the rectangle's corner: sympy cannot count
         return False
+
+
+def _sign_change(poly: sp.Poly, a: Fraction, b: Fraction) -> bool:
+    """True when the real polynomial vanishes at ``a`` or ``b`` or takes opposite signs there
+    (so it has a root in [a, b]); evaluated exactly by Horner's rule in rationals."""
+    coeffs = [Fraction(int(sp.Rational(c).p), int(sp.Rational(c).q)) for c in poly.all_coeffs()]
+
+    def value(x: Fraction) -> Fraction:
+        acc = Fraction(0)
+        for c in coeffs:
+            acc = acc * x + c
+        return acc
+
+    va, vb = value(a), value(b)
+    return va == 0 or vb == 0 or (va < 0) != (vb < 0)
 
 
 def _countable(poly: sp.Poly, reg: RootRegion) -> RootRegion | None:

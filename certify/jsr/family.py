@@ -89,12 +89,13 @@ def validate_matrices(matrices: Sequence) -> tuple[np.ndarray, ...]:
     if len(mats) == 0:
         raise InvalidFamily("matrices: the family is empty; give at least one matrix")
     from ..limits import check
-    from ..numcheck import check_array_magnitude, check_real_leaves
+    from ..numcheck import check_real_leaves
 
     out = []
     for i, m in enumerate(mats):
         if isinstance(m, list | tuple):  # from a document: no strings, booleans, huge numbers
-            check_real_leaves(m, f"matrices[{i}]", InvalidFamily)
+            # any float magnitude: the JSR engine scales (no CERTIFY_MAX_MAGNITUDE here)
+            check_real_leaves(m, f"matrices[{i}]", InvalidFamily, magnitude=False)
             check("matrix_dim", len(m), f"matrices[{i}]")
         arr = np.asarray(m)
         if arr.dtype.kind in "bUS":
@@ -120,7 +121,6 @@ def validate_matrices(matrices: Sequence) -> tuple[np.ndarray, ...]:
             bad = tuple(int(j) for j in np.argwhere(~np.isfinite(arr))[0])
             raise InvalidFamily(f"matrices[{i}]{list(bad)} is {arr[bad]}; entries must be finite")
         check("matrix_dim", arr.shape[0], f"matrices[{i}]")
-        check_array_magnitude(arr, f"matrices[{i}]", InvalidFamily)
         arr = arr.copy()
         arr.setflags(write=False)
         out.append(arr)

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -31,11 +32,23 @@ MAX_RANK_ONE_MEMBERS = 64
 """Maximum cycle mean by max-times matrix powers costs m^4: rank-one detection stops here."""
 
 
-def span_basis(vectors: list[list[Fraction]]) -> list[list[Fraction]]:
-    """A basis (reduced rows) of the span of exact vectors, by exact Gaussian elimination."""
+class OutOfTime(Exception):
+    """An exact structure test passed its deadline (the structure is then left unknown)."""
+
+
+def _check_deadline(deadline: float | None) -> None:
+    if deadline is not None and time.perf_counter() > deadline:
+        raise OutOfTime()
+
+
+def span_basis(vectors: list[list[Fraction]], deadline: float | None = None
+               ) -> list[list[Fraction]]:
+    """A basis (reduced rows) of the span of exact vectors, by exact Gaussian elimination;
+    :class:`OutOfTime` once ``time.perf_counter()`` passes ``deadline``."""
     basis: list[list[Fraction]] = []
     pivots: list[int] = []
     for vec in vectors:
+        _check_deadline(deadline)
         v = list(vec)
         for b, p in zip(basis, pivots, strict=True):
             if v[p] != 0:
@@ -48,13 +61,25 @@ def span_basis(vectors: list[list[Fraction]]) -> list[list[Fraction]]:
     return basis
 
 
-def nilpotent_depth(exact: list[np.ndarray]) -> int | None:
-    """Smallest t <= n with V_t = {0} (every product of length t vanishes), else None."""
+def has_nonzero_trace(exact: list[np.ndarray]) -> bool:
+    """True when some member has a nonzero exact trace: its eigenvalues do not all vanish, so
+    the member, and the family, is not nilpotent (a cheap exact test run first)."""
+    return any(sum((a[i, i] for i in range(a.shape[0])), Fraction(0)) != 0 for a in exact)
+
+
+def nilpotent_depth(exact: list[np.ndarray], deadline: float | None = None) -> int | None:
+    """Smallest t <= n with V_t = {0} (every product of length t vanishes), else None.
+
+    A member with a nonzero trace settles "not nilpotent" at once; otherwise the exact
+    elimination raises :class:`OutOfTime` once ``time.perf_counter()`` passes ``deadline``."""
+    if has_nonzero_trace(exact):
+        return None
     n = exact[0].shape[0]
     space = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
     for t in range(1, n + 1):
+        _check_deadline(deadline)
         images = [list(a.dot(np.array(v, dtype=object))) for a in exact for v in space]
-        space = span_basis(images)
+        space = span_basis(images, deadline)
         if not space:
             return t
     return None
@@ -194,11 +219,18 @@ class Structure:
                 "rank_one": self.rank_one}
 
 
-def detect(family: Family) -> Structure:
-    """Detect the structures listed in the module docstring."""
+def detect(family: Family, deadline: float | None = None) -> Structure:
+    """Detect the structures listed in the module docstring.
+
+    The exact nilpotency test stops at ``deadline`` (a ``time.perf_counter()`` value): the
+    family is then treated as not known to be nilpotent, which only forgoes the JSR = 0
+    proof (sound: no bound is claimed from the unfinished test)."""
     exact = family.exact_matrices()
     mats = family.float_matrices()
-    depth = nilpotent_depth(exact)
+    try:
+        depth = nilpotent_depth(exact, deadline)
+    except OutOfTime:
+        depth = None
     nonneg = all(x >= 0 for a in exact for x in a.reshape(-1))
     rank_one = family.size <= MAX_RANK_ONE_MEMBERS and all(
         rank_one_factors(a) is not None for a in exact)

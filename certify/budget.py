@@ -1,0 +1,52 @@
+"""A hard stop for exact routines that cannot check a budget themselves.
+
+Exact steps on user data (sympy's root counting, characteristic polynomials with
+thousand-digit coefficients, Fraction elimination) may run far past a command's budget
+inside one library call, where no loop of certify's can look at the clock.
+:func:`hard_deadline` arms a real-time timer (``SIGALRM``) that raises :class:`OutOfTime`
+in the main thread at the deadline; the caller drops the interrupted step.  This is sound:
+a step that is stopped accepts no certificate (certificates are recorded only after their
+exact check returns).  Off the main thread, or where ``setitimer`` does not exist, the
+block runs without a hard stop (the routines' own deadline checks still apply).
+Nested blocks keep the earliest deadline and re-arm the outer timer on exit.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class OutOfTime(Exception):
+    """Raised by :func:`hard_deadline` when the deadline passes inside its block."""
+
+
+def _raise(signum: int, frame: object) -> None:
+    raise OutOfTime()
+
+
+@contextmanager
+def hard_deadline(deadline: float | None) -> Iterator[None]:
+    """Raise :class:`OutOfTime` in the block once ``time.perf_counter()`` passes
+    ``deadline`` (None: no limit)."""
+    if (deadline is None or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    now = time.perf_counter()
+    outer_delay, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer = now + outer_delay if outer_delay > 0 else None
+    previous = signal.getsignal(signal.SIGALRM)
+    target = deadline if outer is None else min(deadline, outer)
+    signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, max(target - now, 1e-3))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        if outer is not None:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - time.perf_counter(), 1e-3))
