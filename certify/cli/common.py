@@ -107,17 +107,20 @@ def check_certificates_folder(folder: Path | None) -> None:
     """Refuse a --save-certificates folder that does not exist, before any work is done."""
     if folder is not None and not folder.is_dir():
         raise InvalidInput(f"--save-certificates: {str(folder)!r} is not an existing folder")
+    if folder is not None:
+        from ..outputs import check_writable
+
+        check_writable(folder, None, "--save-certificates")
 
 
 def write_certificates(folder: Path, items: Iterable[tuple[str, Any, Any]]) -> list[Path]:
-    """Write ``(name, certificate, check)`` triples as ``folder/name.json`` (skipping None)."""
-    written = []
-    for name, cert, check in items:
-        if cert is not None:
-            path = folder / f"{name}.json"
-            path.write_text(json.dumps(to_jsonable(cert.to_dict(check))))
-            written.append(path)
-    return written
+    """Write ``(name, certificate, check)`` triples as ``folder/name.json`` (skipping None),
+    all or nothing (:func:`certify.outputs.write_files_atomic`)."""
+    from ..outputs import write_files_atomic
+
+    files = {f"{name}.json": json.dumps(to_jsonable(cert.to_dict(check)))
+             for name, cert, check in items if cert is not None}
+    return write_files_atomic(folder, files)
 
 
 def add_sampling_argument(p: argparse.ArgumentParser) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import errno
 import json
 import os
 import signal
@@ -49,6 +50,10 @@ CRASH_DIR_ENV = "CERTIFY_CRASH_DIR"
 
 _MAX_MESSAGE = 600
 """A message longer than this is cut (a 10^5-character value must not flood the terminal)."""
+
+
+_STREAM_ERRNOS = (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF, errno.EDQUOT)
+"""errno values of a failed write to standard output (a full disk, a closed pipe)."""
 
 
 class Terminated(BaseException):
@@ -215,6 +220,10 @@ def run_command(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
                        "this machine (the CERTIFY_MAX_* limits bound the input sizes)",
                        EXIT_BAD_INPUT, as_json)
     except OSError as exc:
+        if exc.filename is None and exc.errno in _STREAM_ERRNOS:
+            _silence_stdout()  # standard output is full or closed: say so on stderr
+            return _report(command, "output", f"cannot write standard output "
+                           f"({exc.strerror or exc})", EXIT_BAD_INPUT, False)
         if exc.filename is None:
             return _internal(command, raw, exc, debug, as_json)
         # a file certify must read or write: the environment, not certify, is at fault

@@ -129,6 +129,9 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
                            "first (nothing was run)")
     if output.is_dir():
         raise InvalidInput(f"{output} is a folder; expected an output file (.csv or .jsonl)")
+    from ..outputs import check_writable
+
+    check_writable(output.parent, output, "--output")
     if cell_timeout is not None and not cell_timeout > 0:
         raise InvalidInput(f"--cell-timeout: expected a positive number of seconds, found {cell_timeout}")
     done: dict[str, dict[str, Any]] = {}
