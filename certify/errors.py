@@ -77,3 +77,8 @@ class UnsafeInput(InvalidInput):
 class BudgetExhausted(InvalidInput):
     """An exact computation on user data ran past its total budget (e.g. a claim's
     assertions); the message names the budget and how to raise it."""
+
+
+class InfrastructureError(CertifyError, RuntimeError):
+    """The machinery a command runs on failed (no live Dask worker, a lost scheduler); the
+    command line exits 2, as for an unreachable scheduler."""
