@@ -60,7 +60,7 @@ def check_real_number(v: Any, where: str, error: type[InvalidInput] = InvalidInp
                 "a complex number" if isinstance(v, complex | np.complexfloating) else
                 "null" if v is None else type(v).__name__)
         raise error(f"{where} is {kind} ({v!r:.60}); expected a real number"
-                    + ("; write numbers without quotes" if isinstance(v, str) else ""))
+                    + (_string_hint(v) if isinstance(v, str) else ""))
     cap = limit("magnitude") if cap is None else cap
     if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 1024:
         raise error(f"{where} is an integer of more than 300 digits; expected a number a "
@@ -74,6 +74,17 @@ def check_real_number(v: Any, where: str, error: type[InvalidInput] = InvalidInp
             else f"an integer of {len(str(abs(v))) if v.bit_length() < 14000 else 'over 4000'} digits"
         raise error(f"{where} = {shown} is larger in magnitude than {cap:g}, the limit "
                     f"{LIMITS['magnitude'].env} (set it to raise the limit)")
+
+
+def _string_hint(text: str) -> str:
+    try:
+        float(text)
+    except ValueError:
+        return ""
+    if "e" in text.lower() and "." not in text:
+        return ("; YAML 1.1 reads a number like 1e-10 without a decimal point as text: "
+                "write 1.0e-10")
+    return "; write numbers without quotes"
 
 
 def check_array_magnitude(arr: np.ndarray, field: str, error: type[InvalidInput] = InvalidInput

@@ -186,8 +186,10 @@ def certify_qlearning(
     if nonneg:
         direct = selection_jsr(fam)
     else:
+        reason = (f"alpha * d_max = {alpha * sampling.d_max:g} > 1" if alpha * sampling.d_max > 1
+                  else "P has entries below 0 (within the tolerance of the row sums)")
         notes.append(
-            f"alpha * d_max = {alpha * sampling.d_max:g} > 1: the direct family has negative "
+            f"{reason}: the direct family has negative "
             "entries, so the exact method does not apply; the upper bound below is for the "
             "entrywise absolute family and the lower bound is inconclusive")
         absfam = SelectionFamily(abs(fam.B), abs(fam.C), fam.k, fam.name + " (absolute)")
