@@ -20,8 +20,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class OutOfTime(Exception):
-    """Raised by :func:`hard_deadline` when the deadline passes inside its block."""
+class OutOfTime(BaseException):
+    """Raised by :func:`hard_deadline` when the deadline passes inside its block.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` inside a
+    library swallows it and carries on with a half-done computation."""
+
+
+def stopped_by_deadline(exc: BaseException) -> bool:
+    """True for :class:`OutOfTime`, or for the SystemError Python raises when the timer
+    fired inside a function called from C code (the OutOfTime is then its context)."""
+    seen = 0
+    while exc is not None and seen < 100_000:
+        if isinstance(exc, OutOfTime):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        seen += 1
+    return False
 
 
 def _raise(signum: int, frame: object) -> None:

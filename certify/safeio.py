@@ -197,8 +197,9 @@ def load_yaml_node(text: str, where: str, error: type[InvalidInput] = InvalidInp
                    ) -> tuple[Any, yaml.Node | None]:
     """(data, root node) of a YAML text, within the depth, alias and size limits; the node
     keeps the line numbers.  An empty document is ``(None, None)``."""
-    loader = _BoundedLoader(text, where)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text, where)  # reads the stream: may raise a ReaderError
         node = loader.get_single_node()
         if node is None:
             return None, None
@@ -214,7 +215,8 @@ def load_yaml_node(text: str, where: str, error: type[InvalidInput] = InvalidInp
             raise
         raise error(f"{where}: cannot read the YAML ({exc})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml(text: str, where: str, error: type[InvalidInput] = InvalidInput) -> Any:

@@ -316,7 +316,7 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
     st = _State(family, t0 + float(budget), t0)
     if all(not a.any() for a in st.mats):
         st.notes.append("every matrix is zero: JSR = 0")
-    from ..budget import OutOfTime, hard_deadline
+    from ..budget import OutOfTime, hard_deadline, stopped_by_deadline
 
     # a hard stop a little after the budget: an exact step that cannot look at the clock
     # (root counting, huge characteristic polynomials) is dropped, never half-accepted
@@ -331,7 +331,9 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
             with hard_deadline(stop):
                 if _step(st, name, k, plan, seed, family):
                     break
-        except OutOfTime:
+        except (OutOfTime, SystemError) as exc:
+            if not stopped_by_deadline(exc):
+                raise
             st.notes.append(f"{name}: stopped at the budget (its unfinished result is dropped)")
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
@@ -378,7 +380,7 @@ def _products(st: _State, max_length: int) -> None:
     bracket exists even when longer products are too costly to check in the budget), then
     the best word found in 40% of the remaining budget, checked in half of what is left
     then (the rest is for the upper-bound methods)."""
-    from ..budget import OutOfTime, hard_deadline
+    from ..budget import OutOfTime, hard_deadline, stopped_by_deadline
 
     if st.rate < 0:
         radii = [float(np.max(np.abs(np.linalg.eigvals(a)))) if a.size else 0.0
@@ -388,7 +390,9 @@ def _products(st: _State, max_length: int) -> None:
         try:
             with hard_deadline(time.perf_counter() + 0.5 * max(st.left(), 0.0)):
                 _lower_from_word(st, "products")
-        except OutOfTime:
+        except (OutOfTime, SystemError) as exc:
+            if not stopped_by_deadline(exc):
+                raise
             st.notes.append("products: the exact check of the best single member ran out of "
                             "its share of the budget")
     before = st.word
@@ -398,7 +402,9 @@ def _products(st: _State, max_length: int) -> None:
         try:  # leave half of what is left to the upper-bound methods
             with hard_deadline(time.perf_counter() + 0.5 * max(st.left(), 0.0)):
                 _lower_from_word(st, "products")
-        except OutOfTime:
+        except (OutOfTime, SystemError) as exc:
+            if not stopped_by_deadline(exc):
+                raise
             st.notes.append(f"products: the exact check of the word {list(st.word)} ran out "
                             "of its share of the budget")
 

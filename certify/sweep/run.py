@@ -177,7 +177,7 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
         raise InvalidInput(f"{output} is a folder; expected an output file (.csv or .jsonl)")
     from ..outputs import check_writable
 
-    check_writable(output.parent, output, "--output")
+    check_writable(output.parent, output, "-o")
     if cell_timeout is not None and not cell_timeout > 0:
         raise InvalidInput(f"--cell-timeout: expected a positive number of seconds, found {cell_timeout}")
     done: dict[str, dict[str, Any]] = {}
