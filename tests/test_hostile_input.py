@@ -628,3 +628,89 @@ def test_random_nested_documents_never_crash(kind, doc, depth, as_json, tmp_path
 
 def test_inputs_too_large_are_invalid_input():
     assert issubclass(InputTooLarge, InvalidInput) and issubclass(UnsafeInput, InvalidInput)
+
+
+# ----------------------------------------------------------------------------- scheduler kill
+KILL_GRID = {"command": "qlearning",
+             "problems": [{"garnet": {"states": [30, 40], "actions": 3, "branching": 3,
+                                      "seeds": "0..5"}}],
+             "alpha": [0.3, 0.6], "cqlf": False, "record": ["direct_jsr.upper"]}
+
+
+def _start_cluster(tmp: Path, tag: str) -> tuple[str, list[subprocess.Popen]]:
+    """A `dask scheduler` and one `dask worker` on loopback (random port), ready."""
+    distributed = pytest.importorskip("distributed")
+    from tests.test_sweep_remote import WAIT, _dask, _free_port, _stop
+
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen(
+        [*_dask(), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        stdout=(tmp / f"scheduler-{tag}.log").open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True)]
+    procs.append(subprocess.Popen(
+        [*_dask(), "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
+         "--host", "127.0.0.1"], stdout=(tmp / f"worker-{tag}.log").open("w"),
+        stderr=subprocess.STDOUT, start_new_session=True))
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            with distributed.Client(address, timeout="2s") as c:
+                if len(c.scheduler_info()["workers"]) >= 1:
+                    return address, procs
+        except OSError:
+            pass
+        time.sleep(0.5)
+    _stop(procs)
+    pytest.fail(f"dask scheduler/worker {tag} did not start within {WAIT:g} s")
+
+
+@pytest.mark.slow
+def test_scheduler_killed_mid_sweep_then_resume_runs_every_cell_once(tmp_path):
+    """Kill the scheduler while a sweep runs, start a new one, --resume: every cell ends with
+    exactly one completed row, equal to the same cell run in process."""
+    import yaml
+
+    from certify.sweep import grid_from_dict
+    from certify.sweep.cell import run_cell
+    from certify.sweep.output import is_retryable, read_rows
+    from tests.test_sweep_remote import _stop
+
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(yaml.safe_dump(KILL_GRID))
+    out = tmp_path / "rows.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CERTIFY_SWEEP_NO_WORKER_SECONDS": "10"}
+    address, procs = _start_cluster(tmp_path, "a")
+    try:
+        sweep = subprocess.Popen([sys.executable, "-m", "certify", "sweep", str(grid), "-o",
+                                  str(out), "--scheduler", address], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and sweep.poll() is None:
+            if out.exists() and out.read_text().count("\n") >= 2:
+                break
+            time.sleep(0.1)
+        if sweep.poll() is not None:
+            pytest.skip("the sweep finished before the scheduler could be killed")
+        os.killpg(procs[0].pid, signal.SIGKILL)  # the scheduler, mid-sweep
+        _, err = sweep.communicate(timeout=120)
+    finally:
+        _stop(procs)
+    assert sweep.returncode in (1, 2) and "Traceback" not in err, err[-2000:]
+    first = read_rows(out)
+    assert any(is_retryable(r) for r in first) or sweep.returncode == 2
+    address, procs = _start_cluster(tmp_path, "b")
+    try:
+        resumed = subprocess.run([sys.executable, "-m", "certify", "sweep", str(grid), "-o",
+                                  str(out), "--scheduler", address, "--resume", "--json"],
+                                 env=env, capture_output=True, text=True, timeout=600)
+    finally:
+        _stop(procs)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    rows = [r for r in read_rows(out) if not is_retryable(r)]
+    g = grid_from_dict(KILL_GRID)
+    assert sorted(r["cell"] for r in rows) == sorted(c.hash for c in g.cells)  # each once
+    for c in g.cells[:3]:  # the same numbers as in process
+        ref = run_cell(c, g.record, g.axes, g.hash)[0]
+        got = next(r for r in rows if r["cell"] == c.hash)
+        assert got["direct_jsr.upper"] == ref["direct_jsr.upper"] < 1
