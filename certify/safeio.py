@@ -207,8 +207,8 @@ def load_yaml_node(text: str, where: str, error: type[InvalidInput] = InvalidInp
         return loader.construct_document(node), node
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = (f":{mark.line + 1}: malformed YAML (line {mark.line + 1}, column "
-              f"{mark.column + 1})" if mark else ": malformed YAML")
+        at = (f":{mark.line + 1}: malformed YAML at line {mark.line + 1}, column "
+              f"{mark.column + 1}" if mark else ": malformed YAML")
         raise error(f"{where}{at}: {getattr(exc, 'problem', None) or exc}") from None
     except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4300 digits
         if isinstance(exc, InvalidInput):
