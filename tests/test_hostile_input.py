@@ -714,3 +714,39 @@ def test_scheduler_killed_mid_sweep_then_resume_runs_every_cell_once(tmp_path):
         ref = run_cell(c, g.record, g.axes, g.hash)[0]
         got = next(r for r in rows if r["cell"] == c.hash)
         assert got["direct_jsr.upper"] == ref["direct_jsr.upper"] < 1
+
+
+@pytest.mark.slow
+def test_a_sweep_whose_only_worker_died_says_so_and_exits(tmp_path):
+    """The only worker is killed mid-sweep: the sweep reports it within the watchdog delay
+    (CERTIFY_SWEEP_NO_WORKER_SECONDS) and exits 2, its finished rows on disk."""
+    import yaml
+
+    from certify.sweep.output import read_rows
+    from tests.test_sweep_remote import _stop
+
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(yaml.safe_dump(KILL_GRID))
+    out = tmp_path / "rows.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CERTIFY_SWEEP_NO_WORKER_SECONDS": "5"}
+    address, procs = _start_cluster(tmp_path, "w")
+    try:
+        sweep = subprocess.Popen([sys.executable, "-m", "certify", "sweep", str(grid), "-o",
+                                  str(out), "--scheduler", address], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and sweep.poll() is None:
+            if out.exists() and out.read_text().count("\n") >= 1:
+                break
+            time.sleep(0.1)
+        if sweep.poll() is not None:
+            pytest.skip("the sweep finished before the worker could be killed")
+        os.killpg(procs[1].pid, signal.SIGKILL)  # the worker and its nanny
+        _, err = sweep.communicate(timeout=120)
+    finally:
+        _stop(procs)
+    assert sweep.returncode == 2, err[-2000:]
+    assert "no live Dask worker" in err and "--resume" in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0 or "sweep" in err.splitlines()[-1]
+    rows = read_rows(out)
+    assert 1 <= len(rows) < 24

@@ -123,6 +123,9 @@ def _quiet_distributed_logs() -> Callable[[], None]:
     saved = {n: logging.getLogger(n).level for n in names}
     for n in names:
         logging.getLogger(n).setLevel(logging.CRITICAL + 1)
+    # distributed's gather tasks cancelled with a lost worker are reported by asyncio when
+    # they are garbage-collected, possibly after the sweep: this one stays quiet
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
 
     def restore() -> None:
         for n, level in saved.items():
@@ -222,9 +225,12 @@ def _collect(client: Any, grid: Grid, todo: list, timeout: float | None, writer:
     check_fields = grid.command not in DECLARED_FIELDS and bool(grid.record)
     rows: list[dict[str, Any]] = []
     try:
-        for fut in _completed(client, futures, no_worker_seconds(), len(todo), writer):
+        patience = no_worker_seconds()
+        for fut in _completed(client, futures, patience, len(todo), writer):
             try:
-                row, fields = fut.result()
+                # a finished cell whose worker died before its result was fetched would wait
+                # for a recomputation that may never come: bounded, then a retryable row
+                row, fields = fut.result(timeout=patience)
             except Exception as exc:  # noqa: BLE001 - a lost worker fails its cell, not the sweep
                 row, fields = _lost_cell(futures[fut], grid, exc), None
             if check_fields and row["error"] is None:
