@@ -43,7 +43,7 @@ from ..certificates.product_word import ProductWordCertificate, exact_word_produ
 from ..errors import InvalidInput, UnknownName
 from ..exact import round_down_float, round_up_float
 from ..verdict import Verdict
-from .eigen_enclosure import dominant_root_region, rational_root_floor
+from .eigen_enclosure import dominant_root_region, rational_root_floor, real_root_region
 from .family import Family
 from .io import as_family, check_listable
 from .products import best_product, gripenberg, max_product_norm
@@ -383,13 +383,13 @@ def _products(st: _State, max_length: int) -> None:
     from ..budget import OutOfTime, hard_deadline, stopped_by_deadline
 
     if st.rate < 0:
-        radii = [float(np.max(np.abs(np.linalg.eigvals(a)))) if a.size else 0.0
-                 for a in st.mats]
+        spectra = [np.linalg.eigvals(a) if a.size else np.zeros(1) for a in st.mats]
+        radii = [float(np.max(np.abs(ev))) for ev in spectra]
         top = int(np.argmax(radii))
         st.candidate((top,), radii[top])
         try:
             with hard_deadline(time.perf_counter() + 0.5 * max(st.left(), 0.0)):
-                _lower_from_word(st, "products")
+                _lower_from_real_eigenvalue(st, spectra)
         except (OutOfTime, SystemError) as exc:
             if not stopped_by_deadline(exc):
                 raise
@@ -407,6 +407,29 @@ def _products(st: _State, max_length: int) -> None:
                 raise
             st.notes.append(f"products: the exact check of the word {list(st.word)} ran out "
                             "of its share of the budget")
+
+
+def _lower_from_real_eigenvalue(st: _State, spectra: list[np.ndarray]) -> None:
+    """A first certified lower bound: the real eigenvalue of largest modulus over the members,
+    enclosed by an exact sign change of the member's characteristic polynomial (no root
+    isolation, so it fits a small budget); rho(A_i) >= |lambda| bounds the JSR below."""
+    best: tuple[int, float] | None = None
+    for i, ev in enumerate(spectra):
+        scale = float(np.max(np.abs(ev))) if ev.size else 0.0
+        real = ev[np.abs(ev.imag) <= 1e-12 * scale] if scale > 0 else ev[:0]
+        if real.size:
+            v = float(real[int(np.argmax(np.abs(real)))].real)
+            if v != 0 and (best is None or abs(v) > abs(best[1])):
+                best = (i, v)
+    if best is None:
+        return
+    region = real_root_region(st.family.exact_matrices()[best[0]], best[1])
+    if region is None:
+        return
+    r = rational_root_floor(region.min_modulus_squared(), 2)
+    cert = ProductWordCertificate(st.family, (best[0],), region, r,
+                                  {"method": "products", "search": "real eigenvalue, sign change"})
+    st.accept("products", "lower", cert, round_down_float(r), None)
 
 
 def _closed(st: _State) -> bool:

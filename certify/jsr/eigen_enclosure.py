@@ -108,6 +108,33 @@ def _sign_change(poly: sp.Poly, a: Fraction, b: Fraction) -> bool:
     return va == 0 or vb == 0 or (va < 0) != (vb < 0)
 
 
+def real_root_region(m: np.ndarray, value: float) -> RootRegion | None:
+    """An exact interval around the real float eigenvalue ``value`` of the rational matrix
+    ``m`` holding a root of its characteristic polynomial (proved by a sign change), or
+    None.  Cheap: no root isolation, so usable as a first lower bound under a tight budget."""
+    return _real_root_by_sign_change(exact_charpoly(m), complex(value), Fraction(1),
+                                     abs(float(value)), 1e-15)
+
+
+def _real_root_by_sign_change(poly: sp.Poly, target: complex, scale: Fraction, rho: float,
+                              rel_eps: float) -> RootRegion | None:
+    """A tight interval around the float eigenvalue ``target * scale`` when it is real, with
+    a root proved by an exact sign change of ``poly`` (the intermediate value theorem): the
+    same bound as sympy's isolation at a fraction of its cost on large rational
+    coefficients.  None when the target is complex or no sign change is seen."""
+    if not rho > 0 or abs(complex(target).imag) > 1e-12 * rho:
+        return None
+    centre = Fraction(float(complex(target).real)) * scale
+    for rel in (max(rel_eps, 2.0**-52) * 4, 1e-12, 1e-9, 1e-6):
+        half = abs(centre) * Fraction(rel)
+        a, b = centre - half, centre + half
+        if a <= 0 <= b:
+            return None
+        if _sign_change(poly, a, b):
+            return RootRegion(a, b)
+    return None
+
+
 def _countable(poly: sp.Poly, reg: RootRegion) -> RootRegion | None:
     """``reg`` or a slightly enlarged copy on which sympy's exact count works."""
     size = max(abs(reg.re_lo), abs(reg.re_hi), abs(reg.im_lo), abs(reg.im_hi))
@@ -139,6 +166,9 @@ def dominant_root_region(m: np.ndarray, rel_eps: float = 1e-15) -> tuple[sp.Poly
     ev = np.linalg.eigvals(mf) if mf.size else np.zeros(0)
     target = ev[int(np.argmax(np.abs(ev)))] if ev.size else 0.0
     rho = float(abs(target))  # the float spectral radius of M / 2^e
+    fast = _real_root_by_sign_change(poly, target, scale, rho, rel_eps)
+    if fast is not None:  # a real dominant root bracketed exactly without isolation
+        return poly, fast
     # isolate to rel_eps of the root (of the matrix scale when the float radius is 0)
     eps = sp.Rational(Fraction(max(rho, 1e-3) * rel_eps) * scale)
     sqf = sp.Poly(sp.quo(poly, sp.gcd(poly, poly.diff(X))), X, domain="QQ")
