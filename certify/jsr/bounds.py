@@ -376,10 +376,10 @@ def _step(st: _State, name: str, k: int | None, plan: list, seed: int, family: F
 
 
 def _products(st: _State, max_length: int) -> None:
-    """Lower bounds from products: first the best single member (a cheap exact check, so a
-    bracket exists even when longer products are too costly to check in the budget), then
-    the best word found in 40% of the remaining budget, checked in half of what is left
-    then (the rest is for the upper-bound methods)."""
+    """Lower bounds from products: first the largest real eigenvalue of a member (a cheap
+    exact check, so a bracket exists even when longer products are too costly to check in
+    the budget), then the best word found in 40% of the remaining budget, checked exactly
+    in half of what is left then (the rest is for the upper-bound methods)."""
     from ..budget import OutOfTime, hard_deadline, stopped_by_deadline
 
     if st.rate < 0:
@@ -395,18 +395,19 @@ def _products(st: _State, max_length: int) -> None:
                 raise
             st.notes.append("products: the exact check of the best single member ran out of "
                             "its share of the budget")
-    before = st.word
     bp = best_product(st.mats, max_length, time.perf_counter() + 0.4 * max(st.left(), 0.0))
     st.candidate(bp.word, bp.rate)
-    if st.word != before:
-        try:  # leave half of what is left to the upper-bound methods
-            with hard_deadline(time.perf_counter() + 0.5 * max(st.left(), 0.0)):
-                _lower_from_word(st, "products")
-        except (OutOfTime, SystemError) as exc:
-            if not stopped_by_deadline(exc):
-                raise
-            st.notes.append(f"products: the exact check of the word {list(st.word)} ran out "
-                            "of its share of the budget")
+    # the best word, by exact root isolation (it may be an exact value); with a lower bound
+    # in hand already, half of what is left stays for the upper-bound methods
+    share = 0.5 if math.isfinite(st.lower) else 1.0
+    try:
+        with hard_deadline(time.perf_counter() + share * max(st.left(), 0.0)):
+            _lower_from_word(st, "products")
+    except (OutOfTime, SystemError) as exc:
+        if not stopped_by_deadline(exc):
+            raise
+        st.notes.append(f"products: the exact check of the word {list(st.word)} ran out "
+                        "of its share of the budget")
 
 
 def _lower_from_real_eigenvalue(st: _State, spectra: list[np.ndarray]) -> None:

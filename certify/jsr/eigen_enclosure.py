@@ -93,18 +93,19 @@ def region_contains_root(poly: sp.Poly, region: RootRegion) -> bool:
         return False
 
 
+def _poly_value(poly: sp.Poly, x: Fraction) -> Fraction:
+    """The exact value of a rational polynomial at ``x`` (Horner's rule in Fractions)."""
+    acc = Fraction(0)
+    for c in poly.all_coeffs():
+        r = sp.Rational(c)
+        acc = acc * x + Fraction(int(r.p), int(r.q))
+    return acc
+
+
 def _sign_change(poly: sp.Poly, a: Fraction, b: Fraction) -> bool:
     """True when the real polynomial vanishes at ``a`` or ``b`` or takes opposite signs there
     (so it has a root in [a, b]); evaluated exactly by Horner's rule in rationals."""
-    coeffs = [Fraction(int(sp.Rational(c).p), int(sp.Rational(c).q)) for c in poly.all_coeffs()]
-
-    def value(x: Fraction) -> Fraction:
-        acc = Fraction(0)
-        for c in coeffs:
-            acc = acc * x + c
-        return acc
-
-    va, vb = value(a), value(b)
+    va, vb = _poly_value(poly, a), _poly_value(poly, b)
     return va == 0 or vb == 0 or (va < 0) != (vb < 0)
 
 
@@ -125,6 +126,9 @@ def _real_root_by_sign_change(poly: sp.Poly, target: complex, scale: Fraction, r
     if not rho > 0 or abs(complex(target).imag) > 1e-12 * rho:
         return None
     centre = Fraction(float(complex(target).real)) * scale
+    for guess in (centre, centre.limit_denominator(10**6)):  # a rational root, exactly
+        if guess != 0 and _poly_value(poly, guess) == 0:
+            return RootRegion(guess, guess)
     for rel in (max(rel_eps, 2.0**-52) * 4, 1e-12, 1e-9, 1e-6):
         half = abs(centre) * Fraction(rel)
         a, b = centre - half, centre + half
@@ -166,9 +170,6 @@ def dominant_root_region(m: np.ndarray, rel_eps: float = 1e-15) -> tuple[sp.Poly
     ev = np.linalg.eigvals(mf) if mf.size else np.zeros(0)
     target = ev[int(np.argmax(np.abs(ev)))] if ev.size else 0.0
     rho = float(abs(target))  # the float spectral radius of M / 2^e
-    fast = _real_root_by_sign_change(poly, target, scale, rho, rel_eps)
-    if fast is not None:  # a real dominant root bracketed exactly without isolation
-        return poly, fast
     # isolate to rel_eps of the root (of the matrix scale when the float radius is 0)
     eps = sp.Rational(Fraction(max(rho, 1e-3) * rel_eps) * scale)
     sqf = sp.Poly(sp.quo(poly, sp.gcd(poly, poly.diff(X))), X, domain="QQ")
