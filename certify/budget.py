@@ -39,29 +39,48 @@ def stopped_by_deadline(exc: BaseException) -> bool:
     return False
 
 
+_DEADLINES: list[float] = []
+"""The deadlines of the open :func:`hard_deadline` blocks, innermost last."""
+REPEAT = 0.1
+"""Seconds between repeated alarms once a deadline has passed: a library that swallows one
+OutOfTime (a broad ``except`` around a C call that saw a SystemError) gets the next one."""
+
+
 def _raise(signum: int, frame: object) -> None:
-    raise OutOfTime()
+    if _DEADLINES and time.perf_counter() >= min(_DEADLINES) - 1e-3:
+        raise OutOfTime()
+
+
+def _arm() -> None:
+    if _DEADLINES:
+        delay = max(min(_DEADLINES) - time.perf_counter(), 1e-3)
+        signal.setitimer(signal.ITIMER_REAL, delay, REPEAT)
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 @contextmanager
 def hard_deadline(deadline: float | None) -> Iterator[None]:
     """Raise :class:`OutOfTime` in the block once ``time.perf_counter()`` passes
-    ``deadline`` (None: no limit)."""
+    ``deadline`` (None: no limit), and again every :data:`REPEAT` seconds until the block
+    is left."""
     if (deadline is None or not hasattr(signal, "setitimer")
             or threading.current_thread() is not threading.main_thread()):
         yield
         return
-    now = time.perf_counter()
-    outer_delay, _ = signal.getitimer(signal.ITIMER_REAL)
-    outer = now + outer_delay if outer_delay > 0 else None
-    previous = signal.getsignal(signal.SIGALRM)
-    target = deadline if outer is None else min(deadline, outer)
-    signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, max(target - now, 1e-3))
+    outermost = not _DEADLINES
+    previous = signal.getsignal(signal.SIGALRM) if outermost else None
+    if outermost and signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield  # someone else's timer is running: do not take it over
+        return
+    if outermost:
+        signal.signal(signal.SIGALRM, _raise)
+    _DEADLINES.append(deadline)
     try:
+        _arm()
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
-        if outer is not None:
-            signal.setitimer(signal.ITIMER_REAL, max(outer - time.perf_counter(), 1e-3))
+        _DEADLINES.pop()
+        _arm()  # the outer deadline, or off
+        if outermost:
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
