@@ -62,3 +62,23 @@ def expect(condition: bool, message: str, error: type[CertifyError] = InvalidInp
     """Raise ``error(message)`` unless ``condition`` holds."""
     if not condition:
         raise error(message)
+
+
+class InputTooLarge(InvalidInput):
+    """An input exceeds one of the limits of :mod:`certify.limits` (the message names the
+    limit and the environment variable that raises it)."""
+
+
+class UnsafeInput(InvalidInput):
+    """An input asks for something a file from an untrusted source may not do (a claims file
+    writing outside its scratch folder, starting a cluster, reading a FIFO or a device)."""
+
+
+class BudgetExhausted(InvalidInput):
+    """An exact computation on user data ran past its total budget (e.g. a claim's
+    assertions); the message names the budget and how to raise it."""
+
+
+class InfrastructureError(CertifyError, RuntimeError):
+    """The machinery a command runs on failed (no live Dask worker, a lost scheduler); the
+    command line exits 2, as for an unreachable scheduler."""

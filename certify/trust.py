@@ -28,6 +28,10 @@ TRUSTED_PACKAGES: tuple[str, ...] = (
     "certify.families",
     "certify.errors",
     "certify.tolerance",
+    # input guards: they can refuse a file (size, depth, encoding, non-numbers), never accept
+    "certify.limits",
+    "certify.numcheck",
+    "certify.safeio",
     "certify.verdict",
 )
 

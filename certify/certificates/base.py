@@ -186,12 +186,10 @@ def load_certificate(path: str | Path) -> Certificate:
     path : str or Path
         The JSON file.
     """
-    try:
-        data = json.loads(Path(path).read_text())
-    except OSError as exc:
-        raise InvalidCertificate(f"{path}: cannot read the file ({exc.strerror})") from exc
-    except json.JSONDecodeError as exc:
-        raise InvalidCertificate(f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
+    from certify.safeio import load_json, read_text
+
+    text = read_text(path, "certificate file", InvalidCertificate)  # regular UTF-8 file
+    data = load_json(text, str(path), InvalidCertificate)  # depth checked before parsing
     return certificate_from_dict(data)
 
 

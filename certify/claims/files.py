@@ -31,10 +31,12 @@ from typing import Any
 
 import yaml
 
+from certify.claims_sandbox import WRITE_PARAMETERS, Sandbox
 from certify.commands import COMMANDS, get_command
 from certify.errors import (
     AssertionSyntaxError,
     AssertionTypeError,
+    BudgetExhausted,
     CertifyError,
     InvalidInput,
     MissingField,
@@ -44,6 +46,28 @@ TOP_KEYS = ("claims", "title", "description")
 CLAIM_KEYS = ("name", "assert", "allow_inconclusive")
 FUNCTIONS = {"abs": abs, "min": min, "max": max, "len": len}
 _MAX_POWER = 1000
+MAX_EXPRESSION_DEPTH = 100
+"""Deepest nesting of an assertion's syntax tree (a 100-term sum is 100 deep)."""
+MAX_RESULT_BITS = 100_000
+"""An integer computed by an assertion has at most this many bits (about 30,000 digits)."""
+EVAL_BUDGET_ENV = "CERTIFY_CLAIMS_EVAL_SECONDS"
+DEFAULT_EVAL_BUDGET = 10.0
+"""Seconds all the assertions of one claims file may take together."""
+
+
+def eval_budget() -> float:
+    """The total evaluation budget of a claims file's assertions, in seconds."""
+    import os
+
+    raw = os.environ.get(EVAL_BUDGET_ENV, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_EVAL_BUDGET
+    except ValueError:
+        raise InvalidInput(f"{EVAL_BUDGET_ENV}={raw!r}: expected a positive number of "
+                           "seconds") from None
+    if not value > 0:
+        raise InvalidInput(f"{EVAL_BUDGET_ENV}={raw!r}: expected a positive number of seconds")
+    return value
 
 
 # ----------------------------------------------------------------------------- expressions
@@ -91,13 +115,29 @@ def parse_assertion(text: str) -> ast.Expression:
                 f"assertion uses {what}, which claims do not allow (allowed: field names, "
                 f"numbers, strings, comparisons, and/or/not, + - * / ** %, "
                 f"{', '.join(FUNCTIONS)}){_pointer(text.strip(), col)}")
+    if _depth(tree) > MAX_EXPRESSION_DEPTH:
+        raise AssertionSyntaxError(f"assertion is nested more than {MAX_EXPRESSION_DEPTH} "
+                                   "levels deep; split it into several assertions")
     return tree
+
+
+def _depth(tree: ast.AST) -> int:
+    """The depth of a syntax tree (iterative)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 @dataclass
 class _Env:
     doc: dict
     used: dict[str, Any] = field(default_factory=dict)
+    deadline: float | None = None
+    """time.monotonic() after which evaluation stops (the claims file's total budget)."""
 
 
 def _path(node: ast.AST) -> str:
@@ -144,6 +184,9 @@ def _eval(node: ast.AST, env: _Env) -> Any:
 
 
 def _eval_node(node: ast.AST, env: _Env) -> Any:
+    if env.deadline is not None and time.monotonic() > env.deadline:
+        raise BudgetExhausted(f"the assertions ran past their total budget of "
+                              f"{eval_budget():g} s; set {EVAL_BUDGET_ENV} to raise it")
     if isinstance(node, ast.Expression):
         return _eval(node.body, env)
     if isinstance(node, ast.Constant):
@@ -180,6 +223,7 @@ def _eval_node(node: ast.AST, env: _Env) -> Any:
         _need_numbers(node, a, b)
         if isinstance(node.op, ast.Pow) and abs(b) > _MAX_POWER:
             raise AssertionTypeError(f"{_path(node)}: exponent {b!r} exceeds {_MAX_POWER}")
+        _check_result_size(node, a, b)
         try:
             return _BINOPS[type(node.op)](a, b)
         except (ZeroDivisionError, OverflowError) as exc:
@@ -205,16 +249,38 @@ def _eval_node(node: ast.AST, env: _Env) -> Any:
     raise AssertionSyntaxError(f"unsupported expression {_path(node)!r}")  # vetted before
 
 
+def _check_result_size(node: ast.BinOp, a: Any, b: Any) -> None:
+    """Refuse an integer operation whose result would exceed :data:`MAX_RESULT_BITS` (the
+    power cap alone is per operation: ((10**1000)**1000)**1000 has 10^9 digits)."""
+    if not (isinstance(a, int) and isinstance(b, int)):
+        return
+    la, lb = abs(a).bit_length(), abs(b).bit_length()
+    if isinstance(node.op, ast.Pow):
+        bits = la * max(b, 0)
+    elif isinstance(node.op, ast.Mult):
+        bits = la + lb
+    else:
+        bits = max(la, lb) + 1
+    if bits > MAX_RESULT_BITS:
+        raise AssertionTypeError(f"{_path(node)[:80]}: the result would have about "
+                                 f"{int(bits * 0.30103):,} digits, more than claims compute "
+                                 f"({int(MAX_RESULT_BITS * 0.30103):,})")
+
+
 def _need_numbers(node: ast.AST, *values: Any) -> None:
     for v in values:
         if not _is_num(v):
             raise AssertionTypeError(f"{_path(node)}: expected numbers, found {v!r}")
 
 
-def evaluate(expression: str | ast.Expression, doc: dict) -> tuple[bool, dict[str, Any]]:
-    """Evaluate an assertion on a command's output; returns (holds, fields used -> values)."""
+def evaluate(expression: str | ast.Expression, doc: dict, deadline: float | None = None
+             ) -> tuple[bool, dict[str, Any]]:
+    """Evaluate an assertion on a command's output; returns (holds, fields used -> values).
+
+    ``deadline`` (a ``time.monotonic()`` value) stops the evaluation with
+    :class:`BudgetExhausted` once passed."""
     tree = parse_assertion(expression) if isinstance(expression, str) else expression
-    env = _Env(doc)
+    env = _Env(doc, deadline=deadline)
     value = _eval(tree, env)
     return bool(value), env.used
 
@@ -261,26 +327,22 @@ def _resolve(params: dict, base: Path) -> dict:
     return out
 
 
-def load_claims(path: str | Path) -> ClaimsFile:
+def load_claims(path: str | Path, sandbox: Sandbox | None = None) -> ClaimsFile:
     """Read and validate a claims file; errors name the file and line.
 
     Parameters
     ----------
     path : str or Path
         The claims file (YAML).
+    sandbox : Sandbox, optional
+        What the file may do (default: no sweeps, outputs under a new scratch folder;
+        :mod:`certify.claims_sandbox`).
     """
+    from certify.safeio import load_yaml_node, read_text
+
     p = Path(path)
-    try:
-        text = p.read_text()
-    except OSError as exc:
-        raise InvalidInput(f"claims file {str(p)!r}: cannot read ({exc.strerror})") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise InvalidInput(f"{p}{where}: malformed YAML ({getattr(exc, 'problem', exc)})") from None
+    sandbox = sandbox if sandbox is not None else Sandbox()
+    data, root = load_yaml_node(read_text(p, "claims file"), str(p))
     if not isinstance(data, dict):
         raise InvalidInput(f"{p}: expected a mapping with a 'claims' list, found "
                            f"{type(data).__name__}")
@@ -292,7 +354,8 @@ def load_claims(path: str | Path) -> ClaimsFile:
     if "claims" not in data or not isinstance(data["claims"], list) or not data["claims"]:
         raise InvalidInput(f"{p}: 'claims' must be a non-empty list of claims")
     seq = next(v for k, v in root.value if k.value == "claims")
-    claims = [_claim(item, node, p) for item, node in zip(data["claims"], seq.value, strict=True)]
+    claims = [_claim(item, node, p, sandbox)
+              for item, node in zip(data["claims"], seq.value, strict=True)]
     names = [c.name for c in claims]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -301,7 +364,7 @@ def load_claims(path: str | Path) -> ClaimsFile:
                       tuple(claims))
 
 
-def _claim(item: Any, node: yaml.Node, p: Path) -> Claim:
+def _claim(item: Any, node: yaml.Node, p: Path, sandbox: Sandbox) -> Claim:
     line = node.start_mark.line + 1
     if not isinstance(item, dict):
         raise InvalidInput(f"{p}:{line}: a claim must be a mapping, found {item!r}")
@@ -347,7 +410,11 @@ def _claim(item: Any, node: yaml.Node, p: Path) -> Claim:
     if missing:
         raise InvalidInput(f"{p}:{keys[cmd]}: claim {name!r}: missing parameter {missing[0]!r} of "
                            f"{cmd!r}; required parameters are {get_command(cmd).required()}")
-    return Claim(name, cmd, _resolve(params, p.parent), tuple(raw), allow, line, str(p))
+    writes = WRITE_PARAMETERS.get(cmd, ())
+    safe = sandbox.apply(cmd, params, f"{p}:{keys[cmd]}: claim {name!r}")
+    resolved = {**_resolve({k: v for k, v in safe.items() if k not in writes}, p.parent),
+                **{k: v for k, v in safe.items() if k in writes}}
+    return Claim(name, cmd, resolved, tuple(raw), allow, line, str(p))
 
 
 # ----------------------------------------------------------------------------- the runner
@@ -381,8 +448,16 @@ def computation_key(claim: Claim) -> str:
     return claim.command + json.dumps(claim.params, sort_keys=True, default=str)
 
 
-def run_claim(claim: Claim, cache: dict | None = None) -> ClaimOutcome:
-    """Run one claim (the command, then its assertions)."""
+@dataclass
+class EvalBudget:
+    """Seconds of assertion evaluation left to a claims file (commands' run time excluded)."""
+
+    remaining: float
+
+
+def run_claim(claim: Claim, cache: dict | None = None, budget: EvalBudget | None = None
+              ) -> ClaimOutcome:
+    """Run one claim (the command, then its assertions, which share ``budget``)."""
     t0 = time.perf_counter()
     key = computation_key(claim)
     try:
@@ -406,8 +481,14 @@ def run_claim(claim: Claim, cache: dict | None = None) -> ClaimOutcome:
     results: list[bool] = []
     for a in claim.assertions:
         try:
-            ok, used = evaluate(a, doc)
-        except MissingField as exc:
+            start = time.monotonic()
+            deadline = None if budget is None else start + budget.remaining
+            try:
+                ok, used = evaluate(a, doc, deadline)
+            finally:
+                if budget is not None:
+                    budget.remaining -= time.monotonic() - start
+        except (MissingField, BudgetExhausted) as exc:
             return ClaimOutcome(claim, "error", verdict, values, time.perf_counter() - t0,
                                 f"{claim.where}: claim {claim.name!r}: assertion {a!r}: {exc}")
         except AssertionTypeError as exc:
@@ -446,6 +527,8 @@ class ClaimsRun:
     seconds: float
     documents: dict = field(default_factory=dict, compare=False, repr=False)
     """The commands' outputs: :func:`computation_key` of a claim -> its JSON document."""
+    scratch: str | None = None
+    """The scratch folder holding the files the claims wrote (None when none did)."""
 
     @property
     def passed(self) -> bool:
@@ -461,22 +544,30 @@ class ClaimsRun:
                 "claims": [o.to_dict() for o in self.outcomes],
                 "passed": sum(o.passed for o in self.outcomes), "failed": n_fail,
                 "errors": len(self.errors), "seconds": self.seconds,
-                "verdict": "certified" if self.passed else "refuted"}
+                "verdict": "certified" if self.passed else "refuted",
+                **({"scratch": self.scratch} if self.scratch else {})}
 
 
-def run_claims(path: str | Path) -> ClaimsRun:
+def run_claims(path: str | Path, sandbox: Sandbox | None = None) -> ClaimsRun:
     """Validate a claims file and run every claim (commands with equal parameters run once).
+
+    The assertions of the whole file share one evaluation budget (:func:`eval_budget`).
 
     Parameters
     ----------
     path : str or Path
         The claims file (YAML).
+    sandbox : Sandbox, optional
+        What the file may do (see :func:`load_claims`).
     """
-    cf = load_claims(path)
+    sandbox = sandbox if sandbox is not None else Sandbox()
+    cf = load_claims(path, sandbox)
     t0 = time.perf_counter()
     cache: dict = {}
-    outs = tuple(run_claim(c, cache) for c in cf.claims)
-    return ClaimsRun(cf, outs, time.perf_counter() - t0, cache)
+    budget = EvalBudget(eval_budget())
+    outs = tuple(run_claim(c, cache, budget) for c in cf.claims)
+    scratch = str(sandbox.scratch) if sandbox.scratch is not None else None
+    return ClaimsRun(cf, outs, time.perf_counter() - t0, cache, scratch)
 
 
 def junit_xml(run: ClaimsRun) -> str:

@@ -5,7 +5,8 @@ Each sub-command lives in its own module under ``certify/cli/`` and exposes
 
 Exit codes: 0 ran and every asked-for check certified; 1 a check refuted or inconclusive
 (including a numerical solver that failed: SolverError); 2 bad input or usage, or a missing
-TeX engine (a one-line message on stderr, no traceback).
+TeX engine (a one-line message on stderr, no traceback); 3 an internal error (a bug: one
+line naming a crash log); 130 / 143 interrupted / terminated (see :mod:`certify.cli.outcome`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import warnings
 
+from certify.cli.outcome import OneLineParser
 from certify.cli.plugins import existing_modules
-from certify.errors import CertifyError, SolverError, TeXNotFound
 
 COMMAND_MODULES: tuple[str, ...] = (
     "qlearning",
@@ -37,12 +37,15 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="certify",
         description="Certified convergence theory for reinforcement-learning algorithms.",
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0,
                         help="show program's version number and exit")
+    parser.add_argument("--debug", action="store_true",
+                        help="print the traceback of an internal error (exit code 3); also "
+                             "CERTIFY_DEBUG=1; may be given anywhere on the command line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for mod in existing_modules([f"{__name__}.{name}" for name in COMMAND_MODULES]):
@@ -86,32 +89,18 @@ def serial_blas() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    serial_blas()
-    try:
-        from certify.cli.common import check_output_options
+    """Run ``certify ARGV``; the exit code (see :mod:`certify.cli.outcome`)."""
+    from certify.cli.outcome import run_command
 
-        check_output_options(args)
-        with warnings.catch_warnings():
-            warnings.simplefilter("default")
-            code = args.handler(args)
-    except SolverError as exc:
-        if isinstance(exc, TeXNotFound):  # the environment lacks a tool the user asked for
-            print(f"certify {args.command}: error: {exc}", file=sys.stderr)
-            return 2
-        # a numerical method failed: the asked-for check is inconclusive, not bad input
-        print(f"certify {args.command}: inconclusive: {exc}", file=sys.stderr)
-        return 1
-    except CertifyError as exc:
-        print(f"certify {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # a nested parser (plug-in forms) reporting usage or --help
-        return exc.code if isinstance(exc.code, int) else 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    return int(code or 0)
+    return run_command(build_parser(), argv, _dispatch)
+
+
+def _dispatch(args: argparse.Namespace) -> int | None:
+    from certify.cli.common import check_output_options
+
+    serial_blas()
+    check_output_options(args)
+    return args.handler(args)
 
 
 if __name__ == "__main__":

@@ -16,18 +16,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("claims", metavar="CLAIMS.yaml", help="the claims file")
     p.add_argument("--junit", metavar="OUT.xml", type=Path,
                    help="also write a JUnit XML report for CI systems")
+    p.add_argument("--allow-sweeps", action="store_true",
+                   help="let sweep claims start a Dask cluster (refused by default: a claims "
+                        "file may come from an untrusted pull request)")
+    p.add_argument("--scratch", metavar="DIR", type=Path,
+                   help="the only folder claims may write to (sweep outputs, certificates); "
+                        "default: a new temporary folder, reported at the end")
+    p.add_argument("--scheduler", metavar="ADDR",
+                   help="the Dask scheduler of sweep claims (a claims file cannot name one)")
     add_json_flag(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from certify.claims import junit_xml, run_claims
+    from certify.claims_sandbox import Sandbox
     from certify.errors import InvalidInput
     from certify.report.build import check_output_path, write_atomic
 
     if args.junit is not None:
         check_output_path(args.junit, (".xml",), "--junit")
-    res = run_claims(args.claims)
+    if args.scratch is not None and not args.scratch.is_dir():
+        raise InvalidInput(f"--scratch: {str(args.scratch)!r} is not an existing folder")
+    res = run_claims(args.claims, Sandbox(args.scratch, args.allow_sweeps, args.scheduler))
     if args.junit is not None:
         write_atomic(args.junit, junit_xml(res))
     if args.json:
@@ -62,3 +73,5 @@ def render(res) -> None:
     n = len(res.outcomes)
     ok = sum(o.passed for o in res.outcomes)
     console.print(f"{ok} of {n} claims hold ({res.seconds:.2f} s)")
+    if res.scratch:
+        console.print(f"files written by the claims are in {res.scratch}", markup=False)

@@ -27,10 +27,8 @@ class _LazyConsole:
 
     def _console(self):
         if self._real is None:
-            from rich.console import Console
-
             # emoji=False: ":100:" in a user's name ("garnet:100:4:3:0") stays text, not an emoji
-            real_console = Console(stderr=self._stderr, emoji=False)
+            real_console = _safe_console_class()(stderr=self._stderr, emoji=False)
             if not self._stderr and not real_console.is_terminal:
                 real_console.width = 160  # piped or captured: do not squeeze tables
             object.__setattr__(self, "_real", real_console)
@@ -63,6 +61,41 @@ def escape(text: str) -> str:
     from rich.markup import escape as rich_escape
 
     return rich_escape(text)
+
+
+def _safe_console_class():
+    """A rich Console that prints text whose square brackets are not valid markup (user text
+    such as a problem named "[/bold]") literally instead of raising MarkupError."""
+    from rich.console import Console
+    from rich.errors import MarkupError
+
+    class SafeConsole(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            try:
+                super().print(*objects, **kwargs)
+            except MarkupError:
+                super().print(*(_literal(o) for o in objects), **kwargs)
+
+    return SafeConsole
+
+
+def _literal(obj: Any) -> Any:
+    """``obj`` with the markup of its strings (and of a table's cells and title) escaped."""
+    from rich.markup import escape as rich_escape
+    from rich.table import Table
+
+    if isinstance(obj, str):
+        return rich_escape(obj)
+    if isinstance(obj, Table):
+        for col in obj.columns:
+            col._cells = [rich_escape(c) if isinstance(c, str) else c for c in col._cells]
+            if isinstance(col.header, str):
+                col.header = rich_escape(col.header)
+        if isinstance(obj.title, str):
+            obj.title = rich_escape(obj.title)
+        if isinstance(obj.caption, str):
+            obj.caption = rich_escape(obj.caption)
+    return obj
 
 
 def add_json_flag(p: argparse.ArgumentParser) -> None:
@@ -127,17 +160,19 @@ def check_certificates_folder(folder: Path | None) -> None:
     except OSError as exc:
         raise InvalidInput(f"--save-certificates: cannot create the folder {str(folder)!r} "
                            f"({exc.strerror})") from None
+    from certify.outputs import check_writable
+
+    check_writable(folder, None, "--save-certificates")
 
 
 def write_certificates(folder: Path, items: Iterable[tuple[str, Any, Any]]) -> list[Path]:
-    """Write ``(name, certificate, check)`` triples as ``folder/name.json`` (skipping None)."""
-    written = []
-    for name, cert, check in items:
-        if cert is not None:
-            path = folder / f"{name}.json"
-            path.write_text(json.dumps(to_jsonable(cert.to_dict(check))))
-            written.append(path)
-    return written
+    """Write ``(name, certificate, check)`` triples as ``folder/name.json`` (skipping None),
+    all or nothing (:func:`certify.outputs.write_files_atomic`)."""
+    from certify.outputs import write_files_atomic
+
+    files = {f"{name}.json": json.dumps(to_jsonable(cert.to_dict(check)))
+             for name, cert, check in items if cert is not None}
+    return write_files_atomic(folder, files)
 
 
 def add_sampling_argument(p: argparse.ArgumentParser) -> None:

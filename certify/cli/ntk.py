@@ -130,7 +130,7 @@ def render_theorem(doc: dict, title: str) -> None:
         ["(17) (1+g) sum |K_ij| rho_j <= (1-g) K_ii rho_i", holds(c17), c17["worst_row"],
          fmt(c17["margin"], 8, "down")],
     ]
-    console.print(f"[bold]{title}[/]: n = {doc['n']}, gamma = {doc['gamma']:g}, "
+    console.print(f"[bold]{title}[/]: n = {doc['n']}, gamma = {doc['gamma']:.12g}, "
                   f"alpha = {doc['alpha']:g}")
     console.print(table("Conditions (exact)", ["condition", "holds", "worst row", "margin"], rows))
     rr = doc["row_ratio"]

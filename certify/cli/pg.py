@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
 def render_tabular(doc: dict) -> None:
     m = doc["mdp"]
     console.print(f"[bold]entropy-regularised softmax PG on {escape(m['name'])}[/]: {m['n_states']} "
-                  f"states, {m['n_actions']} actions, gamma = {m['gamma']:g}, tau = "
+                  f"states, {m['n_actions']} actions, gamma = {m['gamma']:.12g}, tau = "
                   f"{doc['tau']:g}, eta = {doc['eta']:.6g}")
     rows = [[s, *(fmt(x, 6) for x in doc["q_star"][s]), fmt(doc["v_star"][s], 8),
              " ".join(fmt(x, 4) for x in doc["pi_star"][s])] for s in range(m["n_states"])][:40]

@@ -104,7 +104,7 @@ def render(res) -> None:
     m = res.mdp
     d = res.direct
     console.print(f"[bold]Q-learning on {escape(m.name)}[/]: {m.n_states} states, {m.n_actions} actions, "
-                  f"gamma = {m.gamma:g}, alpha = {res.alpha:g}, sampling: "
+                  f"gamma = {m.gamma:.12g}, alpha = {res.alpha:g}, sampling: "
                   f"{res.sampling.description} (d_min = {res.sampling.d_min:.4g}, "
                   f"d_max = {res.sampling.d_max:.4g})")
     lower = fmt_lower(d.lower, 12) if math.isfinite(d.lower) else "-"

@@ -51,11 +51,12 @@ def is_claims_file(target: str) -> bool:
     path = Path(target)
     if not (path.suffix.lower() in (".yaml", ".yml") and path.is_file()):
         return False
-    import yaml
+    from certify.errors import InvalidInput
+    from certify.safeio import load_yaml, read_text
 
     try:
-        data = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError):
+        data = load_yaml(read_text(path, "file"), str(path))
+    except InvalidInput:
         return True  # the claims loader reports where the file is malformed
     return not (isinstance(data, dict) and "claims" not in data and {"P", "gamma"} & set(data))
 

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 def render(res) -> None:
     m = res.mdp
     console.print(f"[bold]smooth Q-learning on {escape(m.name)}[/]: operator {res.operator}, temperature "
-                  f"{res.temperature}, gamma = {m.gamma:g}, n = {m.n_pairs} pairs, d_min = "
+                  f"{res.temperature}, gamma = {m.gamma:.12g}, n = {m.n_pairs} pairs, d_min = "
                   f"{res.sampling.d_min:.4g}")
     mod = res.modulus
     rows = [["sup-norm modulus", fmt(mod.value, 8), f"<= {fmt(mod.upper, 8, 'up')}", mod.theory,

@@ -80,6 +80,8 @@ def region_contains_root(poly: sp.Poly, region: RootRegion) -> bool:
     """Exact: does the closed region contain at least one root of ``poly``?"""
     if region.re_lo > region.re_hi or region.im_lo > region.im_hi:
         return False
+    if region.is_real and _sign_change(poly, region.re_lo, region.re_hi):
+        return True  # intermediate value theorem: exact, and instant where Sturm is not
     a, b = sp.Rational(region.re_lo), sp.Rational(region.re_hi)
     if region.is_real:
         return poly.count_roots(a, b) >= 1
@@ -89,6 +91,52 @@ def region_contains_root(poly: sp.Poly, region: RootRegion) -> bool:
         return poly.count_roots(lo, hi) >= 1
     except NotImplementedError:  # a root on the rectangle's corner: sympy cannot count
         return False
+
+
+def _poly_value(poly: sp.Poly, x: Fraction) -> Fraction:
+    """The exact value of a rational polynomial at ``x`` (Horner's rule in Fractions)."""
+    acc = Fraction(0)
+    for c in poly.all_coeffs():
+        r = sp.Rational(c)
+        acc = acc * x + Fraction(int(r.p), int(r.q))
+    return acc
+
+
+def _sign_change(poly: sp.Poly, a: Fraction, b: Fraction) -> bool:
+    """True when the real polynomial vanishes at ``a`` or ``b`` or takes opposite signs there
+    (so it has a root in [a, b]); evaluated exactly by Horner's rule in rationals."""
+    va, vb = _poly_value(poly, a), _poly_value(poly, b)
+    return va == 0 or vb == 0 or (va < 0) != (vb < 0)
+
+
+def real_root_region(m: np.ndarray, value: float) -> RootRegion | None:
+    """An exact interval around the real float eigenvalue ``value`` of the rational matrix
+    ``m`` holding a root of its characteristic polynomial (proved by a sign change), or
+    None.  Cheap: no root isolation, so usable as a first lower bound under a tight budget."""
+    return _real_root_by_sign_change(exact_charpoly(m), complex(value), Fraction(1),
+                                     abs(float(value)), 1e-15)
+
+
+def _real_root_by_sign_change(poly: sp.Poly, target: complex, scale: Fraction, rho: float,
+                              rel_eps: float) -> RootRegion | None:
+    """A tight interval around the float eigenvalue ``target * scale`` when it is real, with
+    a root proved by an exact sign change of ``poly`` (the intermediate value theorem): the
+    same bound as sympy's isolation at a fraction of its cost on large rational
+    coefficients.  None when the target is complex or no sign change is seen."""
+    if not rho > 0 or abs(complex(target).imag) > 1e-12 * rho:
+        return None
+    centre = Fraction(float(complex(target).real)) * scale
+    for guess in (centre, centre.limit_denominator(10**6)):  # a rational root, exactly
+        if guess != 0 and _poly_value(poly, guess) == 0:
+            return RootRegion(guess, guess)
+    for rel in (max(rel_eps, 2.0**-52) * 4, 1e-12, 1e-9, 1e-6):
+        half = abs(centre) * Fraction(rel)
+        a, b = centre - half, centre + half
+        if a <= 0 <= b:
+            return None
+        if _sign_change(poly, a, b):
+            return RootRegion(a, b)
+    return None
 
 
 def _countable(poly: sp.Poly, reg: RootRegion) -> RootRegion | None:

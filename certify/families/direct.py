@@ -77,6 +77,13 @@ class DirectFamily(SelectionFamily):
             p = spec["P"]
             P = sp.csr_matrix((np.asarray(p["data"], float), np.asarray(p["indices"], int),
                                np.asarray(p["indptr"], int)), shape=tuple(p["shape"]))
+            P.check_format(full_check=True)  # indices in range, indptr monotone (edited files)
+        except (ValueError, TypeError, IndexError) as exc:
+            raise InvalidFamily(f"direct-qlearning family: P is not a valid sparse matrix "
+                                f"({exc})") from exc
+        except KeyError as exc:
+            raise InvalidFamily(f"direct-qlearning family: missing field {exc.args[0]!r}") from exc
+        try:
             return cls(P, np.asarray(spec["d"], float), spec["alpha"], spec["gamma"],
                        int(spec["n_actions"]), spec.get("name", "direct Q-learning family"))
         except KeyError as exc:

@@ -95,9 +95,18 @@ def validate_matrices(matrices: Sequence) -> tuple[np.ndarray, ...]:
     mats = list(matrices) if not isinstance(matrices, np.ndarray) else list(matrices)
     if len(mats) == 0:
         raise InvalidFamily("matrices: the family is empty; give at least one matrix")
+    from certify.limits import check
+    from certify.numcheck import check_real_leaves
+
     out = []
     for i, m in enumerate(mats):
+        if isinstance(m, list | tuple):  # from a document: no strings, booleans, huge numbers
+            # any float magnitude: the JSR engine scales (no CERTIFY_MAX_MAGNITUDE here)
+            check_real_leaves(m, f"matrices[{i}]", InvalidFamily, magnitude=False)
+            check("matrix_dim", len(m), f"matrices[{i}]")
         arr = np.asarray(m)
+        if arr.dtype.kind in "bUS":
+            raise InvalidFamily(f"matrices[{i}]: holds {arr.dtype} values; expected real numbers")
         if np.iscomplexobj(arr):
             raise InvalidFamily(
                 f"matrices[{i}] has complex entries; certify's JSR engine works with real "
@@ -118,6 +127,7 @@ def validate_matrices(matrices: Sequence) -> tuple[np.ndarray, ...]:
         if not np.all(np.isfinite(arr)):
             bad = tuple(int(j) for j in np.argwhere(~np.isfinite(arr))[0])
             raise InvalidFamily(f"matrices[{i}]{list(bad)} is {arr[bad]}; entries must be finite")
+        check("matrix_dim", arr.shape[0], f"matrices[{i}]")
         arr = arr.copy()
         arr.setflags(write=False)
         out.append(arr)

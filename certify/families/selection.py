@@ -219,10 +219,12 @@ def _csr_spec(m: sp.csr_matrix) -> dict:
 
 def _csr_from_spec(spec: dict, field: str) -> sp.csr_matrix:
     try:
-        return sp.csr_matrix(
+        m = sp.csr_matrix(
             (np.asarray(spec["data"], dtype=float), np.asarray(spec["indices"], dtype=int),
              np.asarray(spec["indptr"], dtype=int)), shape=tuple(spec["shape"]))
-    except (KeyError, ValueError, TypeError) as exc:
+        m.check_format(full_check=True)  # indices in range, indptr monotone (edited files)
+        return m
+    except (KeyError, ValueError, TypeError, IndexError) as exc:
         raise InvalidFamily(f"{field}: malformed sparse matrix ({exc})") from exc
 
 

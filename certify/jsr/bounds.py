@@ -339,13 +339,25 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
     st = Bracket(family, t0 + float(budget), t0, progress)
     if all(not a.any() for a in st.mats):
         st.notes.append("every matrix is zero: JSR = 0")
+    from certify.budget import OutOfTime, hard_deadline, stopped_by_deadline
+
+    # a hard stop a little after the budget: an exact step that cannot look at the clock
+    # (root counting, huge characteristic polynomials) is dropped, never half-accepted
+    stop = st.deadline + min(1.0, 0.2 * float(budget))
     for name, k in plan:
         if st.left() <= 0:
             st.notes.append(f"{name}: skipped, budget spent")
             continue
         if st.exact or (st.closed() and name not in ("products", "exact")):
             continue
-        handled = drive(st, _steps(st, name, k, plan, seed))
+        handled = False
+        try:
+            with hard_deadline(stop):
+                handled = drive(st, _steps(st, name, k, plan, seed))
+        except (OutOfTime, SystemError) as exc:
+            if not stopped_by_deadline(exc):
+                raise
+            st.notes.append(f"{name}: stopped at the budget (its unfinished result is dropped)")
         st.stage_done(f"{name}:{k}" if k else name)
         if handled:
             break

@@ -6,7 +6,6 @@ says how to write a complex family as a real one with the same JSR).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,8 +31,12 @@ def load_family(path: str | Path) -> MatrixFamily:
         raise InvalidInput(f"family file {str(path)!r} does not exist")
     if p.is_dir():
         raise InvalidFamily(f"family file {str(path)!r} is a folder; expected a .json or .npz file")
+    from certify.safeio import check_npz, check_regular, load_json, read_text
+
+    check_regular(p, "family file")
     suffix = p.suffix.lower()
     if suffix == ".npz":
+        check_npz(p, "family file", InvalidFamily)  # sizes from the headers, before decompressing
         try:
             with np.load(p, allow_pickle=False) as data:
                 if "matrices" not in data.files:
@@ -46,12 +49,7 @@ def load_family(path: str | Path) -> MatrixFamily:
             raise InvalidFamily(f"{p.name}: 'matrices' has shape {arr.shape}; expected (m, n, n)")
         return MatrixFamily(tuple(arr), p.stem)
     if suffix == ".json":
-        try:
-            doc = json.loads(p.read_text())
-        except json.JSONDecodeError as exc:
-            raise InvalidFamily(f"{p.name}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidFamily(f"{p.name}: cannot read as JSON text ({exc})") from exc
+        doc = load_json(read_text(p, "family file", InvalidFamily), p.name, InvalidFamily)
         if not isinstance(doc, dict) or "matrices" not in doc:
             raise InvalidFamily(f"{p.name}: expected a JSON object with a 'matrices' entry "
                                 "(a list of square matrices)")

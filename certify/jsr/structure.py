@@ -25,7 +25,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
-from certify.exact.structure import nilpotent_depth, rank_one_factors
+from certify.exact.structure import OutOfTime, nilpotent_depth, rank_one_factors
 from certify.families.matrix import Family
 
 MAX_RANK_ONE_MEMBERS = 64
@@ -141,11 +141,18 @@ class Structure:
                 "rank_one": self.rank_one}
 
 
-def detect(family: Family) -> Structure:
-    """Detect the structures listed in the module docstring."""
+def detect(family: Family, deadline: float | None = None) -> Structure:
+    """Detect the structures listed in the module docstring.
+
+    The exact nilpotency test stops at ``deadline`` (a ``time.perf_counter()`` value): the
+    family is then treated as not known to be nilpotent, which only forgoes the JSR = 0
+    proof (sound: no bound is claimed from the unfinished test)."""
     exact = family.exact_matrices()
     mats = family.float_matrices()
-    depth = nilpotent_depth(exact)
+    try:
+        depth = nilpotent_depth(exact, deadline)
+    except OutOfTime:
+        depth = None
     nonneg = all(x >= 0 for a in exact for x in a.reshape(-1))
     rank_one = family.size <= MAX_RANK_ONE_MEMBERS and all(
         rank_one_factors(a) is not None for a in exact)

@@ -55,7 +55,7 @@ def apply_structure(st: Bracket, plan: list[tuple[str, int | None]], seed: int,
     if not isinstance(family, MatrixFamily):
         st.notes.append("structure: skipped (a structured family is handled by its own methods)")
         return False
-    s = detect(family)
+    s = detect(family, st.deadline)
     st.structure = s.to_dict()
     if s.nilpotent:
         st.propose_word((0,), 0.0)

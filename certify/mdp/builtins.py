@@ -142,6 +142,12 @@ def garnet(n_states: int, n_actions: int, branching: int, seed: int,
             f"garnet:{n_states}:{n_actions}:{branching}:{seed}: expected S >= 1, A >= 1, "
             "1 <= branching <= S and seed >= 0"
         )
+    from certify.limits import check, check_mdp_size
+
+    where = f"garnet:{n_states}:{n_actions}:{branching}:{seed}"
+    check_mdp_size(n_states, n_actions, where)
+    check("entries", n_states * n_actions * (n_states if 2 * branching > n_states else branching),
+          where)
     rng = np.random.default_rng(seed)
     n = n_states * n_actions
     # distinct next states per pair: draw, then redraw the rows that repeat a state

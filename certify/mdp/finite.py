@@ -6,6 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from certify.errors import InvalidMDP
+from certify.limits import check_mdp_size
 from certify.mdp.validate import as_real_array, check_distribution, check_gamma
 from certify.tolerance import STOCHASTIC_ATOL
 
@@ -64,6 +65,7 @@ class FiniteMDP:
         S, A = R.shape
         if S == 0 or A == 0:
             raise InvalidMDP(f"R: expected at least one state and one action, found shape {R.shape}")
+        check_mdp_size(S, A, "R")
         if sp.issparse(P):
             if layout != "SAS" or renormalize is not None:
                 raise InvalidMDP("a sparse P is read as (S*A, S) rows: layout and renormalize "
@@ -115,6 +117,9 @@ class FiniteMDP:
         self.R: np.ndarray = R
         self.gamma: float = check_gamma(gamma, InvalidMDP)
         for names, count, what in ((states, S, "states"), (actions, A, "actions")):
+            if names is not None and (isinstance(names, str | bytes | dict)
+                                      or not hasattr(names, "__len__")):
+                raise InvalidMDP(f"{what}: expected a list of {count} names, found {names!r:.80}")
             if names is not None and len(names) != count:
                 raise InvalidMDP(f"{what}: expected {count} names, found {len(names)}")
         self.states = tuple(str(x) for x in states) if states is not None else None

@@ -16,11 +16,9 @@ File formats (DESIGN.md):
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from certify.errors import InvalidMDP
 from certify.mdp.adapters import ambiguous_shape, check_layout, check_tolerance
@@ -35,23 +33,11 @@ _KEYS = {"gamma", "P", "R", "states", "actions", "sampling", "features", "target
 
 
 def read_structured(path: Path) -> object:
-    """Parse a YAML or JSON file; errors name the file and the position."""
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise InvalidMDP(f"{path}: cannot read the file ({exc.strerror})") from exc
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidMDP(f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: "
-                         f"{exc.msg}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InvalidMDP(f"{path}: malformed YAML{where}: "
-                         f"{getattr(exc, 'problem', exc)}") from exc
+    """Parse a YAML or JSON file; errors name the file and the position.  Only regular UTF-8
+    files within the limits of :mod:`certify.limits` are read (:mod:`certify.safeio`)."""
+    from certify.safeio import load_structured
+
+    return load_structured(path, "file", InvalidMDP)
 
 
 def problem_from_dict(data: object, name: str = "mdp", positive_sampling: bool = True) -> Problem:
@@ -92,6 +78,9 @@ def _features_and_target(mdp: FiniteMDP, data: dict) -> tuple[np.ndarray | None,
 
 
 def _load_npz(path: Path, positive_sampling: bool) -> Problem:
+    from certify.safeio import check_npz
+
+    check_npz(path, "NPZ file", InvalidMDP)  # sizes from the headers, before decompressing
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}

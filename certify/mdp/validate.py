@@ -21,9 +21,15 @@ def as_real_array(
     ``shape`` may contain ``None`` for free axes.  Errors name ``field``, what was found and
     what was expected.
     """
+    from certify.numcheck import check_array_dtype, check_array_magnitude, check_real_leaves
+
+    if isinstance(value, list | tuple):  # from a document: strings, booleans, complex refused
+        check_real_leaves(value, field, error)
+    elif isinstance(value, np.ndarray):
+        check_array_dtype(value, field, error)
     try:
         arr = np.array(value, dtype=float)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         kind = "complex" if np.iscomplexobj(np.asarray(value, dtype=object)) else "non-numeric"
         raise error(
             f"{field}: expected an array of real numbers, found {kind} or ragged data ({exc})"
@@ -40,6 +46,7 @@ def as_real_array(
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         where = "".join(f"[{i}]" for i in idx)
         raise error(f"{field}{where} is {float(arr[idx])}; every entry must be a finite number")
+    check_array_magnitude(arr, field, error)
     return arr
 
 
@@ -88,9 +95,11 @@ def check_distribution(
 def check_gamma(gamma: object, error: type[InvalidInput] = InvalidInput) -> float:
     """gamma must be a real number in [0, 1)."""
     try:
+        if isinstance(gamma, str | bytes | complex):
+            raise TypeError(type(gamma).__name__)
         g = float(gamma)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise error(f"gamma: expected a number in [0, 1), found {gamma!r}") from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise error(f"gamma: expected a number in [0, 1), found {gamma!r:.60}") from exc
     if isinstance(gamma, bool) or not (0.0 <= g < 1.0):
         raise error(f"gamma = {gamma!r} is outside [0, 1); the discount must satisfy 0 <= gamma < 1")
     return g
@@ -99,9 +108,11 @@ def check_gamma(gamma: object, error: type[InvalidInput] = InvalidInput) -> floa
 def check_step_size(alpha: object, field: str = "alpha") -> float:
     """A constant step size must be a real number in (0, 1]."""
     try:
+        if isinstance(alpha, str | bytes | complex):
+            raise TypeError(type(alpha).__name__)
         a = float(alpha)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"{field}: expected a number in (0, 1], found {alpha!r}") from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InvalidInput(f"{field}: expected a number in (0, 1], found {alpha!r:.60}") from exc
     if isinstance(alpha, bool) or not np.isfinite(a) or not (0.0 < a <= 1.0):
         raise InvalidInput(f"{field} = {alpha!r} is outside (0, 1]; expected 0 < {field} <= 1")
     return a

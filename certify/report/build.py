@@ -54,6 +54,9 @@ def check_output_path(path: str | Path, suffixes: tuple[str, ...] | None, option
                            "exist; create it first")
     if p.is_dir():
         raise InvalidInput(f"{option}: the output {str(p)!r} is a folder; expected a file name")
+    from certify.outputs import check_writable
+
+    check_writable(folder, p, option)
     return p
 
 
@@ -146,7 +149,9 @@ def build_pdf(source: str, out: str | Path, timeout: float = 180.0,
                           + INSTALL_HINT)
     name, exe = engine
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="certify-tex-") as tmp:
+    from certify.outputs import temp_folder
+
+    with temp_folder("certify-tex-") as tmp:
         tex = Path(tmp) / "report.tex"
         tex.write_text(source, encoding="utf-8")
         for fname, data in (files or {}).items():

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -77,8 +76,10 @@ def run_cell(cell: Cell, record: tuple[str, ...], axes: tuple[str, ...], grid_ha
     fields: list[str] | None = None
     t0 = time.perf_counter()
     try:
-        with tempfile.TemporaryDirectory(prefix="certify-cell-") as tmp:
-            params = _materialise(cell, Path(tmp))
+        from certify.outputs import temp_folder
+
+        with temp_folder("certify-cell-") as tmp:
+            params = _materialise(cell, tmp)
             doc = (_in_child(cell.command, params, timeout) if timeout is not None
                    else _in_process(cell.command, params))
         row["verdict"] = cell_value(lookup(doc, "verdict"))

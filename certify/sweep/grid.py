@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from certify.errors import InvalidInput, UnknownName
 from certify.sweep.problems import PROBLEM_PARAMETER, expand_problems
 
@@ -95,7 +93,10 @@ def parse_range(text: str, where: str) -> list[int]:
     if not m:
         raise InvalidInput(f"{where}: malformed range {text!r}; expected INT..INT with integer "
                            "ends, e.g. \"0..49\"")
+    from certify.limits import check
+
     a, b = int(m.group(1)), int(m.group(2))
+    check("grid_cells", b - a + 1, f"{where}: range {text.strip()!r}")
     if a > b:
         raise InvalidInput(f"{where}: range {text!r} is empty (start {a} > end {b}); expected "
                            "START..END with START <= END")
@@ -133,15 +134,10 @@ def load_grid(path: str | Path) -> Grid:
     path : str or Path
         The grid file.
     """
+    from certify.safeio import load_yaml, read_text
+
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read the grid file ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InvalidInput(f"{path}: malformed YAML{at}: {getattr(exc, 'problem', exc)}") from exc
+    data = load_yaml(read_text(path, "grid file"), str(path))
     return grid_from_dict(data, base=path.parent, source=str(path))
 
 
@@ -185,6 +181,9 @@ def grid_from_dict(data: Any, base: Path = Path("."), source: str = "grid") -> G
     for k in axes:
         names.append(k)
         values.append(axis_values(data[k], f"{source}: {k}"))
+    from certify.limits import check_product
+
+    check_product("grid_cells", tuple(len(v) for v in values), source)
     cells = _expand(command.name, names, values, "seed" in valid and "seed" not in axes)
     return Grid(command.name, cells, tuple(record), tuple(names),
                 digest({"command": command.name, "record": record,

@@ -41,13 +41,59 @@ def output_format(path: Path) -> str:
     return FORMATS[suffix]
 
 
+RETRYABLE = "retryable: "
+"""Prefix of the error of a cell failed by the infrastructure (a lost worker or scheduler,
+cancellation): ``--resume`` runs such a cell again."""
+
+
+def is_retryable(row: dict[str, Any]) -> bool:
+    """True for a row whose cell failed by the infrastructure, not by its own computation."""
+    err = row.get("error")
+    return isinstance(err, str) and err.startswith(RETRYABLE)
+
+
 def _complete_text(path: Path) -> str:
-    """The file's text up to its last newline; a cut-off last line is removed from disk."""
-    text = path.read_text()
-    if text and not text.endswith("\n"):
-        text = text[: text.rfind("\n") + 1]
+    """The file's text up to its last complete row; a cut-off last row is removed from disk.
+
+    A row is complete when it ends with a newline and, in CSV, when it parses to as many
+    fields as the header (a row cut just after a newline inside a quoted error text ends
+    with a newline but leaves a quote open).  So a cut at any byte is detected."""
+    from certify.safeio import decode_text
+
+    raw = path.read_bytes()
+    text = decode_text(raw, str(path))
+    keep = _complete_prefix(text, path)
+    if keep != len(text):
+        text = text[:keep]
         path.write_text(text)
     return text
+
+
+def _complete_prefix(text: str, path: Path) -> int:
+    """The length of the longest prefix of ``text`` made of complete rows."""
+    end = text.rfind("\n") + 1
+    if output_format(path) != "csv" or end == 0:
+        return end
+    lines = text[:end].splitlines(keepends=True)
+    consumed = 0
+    pos = [0]
+
+    def feed():
+        for line in lines:
+            pos[0] += len(line)
+            yield line
+
+    reader = csv.reader(feed())
+    try:
+        header = next(reader)
+    except StopIteration:
+        return 0
+    consumed = pos[0]
+    for row in reader:
+        if len(row) != len(header):
+            break
+        consumed = pos[0]
+    return consumed
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -93,7 +139,13 @@ def finished_cells(path: Path, grid: Grid) -> dict[str, dict[str, Any]]:
             raise InvalidInput(f"{path}: cannot resume: the file was written by grid {row['grid']}, "
                                f"this grid is {grid.hash} (the command, the recorded fields or the "
                                "cells differ); write to a new file")
-    return {str(r["cell"]): r for r in rows}
+    done: dict[str, dict[str, Any]] = {}
+    for r in rows:  # a later row of a cell replaces an earlier one; retryable rows run again
+        if is_retryable(r):
+            done.pop(str(r["cell"]), None)
+        else:
+            done[str(r["cell"])] = r
+    return done
 
 
 def _csv_header(path: Path, columns: list[str]) -> list[str]:

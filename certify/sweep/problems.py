@@ -66,6 +66,9 @@ def _garnet(spec: Any, base: Path, where: str) -> list[str]:
         raise InvalidInput(f"{where}.garnet: unknown keys {unknown}, missing keys {missing}; "
                            f"expected exactly {list(GARNET_KEYS)}")
     lists = [_ints(spec[k], f"{where}.garnet.{k}") for k in GARNET_KEYS]
+    from certify.limits import check_product
+
+    check_product("grid_cells", tuple(len(v) for v in lists), f"{where}.garnet")
     return [f"garnet:{s}:{a}:{b}:{seed}" for s, a, b, seed in itertools.product(*lists)]
 
 
@@ -81,7 +84,9 @@ def _files(spec: Any, base: Path, where: str) -> list[tuple[str, str, bytes]]:
             raise InvalidInput(f"{where}.file: {pat!r} matches no file (relative to {base})")
         for m in matches:
             shown = pat if not glob.has_magic(pat) else str(Path(pat).parent / m.name)
-            out.append((shown, m.name, m.read_bytes()))
+            from certify.safeio import read_bytes
+
+            out.append((shown, m.name, read_bytes(m, "problem file")))
     return out
 
 

@@ -34,6 +34,23 @@ from certify.verdict import Verdict
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler given by address before giving up (exit code 2)."""
+NO_WORKER_ENV = "CERTIFY_SWEEP_NO_WORKER_SECONDS"
+DEFAULT_NO_WORKER_SECONDS = 30.0
+"""A sweep with cells left and no live worker (or no scheduler) for this long stops with
+exit code 2; its finished rows are on disk and ``--resume`` continues it."""
+
+
+def no_worker_seconds() -> float:
+    """The watchdog delay in force (:data:`NO_WORKER_ENV`, else the default)."""
+    raw = os.environ.get(NO_WORKER_ENV, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_NO_WORKER_SECONDS
+    except ValueError:
+        raise InvalidInput(f"{NO_WORKER_ENV}={raw!r}: expected a positive number of seconds"
+                           ) from None
+    if not value > 0:
+        raise InvalidInput(f"{NO_WORKER_ENV}={raw!r}: expected a positive number of seconds")
+    return value
 
 
 @dataclass(frozen=True)
@@ -114,10 +131,12 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
             raise InvalidInput(f"--scheduler {scheduler}: no Dask scheduler answered within "
                                f"{connect_timeout:g} s ({type(exc).__name__}: {exc}); expected the "
                                "address of a running `dask scheduler`, e.g. tcp://host:8786") from exc
+        quiet = _quiet_distributed_logs()
         try:
             yield client
         finally:
             client.close()
+            quiet()
         return
     n = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
@@ -125,8 +144,38 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
         yield client
 
 
+def _quiet_distributed_logs() -> Callable[[], None]:
+    """Silence distributed's loggers (a lost scheduler logs tracebacks on stderr; the sweep
+    reports it in one line); returns the function that restores their levels."""
+    names = ("distributed", "distributed.client", "distributed.core", "distributed.comm",
+             "distributed.batched", "tornado.application")
+    saved = {n: logging.getLogger(n).level for n in names}
+    for n in names:
+        logging.getLogger(n).setLevel(logging.CRITICAL + 1)
+    # distributed's gather tasks cancelled with a lost worker are reported by asyncio when
+    # they are garbage-collected, possibly after the sweep: this one stays quiet
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
+
+    def restore() -> None:
+        for n, level in saved.items():
+            logging.getLogger(n).setLevel(level)
+
+    return restore
+
+
 def _n_workers(client: Any) -> int:
     return len(client.scheduler_info().get("workers", {}))
+
+
+def _live_workers(client: Any) -> int:
+    """The number of live workers, 0 when the scheduler does not answer."""
+    try:
+        if getattr(client, "status", "running") != "running":
+            return 0
+        info = client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.workers))
+        return int(info)
+    except Exception:  # noqa: BLE001 - a lost scheduler counts as no worker
+        return 0
 
 
 def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: str | None = None,
@@ -172,6 +221,9 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
                            "first (nothing was run)")
     if output.is_dir():
         raise InvalidInput(f"{output} is a folder; expected an output file (.csv or .jsonl)")
+    from certify.outputs import check_writable
+
+    check_writable(output.parent, output, "-o")
     if cell_timeout is not None and not cell_timeout > 0:
         raise InvalidInput(f"--cell-timeout: expected a positive number of seconds, found {cell_timeout}")
     done: dict[str, dict[str, Any]] = {}
@@ -213,7 +265,7 @@ def _collect(client: Any, grid: Grid, todo: list, timeout: float | None, writer:
              on_row: Callable[[dict[str, Any]], None] | None) -> list[dict[str, Any]]:
     from certify.extras import require
 
-    as_completed = require("distributed", "sweep").as_completed
+    require("distributed", "sweep")
 
     unpacked = tuple(grid.axis_columns)
     futures = {client.submit(run_cell, c, grid.record, grid.axes, grid.hash, timeout, unpacked,
@@ -221,9 +273,12 @@ def _collect(client: Any, grid: Grid, todo: list, timeout: float | None, writer:
     check_fields = grid.command not in DECLARED_FIELDS and bool(grid.record)
     rows: list[dict[str, Any]] = []
     try:
-        for fut in as_completed(futures):
+        patience = no_worker_seconds()
+        for fut in _completed(client, futures, patience, len(todo), writer):
             try:
-                row, fields = fut.result()
+                # a finished cell whose worker died before its result was fetched would wait
+                # for a recomputation that may never come: bounded, then a retryable row
+                row, fields = fut.result(timeout=patience)
             except Exception as exc:  # noqa: BLE001 - a lost worker fails its cell, not the sweep
                 row, fields = _lost_cell(futures[fut], grid, exc), None
             if check_fields and row["error"] is None:
@@ -240,10 +295,52 @@ def _collect(client: Any, grid: Grid, todo: list, timeout: float | None, writer:
     return rows
 
 
+def _completed(client: Any, futures: dict, patience: float, n_cells: int, writer: RowWriter
+               ) -> Iterator[Any]:
+    """The futures as they complete, with a watchdog: when no worker is alive (or the
+    scheduler is gone) for ``patience`` seconds while cells remain, stop with
+    :class:`InfrastructureError`."""
+    from distributed import as_completed
+
+    from certify.errors import InfrastructureError
+
+    ac = as_completed(futures)
+    done = 0
+    idle_since: float | None = None
+    last_check = 0.0
+    while done < n_cells:
+        batch = ac.next_batch(block=False)
+        if batch:
+            idle_since = None
+            for fut in batch:
+                done += 1
+                yield fut
+            continue
+        now = time.monotonic()
+        if now - last_check >= min(1.0, patience / 4):
+            last_check = now
+            if _live_workers(client) > 0:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = now
+            elif now - idle_since > patience:
+                raise InfrastructureError(
+                    f"no live Dask worker (or no scheduler) for {patience:g} s with "
+                    f"{n_cells - done} of {n_cells} cells left; the finished rows are in "
+                    f"{writer.path}: start workers and rerun with --resume (set {NO_WORKER_ENV} "
+                    "to wait longer)")
+        time.sleep(0.05)
+
+
 def _lost_cell(cell: Any, grid: Grid, exc: BaseException) -> dict[str, Any]:
+    """The row of a cell whose future failed: run_cell never raises, so the failure is the
+    infrastructure's (a lost worker or scheduler, cancellation): marked retryable."""
+    from certify.sweep.output import RETRYABLE
+
     row = {k: None for k in grid.columns}
     row.update({"cell": cell.hash, "grid": grid.hash, "index": cell.index, "command": cell.command,
-                "cell_seed": cell.seed, "error": f"{type(exc).__name__}: {exc}"})
+                "cell_seed": cell.seed,
+                "error": f"{RETRYABLE}{type(exc).__name__}: {exc}".strip()})
     row.update({a: cell.params[a] for a in grid.axes})
     row.update(unpack_axes(cell.params, grid.axis_columns))
     return row

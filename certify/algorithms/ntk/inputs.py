@@ -16,7 +16,6 @@ renormalised, symmetrised or clipped.
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -48,6 +47,13 @@ def load_array(path: str | Path, key: str) -> np.ndarray:
     if not p.is_file():
         raise InvalidInput(f"{field}: no such file")
     suffix = p.suffix.lower()
+    from certify.limits import check
+    from certify.safeio import check_npz, load_json, read_text
+
+    if suffix == ".npz":
+        check_npz(p, f"{key} file")  # sizes from the headers, before decompressing
+    elif suffix != ".json":
+        check("file_bytes", p.stat().st_size, field)
     try:
         if suffix == ".npy":
             return np.load(p, allow_pickle=False)
@@ -62,9 +68,7 @@ def load_array(path: str | Path, key: str) -> np.ndarray:
                                    f"array); found {names}")
         if suffix == ".csv":
             return np.loadtxt(p, delimiter=",", dtype=float, ndmin=2)
-        data = json.loads(p.read_text())
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{field}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
+        data = load_json(read_text(p, f"{key} file"), field)
     except (OSError, ValueError) as exc:
         if isinstance(exc, InvalidInput):
             raise

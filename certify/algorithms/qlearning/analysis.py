@@ -37,6 +37,7 @@ from certify.certificates.base import exact_bound
 from certify.errors import InvalidInput
 from certify.exact import round_up_float
 from certify.exact.printing import exact_text
+from certify.families.selection import SelectionFamily
 from certify.jsr.cqlf import CQLFResult, cqlf_search
 from certify.jsr.policy_iteration import SelectionJSRResult, selection_jsr
 from certify.mdp.finite import FiniteMDP
@@ -257,10 +258,18 @@ def certify_qlearning(
     timings["q_star_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
     fam = DirectFamily.from_mdp(mdp, sampling, alpha)
-    # alpha <= 1 and d <= 1 make every member nonnegative (B = I - alpha D >= 0, C >= 0): the
-    # setting of the exact policy-iteration method
-    nonneg = True
-    direct = selection_jsr(fam)
+    nonneg = alpha * sampling.d_max <= 1.0 and fam.is_nonnegative()
+    if nonneg:
+        direct = selection_jsr(fam)
+    else:
+        reason = (f"alpha * d_max = {alpha * sampling.d_max:g} > 1" if alpha * sampling.d_max > 1
+                  else "P has entries below 0 (within the tolerance of the row sums)")
+        notes.append(
+            f"{reason}: the direct family has negative "
+            "entries, so the exact method does not apply; the upper bound below is for the "
+            "entrywise absolute family and the lower bound is inconclusive")
+        absfam = SelectionFamily(abs(fam.B), abs(fam.C), fam.k, fam.name + " (absolute)")
+        direct = selection_jsr(absfam)
     # lower comparison system e_{k+1} = A_{pi*} e_k + alpha w_k (Lee and He 2020): its rate
     # rho(A_{pi*}) <= JSR, bracketed exactly like the direct JSR
     timings["direct_jsr_s"] = time.perf_counter() - clock
