@@ -395,7 +395,7 @@ def test_sweep_claims_stay_in_the_sandbox(params, word, tmp_path, capsys):
 
 
 def test_sandbox_places_outputs_under_the_scratch_folder(tmp_path):
-    from certify.claims_sandbox import Sandbox
+    from certify.claims.sandbox import Sandbox
 
     box = Sandbox(tmp_path / "s", allow_sweeps=True, scheduler="tcp://127.0.0.1:1")
     (tmp_path / "s").mkdir()

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from certify.claims_sandbox import WRITE_PARAMETERS, Sandbox
+from certify.claims.sandbox import WRITE_PARAMETERS, Sandbox
 from certify.commands import COMMANDS, get_command
 from certify.errors import (
     AssertionSyntaxError,
@@ -336,7 +336,7 @@ def load_claims(path: str | Path, sandbox: Sandbox | None = None) -> ClaimsFile:
         The claims file (YAML).
     sandbox : Sandbox, optional
         What the file may do (default: no sweeps, outputs under a new scratch folder;
-        :mod:`certify.claims_sandbox`).
+        :mod:`certify.claims.sandbox`).
     """
     from certify.safeio import load_yaml_node, read_text
 

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from certify.claims import junit_xml, run_claims
-    from certify.claims_sandbox import Sandbox
+    from certify.claims.sandbox import Sandbox
     from certify.errors import InvalidInput
     from certify.report.build import check_output_path, write_atomic
 
