@@ -235,12 +235,13 @@ def load_structured(path: str | Path, what: str = "input", error: type[InvalidIn
 
 
 # ----------------------------------------------------------------------------- NPZ
-def check_npz(path: str | Path, what: str = "NPZ file", error: type[InvalidInput] = InvalidInput
-              ) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+def check_npz(path: str | Path, what: str = "NPZ file", error: type[InvalidInput] = InvalidInput,
+              text_arrays: frozenset[str] = frozenset()) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
     """Read the ``.npy`` headers of an NPZ file without decompressing the arrays; refuse
     files whose arrays, expanded, exceed ``CERTIFY_MAX_NPZ_BYTES`` (or hold more than
     ``CERTIFY_MAX_ENTRIES`` values), and arrays of objects, strings, booleans or complex
-    numbers.  Returns name -> (shape, dtype)."""
+    numbers (except the arrays named in ``text_arrays``, which may hold one short string,
+    such as an MDP's ``layout``).  Returns name -> (shape, dtype)."""
     p = check_regular(path, what)
     where = f"{what} {str(p)!r}"
     if p.is_dir():
@@ -261,7 +262,9 @@ def check_npz(path: str | Path, what: str = "NPZ file", error: type[InvalidInput
                     else:
                         raise error(f"{where}: array {name!r} has .npy format version "
                                     f"{version}; expected 1.0 or 2.0")
-                if dtype.hasobject or dtype.kind not in "iuf":
+                is_text = (name in text_arrays and dtype.kind == "U" and tuple(shape) == ()
+                           and dtype.itemsize <= 4 * 64)
+                if not is_text and (dtype.hasobject or dtype.kind not in "iuf"):
                     kind = {"c": "complex numbers", "b": "booleans", "U": "strings",
                             "S": "bytes", "O": "Python objects"}.get(dtype.kind, str(dtype))
                     raise error(f"{where}: array {name!r} holds {kind} (dtype {dtype}); "

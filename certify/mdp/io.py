@@ -80,7 +80,8 @@ def _features_and_target(mdp: FiniteMDP, data: dict) -> tuple[np.ndarray | None,
 def _load_npz(path: Path, positive_sampling: bool) -> Problem:
     from certify.safeio import check_npz
 
-    check_npz(path, "NPZ file", InvalidMDP)  # sizes from the headers, before decompressing
+    # sizes from the headers, before decompressing
+    check_npz(path, "NPZ file", InvalidMDP, frozenset({"layout"}))
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
