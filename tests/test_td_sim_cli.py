@@ -123,7 +123,9 @@ def test_crossval_plugin_certified_and_refused():
         ["gtd2-m4", "random-walk-5", "--exponents", "0.6,0.7,0.8,0.9", "--runs", "5",
          "--steps", "1500", "--json"]))
     assert ok == 0
-    refused = crossval_sa.crossval_sa("gtd2-m3", load_problem("boyan-chain"), "0.35,0.35,0.45",
+    from certify.algorithms.td.crossval import crossval_sa as crossval_sa_fn
+
+    refused = crossval_sa_fn("gtd2-m3", load_problem("boyan-chain"), "0.35,0.35,0.45",
                                       0.1, runs=3, steps=300)
     assert refused["check"] == "inconclusive" and refused["verdict"] == "inconclusive"
 

@@ -47,41 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: int = 20,
-                steps: int = 5000, seed: int = 0, mode: str = "iid") -> dict:
-    """Check, simulate, compare: returns a JSON-ready dict with a ``verdict``."""
-    import numpy as np
-
-    from certify.algorithms.td.analysis import check_sa
-    from certify.algorithms.td.mean import mean_run
-    from certify.algorithms.td.simulate import simulate_td
-    from certify.verdict import Evidence, Verdict
-
-    chk = check_sa(algorithm, problem, exponents, w)
-    sim = simulate_td(algorithm, problem, exponents, w, runs=runs, steps=steps, seed=seed,
-                      td=chk.td, mode=mode)
-    mean = mean_run(algorithm, chk.td, exponents, w, steps=steps)
-    ts = chk.td.theta_star
-    d0 = float(np.linalg.norm(ts))
-    d1 = float(np.linalg.norm(sim.theta_final.mean(0) - ts))
-    approaches = bool(np.isfinite(d1) and d1 < d0 and mean.distance < d0)
-    if chk.verdict is Verdict.CERTIFIED:
-        ok = approaches and sim.diverged == 0
-        verdict = Evidence.CONSISTENT if ok else Evidence.VIOLATED
-        note = ("iterates approach theta* as certified" if ok else
-                f"certified convergence but {sim.diverged} run(s) diverged" if sim.diverged
-                else "certified convergence but the runs moved away from theta*")
-    else:
-        verdict = Evidence.INCONCLUSIVE
-        note = (f"check {chk.verdict.value} ({', '.join(chk.failing) or 'undecided'}); runs "
-                f"{'approach' if approaches else 'do not approach'} theta* in {steps} steps")
-    return {"algorithm": algorithm, "check": chk.verdict.value, "failing": chk.failing,
-            "mode": mode, "distance_start": d0, "distance_end": d1,
-            "mean_recursion_distance_end": mean.distance, "rmspbe_end": float(sim.rmspbe_mean[-1]),
-            "diverged_runs": sim.diverged, "note": note, "verdict": verdict.value}
-
-
 def run(args: argparse.Namespace) -> int:
+    from certify.algorithms.td.crossval import crossval_sa
     from certify.mdp import load_problem
 
     doc = crossval_sa(args.algo, load_problem(args.problem, positive_sampling=False),
@@ -93,12 +60,3 @@ def run(args: argparse.Namespace) -> int:
                       f"{fmt(doc['distance_start'], 5)} -> {fmt(doc['distance_end'], 5)}; "
                       f"{doc['note']}; verdict {doc['verdict']}")
     return 0 if doc["verdict"] == "consistent" else 1
-
-
-def run_sa_crossval(algorithm: str, problem: str, exponents: str, w: float = 1.0, runs: int = 20,
-                    steps: int = 5000, seed: int = 0, mode: str = "iid") -> dict:
-    """Command form of :func:`crossval_sa`: a problem name or file in, the --json document out."""
-    from certify.mdp import load_problem
-
-    return crossval_sa(algorithm, load_problem(problem, positive_sampling=False), exponents, w,
-                       runs, steps, seed, mode)

@@ -78,7 +78,8 @@ COMMANDS: dict[str, Command] = {
                 "smooth: rate vs ODE"),
         Command("sa_check", "certify.algorithms.td.analysis:run_sa_check",
                 "N-timescale SA conditions (A), (B.N.i), (C.N.i) for gradient TD (+momentum)"),
-        Command("sa_crossval", "certify.cli.crossval_sa:run_sa_crossval", "gradient TD: check vs runs"),
+        Command("sa_crossval", "certify.algorithms.td.crossval:run_sa_crossval",
+                "gradient TD: check vs runs"),
         Command("stepsize", "certify.algorithms.qlearning.stepsize:run_stepsize",
                 "constant step size minimising the certified mean-square bound at K steps"),
         # one line per command; keep the list sorted by issue, not alphabetically
