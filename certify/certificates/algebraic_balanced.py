@@ -32,6 +32,12 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from certify.certificates.algebraic_polytope import (
+    AlgebraicRateClaim,
+    _refuse,
+    build_vertices,
+    is_eigenvector,
+)
 from certify.certificates.base import Certificate, CheckResult, register
 from certify.errors import InvalidCertificate
 from certify.exact import (
@@ -42,16 +48,11 @@ from certify.exact import (
 )
 from certify.exact.algebraic import RealAlgebraic, apply, int_matrix
 from certify.exact.polynomials import X
-from certify.exact.printing import fmt_lower, fmt_upper, latex_number
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
 QColumn = tuple[tuple[int, tuple[Fraction, ...]], ...]
 Vec = tuple[np.ndarray, int]  # (integer numerators (n, D), positive denominator)
-
-
-def _refuse(why: str) -> CheckResult:
-    return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {why}")
 
 
 def _lcm(values) -> int:
@@ -87,18 +88,6 @@ def times_element(rate: RealAlgebraic, q: tuple[Fraction, ...], vec: Vec) -> Vec
     return add(acc)
 
 
-def build_vertices(rate: RealAlgebraic, mats: list[tuple[np.ndarray, int]], v: np.ndarray,
-                   parents: list[tuple[int, int]], extra: tuple[np.ndarray, ...] = ()) -> list[Vec]:
-    """v_0 = v, then the explicit ``extra`` vertices, then v_j = A_{i_j} v_{p_j} / rho, as
-    (integer numerators (n, D), denominator)."""
-    verts = [int_matrix(v)] + [int_matrix(e) for e in extra]
-    for j, (p, i) in enumerate(parents, start=len(verts)):
-        if not 0 <= p < j or not 0 <= i < len(mats):
-            raise IndexError(f"vertex {j}: parent {p} or member {i} out of range")
-        verts.append(rate.over_x(*apply(*mats[i], *verts[p])))
-    return verts
-
-
 def is_zero(rate: RealAlgebraic, vec: Vec) -> bool:
     return not any(rate.sign(row) for row in vec[0])
 
@@ -117,7 +106,7 @@ def det_sign(rate: RealAlgebraic, verts: list[Vec], basis: list[int]) -> int:
 
 @register
 @dataclass(frozen=True, eq=False)
-class AlgebraicBalancedCertificate(Certificate):
+class AlgebraicBalancedCertificate(AlgebraicRateClaim, Certificate):
     """JSR = rho exactly (rho algebraic), by an s.m.p. and a balanced polytope over Q(rho)."""
 
     family: Family
@@ -131,22 +120,6 @@ class AlgebraicBalancedCertificate(Certificate):
     extra: tuple[np.ndarray, ...] = ()  # explicit vertices (n, D) after v_0 (any, e.g. padding)
 
     kind = "algebraic-balanced-polytope"
-
-    def bracket(self) -> tuple[Fraction, Fraction]:
-        return self.rate.lo, self.rate.hi
-
-    @property
-    def bound(self) -> Fraction:
-        return self.rate.hi
-
-    def claim(self) -> str:
-        name = getattr(self.family, "name", "family")
-        return (f"JSR({name}) = rho in [{fmt_lower(self.rate.lo, 15)}, {fmt_upper(self.rate.hi, 15)}], "
-                f"rho the root of a degree-{self.rate.degree} polynomial = rho(A_w)^(1/{len(self.word)})")
-
-    def claim_latex(self) -> str:
-        return (rf"\rho(\Sigma) = \rho(A_w)^{{1/{len(self.word)}}} \in "
-                rf"[{latex_number(self.rate.lo, 12, 'down')}, {latex_number(self.rate.hi, 12, 'up')}]")
 
     def verify(self) -> CheckResult:
         try:  # a private copy in exact rationals (refining the interval mutates it)
@@ -182,11 +155,7 @@ class AlgebraicBalancedCertificate(Certificate):
         # lower side: A_w v = rho^|w| v, v != 0
         if is_zero(rate, verts[0]):
             return _refuse("the eigenvector is zero")
-        img, scaled = verts[0], verts[0]
-        for i in word:
-            img = apply(*mats[i], *img)
-            scaled = rate.times_x(*scaled)
-        if not is_zero(rate, add([img, (-scaled[0], scaled[1])])):
+        if not is_eigenvector(rate, mats, verts[0], word):
             return _refuse("A_w v != rho^|w| v")
         # upper side: a spanning balanced polytope, invariant under A_i / rho
         if len(basis) != n or len(set(basis)) != n or any(not 0 <= b < N for b in basis):

@@ -57,32 +57,36 @@ def _combine(terms: list[tuple[Fraction, np.ndarray, int]]) -> tuple[np.ndarray,
 
 
 def build_vertices(rate: RealAlgebraic, mats: list[tuple[np.ndarray, int]], v: np.ndarray,
-                   parents: list[tuple[int, int]]) -> list[tuple[np.ndarray, int]]:
-    """v_0 = v, v_j = A_{i_j} v_{p_j} / rho, as (integer numerators (n, D), denominator)."""
-    v_int, v_den = int_matrix(v)
-    verts = [(v_int, v_den)]
-    for j, (p, i) in enumerate(parents, start=1):
+                   parents: list[tuple[int, int]], extra: tuple[np.ndarray, ...] = ()
+                   ) -> list[tuple[np.ndarray, int]]:
+    """v_0 = v, then the explicit ``extra`` vertices, then v_j = A_{i_j} v_{p_j} / rho, as
+    (integer numerators (n, D), denominator)."""
+    verts = [int_matrix(v)] + [int_matrix(e) for e in extra]
+    for j, (p, i) in enumerate(parents, start=len(verts)):
         if not 0 <= p < j or not 0 <= i < len(mats):
             raise IndexError(f"vertex {j}: parent {p} or member {i} out of range")
-        num, den = apply(*mats[i], *verts[p])
-        verts.append(rate.over_x(num, den))
+        verts.append(rate.over_x(*apply(*mats[i], *verts[p])))
     return verts
 
 
-@register
-@dataclass(frozen=True, eq=False)
-class AlgebraicPolytopeCertificate(Certificate):
-    """JSR = rho exactly (rho algebraic), by an s.m.p. and an invariant cone over Q(rho)."""
+def is_eigenvector(rate: RealAlgebraic, mats: list[tuple[np.ndarray, int]],
+                   v: tuple[np.ndarray, int], word: tuple[int, ...]) -> bool:
+    """A_w v = rho^|w| v exactly in Q(rho)^n (w applied right to left, as a product)."""
+    img, scaled = v, v
+    for i in word:
+        img = apply(*mats[i], *img)
+        scaled = rate.times_x(*scaled)
+    diff, _ = _combine([(Fraction(1), *img), (Fraction(-1), *scaled)])
+    return not any(rate.sign(row) for row in diff)
 
-    family: Family
+
+class AlgebraicRateClaim:
+    """The claim shared by the certificates of an algebraic JSR: rho = rho(A_w)^(1/|w|), given
+    by ``rate`` (a :class:`RealAlgebraic`) and the product ``word``."""
+
     rate: RealAlgebraic
     word: tuple[int, ...]
-    vector: np.ndarray  # (n, D) Fractions: coefficients of v in 1, rho, ..., rho^(D-1)
-    parents: tuple[tuple[int, int], ...]
-    columns: tuple[tuple[Column, ...], ...]  # columns[i][j]: sparse c_{.j} for member i
-    _solver: dict | None = None
-
-    kind = "algebraic-polytope"
+    family: Family
 
     def bracket(self) -> tuple[Fraction, Fraction]:
         return self.rate.lo, self.rate.hi
@@ -99,6 +103,22 @@ class AlgebraicPolytopeCertificate(Certificate):
     def claim_latex(self) -> str:
         return (rf"\rho(\Sigma) = \rho(A_w)^{{1/{len(self.word)}}} \in "
                 rf"[{latex_number(self.rate.lo, 12, 'down')}, {latex_number(self.rate.hi, 12, 'up')}]")
+
+
+@register
+@dataclass(frozen=True, eq=False)
+class AlgebraicPolytopeCertificate(AlgebraicRateClaim, Certificate):
+    """JSR = rho exactly (rho algebraic), by an s.m.p. and an invariant cone over Q(rho)."""
+
+    family: Family
+    rate: RealAlgebraic
+    word: tuple[int, ...]
+    vector: np.ndarray  # (n, D) Fractions: coefficients of v in 1, rho, ..., rho^(D-1)
+    parents: tuple[tuple[int, int], ...]
+    columns: tuple[tuple[Column, ...], ...]  # columns[i][j]: sparse c_{.j} for member i
+    _solver: dict | None = None
+
+    kind = "algebraic-polytope"
 
     def verify(self) -> CheckResult:
         try:  # a private copy in exact rationals (refining the interval mutates it)
@@ -129,17 +149,9 @@ class AlgebraicPolytopeCertificate(Certificate):
         except (IndexError, ZeroDivisionError) as exc:
             return _refuse(str(exc))
         # lower side: A_w v = rho^|w| v, v != 0
-        num, den = verts[0]
-        if not any(rate.sign(row) for row in num):
+        if not any(rate.sign(row) for row in verts[0][0]):
             return _refuse("the eigenvector is zero")
-        img = verts[0]
-        for i in word:
-            img = apply(*mats[i], *img)
-        scaled = verts[0]
-        for _ in word:
-            scaled = rate.times_x(*scaled)
-        diff, _ = _combine([(Fraction(1), img[0], img[1]), (Fraction(-1), scaled[0], scaled[1])])
-        if any(rate.sign(row) for row in diff):
+        if not is_eigenvector(rate, mats, verts[0], word):
             return _refuse("A_w v != rho^|w| v")
         # upper side: a cone of nonnegative vertices, invariant under A_i / rho
         positive = [False] * n
@@ -192,4 +204,4 @@ class AlgebraicPolytopeCertificate(Certificate):
                 rf"field), hence ${self.claim_latex()}$.")
 
 
-__all__ = ["AlgebraicPolytopeCertificate", "build_vertices"]
+__all__ = ["AlgebraicPolytopeCertificate", "AlgebraicRateClaim", "build_vertices", "is_eigenvector"]
