@@ -29,6 +29,7 @@ from certify.algorithms.qlearning.meansquare import (
     SECOND_MOMENT_MAX_DIM,
     SECOND_MOMENT_MAX_POLICIES,
     ExactModel,
+    ParametricLMI,
     RouteBound,
     _exact_inverse_diag,
     _initial_error,
@@ -69,33 +70,15 @@ def _exact_recursion(c: Fraction, k0: Fraction, kappa: Fraction, u0: Fraction, n
     return u
 
 
-class _DimProblem:
-    def __init__(self, model: ExactModel, pieces, eps: float, a_max: float,
-                 options: SolverOptions, margin: float = 1e-7) -> None:
-        import cvxpy as cp
+def _dim_problem(model: ExactModel, pieces, eps: float, a_max: float,
+                 options: SolverOptions) -> ParametricLMI:
+    """The SDP of the diminishing-step certificate: t = kappa,
+    Z = -(X L + L^T X) - a_max (1 + eps) G X - kappa X."""
 
-        n = model.n
-        self.X = cp.Variable((n, n), symmetric=True)
-        self.kappa = cp.Parameter(nonneg=True)
-        self.C = cp.Parameter((n, n), symmetric=True)
-        d = np.array([float(x) for x in model.d])
-        eye = np.eye(n)
-        X = self.X
-        cons = [X >> eye, X << 1e6 * eye]
-        for L, G in pieces:
-            GX = sum(X[i, i] * (d[i] * G[i]) for i in range(n))
-            Z = -(X @ L + L.T @ X) - a_max * (1 + eps) * GX - self.kappa * X - margin * eye
-            cons.append((Z + Z.T) / 2 >> 0)
-        self.problem = cp.Problem(cp.Minimize(cp.trace(self.C @ X)), cons)
-        self.options = options
+    def lmi(X, L, GX, kappa):
+        return -(X @ L + L.T @ X) - a_max * (1 + eps) * GX - kappa * X
 
-    def solve(self, kappa: float, C: np.ndarray) -> np.ndarray | None:
-        self.kappa.value = kappa
-        self.C.value = (C + C.T) / 2
-        status = self.options.solve(self.problem)
-        if status not in ("optimal", "optimal_inaccurate") or self.X.value is None:
-            return None
-        return np.asarray(self.X.value)
+    return ParametricLMI(model, pieces, lmi, options)
 
 
 def _check(model: ExactModel, Xq: np.ndarray, kappa: Fraction, eps: Fraction,
@@ -135,7 +118,7 @@ def diminishing_route(mdp: FiniteMDP, sampling: Sampling, c: float, k0: float, n
     e0 = np.array([float(x) for x in e_hat])
     d = np.array([float(x) for x in model.d])
     s = np.array([float(x) for x in _noise_weights(model, F(eps))])
-    prob = _DimProblem(model, pieces, eps, a_max, options)
+    prob = _dim_problem(model, pieces, eps, a_max, options)
     d_min = float(min(model.d))
     cands = []
     for kap in np.geomspace(2.0 * d_min, 1e-4 * d_min * (1 - float(model.gamma)), n_kappa):

@@ -293,38 +293,49 @@ def _quad_up(X: np.ndarray, e_hat: list, delta: Fraction) -> Fraction:
     return (1 + t) * v + (1 + 1 / t) * delta**2 * sum(abs(X[i, j]) for i in range(n) for j in range(n))
 
 
-class _LMIProblem:
-    """The SDP of route 1 for one eps, compiled once: beta and the objective matrix C are
-    cvxpy parameters (minimise <C, X> subject to X >= I and beta X - M_sigma(X) >= margin I)."""
+class ParametricLMI:
+    """min <C, X> subject to I <= X <= 1e6 I and Z(X, L, G X, t) >= margin I for every piece
+    (L, G) of the model, compiled once with the scalar t and the objective C as cvxpy
+    parameters.  ``lmi(X, L, GX, t)`` builds Z; the float solution is only a candidate, accepted
+    by an exact check elsewhere."""
 
-    def __init__(self, model: ExactModel, pieces, eps: float, options: SolverOptions,
+    def __init__(self, model: ExactModel, pieces, lmi, options: SolverOptions,
                  margin: float = 1e-7) -> None:
         import cvxpy as cp
 
         n = model.n
         self.X = cp.Variable((n, n), symmetric=True)
-        self.beta = cp.Parameter(nonneg=True)
+        self.t = cp.Parameter(nonneg=True)
         self.C = cp.Parameter((n, n), symmetric=True)
         eye = np.eye(n)
-        a = float(model.alpha)
         d = np.array([float(x) for x in model.d])
         X = self.X
         cons = [X >> eye, X << 1e6 * eye]
         for L, G in pieces:
             GX = sum(X[i, i] * (d[i] * G[i]) for i in range(n))
-            M = X + a * (X @ L + L.T @ X) + a * a * (1 + eps) * GX
-            Z = self.beta * X - M - margin * eye
+            Z = lmi(X, L, GX, self.t) - margin * eye
             cons.append((Z + Z.T) / 2 >> 0)
         self.problem = cp.Problem(cp.Minimize(cp.trace(self.C @ X)), cons)
         self.options = options
 
-    def solve(self, beta: float, C: np.ndarray) -> np.ndarray | None:
-        self.beta.value = beta
+    def solve(self, t: float, C: np.ndarray) -> np.ndarray | None:
+        self.t.value = t
         self.C.value = (C + C.T) / 2
         status = self.options.solve(self.problem)
         if status not in ("optimal", "optimal_inaccurate") or self.X.value is None:
             return None
         return np.asarray(self.X.value)
+
+
+def _lmi_problem(model: ExactModel, pieces, eps: float, options: SolverOptions) -> ParametricLMI:
+    """The SDP of route 1 for one eps: t = beta, Z = beta X - M_sigma(X) with
+    M_sigma(X) = X + a (X L + L^T X) + a^2 (1 + eps) G X."""
+    a = float(model.alpha)
+
+    def lmi(X, L, GX, beta):
+        return beta * X - (X + a * (X @ L + L.T @ X) + a * a * (1 + eps) * GX)
+
+    return ParametricLMI(model, pieces, lmi, options)
 
 
 def _check_lmi(model: ExactModel, Xq: np.ndarray, beta: Fraction, eps: Fraction) -> bool:
@@ -376,7 +387,7 @@ def second_moment_route(model: ExactModel, steps: int, q0: np.ndarray | None = N
         return bk, bk * np.outer(e0, e0) + wn * np.diag(d * s)
 
     for eps in eps_grid:
-        lmi = _LMIProblem(model, pieces, eps, options)
+        lmi = _lmi_problem(model, pieces, eps, options)
         found = []
         for kap in kappas:
             beta = 1.0 - a * kap
