@@ -178,8 +178,8 @@ def certificate_from_dict(data: object) -> Certificate:
         raise InvalidCertificate(f"certificate of kind {kind!r}: malformed ({exc!r})") from exc
 
 
-def load_certificate(path: str | Path) -> Certificate:
-    """Read a certificate saved as JSON (``Certificate.save``) and rebuild it.
+def read_certificate_document(path: str | Path) -> Any:
+    """The JSON document of a saved certificate, read safely (not yet validated).
 
     Parameters
     ----------
@@ -189,8 +189,18 @@ def load_certificate(path: str | Path) -> Certificate:
     from certify.safeio import load_json, read_text
 
     text = read_text(path, "certificate file", InvalidCertificate)  # regular UTF-8 file
-    data = load_json(text, str(path), InvalidCertificate)  # depth checked before parsing
-    return certificate_from_dict(data)
+    return load_json(text, str(path), InvalidCertificate)  # depth checked before parsing
+
+
+def load_certificate(path: str | Path) -> Certificate:
+    """Read a certificate saved as JSON (``Certificate.save``) and rebuild it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file.
+    """
+    return certificate_from_dict(read_certificate_document(path))
 
 
 def exact_bound(cert: object, side: str) -> Any:

@@ -97,7 +97,7 @@ def _is_family_file(path: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from certify.certificates import load_certificate
+    from certify.certificates.base import certificate_from_dict, read_certificate_document
     from certify.certificates.subject import describe_subject, subject_hash
     from certify.errors import CertifyError, InvalidInput
 
@@ -106,8 +106,8 @@ def run(args: argparse.Namespace) -> int:
     out = []
     for f in args.files:
         try:
-            cert = load_certificate(f)
-            recorded = json.loads(Path(f).read_text(encoding="utf-8")).get("subject", {})
+            doc = read_certificate_document(f)
+            cert = certificate_from_dict(doc)
         except CertifyError as exc:
             if f in str(exc):
                 raise
@@ -117,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
         about = describe_subject(subject)
         row = {"file": f, "kind": cert.kind, "claim": cert.claim(), "about": about,
                "sha256": digest}
+        recorded = doc.get("subject")
         rec = recorded.get("sha256") if isinstance(recorded, dict) else None
         if rec is not None and rec != digest:
             row.update(verdict=Verdict.INCONCLUSIVE,
