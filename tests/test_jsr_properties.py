@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from certify.jsr.bounds import jsr_bounds
 
+from .test_jsr_engine import brute_lower_safe
+
 METHODS = "structure,products,norms,exact,polytope,lifting:3"
 
 
@@ -31,24 +33,6 @@ def overlap(a, b, c=1.0, tol=1e-9):
     if math.isfinite(a.upper) and math.isfinite(b.lower):
         ok &= a.upper >= c * b.lower * (1 - tol) - 1e-12
     return ok
-
-
-def brute_lower_safe(mats, k=4):
-    """A lower bound of the JSR from float spectral radii of the products of length <= k,
-    each lowered by its float error: an eigenvalue of a product P computed in floats may be
-    off by up to about (n eps ||P||)^(1/n) when P is defective (a nilpotent P gives nonzero
-    float eigenvalues), so the bound subtracts that before the n-th root."""
-    best = 0.0
-    dim = mats[0].shape[0]
-    for n in range(1, k + 1):
-        for w in itertools.product(range(len(mats)), repeat=n):
-            p = np.eye(dim)
-            for i in w:
-                p = mats[i] @ p
-            err = (4 * dim * np.finfo(float).eps * max(np.linalg.norm(p), 1e-300)) ** (1 / dim)
-            rho = float(np.max(np.abs(np.linalg.eigvals(p))))
-            best = max(best, max(rho - err, 0.0) ** (1 / n))
-    return best
 
 
 @settings(max_examples=15, deadline=None)
