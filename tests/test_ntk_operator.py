@@ -38,7 +38,13 @@ def test_empirical_ratio_never_exceeds_certified_beta(seed, off, alpha):
     k = np.diag(rng.uniform(1.0, 3.0, 4)) + (c + c.T) / 2 * (1 - np.eye(4))
     res = theorem2(k, rho, mdp.gamma, alpha)
     lip = empirical_lipschitz(mdp, k, rho, alpha, n_pairs=40, seed=seed)
-    assert lip.ratio <= float(res.beta) * (1 + 1e-12)
+    # the ratio is a float difference quotient: its rounding error grows like
+    # eps * |Q| / ||Q1 - Q2||_inf (close adversarial pairs of large Q-tables)
+    scale = 0.0
+    if lip.pair is not None:
+        q1, q2 = lip.pair
+        scale = max(np.abs(q1).max(), np.abs(q2).max(), 1.0) / np.abs(q1 - q2).max()
+    assert lip.ratio <= float(res.beta) * (1 + 1e-12) + 64 * np.finfo(float).eps * scale
     if res.verdict is Verdict.CERTIFIED:
         assert lip.ratio < 1
         qs = flatten(q_star(mdp)[0])
