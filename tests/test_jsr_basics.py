@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from fractions import Fraction
 
@@ -199,3 +200,19 @@ def test_bracket_contains_symbolic_value():
     res = selection_jsr(DirectFamily.from_mdp(pr.mdp, pr.sampling, 0.5))
     value = float(sp.Float(text.split("r* = ")[1].split(" ")[0]))
     assert res.lower - 1e-14 <= value <= res.upper + 1e-14
+
+
+def test_resolvent_upper_bound_when_the_perron_search_stalls():
+    """A reducible member whose Perron vector has zero entries stalls the policy search below
+    the JSR; the resolvent step then meets a better policy and must rise above its spectral
+    radius instead of giving up (this case used to return upper = nan)."""
+    rng = np.random.default_rng(283)
+    mdp = random_mdp(rng, 3, 2, 0.5)
+    samp = sampling(mdp, random_d(rng, 6))
+    fam = DirectFamily.from_mdp(mdp, samp, 1.0)
+    res = selection_jsr(fam)
+    assert res.upper_check.verdict is Verdict.CERTIFIED
+    brute = max(max(abs(np.linalg.eigvals(fam.member(np.array(p)).toarray())))
+                for p in itertools.product(range(2), repeat=3))
+    assert res.lower <= brute * (1 + 1e-12) and brute <= res.upper * (1 + 1e-12)
+    assert res.upper - brute < 1e-9

@@ -218,7 +218,13 @@ def _resolvent_weights(fam: SelectionFamily, pi: np.ndarray, r: float) -> np.nda
     for _ in range(100):
         w = resolvent_vector(fam, r, pi)
         if not (np.isfinite(w).all() and (w > 0).all()):
-            return None
+            # r is not above rho(A_pi) for this improved pi (the Perron search stalled on a
+            # vector with zero entries): move r above it and go on
+            rho_pi = perron(fam, pi)[0]
+            if not (np.isfinite(rho_pi) and rho_pi >= r):
+                return None
+            r = rho_pi * (1 + 1e-9) + 1e-15
+            continue
         new = fam.greedy(w)
         wg = w.reshape(fam.m, fam.k)
         better = wg[np.arange(fam.m), new] > wg[np.arange(fam.m), pi] * (1 + 1e-13)
