@@ -20,14 +20,14 @@ demo: install
 # The whole suite (slow tests included: they fit the CI budget).  pytest's exit code 5
 # ("no tests collected") is a failure here, like any other non-zero code.
 test: install
-	$(VENV)/bin/ruff check certify proofs tests examples benchmarks
+	$(VENV)/bin/ruff check certify tests examples benchmarks
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check certify proofs tests examples benchmarks
+	$(VENV)/bin/ruff check certify tests examples benchmarks
 
 bench: install
 	$(PY) benchmarks/run_all.py

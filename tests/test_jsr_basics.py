@@ -189,11 +189,11 @@ def test_non_nonnegative_family_is_inconclusive():
 
 
 def test_bracket_contains_symbolic_value():
-    """proofs/direct_jsr_exact.py computes seed-sls's JSR at alpha = 1/2 as an algebraic
+    """certify/proofs/direct_jsr_exact.py computes seed-sls's JSR at alpha = 1/2 as an algebraic
     number with no floating point; the certified bracket must contain it."""
     import sympy as sp
 
-    from proofs.direct_jsr_exact import check_rational_instance
+    from certify.proofs.direct_jsr_exact import check_rational_instance
 
     text = check_rational_instance()
     pr = load_problem("seed-sls")

@@ -91,6 +91,6 @@ def test_commands_registry(bandit_file):
 
 
 def test_proof_runs():
-    r = subprocess.run([sys.executable, "-m", "proofs.pg_constants"], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "certify.proofs.pg_constants"], capture_output=True,
                        text=True)
     assert r.returncode == 0 and r.stdout.count("proved") == 7

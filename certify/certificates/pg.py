@@ -10,7 +10,7 @@ roots and logarithms enclosed by interval arithmetic, :mod:`certify.exact.interv
     C2_bar, L_bar and the ingredients of the bound formulas (Delta, sum |W|, Hessian and
     gradient bounds of f, the F -> W Lipschitz constant).  ``verify()`` recomputes every
     ingredient and both bounds with :func:`certify.algorithms.pg.constants.margin_bounds` (derivation
-    in ``proofs/pg_constants.py``, **derived**), refuses a stored value below the recomputed
+    in ``certify/proofs/pg_constants.py``, **derived**), refuses a stored value below the recomputed
     one, and decides the sign of beta exactly.  The bounds depend on the MDP only through
     gamma and the span of R, so P is not stored.  Then W2(nu_t, nu*) <= exp(-beta t)
     W2(nu_0, nu*) (seed 004 theorem).

@@ -129,8 +129,8 @@ def render_meanfield(doc: dict) -> None:
     console.print(f"[bold]mean-field PG on {escape(m['name'])}[/]: tau = {doc['tau']:g}, sigma = "
                   f"{doc['sigma']:g}, kappa = {doc['kappa']:g}, width K = {doc['width']} "
                   f"(d = {doc['dim']})")
-    how = ("derived, see proofs/pg_constants.py" if "structured" not in doc else
-           "derived: min of closed form and problem-specific (proofs/pg_structured.py)")
+    how = ("derived, see certify/proofs/pg_constants.py" if "structured" not in doc else
+           "derived: min of closed form and problem-specific (certify/proofs/pg_structured.py)")
     rows = [["sigma^2 kappa / 2", fmt(doc["sigma"] ** 2 * doc["kappa"] / 2, 8), "given"],
             ["C2 (upper bound)", fmt(doc["c2_bound"], 8, "up"), how],
             ["L (upper bound)", fmt(doc["l_bound"], 8, "up"), how],

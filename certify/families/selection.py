@@ -11,7 +11,7 @@ once is the greedy one, pi_w(g) = argmax_a w(g k + a).  Hence T(w) = max_pi A_pi
 monotone and positively homogeneous, and (Blondel and Nesterov, "Polynomial-time
 computation of the joint spectral radius for some sets of nonnegative matrices", SIAM J.
 Matrix Anal. Appl. 31(3), 2009, for sets with independent row uncertainty; the proof for
-this coupled family is in ``proofs/direct_jsr_exact.py``)
+this coupled family is in ``certify/proofs/direct_jsr_exact.py``)
 
     JSR = max_pi rho(A_pi),
 

@@ -4,7 +4,7 @@ The convergence theorem of seed 004 needs beta = sigma^2 kappa / 2 - C2 - L > 0,
 C2 >= sup ||grad^2_theta dV/dnu(nu, theta)||_op and L is the W1-Lipschitz constant of
 nu -> grad_theta dV/dnu(nu, theta).  The seed gives no values; the bounds below are
 **derived** for the network of :mod:`certify.algorithms.pg.meanfield` (the derivation is checked step
-by step in ``proofs/pg_constants.py``).  Notation: K units, |y|^2 = 3 (one-hot state, one-hot
+by step in ``certify/proofs/pg_constants.py``).  Notation: K units, |y|^2 = 3 (one-hot state, one-hot
 action, bias), psi = tanh with sup|tanh| = sup|tanh'| = 1, sup|tanh''| = 4 sqrt(3) / 9,
 spn = max R - min R.
 
@@ -72,10 +72,10 @@ class MeanFieldConstants:
                             "Hessian of f bound": round_up_float(self.hess_f),
                             "|grad f|^2 bound": round_up_float(self.grad_f_sq),
                             "F -> W Lipschitz bound": round_up_float(self.lam)},
-            "derivation": "certify.algorithms.pg.constants docstring (closed forms, proofs/pg_constants.py)"
+            "derivation": "certify.algorithms.pg.constants docstring (closed forms, certify/proofs/pg_constants.py)"
                           + ("" if self.structured is None else
                              "; problem-specific: certify.algorithms.pg.structured_constants "
-                             "(proofs/pg_structured.py)"),
+                             "(certify/proofs/pg_structured.py)"),
         }
 
 

@@ -2,7 +2,7 @@
 
 With synchronous coupling the noise cancels, so the rms distance between paired particles
 D_k = ((1/N) sum_n |theta_n - theta'_n|^2)^(1/2), which bounds W2 of the empirical measures,
-obeys (derived from the definitions of C2 and L, see ``proofs/pg_constants.py``)
+obeys (derived from the definitions of C2 and L, see ``certify/proofs/pg_constants.py``)
 
     D_{k+1}^2 <= (1 - 2 eta beta + eta^2 Lam^2) D_k^2,   Lam = C2 + L + sigma^2 kappa / 2,
 

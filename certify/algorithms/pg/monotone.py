@@ -11,7 +11,7 @@ which is gradient ascent, with step eta N, on the N-particle objective
 
 that is J^{tau,sigma}(nu) = V - (sigma^2/2) KL(nu | e^{-U}) without the entropy term (only the
 noise acts on the entropy), since grad_{theta_n} G_N = D_n / N.  **Derived** (checked in
-``proofs/pg_constants.py``, step 7): with C2 and L the bounds of
+``certify/proofs/pg_constants.py``, step 7): with C2 and L the bounds of
 :mod:`certify.algorithms.pg.constants` and W1(nu, nu') <= (1/N) sum_n |theta_n - theta'_n|, grad G_N is
 (Lam / N)-Lipschitz on R^{N d}, Lam = C2 + L + sigma^2 kappa / 2, so the ascent lemma gives,
 for every step,

@@ -4,7 +4,7 @@ Used for the mean-field constants C2 and L of seed 004 (:mod:`certify.algorithms
 the closed forms, which use only gamma and the reward span and scale like (1 - gamma)^-3)
 and for the tabular step of Mei et al. (:mod:`certify.algorithms.pg.local_rate`).  Here the known P,
 R, mu and rho enter.  All formulas are **derived** (docs/theory_pg.md; symbolic steps in
-``proofs/pg_structured.py``).
+``certify/proofs/pg_structured.py``).
 
 With A = 2 the policy depends on the logits only through x_s = F(s, 1) - F(s, 0), and
 p_s = pi(1|s) = mu_1 e^x / (mu_0 + mu_1 e^x).  With R_p = (I - gamma P_p)^{-1},
@@ -123,7 +123,7 @@ def imatmul(a: MR, b: MR) -> MR:
 
 
 H_MIN_ARG_LO, H_MIN_ARG_HI = 0.17, 0.19  # h' < 0 on (0, 0.17], h' > 0 on [0.19, 1/2]
-H_EXTREME = 0.2250  # |h| <= 0.2250 on [0, 1] (|h(p_m)| = 0.22385..., proofs/pg_structured.py)
+H_EXTREME = 0.2250  # |h| <= 0.2250 on [0, 1] (|h(p_m)| = 0.22385..., certify/proofs/pg_structured.py)
 
 
 class _PointValues:
@@ -205,7 +205,7 @@ def p_box_functions(pv: _PointValues, los: np.ndarray, his: np.ndarray,
                     ln_ratio: tuple[float, float]) -> tuple[MR, MR, MR, MR]:
     """Enclosures of p, q = p (1 - p), q x (x = logit(p) - ln(mu_1/mu_0)) and kl(p) over
     boxes [los, his] in p (arrays (B, S)).  h is decreasing on [0, 0.17], increasing on
-    [0.19, 0.81], decreasing on [0.83, 1] (proofs/pg_structured.py); kl is convex with
+    [0.19, 0.81], decreasing on [0.83, 1] (certify/proofs/pg_structured.py); kl is convex with
     minimum -ln(mu_0 + mu_1) at p* = mu_1 / (mu_0 + mu_1)."""
     va = np.array([[pv(float(v)) for v in row] for row in los])
     vb = np.array([[pv(float(v)) for v in row] for row in his])
@@ -316,7 +316,7 @@ def _t(x: MR) -> MR:
 def third_derivative(d: TwoActionData, parts: dict[str, MR]) -> MR:
     """Enclosure of T[b, s, t, k] = dJ_st / dx_k from the parts of :func:`box_parts`.
 
-    Derivatives in x_k (proofs/pg_structured.py): dp_s = delta_sk q_s, d(1 - 2p_s) =
+    Derivatives in x_k (certify/proofs/pg_structured.py): dp_s = delta_sk q_s, d(1 - 2p_s) =
     -2 delta_sk q_s, da_t = delta_tk (1 - 2p_t) a_t + gamma q_t a_k N_kt,
     d(qc)_s = delta_sk ((1 - 2p_s) qc_s - tau q_s) + gamma q_s N_sk qc_k,
     dN_ts = gamma q_k N_tk N_ks, dw_s = J_sk.

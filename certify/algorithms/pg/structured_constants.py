@@ -1,6 +1,6 @@
 """Mean-field constants C2 and L that use the problem's structure (two actions, S <= 3).
 
-**Derived** (docs/theory_pg.md; proofs/pg_structured.py).  For the network of
+**Derived** (docs/theory_pg.md; certify/proofs/pg_structured.py).  For the network of
 :mod:`certify.algorithms.pg.meanfield` every measure has logits |F_nu| <= K, so x_s = F(s, 1) - F(s, 0)
 lies in [-2K, 2K] and p_s = pi(1|s) in [p(-2K), p(2K)].  On that box, with w and J of
 :mod:`certify.algorithms.pg.structured`:

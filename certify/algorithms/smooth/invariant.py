@@ -1,7 +1,7 @@
 """The Boltzmann invariant set around Q* (theory.md section 1, [derived]).
 
 For the Boltzmann operator, lse(q) - h_bz(q) = H(softmax(lam q)) / lam <= ln(m)/lam (entropy
-identity), and lse >= max, so max - ln(m)/lam <= h_bz <= max (proofs.smooth_max_sandwich).
+identity), and lse >= max, so max - ln(m)/lam <= h_bz <= max (certify.proofs.smooth_max_sandwich).
 Hence ||F_bz(Q) - T(Q)||_inf <= eps = gamma ln(m) / lam for every Q, with T the Bellman optimality
 operator, a gamma-contraction.  Consequences (derived, not a statement quoted from the paper):
 
@@ -37,7 +37,7 @@ class InvariantSet:
     def to_dict(self) -> dict:
         return {"norm": self.norm, "radius": self.radius, "center": self.center.tolist(),
                 "rate": self.rate, "verdict": self.verdict.value, "statement": self.statement,
-                "status": "derived (reconstruction; proofs.smooth_max_sandwich)"}
+                "status": "derived (reconstruction; certify.proofs.smooth_max_sandwich)"}
 
     def envelope(self, r0: float, t: np.ndarray) -> np.ndarray:
         """Upper bound on ||Q(t) - Q*||_inf along the ODE from an error r0."""

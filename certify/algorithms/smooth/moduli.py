@@ -5,7 +5,7 @@ The Jacobian of F_h at Q is gamma P J_H(Q), J_H block diagonal with the gradient
 
     ||F_h||_{Lip, inf} = gamma * sup_q ||grad h(q)||_1 .
 
-* max, lse, mellowmax, soft: grad h lies in the simplex (proofs.smooth_max_gradient), so the
+* max, lse, mellowmax, soft: grad h lies in the simplex (certify.proofs.smooth_max_gradient), so the
   modulus is exactly gamma.
 * Boltzmann: sup_q ||grad h_bz(q)||_1 is temperature-free (grad h_lam(q) = grad h_1(lam q)) and
   is enclosed rigorously for every m by :func:`certify.exact.boltzmann.boltzmann_grad_sup`
@@ -15,7 +15,7 @@ The Jacobian of F_h at Q is gamma P J_H(Q), J_H block diagonal with the gradient
   Jacobian of F_bz there has sup-norm gamma ||grad h(x*/lam, 0, ..., 0)||_1 > 1 (checked in
   interval arithmetic from the full formula, independently of the reduction), so F_bz is not a
   sup-norm contraction.  The older closed-form bound 1 + 2 (m - 1) e^{-2}
-  (proofs.boltzmann_gradient) is still accepted by :func:`check_boltzmann_bound`.
+  (certify.proofs.boltzmann_gradient) is still accepted by :func:`check_boltzmann_bound`.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def sup_norm_modulus(operator: str, gamma: float, n_actions: int,
     if operator in SIMPLEX_OPERATORS:
         v = Verdict.CERTIFIED if g < 1 else Verdict.INCONCLUSIVE
         return SupNormModulus(float(gamma), "gamma: grad h lies in the simplex", g, v,
-                              {"argument": "proofs.smooth_max_gradient"}, g)
+                              {"argument": "certify.proofs.smooth_max_gradient"}, g)
     m = n_actions
     if m == 1:
         return SupNormModulus(float(gamma), "one action: h(q) = q", g, Verdict.CERTIFIED, {}, g)

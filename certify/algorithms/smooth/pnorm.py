@@ -18,7 +18,7 @@ rational arithmetic by :meth:`PNormLyapunovCertificate.verify`):
 
 ``young`` (reconstruction, for operators with grad h in the simplex): by the mean value
     theorem g = gamma P Pi_lam e with Pi_lam a stochastic-policy matrix (seed 002 Lemma 6 for
-    max).  Young's inequality |x|^{p-1} |y| <= ((p-1)|x|^p + |y|^p) / p (proofs.young_inequality)
+    max).  Young's inequality |x|^{p-1} |y| <= ((p-1)|x|^p + |y|^p) / p (certify.proofs.young_inequality)
     bounds dV/dt by sum_i kappa_i e_i^p with
         p kappa_i = gamma (p - 1) r_i u_i + gamma col_s(u) - p u_i,  col_s(u) = sum_j P(s|j) u_j,
     i = (s, a), r_i = sum_s P(s|i) the exact row sum of the stored P (1 for a stochastic P;

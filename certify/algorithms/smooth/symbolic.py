@@ -13,7 +13,7 @@ sympy verifies the identity
     -E = sum_{i,j} u_i M_ij Y(e_i, e_j) + sum_i sigma_i e_i^p,   Y(x, y) = ((p-1) x^p + y^p)/p - x^{p-1} y,
 
 (expand(difference) == 0) with M = gamma P Pi_pi >= 0 and rational slacks sigma_i >= 0; Y >= 0
-for even p (proofs.young_inequality), so E <= 0 everywhere: the needed set is all of R^n.
+for even p (certify.proofs.young_inequality), so E <= 0 everywhere: the needed set is all of R^n.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ Checks run below (sympy, exact):
 (b) on a rational 2-state, 2-action instance: the exact Perron roots of all four A_pi as
     algebraic numbers, the exact Perron vector x of the maximiser, and T(x) = r* x exactly,
     which proves JSR = r* for that instance with no floating point anywhere.
-The row-sum identity of the family (the row-sum rate) is ``proofs/direct_row_sums.py``.
+The row-sum identity of the family (the row-sum rate) is ``certify/proofs/direct_row_sums.py``.
 """
 
 from __future__ import annotations

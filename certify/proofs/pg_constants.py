@@ -1,6 +1,6 @@
 """Proof of the C2 / L bounds of certify.algorithms.pg.constants (mean-field tanh network, seed 004).
 
-Run ``python -m proofs.pg_constants``: each step is checked in sympy; the script prints what
+Run ``python -m certify.proofs.pg_constants``: each step is checked in sympy; the script prints what
 it proved and exits non-zero on failure.  Steps (notation of certify/pg/constants.py):
 
 1. sup|tanh| = 1, sup|tanh'| = 1, sup|tanh''| = 4 sqrt(3)/9 (tanh'' = -2 t (1 - t^2), t = tanh).

@@ -1,6 +1,6 @@
 """Proof of the closed forms behind certify.algorithms.pg.structured (two-action softmax PG, seeds 004).
 
-Run ``python -m proofs.pg_structured``.  Checked in sympy:
+Run ``python -m certify.proofs.pg_structured``.  Checked in sympy:
 
 1. On a 2-state, 2-action MDP with rational P, R, gamma, tau, mu, rho, V is built
    symbolically in the policy (p_1, p_2) and differentiated by sympy; the closed forms are
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from proofs._lemma import run
+from certify.proofs._lemma import run
 
 R_ = sp.Rational
 GAMMA, TAU = R_(4, 5), R_(1, 3)
