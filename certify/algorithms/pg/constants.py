@@ -72,7 +72,8 @@ class MeanFieldConstants:
                             "Hessian of f bound": round_up_float(self.hess_f),
                             "|grad f|^2 bound": round_up_float(self.grad_f_sq),
                             "F -> W Lipschitz bound": round_up_float(self.lam)},
-            "derivation": "certify.algorithms.pg.constants docstring (closed forms, certify/proofs/pg_constants.py)"
+            "derivation": ("certify.algorithms.pg.constants docstring (closed forms, "
+                           "certify/proofs/pg_constants.py)")
                           + ("" if self.structured is None else
                              "; problem-specific: certify.algorithms.pg.structured_constants "
                              "(certify/proofs/pg_structured.py)"),
