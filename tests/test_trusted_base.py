@@ -23,7 +23,7 @@ def test_a_search_import_would_be_caught(tmp_path, monkeypatch):
     """The checker sees a function-level import of search code (the NTK certificate once
     called the analysis it should check)."""
     fake = trust.ROOT / "certificates" / "_probe_for_test.py"
-    fake.write_text("def verify():\n    from certify.jsr.bounds import jsr_bounds\n")
+    fake.write_text("def verify():\n    from certify.jsr.bounds import analyze_jsr\n")
     try:
         bad = trust.outside(trust.closure(("certify.certificates._probe_for_test",)))
     finally:
