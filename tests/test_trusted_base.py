@@ -59,3 +59,17 @@ def test_trust_md_names_every_kernel_file():
     text = (Path(trust.ROOT).parent / "docs" / "trust.md").read_text()
     for p in trust.kernel_files():
         assert str(p.relative_to(trust.ROOT.parent)) in text, p
+
+
+def test_each_non_pg_verdict_is_within_the_budget():
+    """What a reviewer reads to trust one verdict (a kind, about any family type)."""
+    sizes = trust.verdict_sizes()
+    assert set(sizes) == set(KINDS)
+    over = {k: s.code_lines for k, s in sizes.items()
+            if s.code_lines >= trust.VERDICT_BUDGET and not k.startswith("pg-")}
+    assert over == {}
+    # the union is larger than any one verdict, and each verdict includes the core
+    union = trust.size(trust.kernel_files()).code_lines
+    assert max(s.code_lines for k, s in sizes.items() if not k.startswith("pg-")) < union
+    core = set(trust.closure(("certify.certificates.base",)))
+    assert all(core <= set(trust.verdict_files(k)) for k in KINDS)

@@ -186,7 +186,7 @@ def read_certificate_document(path: str | Path) -> Any:
     path : str or Path
         The JSON file.
     """
-    from certify.safeio import load_json, read_text
+    from certify.safejson import load_json, read_text
 
     text = read_text(path, "certificate file", InvalidCertificate)  # regular UTF-8 file
     return load_json(text, str(path), InvalidCertificate)  # depth checked before parsing
