@@ -32,7 +32,7 @@ def test_require_names_the_extra(monkeypatch):
     ("numba", "simulate", ["simulate", "qlearning", "seed-sls", "--alpha", "0.5", "--runs", "2",
                            "--steps", "5"]),
     ("jinja2", "report", ["report", "seed-sls", "--alpha", "0.5", "-o", "OUT/r.tex", "--runs", "0"]),
-    ("distributed", "sweep", ["sweep", str(ROOT / "examples" / "sweeps" / "small.yaml"), "-o",
+    ("distributed", "sweep", ["sweep", str(ROOT / "certify" / "data" / "sweeps" / "small.yaml"), "-o",
                               "OUT/o.csv"]),
 ])
 def test_cli_missing_extra_is_one_line(module, extra, argv, monkeypatch, tmp_path, capsys):
