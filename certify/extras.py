@@ -1,8 +1,8 @@
 """Optional dependencies, grouped in pip extras, and the one error for a missing one.
 
 The core (exact checks, the certificates, ``certify qlearning`` / ``jsr`` / ``smooth`` /
-``ntk`` / ``sa`` / ``pg``) needs numpy, scipy, sympy, mpmath, cvxpy and its solvers, PyYAML and
-rich.  The rest is optional:
+``ntk`` / ``sa`` / ``pg``) needs numpy, scipy, sympy, mpmath, cvxpy (``cvxpy-base``,
+without its default solvers) with Clarabel, PyYAML and rich.  The rest is optional:
 
 =============  ======================  =====================================================
 extra          packages                used by
@@ -11,6 +11,7 @@ extra          packages                used by
 ``sweep``      dask[distributed],      ``certify sweep`` (cluster, Parquet output,
                pandas, pyarrow         ``SweepResult.to_dataframe()``)
 ``report``     matplotlib, jinja2      ``certify report``, ``--plot`` figures
+``scs``        scs                     ``--solver SCS`` (the default solver is Clarabel)
 ``all``        all of the above        ``make`` installs ``.[dev,all]``
 =============  ======================  =====================================================
 """
@@ -24,7 +25,7 @@ from certify.errors import CertifyError
 
 EXTRAS: dict[str, str] = {"numba": "simulate", "distributed": "sweep", "dask": "sweep",
                           "pandas": "sweep", "pyarrow": "sweep", "matplotlib": "report",
-                          "jinja2": "report"}
+                          "jinja2": "report", "scs": "scs"}
 """The extra that installs each optional top-level module."""
 
 
