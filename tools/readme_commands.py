@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 COMMAND_START = ("certify ", "python ", "python3 ", "pytest ", "pip ")
-_EXIT = re.compile(r"#\s*exit\s+(\d+)\b")
+_EXIT = re.compile(r"^exit\s+(\d+)\b")
 
 
 @dataclass
