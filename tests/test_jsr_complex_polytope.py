@@ -2,7 +2,7 @@
 
 Family: Jungers-Cicone-Guglielmi 2014, Example 6.1 (a 4x4 pair; the s.m.p. A_2 has the
 leading eigenvalues -1.287 +- 1.227 i, |lambda| = 1.7779...).  The stored certificate was
-written by ``certify jsr examples/families/jcg14_ex61.json --save-certificates``.
+written by ``certify jsr jcg14_ex61 --save-certificates``.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def test_cli_verify_and_forged_file(tmp_path):
 def test_engine_proves_jcg14_ex61_exact(tmp_path):
     from certify.jsr.bounds import jsr_bounds
 
-    res = jsr_bounds(str(ROOT / "examples" / "families" / "jcg14_ex61.json"), budget=60)
+    res = jsr_bounds(str(ROOT / "certify" / "data" / "families" / "jcg14_ex61.json"), budget=60)
     assert res.exact
     assert any(c.certificate.kind == "complex-balanced-polytope" and c.check.certified
                for c in res.certificates)
