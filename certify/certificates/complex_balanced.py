@@ -424,7 +424,8 @@ class ComplexBalancedCertificate(Certificate):
         return (rf"The product $A_w$, $w = {list(self.word)}$, has a complex eigenvalue "
                 rf"$\lambda$ in an exact rectangle, and a balanced complex polytope with "
                 rf"{len(self.parents) + 1} vertices is invariant under $A_i/|\lambda|^{{1/k}}$ "
-                rf"(interval arithmetic over the rectangle), hence ${self.claim_latex()}$.")
+                rf"({'exact rational' if self.check == 'exact' else 'interval'} arithmetic over "
+                rf"the rectangle), hence ${self.claim_latex()}$.")
 
 
 __all__ = ["ComplexBalancedCertificate", "faddeev_columns", "trivial_columns"]
