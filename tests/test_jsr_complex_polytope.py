@@ -154,3 +154,28 @@ def test_engine_proves_jcg14_ex61_exact(tmp_path):
     assert any(c.certificate.kind == "complex-balanced-polytope" and c.check.certified
                for c in res.certificates)
     assert res.lower <= 1.7779191220330808 <= res.upper
+
+
+def test_gz09_ex41_stored_certificate():
+    """Guglielmi-Zennaro 2009, Example 4.1: s.m.p. A_0 A_1 with a complex leading eigenvalue."""
+    gz = load_certificate(ROOT / "examples" / "certificates" / "gz09_ex41_complex_balanced.json")
+    res = gz.verify()
+    assert res.certified and res.diagnostics["check"] == "exact", res.reason
+    a0 = np.array([[-3, -2, 1, 2], [-2, 0, -2, 1], [1, 3, -1, -5], [-3, -3, -2, -1]], dtype=float)
+    a1 = np.array([[1, 0, -3, -1], [-4, -2, -1, -4], [-1, 0, -1, 2], [-1, -2, -1, 2]], dtype=float)
+    rho = max(abs(np.linalg.eigvals(a1 @ a0))) ** 0.5
+    lo, hi = gz.bracket()
+    assert float(lo) <= rho * (1 + 1e-14) and rho <= float(hi) * (1 + 1e-14)
+    assert rho == pytest.approx(4.552830283202322, rel=1e-14)
+    best = 0.0  # brute force over products of length <= 8: none beats the certified value
+    for k in range(1, 9):
+        for w in np.ndindex(*(2,) * k):
+            p = np.eye(4)
+            for i in w:
+                p = (a0, a1)[i] @ p
+            best = max(best, max(abs(np.linalg.eigvals(p))) ** (1 / k))
+    assert best <= float(hi) * (1 + 1e-12)
+    # a forged membership witness: one coefficient set to 2 (sum |c_k| >= 2 > 1)
+    i, j, col = gz.coefficients[0]
+    forged = ((i, j, ((col[0][0], (Fraction(2), Fraction(0))),) + col[1:]),) + gz.coefficients[1:]
+    assert "not proved inside" in replace(gz, coefficients=forged).verify().reason

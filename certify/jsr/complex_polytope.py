@@ -94,7 +94,7 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
         return None
     exact = family.exact_matrices()
     prod = exact_word_product(exact, tuple(word))
-    _, region = dominant_root_region(prod)
+    _, region = dominant_root_region(prod, rel_eps=1e-24)  # narrow discs for the exact check
     if region.is_real:
         return None
     lam = complex((float(region.re_lo) + float(region.re_hi)) / 2,
