@@ -219,3 +219,64 @@ def test_gtd_simulates_and_cli(capsys):
                  "--lam", "0.5"]) == 2
     assert main(["sa", "check", "gtd2-lambda", "boyan-chain", "--exponents", "0.6,0.8",
                  "--lam", "0.5", "--json"]) == 1
+
+
+def _actor_critic_field(problem: Problem, w: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """The nonlinear mean field (h_w, g) of the actor-critic in floats, from its definition."""
+    from certify.algorithms.td.actor_critic import actor_features
+
+    mdp = problem.mdp
+    phi = np.asarray(problem.features, dtype=float)
+    psi = actor_features(phi, mdp.n_actions)
+    logits = np.log(problem.target) + psi @ theta
+    pi = np.exp(logits - logits.max(1, keepdims=True))
+    pi /= pi.sum(1, keepdims=True)
+    P = np.einsum("sa,sat->st", pi, mdp.P)
+    r = (pi * mdp.R).sum(1)
+    ev, vec = np.linalg.eig(P.T)
+    d = np.real(vec[:, np.argmin(abs(ev - 1))])
+    d /= d.sum()
+    hw = phi.T @ np.diag(d) @ (r + mdp.gamma * P @ phi @ w - phi @ w)
+    Q = mdp.R + mdp.gamma * np.einsum("sat,t->sa", mdp.P, phi @ w)
+    score = psi - np.einsum("sa,sam->sm", pi, psi)[:, None, :]
+    return np.concatenate([hw, np.einsum("s,sa,sam,sa->m", d, pi, score, Q)])
+
+
+def test_actor_critic_linearisation_is_the_jacobian_and_levels_decide():
+    """H equals the central-difference Jacobian of the nonlinear mean field at (w_0, 0) and
+    H x_0 + c equals the field there; the critic level is TD(0)'s matrix."""
+    from certify.algorithms.td.actor_critic import check_actor_critic, linearised_actor_critic
+
+    p = load_problem("random-walk-5", positive_sampling=False)
+    H, c, (k, m), w0 = linearised_actor_critic(p)
+    assert (k, m) == (5, 5) and H[:5, :5] == from_problem(p).A_exact
+    Hf, cf = np.array(H.evalf(), dtype=float), np.array(c.evalf(), dtype=float).ravel()
+    x0 = np.concatenate([np.array(w0.evalf(), dtype=float).ravel(), np.zeros(m)])
+    J = np.zeros_like(Hf)
+    for j in range(k + m):
+        e = np.zeros(k + m)
+        e[j] = 1e-6
+        J[:, j] = (_actor_critic_field(p, *np.split(x0 + e, [k]))
+                   - _actor_critic_field(p, *np.split(x0 - e, [k]))) / 2e-6
+    assert J == pytest.approx(Hf, abs=1e-8)
+    assert _actor_critic_field(p, x0[:k], x0[k:]) == pytest.approx(Hf @ x0 + cf, abs=1e-14)
+    # at the uniform policy the actor level is not Hurwitz: refuted with a witness
+    chk = check_actor_critic(p, "0.6,0.9")
+    assert chk.verdict.value == "refuted" and chk.levels[1]["margin"] < 0
+    # near the optimum of a 2-state bandit-like chain it is Hurwitz; (A:2) stays undecided
+    P = np.zeros((2, 2, 2))
+    P[:, 0, 0] = P[:, 1, 1] = 1.0
+    mdp = FiniteMDP(P, np.array([[0.0, 1.0], [0.0, 1.0]]), 0.5)
+    pi0 = np.array([[0.1, 0.9], [0.1, 0.9]])
+    near = Problem(mdp, sampling_markov(mdp, pi0), features=np.eye(2), target=pi0)
+    chk = check_actor_critic(near, "0.6,0.9")
+    assert [c.holds for c in chk.conditions if c.name.startswith("(C")] == [True, True]
+    assert chk.verdict.value == "inconclusive"
+
+
+def test_actor_critic_cli(capsys):
+    assert main(["sa", "check", "actor-critic", "random-walk-5", "--exponents", "0.6,0.9",
+                 "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["verdict"] == "refuted" and [t["dim"] for t in doc["timescales"]] == [5, 5]
+    assert main(["sa", "check", "actor-critic", "boyan-chain", "--exponents", "0.6,0.9"]) == 2

@@ -18,7 +18,7 @@ from certify.cli.common import (
 
 ALGOS = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 #: built-ins of certify.algorithms.td.variants: ``sa check`` decides them, the simulators do not run
-CHECK_ONLY = ("gtd2-lambda", "tdc-lambda", "etd0", "gq0")
+CHECK_ONLY = ("gtd2-lambda", "tdc-lambda", "etd0", "gq0", "actor-critic")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,6 +72,15 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput(f"sa check {args.algo} needs a PROBLEM and --exponents")
 
     problem = load_problem(args.problem, positive_sampling=False)
+    if args.algo == "actor-critic":
+        from certify.algorithms.td.actor_critic import check_actor_critic
+        from certify.cli.sa_user import render as render_system
+
+        if args.w != 1.0 or args.lam is not None or args.order is not None:
+            raise InvalidInput("actor-critic takes no --w, --lam or --order (critic w fastest, "
+                               "actor theta slowest)")
+        ac = check_actor_critic(problem, args.exponents)
+        return emit(ac.to_dict(), lambda: render_system(ac), args.json, [ac.verdict])
     if args.algo in CHECK_ONLY:
         from certify.algorithms.td.variants import check_variant
 
