@@ -163,7 +163,8 @@ def render_mean_square(ms) -> None:
              f"{r.bound:.4g}"] for r in ms.routes]
     rows.append(["trivial 2 q_bar (surely)", "-", "-", "-", f"{ms.trivial:.4g}"])
     console.print(table(f"Mean square at K = {ms.steps} (alpha = {ms.alpha:g}, reward noise "
-                        f"+-{ms.noise:g}, i.i.d. sampling)",
+                        f"+-{ms.noise:g}, "
+                        f"{'i.i.d.' if ms.sampling == 'iid' else 'Markovian'} sampling)",
                         ["route", "rate (E||e||^2)", "floor (E||e||^2)", "transient",
                          "bound on sqrt(E||e_K||^2)"], rows))
     console.print(f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {ms.bound:.4g} "

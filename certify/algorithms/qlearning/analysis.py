@@ -229,7 +229,8 @@ def certify_qlearning(
         Conic solver for the CQLF (Clarabel by default).
     noise, steps, q0 : optional
         With ``steps`` = K, also the mean-square bound on sqrt(E||Q_K - Q*||_inf^2) for
-        i.i.d. sampling and reward noise +-``noise`` from Q_0 = ``q0`` (default 0)
+        i.i.d. or Markovian sampling (``sampling.kind``) and reward noise +-``noise`` from
+        Q_0 = ``q0`` (default 0)
         (:func:`certify.algorithms.qlearning.meansquare.mean_square_bound`).
 
     Examples
@@ -309,9 +310,6 @@ def certify_qlearning(
     if steps is not None:
         from certify.algorithms.qlearning.meansquare import mean_square_bound
 
-        if sampling.kind != "iid":
-            notes.append("the mean-square bound assumes i.i.d. sampling from d; the problem's "
-                         "sampling is Markovian")
         cert = direct.upper_certificate
         w = getattr(cert, "w", None) if (nonneg and direct.upper_check.certified) else None
         ms = mean_square_bound(mdp, sampling, alpha, reward_noise, steps, q0, certificate_w=w,
