@@ -152,6 +152,11 @@ def render(res) -> None:
                       f"{fmt_upper(b.floor(), 4)}")
     if res.mean_square is not None:
         render_mean_square(res.mean_square)
+    if getattr(res, "seed_theorem2", None) is not None:
+        st = res.seed_theorem2
+        console.print(f"seed 002 Theorem 2 (its V_eps, C_eps in [{st.c_eps_lower:.4g}, "
+                      f"{st.c_eps:.4g}] at rho_eps = {st.rho:.10g}): E||Q_K - Q*||_inf <= "
+                      f"{st.bound:.4g} (transient {st.transient:.4g}, floor {st.floor:.4g})")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {escape(str(note))}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
