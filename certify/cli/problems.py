@@ -42,6 +42,13 @@ def run_examples(args: argparse.Namespace) -> int:
     else:
         console.print(table("Built-in problems", ["name", "states", "actions", "gamma",
                                                   "description"], rows))
+        from certify.data import names
+
+        console.print(table("Packaged files (by name, after pip install)", ["kind", "names", "use"],
+                            [["JSR gallery", ", ".join(names("families")), "certify jsr NAME"],
+                             ["claims", ", ".join(names("claims")), "certify check --example NAME"],
+                             ["sweep grids", ", ".join(names("sweeps")),
+                              "certify sweep --example NAME -o OUT.csv"]]))
     return 0
 
 
