@@ -89,12 +89,36 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def imports_of(path: Path) -> set[str]:
-    """Names of the certify modules imported anywhere in ``path`` (functions included)."""
+#: Methods that render a certificate for reports (LaTeX); verification never calls them, and
+#: their imports (only :data:`RENDERING_MODULE`) are not part of the trusted base.
+RENDERING_METHODS: tuple[str, ...] = ("claim_latex", "to_latex")
+RENDERING_MODULE: str = "certify.report.certificate_latex"
+
+
+def _split_rendering(tree: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    """The nodes of ``tree`` outside and inside :data:`RENDERING_METHODS` bodies."""
+    inside: list[ast.AST] = []
+    outside: list[ast.AST] = []
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef) and node.name in RENDERING_METHODS:
+            inside.extend(ast.walk(node))
+            continue
+        outside.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return outside, inside
+
+
+def imports_of(path: Path, rendering: bool = False) -> set[str]:
+    """Names of the certify modules imported anywhere in ``path`` (functions included),
+    except inside the rendering methods (:data:`RENDERING_METHODS`); with ``rendering``,
+    only those inside them."""
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    outside, inside = _split_rendering(ast.parse(path.read_text(encoding="utf-8")))
+    for node in inside if rendering else outside:
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):

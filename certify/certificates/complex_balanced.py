@@ -62,7 +62,7 @@ from certify.exact.polynomials import (
     rational_root_floor,
     region_contains_root,
 )
-from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -209,11 +209,6 @@ class ComplexBalancedCertificate(Certificate):
         name = getattr(self.family, "name", "family")
         return (f"JSR({name}) = |lambda|^(1/{len(self.word)}) in [{fmt_lower(lo, 15)}, "
                 f"{fmt_upper(hi, 15)}], lambda a complex eigenvalue of A_w")
-
-    def claim_latex(self) -> str:
-        lo, hi = self.bracket()
-        return (rf"\rho(\Sigma) = |\lambda(A_w)|^{{1/{len(self.word)}}} \in "
-                rf"[{latex_number(lo, 12, 'down')}, {latex_number(hi, 12, 'up')}]")
 
     def verify(self) -> CheckResult:
         try:
@@ -419,13 +414,6 @@ class ComplexBalancedCertificate(Certificate):
                    tuple((int(p), int(i)) for p, i in w["parents"]), coeffs,
                    tuple(int(b) for b in w["basis"]), inverse, data.get("solver"),
                    str(w.get("check", "interval")))
-
-    def to_latex(self) -> str:
-        return (rf"The product $A_w$, $w = {list(self.word)}$, has a complex eigenvalue "
-                rf"$\lambda$ in an exact rectangle, and a balanced complex polytope with "
-                rf"{len(self.parents) + 1} vertices is invariant under $A_i/|\lambda|^{{1/k}}$ "
-                rf"({'exact rational' if self.check == 'exact' else 'interval'} arithmetic over "
-                rf"the rectangle), hence ${self.claim_latex()}$.")
 
 
 __all__ = ["ComplexBalancedCertificate", "faddeev_columns", "trivial_columns"]
