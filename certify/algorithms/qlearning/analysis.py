@@ -136,6 +136,20 @@ class QLearningResult:
         return combine(vs)
 
     @property
+    def direct_margin(self) -> dict:
+        """``margin`` = 1 - the certified upper bound of the direct JSR (exact when the
+        certificate's bound is rational) and whether it is ``fragile``
+        (:func:`certify.margin.margin_fields`)."""
+        from fractions import Fraction
+
+        from certify.margin import margin_fields
+
+        up = exact_bound(self.direct.upper_certificate, "upper")
+        if up is None and math.isfinite(self.direct.upper):
+            up = Fraction(self.direct.upper)
+        return margin_fields(None if up is None else 1 - Fraction(up))
+
+    @property
     def speedup(self) -> float:
         """ln(row-sum rate) / ln(certified rate): how many times faster the certified
         exponential transient is than the row-sum one (1 = no gain)."""
@@ -171,6 +185,7 @@ class QLearningResult:
                 "policy": d.policy.tolist(),
                 "nonnegative_family": self.direct_nonnegative,
                 "verdict": self.direct_verdict.value,
+                **self.direct_margin,
                 "iterations": d.iterations,
                 "timings": d.timings,
                 "certificate": {
