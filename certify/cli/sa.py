@@ -21,13 +21,18 @@ ALGOS = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
 CHECK_ONLY = ("gtd2-lambda", "tdc-lambda", "etd0", "gq0", "actor-critic")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def add_group(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The ``certify sa`` parser; its sub-parsers (``sa check``) come from the registry."""
     p = sub.add_parser("sa", help="N-timescale stochastic approximation: gradient TD (+momentum)",
                        description="Stability and convergence conditions of seed 003 for "
                                    "gradient-TD algorithms written as N-timescale linear SA.")
     sa = p.add_subparsers(dest="sa_command", metavar="ACTION")
     sa.required = True
-    c = sa.add_parser("check", help="check (A:1)-(A:3), (B.N.i), (C.N.i) for ALGO on PROBLEM, "
+    return sa
+
+
+def register_check(sa: argparse._SubParsersAction, name: str = "check") -> None:
+    c = sa.add_parser(name, help="check (A:1)-(A:3), (B.N.i), (C.N.i) for ALGO on PROBLEM, "
                                     "or for a user-defined system FILE",
                       description="Build ALGO's N-timescale linear SA from PROBLEM (features, "
                                   "target and behaviour policies, gamma), or read a user-defined "

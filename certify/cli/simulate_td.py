@@ -13,6 +13,15 @@ TIMESCALES: dict[str, int] = {"td0": 1, "gtd": 2, "gtd2": 2, "tdc": 2, "gtd2-m3"
 _DEFAULT = {1: "0.6", 2: "0.6,0.8", 3: "0.6,0.7,0.8", 4: "0.6,0.7,0.8,0.9"}
 
 
+def register(algos: argparse._SubParsersAction, algo: str) -> None:
+    """Add ``certify simulate ALGO`` (called by the command-registry parser builder)."""
+    import sys
+
+    from certify.cli.simulate import add_plugin
+
+    add_plugin(algos, algo, sys.modules[__name__])
+
+
 def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
     from certify.cli.simulate import add_simulation_options
 
