@@ -280,3 +280,19 @@ def test_actor_critic_cli(capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["verdict"] == "refuted" and [t["dim"] for t in doc["timescales"]] == [5, 5]
     assert main(["sa", "check", "actor-critic", "boyan-chain", "--exponents", "0.6,0.9"]) == 2
+
+
+def test_emphatic_td_simulation_converges_where_td0_diverges():
+    """On the two-state off-policy chain TD(0)'s mean field grows (A = 1/5 > 0) while ETD(0)'s
+    contracts (A_E = -17/5): simulated TD(0) runs blow up, ETD(0) runs reach theta*_E."""
+    from certify.algorithms.td.simulate import simulate_td
+
+    p = two_state_off_policy()
+    kw = {"runs": 8, "steps": 3000, "seed": 2, "theta0": np.array([1.0])}
+    td = simulate_td("td0", p, "0.5", **kw)
+    etd = simulate_td("etd0", p, "0.6", scales=(0.1,), **kw)
+    ts = emphatic_quantities(p)[0].theta_star
+    assert td.diverged == 8
+    assert etd.diverged == 0 and abs(etd.theta_final.mean() - ts[0]) < 0.05 * abs(ts[0])
+    with pytest.raises(Exception, match="i.i.d. model"):
+        simulate_td("etd0", p, "0.6", mode="markov", **kw)

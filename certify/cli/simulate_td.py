@@ -1,4 +1,4 @@
-"""Gradient-TD family (TD(0), GTD2, TDC and momentum variants): RMSPBE over runs."""
+"""Gradient-TD family (TD(0), emphatic TD(0), GTD, GTD2, TDC, momentum variants): RMSPBE."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import argparse
 
 from certify.cli.common import console, escape, fmt, print_json, problem_spec, real, table
 
-ALGOS: tuple[str, ...] = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
-TIMESCALES: dict[str, int] = {"td0": 1, "gtd": 2, "gtd2": 2, "tdc": 2, "gtd2-m3": 3, "tdc-m3": 3,
-                              "gtd2-m4": 4, "tdc-m4": 4}
+ALGOS: tuple[str, ...] = ("td0", "etd0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4",
+                          "tdc-m4")
+TIMESCALES: dict[str, int] = {"td0": 1, "etd0": 1, "gtd": 2, "gtd2": 2, "tdc": 2, "gtd2-m3": 3,
+                              "tdc-m3": 3, "gtd2-m4": 4, "tdc-m4": 4}
 """Timescales of each algorithm (``get_algorithm(name).n_timescales``, without importing it)."""
 _DEFAULT = {1: "0.6", 2: "0.6,0.8", 3: "0.6,0.7,0.8", 4: "0.6,0.7,0.8,0.9"}
 
