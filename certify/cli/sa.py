@@ -17,7 +17,8 @@ from certify.cli.common import (
 )
 
 ALGOS = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
-#: built-ins of certify.algorithms.td.variants / .actor_critic (``simulate`` runs etd0 only)
+#: built-ins of certify.algorithms.td.variants / .actor_critic (``simulate`` runs all but
+#: actor-critic)
 CHECK_ONLY = ("gtd2-lambda", "tdc-lambda", "etd0", "gq0", "actor-critic")
 
 
