@@ -4,7 +4,7 @@
 Sampled updates (u fastest, step beta_t; theta slowest, step alpha_t), with
 delta = r + gamma theta^T x' - theta^T x:
 
-* GTD2(lambda), TDC(lambda) (Maei 2011, Ch. 6), along one behaviour trajectory per run
+* GTD2(lambda), TDC(lambda) (Maei 2011), along one behaviour trajectory per run
   (the trace needs the past; ``mode="markov"`` only), e_t = rho_t (phi_t + gamma lambda
   e_{t-1}), e_{-1} = 0:
       u     += beta  (delta e - (phi^T u) phi)
