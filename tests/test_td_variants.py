@@ -61,7 +61,7 @@ def test_emphatic_td_hand_values_and_stability_where_td0_is_refuted():
 
 
 def test_emphatic_key_matrix_negative_definite_for_random_behaviours():
-    """Sutton et al. 2016, Theorem 1: Phi^T F (I - gamma P_pi) Phi is positive definite for
+    """Sutton et al. 2016 (stability of ETD): Phi^T F (I - gamma P_pi) Phi is positive definite for
     any behaviour covering the target (checked on random two-action chains)."""
     rng = np.random.default_rng(3)
     for _ in range(5):

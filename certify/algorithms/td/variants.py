@@ -22,7 +22,7 @@ the target policy's chain and rewards, rho = pi/beta.
   is theta' = b_E + A_E theta with f = (I - gamma P_pi^T)^{-1} mu (the expected followon
   times mu), A_E = Phi^T diag(f) (gamma P_pi - I) Phi, b_E = Phi^T diag(f) r_pi; -A_E is
   positive definite for every behaviour policy that covers the target (Sutton et al. 2016,
-  Theorem 1; Yu 2015), so the level is Hurwitz whenever Phi has full rank.
+  stability of ETD; Yu 2015), so the level is Hurwitz whenever Phi has full rank.
 * ``gq0``: GQ(0) (Maei and Sutton 2010): linear action values q(s, a) = theta^T psi(s, a)
   with psi(s, a) = e_a (x) phi(s) (one copy of the state features per action), target
   policy pi in the expected next features psi_bar(s') = sum_a pi(a|s') psi(s', a); TDC's
