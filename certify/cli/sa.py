@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.algo not in ALGOS + CHECK_ONLY:
         if not args.algo.lower().endswith((".yaml", ".yml", ".json")):
-            raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS)}) nor "
-                               "a system file (.yaml, .yml, .json)")
+            raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS + CHECK_ONLY)}) "
+                               "nor a system file (.yaml, .yml, .json)")
         if args.problem is not None:
             raise InvalidInput("a system file carries its own mean field: give no PROBLEM")
         from certify.cli.sa_user import run_system
