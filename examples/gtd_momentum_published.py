@@ -391,6 +391,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     w_grid = tuple(float(x) for x in a.w_grid.split(","))
     if a.quick:
         w_grid = (0.25, 1.0)
+    print(f"{runs} runs (seed {a.seed}), {episodes} episodes; w per momentum algorithm from "
+          f"{', '.join(f'{w:g}' for w in w_grid)} by the mean RMSPBE of {tune_runs} tuning runs "
+          f"(seed {a.seed + 1}); printed = Table 1 as printed, ordered = ties raised by {GAP:g}")
     results = []
     for reading in READINGS:
         for panel in panels:
