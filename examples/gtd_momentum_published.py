@@ -39,6 +39,11 @@ algorithm it is chosen from ``--w-grid`` by the smallest mean RMSPBE over the ep
 separate tuning runs (seed + 1), then the reported runs (seed) use it: a w per algorithm and
 problem, as a tuned parameter, with no selection advantage on the reported runs.
 
+Beside each table algorithm, ``sa check``'s conditions on the episodic chain's exact mean
+field (the i.i.d. model) are printed: every level is Hurwitz on all four panels, the
+verdict is inconclusive because (A:3) fails (no exponent exceeds 1/2, so no step is square
+summable; the printed reading also fails the ordering).
+
 Run: python examples/gtd_momentum_published.py [--runs 100] [--episodes 1000] [--out FILE]
      python examples/gtd_momentum_published.py --quick   (what the test runs, a few seconds)
 """
@@ -263,6 +268,28 @@ def simulate(env: Episodic, configs: list[Config], runs: int, episodes: int, see
     return out
 
 
+def check_config(env: Episodic, c: Config) -> tuple[str, list[str]]:
+    """``sa check``'s conditions for configuration ``c`` on the episodic chain (exact A, b, C
+    with D = the normalised visits; the i.i.d. model of seed 003, Assumption 3): the verdict
+    and the failing conditions.  The levels are Hurwitz on all four panels; what fails is
+    (A:3) (exponents <= 1/2 are not square summable, and the printed reading's ties)."""
+    from certify.algorithms.td.conditions import check_conditions, verdict_of
+
+    S = env.phi.shape[0]
+    P = np.zeros((S, S))
+    for s in range(S):
+        for j in range(2):
+            if env.nxt[s, j] >= 0:
+                P[s, env.nxt[s, j]] += env.prob[s, j]
+    visits = np.linalg.solve((np.eye(S) - P).T, np.eye(S)[env.start])
+    td = chain_quantities(P, (env.prob * env.reward).sum(1), env.phi, 1.0,
+                          visits / visits.sum(), exact=True)
+    conds, _ = check_conditions(get_algorithm(c.algo),
+                                td, parse_exponents(list(c.exponents), len(c.exponents), c.algo),
+                                c.w if "-m" in c.algo else 1.0)
+    return verdict_of(conds).value, [x.name for x in conds if x.holds is False]
+
+
 def diverged(vals: np.ndarray, factor: float = DIVERGENCE_FACTOR) -> np.ndarray:
     """Per configuration: runs whose RMSPBE stops being finite or exceeds factor x its start."""
     with np.errstate(invalid="ignore"):
@@ -271,7 +298,7 @@ def diverged(vals: np.ndarray, factor: float = DIVERGENCE_FACTOR) -> np.ndarray:
 
 
 def run_panel(panel: str, reading: str, runs: int, tune_runs: int, episodes: int, seed: int,
-              w_grid: tuple[float, ...]) -> dict:
+              w_grid: tuple[float, ...], check: bool = True) -> dict:
     """Tune w per momentum algorithm on seed + 1, then simulate every algorithm on seed."""
     key, make = PANELS[panel]
     env = make()
@@ -291,8 +318,10 @@ def run_panel(panel: str, reading: str, runs: int, tune_runs: int, episodes: int
     cfgs = [Config(a, exponents_for(a, row, reading), chosen.get(a, 1.0)) for a in ALGOS]
     cfgs += [matched_vanilla(c) for c in cfgs if "-m" in c.algo]
     vals = simulate(env, cfgs, runs, episodes, seed, td)
+    checks = [check_config(env, c) if check and not c.label else None for c in cfgs]
     return {"panel": panel, "problem": env.name, "reading": reading, "configs": cfgs,
-            "rmspbe": vals, "diverged": diverged(vals), "theta_star": td.theta_star}
+            "rmspbe": vals, "diverged": diverged(vals), "theta_star": td.theta_star,
+            "checks": checks}
 
 
 def compare(res: dict) -> list[dict]:
@@ -318,13 +347,22 @@ def compare(res: dict) -> list[dict]:
     return out
 
 
+def _check_text(res: dict, n: int) -> str:
+    chk = res["checks"][n]
+    if chk is None:
+        return "-"
+    verdict, failing = chk
+    short = [f.removeprefix("(A:3) ") for f in failing]
+    return f"{verdict} ({'; '.join(short) or 'none'})"
+
+
 def print_panel(res: dict) -> None:
     vals = res["rmspbe"]
     print(f"\n{res['problem']} -- reading '{res['reading']}' ({vals.shape[1]} runs, "
           f"{vals.shape[2] - 1} episodes)")
     print(f"  {'algorithm':9s} {'exponents':22s} {'order':5s} {'w':>5s} {'scales':>9s} "
           f"{'RMSPBE_0':>9s} "
-          f"{'mean RMSPBE':>11s} {'final':>9s} {'diverged':>8s}")
+          f"{'mean RMSPBE':>11s} {'final':>9s} {'diverged':>8s}  sa check (failing)")
     for n, c in enumerate(res["configs"]):
         v = vals[n]
         fin = np.where(np.isfinite(v), v, np.nan)
@@ -333,7 +371,7 @@ def print_panel(res: dict) -> None:
         sc = ",".join(f"{x:g}" for x in c.scales) if c.scales else "1"
         print(f"  {c.name:9s} {ex:22s} {'yes' if ordering_holds(c.exponents) else 'NO':5s} "
               f"{w:>5s} {sc:>9s} {np.nanmean(fin[:, 0]):9.4f} {np.nanmean(fin[:, 1:]):11.4f} "
-              f"{np.nanmean(fin[:, -1]):9.4f} {int(res['diverged'][n]):8d}")
+              f"{np.nanmean(fin[:, -1]):9.4f} {int(res['diverged'][n]):8d}  {_check_text(res, n)}")
     for row in compare(res):
         a, f = row["auc"], row["final"]
         print(f"  {row['momentum']:8s} vs {row['base']:8s}: mean RMSPBE {a[0]:+.4f} +- {a[1]:.4f}"
@@ -397,7 +435,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     results = []
     for reading in READINGS:
         for panel in panels:
-            res = run_panel(panel, reading, runs, tune_runs, episodes, a.seed, w_grid)
+            res = run_panel(panel, reading, runs, tune_runs, episodes, a.seed, w_grid,
+                            check=not a.quick)
             print_panel(res)
             results.append(res)
     plot(results, a.out)

@@ -91,3 +91,18 @@ def test_quick_run(tmp_path, capsys):
         assert v[0, :, -1].mean() < 0.5 * start
     out = capsys.readouterr().out
     assert "reading 'ordered'" in out and "tdc@m3" in out
+
+
+def test_check_on_the_episodic_chain():
+    """The ordered reading passes the ordering part of (A:3) and fails only square
+    summability; the printed one fails the ordering too; the levels are Hurwitz."""
+    env = MOD.boyan_chain()
+    row = MOD.TABLE["boyan"]
+    verdict, failing = MOD.check_config(env, MOD.Config("tdc-m3", MOD.exponents_for(
+        "tdc-m3", row, "ordered"), 0.25))
+    assert verdict == "inconclusive"
+    assert failing == [f"(A:3) sum a_{i}(n)^2 < inf" for i in (1, 2, 3)]
+    verdict, failing = MOD.check_config(env, MOD.Config("tdc-m3", MOD.exponents_for(
+        "tdc-m3", row, "printed"), 0.25))
+    assert verdict == "inconclusive" and "(A:3) a_2(n)/a_1(n) -> 0" in failing
+    assert not [f for f in failing if f.startswith(("(B", "(C"))]
