@@ -178,6 +178,19 @@ def _norms(st: Bracket, k: int, method: str) -> Iterator[Candidate]:
     yield Candidate(method, "upper", cert, None, round_up_float(bound))
 
 
+def _trivial_upper(st: Bracket) -> Iterator[Candidate]:
+    """JSR <= max_i ||A_i|| in the 1- or inf-norm (the smaller), checked exactly."""
+    vals = {norm: max_product_norm(st.mats, 1, ord_) for norm, ord_ in (("1", 1), ("inf", np.inf))}
+    norm = min(vals, key=lambda n: vals[n])
+    if not math.isfinite(vals[norm]):
+        return
+    st.notes.append(f"budget spent before an upper bound was proved: the {norm}-norm bound")
+    bound = Fraction(vals[norm] * (1 + 1e-12)) if vals[norm] > 0 else Fraction(0)
+    cert = InducedNormCertificate(st.family, norm, 1, bound, {"method": "norms (fallback)",
+                                                              "length": 1})
+    yield Candidate("norms", "upper", cert, None, round_up_float(bound))
+
+
 def _maxnorm(st: Bracket) -> Iterator[Candidate]:
     from certify.jsr.maxnorm_lp import maxnorm_search
 
@@ -361,6 +374,11 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
         st.stage_done(f"{name}:{k}" if k else name)
         if handled:
             break
+    if not math.isfinite(st.upper) and not st.exact:
+        # the budget ran out before any upper bound was proved: the 1- and inf-norms of the
+        # single matrices are always checkable in milliseconds, so spend that little
+        # time past the budget rather than return no upper bound at all
+        drive(st, _trivial_upper(st))
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
     return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,
