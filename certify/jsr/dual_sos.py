@@ -8,10 +8,10 @@ has optimal lam > 0 when gamma is below the quadratic bound (always the case at 
 JSR unless an ellipsoidal norm is extremal).  Its dual variables Y_i >= 0 (one per mode)
 satisfy sum_i B_i Y_i B_i^T >= sum_i Y_i - lam-terms: they are the second moments of
 "occupation measures" of a trajectory that does not decay at rate gamma, Y_i the mass of
-the states where mode i is used.  A. Legat, R. Jungers and P. Parrilo read a switching
-sequence off such measures ("Certifying unstability of switched systems using sum of
-squares programming", SIAM J. Control Optim. 58, 2020; the ``sosbuildsequence`` /
-``findsmp`` routines of SwitchOnSafety.jl): backwards from a quadratic form Q_0 = I, the
+the states where mode i is used.  B. Legat, P. A. Parrilo and R. M. Jungers read a
+switching sequence off such measures ("Certifying unstability of switched systems using
+sum of squares programming", SIAM J. Control Optim., 2020 (volume and pages unconfirmed);
+the ``sosbuildsequence`` routine of SwitchOnSafety.jl): backwards from a quadratic form Q_0 = I, the
 next mode is the one whose measure weighs the pulled-back form most,
 
     i_k = argmax_i  < Y_i, B_i^T Q_k B_i >,   Q_(k+1) = B_(i_k)^T Q_k B_(i_k) / trace,
