@@ -204,3 +204,17 @@ def test_padding_when_the_orbit_spans_an_invariant_subspace():
     assert not replace(cert, free=(zero,)).verify().certified
     assert not replace(cert, check="interval").verify().certified
     assert not replace(cert, free=()).verify().certified
+
+
+def test_search_falls_back_to_the_labelled_interval_check(cert, monkeypatch):
+    """When the exact check refuses the vertex set found, the search returns the interval
+    certificate (check = "interval"), whose verdict says it is the fallback."""
+    from certify.certificates.complex_balanced import ComplexBalancedCertificate, _refuse
+    from certify.jsr.complex_polytope import complex_search
+
+    monkeypatch.setattr(ComplexBalancedCertificate, "_verify_exact",
+                        lambda self, *a: _refuse("exact check disabled for this test"))
+    got = complex_search(cert.family, cert.word)
+    assert got is not None and got.check == "interval" and len(got.inverse) == 4
+    res = got.verify()
+    assert res.certified and res.reason.startswith("fallback check")
