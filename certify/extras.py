@@ -12,7 +12,10 @@ extra          packages                used by
                pandas, pyarrow         ``SweepResult.to_dataframe()``)
 ``report``     matplotlib, jinja2      ``certify report``, ``--plot`` figures
 ``scs``        scs                     ``--solver SCS`` (the default solver is Clarabel)
-``all``        all of the above        ``make`` installs ``.[dev,all]``
+``torch``      torch (CPU build)       ``certify ntk model`` with a PyTorch Q-network
+``jax``        jax, jaxlib             ``certify ntk model`` with a JAX Q-network
+``all``        simulate, sweep,        ``make`` installs ``.[dev,all,torch]``
+               report, scs
 =============  ======================  =====================================================
 """
 
@@ -25,8 +28,12 @@ from certify.errors import CertifyError
 
 EXTRAS: dict[str, str] = {"numba": "simulate", "distributed": "sweep", "dask": "sweep",
                           "pandas": "sweep", "pyarrow": "sweep", "matplotlib": "report",
-                          "jinja2": "report", "scs": "scs"}
+                          "jinja2": "report", "scs": "scs", "torch": "torch", "jax": "jax",
+                          "jaxlib": "jax"}
 """The extra that installs each optional top-level module."""
+
+IN_ALL: frozenset[str] = frozenset({"simulate", "sweep", "report", "scs"})
+"""The extras that ``certify[all]`` includes (torch and jax are left to the user)."""
 
 
 class MissingExtra(CertifyError, ImportError):
@@ -46,8 +53,9 @@ def require(module: str, extra: str | None = None) -> ModuleType:
         name = extra or EXTRAS.get(top)
         if name is None:
             raise
+        also = " (or 'certify[all]')" if name in IN_ALL else ""
         raise MissingExtra(f"this needs the optional package {top!r}, which is not installed: "
-                           f"pip install 'certify[{name}]' (or 'certify[all]')") from exc
+                           f"pip install 'certify[{name}]'{also}") from exc
 
 
 def available(module: str) -> bool:

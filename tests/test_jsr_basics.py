@@ -205,7 +205,8 @@ def test_bracket_contains_symbolic_value():
 def test_resolvent_upper_bound_when_the_perron_search_stalls():
     """A reducible member whose Perron vector has zero entries stalls the policy search below
     the JSR; the resolvent step then meets a better policy and must rise above its spectral
-    radius instead of giving up (this case used to return upper = nan)."""
+    radius instead of giving up (this case used to return upper = nan), and the Perron search
+    restarts from that policy (the lower bound used to stay at the stalled 0.9378)."""
     rng = np.random.default_rng(283)
     mdp = random_mdp(rng, 3, 2, 0.5)
     samp = sampling(mdp, random_d(rng, 6))
@@ -216,3 +217,5 @@ def test_resolvent_upper_bound_when_the_perron_search_stalls():
                 for p in itertools.product(range(2), repeat=3))
     assert res.lower <= brute * (1 + 1e-12) and brute <= res.upper * (1 + 1e-12)
     assert res.upper - brute < 1e-9
+    # the search restarts from the resolvent's better policy, so the lower side closes too
+    assert res.lower_check.verdict is Verdict.CERTIFIED and brute - res.lower < 1e-9

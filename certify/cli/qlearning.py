@@ -152,6 +152,11 @@ def render(res) -> None:
                       f"{fmt_upper(b.floor(), 4)}")
     if res.mean_square is not None:
         render_mean_square(res.mean_square)
+    if getattr(res, "seed_theorem2", None) is not None:
+        st = res.seed_theorem2
+        console.print(f"seed 002 Theorem 2 (its V_eps, C_eps in [{st.c_eps_lower:.4g}, "
+                      f"{st.c_eps:.4g}] at rho_eps = {st.rho:.10g}): E||Q_K - Q*||_inf <= "
+                      f"{st.bound:.4g} (transient {st.transient:.4g}, floor {st.floor:.4g})")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {escape(str(note))}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
@@ -163,7 +168,8 @@ def render_mean_square(ms) -> None:
              f"{r.bound:.4g}"] for r in ms.routes]
     rows.append(["trivial 2 q_bar (surely)", "-", "-", "-", f"{ms.trivial:.4g}"])
     console.print(table(f"Mean square at K = {ms.steps} (alpha = {ms.alpha:g}, reward noise "
-                        f"+-{ms.noise:g}, i.i.d. sampling)",
+                        f"+-{ms.noise:g}, "
+                        f"{'i.i.d.' if ms.sampling == 'iid' else 'Markovian'} sampling)",
                         ["route", "rate (E||e||^2)", "floor (E||e||^2)", "transient",
                          "bound on sqrt(E||e_K||^2)"], rows))
     console.print(f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {ms.bound:.4g} "

@@ -25,6 +25,9 @@ from certify.verdict import Verdict
 DENSE_LIMIT = 600
 """Families of dimension up to this get dense eigen-solves; larger ones ARPACK."""
 
+RESTARTS = 5
+"""Restarts of the Perron policy search from a better policy met by the resolvent step."""
+
 
 def perron(fam: SelectionFamily, pi: np.ndarray, v0: np.ndarray | None = None) -> tuple[float, np.ndarray]:
     """Perron root and a nonnegative Perron vector (max entry 1) of A_pi (floats).
@@ -170,9 +173,23 @@ def selection_jsr(fam: SelectionFamily, solver_info: dict | None = None) -> Sele
     info = {"method": "policy iteration on Perron vectors", "iterations": iters,
             **(solver_info or {})}
     w = x
-    if not (x > 1e-9 * x.max()).all():
+    for _ in range(RESTARTS):
+        if (x > 1e-9 * x.max()).all():
+            break
         notes.append("Perron vector has (near-)zero entries: upper certificate from the resolvent")
-        w = _resolvent_weights(fam, pi, rho * (1 + 1e-9) + 1e-15)
+        w, pi_w = _resolvent_weights(fam, pi, rho * (1 + 1e-9) + 1e-15)
+        if w is None or np.array_equal(pi_w, pi):
+            break
+        # the resolvent met a policy the Perron search missed: restart the search from it,
+        # so that the lower certificate closes on the maximising member too
+        pi2, rho2, x2, it2 = max_rho_policy_iteration(fam, pi_w)
+        iters += it2
+        if not rho2 > rho * (1 + 1e-12):
+            break
+        notes.append(f"policy search restarted from the resolvent's policy: rho {rho:.12g} -> "
+                     f"{rho2:.12g}")
+        pi, rho, x, w = pi2, rho2, x2, x2
+    info["iterations"] = iters
     t_search = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -208,12 +225,14 @@ def selection_jsr(fam: SelectionFamily, solver_info: dict | None = None) -> Sele
     )
 
 
-def _resolvent_weights(fam: SelectionFamily, pi: np.ndarray, r: float) -> np.ndarray | None:
+def _resolvent_weights(fam: SelectionFamily, pi: np.ndarray,
+                       r: float) -> tuple[np.ndarray | None, np.ndarray]:
     """w = (r I - A_pi)^{-1} 1, improved greedily until its greedy member is pi.
 
     For r above the JSR, the fixed point of w = (1 + T(w)) / r is positive and satisfies
     T(w) = r w - 1 < r w; policy iteration on the resolvent reaches it in finitely many
-    steps (as policy iteration for a discounted MDP with 'discount' A / r).
+    steps (as policy iteration for a discounted MDP with 'discount' A / r).  Returns the
+    weights (None if none was found) and the last policy.
     """
     for _ in range(100):
         w = resolvent_vector(fam, r, pi)
@@ -222,13 +241,13 @@ def _resolvent_weights(fam: SelectionFamily, pi: np.ndarray, r: float) -> np.nda
             # vector with zero entries): move r above it and go on
             rho_pi = perron(fam, pi)[0]
             if not (np.isfinite(rho_pi) and rho_pi >= r):
-                return None
+                return None, pi
             r = rho_pi * (1 + 1e-9) + 1e-15
             continue
         new = fam.greedy(w)
         wg = w.reshape(fam.m, fam.k)
         better = wg[np.arange(fam.m), new] > wg[np.arange(fam.m), pi] * (1 + 1e-13)
         if not better.any():
-            return w
+            return w, pi
         pi = np.where(better, new, pi)
-    return w
+    return w, pi

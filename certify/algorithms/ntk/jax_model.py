@@ -23,16 +23,12 @@ import numpy as np
 
 from certify.algorithms.ntk.torch_model import CHUNK_BYTES, MAX_JACOBIAN_BYTES, gram_blocks
 from certify.errors import InvalidInput
+from certify.extras import require
 
 
 def require_jax() -> Any:
-    """Import jax, or raise a one-line error naming the extra that installs it."""
-    try:
-        import jax
-    except ImportError as exc:
-        raise InvalidInput("JAX models need jax: install the extra with "
-                           "`pip install certify[jax]`") from exc
-    return jax
+    """Import jax, or raise :class:`~certify.extras.MissingExtra` naming the extra."""
+    return require("jax")
 
 
 class JaxQModel:

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from certify.errors import InvalidInput
+from certify.extras import require
 
 CHUNK_BYTES = 256 * 2**20
 """Target size of one chunk of the Jacobian (bytes)."""
@@ -45,13 +46,8 @@ MAX_JACOBIAN_BYTES = 2 * 2**30
 
 
 def require_torch() -> Any:
-    """Import torch, or raise a one-line error naming the extra that installs it."""
-    try:
-        import torch
-    except ImportError as exc:
-        raise InvalidInput("PyTorch models need torch: install the extra with "
-                           "`pip install certify[torch]`") from exc
-    return torch
+    """Import torch, or raise :class:`~certify.extras.MissingExtra` naming the extra."""
+    return require("torch")
 
 
 def is_torch_module(obj: object) -> bool:

@@ -96,6 +96,9 @@ class QLearningResult:
     mean_square : MeanSquareBound or None
         The certified bound on sqrt(E||Q_K - Q*||_inf^2) when ``steps`` was given
         (:mod:`certify.algorithms.qlearning.meansquare`).
+    seed_theorem2 : SeedTheorem2 or None
+        Seed 002's own Theorem 2 bound with its constant C_eps computed
+        (:mod:`certify.algorithms.qlearning.seed_lyapunov`), beside ours, when ``steps`` was given.
     """
 
     mdp: FiniteMDP
@@ -116,6 +119,7 @@ class QLearningResult:
     q_star_check: dict | None = None
     timings: dict = field(default_factory=dict)
     mean_square: object | None = None  # certify.algorithms.qlearning.meansquare.MeanSquareBound
+    seed_theorem2: object | None = None  # certify.algorithms.qlearning.seed_lyapunov.SeedTheorem2
 
     @property
     def direct_verdict(self) -> Verdict:
@@ -195,6 +199,7 @@ class QLearningResult:
                              if self.max_norm_bound else None),
                 "quadratic": self.quadratic_bound.to_dict() if self.quadratic_bound else None,
                 "mean_square": None if self.mean_square is None else self.mean_square.to_dict(),
+                "seed_theorem2": None if self.seed_theorem2 is None else self.seed_theorem2.to_dict(),
             },
             "verdict": self.verdict.value,
             "notes": list(self.notes),
@@ -229,7 +234,8 @@ def certify_qlearning(
         Conic solver for the CQLF (Clarabel by default).
     noise, steps, q0 : optional
         With ``steps`` = K, also the mean-square bound on sqrt(E||Q_K - Q*||_inf^2) for
-        i.i.d. sampling and reward noise +-``noise`` from Q_0 = ``q0`` (default 0)
+        i.i.d. or Markovian sampling (``sampling.kind``) and reward noise +-``noise`` from
+        Q_0 = ``q0`` (default 0)
         (:func:`certify.algorithms.qlearning.meansquare.mean_square_bound`).
 
     Examples
@@ -305,21 +311,38 @@ def certify_qlearning(
         X = cq.certificate.X
         lam = round_up_float(max(sum(abs(v) for v in row) for row in X))
         qb = QuadraticBound(cq.rate, lam, alpha, noise.W)
-    ms = None
+    ms = seed2 = None
     if steps is not None:
         from certify.algorithms.qlearning.meansquare import mean_square_bound
 
-        if sampling.kind != "iid":
-            notes.append("the mean-square bound assumes i.i.d. sampling from d; the problem's "
-                         "sampling is Markovian")
         cert = direct.upper_certificate
         w = getattr(cert, "w", None) if (nonneg and direct.upper_check.certified) else None
         ms = mean_square_bound(mdp, sampling, alpha, reward_noise, steps, q0, certificate_w=w,
                                options=solver)
+        seed2 = _seed_theorem2(mdp, sampling, alpha, reward_noise, steps, q0, direct, w, notes)
     timings["bounds_s"] = time.perf_counter() - clock
     return QLearningResult(mdp, sampling, alpha, q, pi, direct, nonneg, rsr, low0, cq, skipped,
                            mnb, qb, lower_cmp, tuple(notes) + direct.notes + qs.notes,
-                           qs.to_dict(), timings, ms)
+                           qs.to_dict(), timings, ms, seed2)
+
+
+def _seed_theorem2(mdp, sampling, alpha, noise, steps, q0, direct, w, notes):
+    """Seed 002's Theorem 2 bound (seed_lyapunov) when the direct JSR is certified below 1 by
+    weights w; None (with a note) otherwise."""
+    from certify.algorithms.qlearning.seed_lyapunov import seed_theorem2
+
+    if sampling.kind != "iid":
+        return None  # Theorem 2 is the seed's i.i.d. result (its Theorem 4 is the Markovian one)
+    if w is None or not direct.upper < 1:
+        notes.append("seed Theorem 2 constant: needs a weighted max-norm certificate of the "
+                     "direct JSR below 1 (not available)")
+        return None
+    try:
+        return seed_theorem2(mdp, sampling, alpha, noise, steps, direct.lower, direct.upper, w,
+                             q0=q0)
+    except InvalidInput as exc:
+        notes.append(f"seed Theorem 2 constant: {exc}")
+        return None
 
 
 def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,

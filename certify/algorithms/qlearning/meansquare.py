@@ -333,7 +333,9 @@ def _lmi_problem(model: ExactModel, pieces, eps: float, options: SolverOptions) 
     a = float(model.alpha)
 
     def lmi(X, L, GX, beta):
-        return beta * X - (X + a * (X @ L + L.T @ X) + a * a * (1 + eps) * GX)
+        # (beta X - M_sigma(X)) / alpha: every term is O(1) in alpha, so the solver's absolute
+        # tolerance and the margin do not swamp a drift of order alpha when alpha is small
+        return (beta - 1) / a * X - (X @ L + L.T @ X) - a * (1 + eps) * GX
 
     return ParametricLMI(model, pieces, lmi, options)
 
@@ -363,11 +365,34 @@ def second_moment_route(model: ExactModel, steps: int, q0: np.ndarray | None = N
                         n_beta: int = 10, refine: int = 6) -> RouteBound | None:
     """Route 1 (docs/theory_finite_time.md, section 2); None when it does not apply or no
     candidate passes the exact check."""
+    n = model.n
+    e_hat, delta = _initial_error(model, q0)
+    for beta_q, eps_q, Xq, inv_diag in checked_lmi_candidates(model, steps, q0, options, eps_grid,
+                                                              n_beta, refine, tries=4):
+        scale = max(inv_diag)
+        s = _noise_weights(model, eps_q)
+        N = model.alpha**2 * sum(model.d[i] * Xq[i, i] * s[i] for i in range(n))
+        a0 = _quad_up(Xq, e_hat, delta)
+        return _route("second-moment LMI (exact LDL^T)", beta_q, scale, a0, N, steps,
+                      {"beta": float(beta_q), "eps": float(eps_q),
+                       "max_diag_X_inverse": float(scale),
+                       "policies": model.n_actions**model.n_states})
+    return None
+
+
+def checked_lmi_candidates(model: ExactModel, steps: int, q0: np.ndarray | None = None,
+                           options: SolverOptions | None = None,
+                           eps_grid: tuple[float, ...] = (0.5,), n_beta: int = 10,
+                           refine: int = 6, tries: int = 4):
+    """The SDP candidates of route 1, best first by their bound at ``steps``, that pass the
+    exact check: yields (beta, eps, X, diag(X^-1)) as rationals, with X > 0 and
+    beta X - M_sigma(X) >= 0 for every deterministic selection (checked by LDL^T).  At most
+    ``tries`` candidates are checked; nothing is yielded when the route does not apply."""
     S, A, n = model.n_states, model.n_actions, model.n
     if n > SECOND_MOMENT_MAX_DIM or A**S > SECOND_MOMENT_MAX_POLICIES:
-        return None
+        return
     if model.alpha * max(model.d) > 1:
-        return None
+        return
     options = options or SolverOptions()
     pieces = [_lmi_pieces(model, sig, exact=False) for sig in _selections(S, A)]
     e_hat, delta = _initial_error(model, q0)
@@ -419,7 +444,7 @@ def second_moment_route(model: ExactModel, steps: int, q0: np.ndarray | None = N
         for val, kap, X in found:
             cands.append((val, 1.0 - a * kap, eps, X))
     cands.sort(key=lambda c: c[0])
-    for _val, beta, eps, X in cands[:4]:
+    for _val, beta, eps, X in cands[:tries]:
         Xq = _rational_symmetric(X)
         beta_q, eps_q = F(beta), F(eps)
         if not _check_lmi(model, Xq, beta_q, eps_q):
@@ -427,14 +452,7 @@ def second_moment_route(model: ExactModel, steps: int, q0: np.ndarray | None = N
         inv_diag = _exact_inverse_diag(Xq)
         if inv_diag is None or min(inv_diag) <= 0:
             continue
-        scale = max(inv_diag)
-        s = _noise_weights(model, eps_q)
-        N = model.alpha**2 * sum(model.d[i] * Xq[i, i] * s[i] for i in range(n))
-        a0 = _quad_up(Xq, e_hat, delta)
-        return _route("second-moment LMI (exact LDL^T)", beta_q, scale, a0, N, steps,
-                      {"beta": float(beta_q), "eps": float(eps_q),
-                       "max_diag_X_inverse": float(scale), "policies": A**S})
-    return None
+        yield beta_q, eps_q, Xq, inv_diag
 
 
 def _rational_symmetric(X: np.ndarray) -> np.ndarray:
@@ -548,6 +566,8 @@ class MeanSquareBound:
     trivial: float
     routes: tuple[RouteBound, ...]
     notes: tuple[str, ...] = ()
+    sampling: str = "iid"
+    """"iid" (pairs drawn from d) or "markov" (one behaviour trajectory, d its stationary law)."""
 
     @property
     def best(self) -> RouteBound | None:
@@ -570,8 +590,12 @@ class MeanSquareBound:
                 "verdict": self.verdict, "alpha": self.alpha, "noise": self.noise,
                 "route": None if b is None else b.route,
                 "routes": [r.to_dict() for r in self.routes], "notes": list(self.notes),
-                "meaning": "bound >= sqrt(E||Q_K - Q*||_inf^2) for i.i.d. sampling from d and "
-                           "reward noise +-noise; floor is the K -> infinity mean-square limit"}
+                "sampling": self.sampling,
+                "meaning": "bound >= sqrt(E||Q_K - Q*||_inf^2) for "
+                           + ("i.i.d. sampling from d" if self.sampling == "iid" else
+                              "Markovian sampling along one behaviour trajectory (any start)")
+                           + " and reward noise +-noise; floor is the K -> infinity mean-square "
+                             "limit"}
 
 
 def mean_square_bound(mdp: FiniteMDP, sampling: Sampling, alpha: float, noise: float,
@@ -590,6 +614,8 @@ def mean_square_bound(mdp: FiniteMDP, sampling: Sampling, alpha: float, noise: f
     model = exact_model(mdp, sampling, alpha, noise, q0)
     routes: list[RouteBound] = []
     notes: list[str] = []
+    if sampling.kind == "markov":
+        return _markov_bound(mdp, sampling, model, alpha, noise, int(steps), q0, options)
     if second_moment is not False:
         r1 = second_moment_route(model, int(steps), q0, options)
         if r1 is not None:
@@ -606,6 +632,45 @@ def mean_square_bound(mdp: FiniteMDP, sampling: Sampling, alpha: float, noise: f
         notes.append("no route applies: only the trivial bound 2 q_bar holds")
     return MeanSquareBound(float(alpha), float(noise), int(steps), trivial, tuple(routes),
                            tuple(notes))
+
+
+def _markov_bound(mdp: FiniteMDP, sampling: Sampling, model: ExactModel, alpha: float,
+                  noise: float, steps: int, q0: np.ndarray | None,
+                  options: SolverOptions | None) -> MeanSquareBound:
+    """Markovian sampling: only the Poisson-corrected route 1
+    (:mod:`certify.algorithms.qlearning.meansquare_markov`) is sound."""
+    from certify.algorithms.qlearning.meansquare_markov import markov_second_moment_route
+    from certify.algorithms.qlearning.mixing import behaviour_mixing
+
+    trivial = round_up_float(model.e_max)
+    notes: list[str] = []
+    routes: list[RouteBound] = []
+    if sampling.behaviour is None:
+        notes.append("Markovian sampling without a behaviour policy: no mixing constant, so "
+                     "only the trivial bound 2 q_bar holds")
+    elif model.n > SECOND_MOMENT_MAX_DIM or \
+            model.n_actions**model.n_states > SECOND_MOMENT_MAX_POLICIES:
+        notes.append(f"Markovian sampling: the Poisson-corrected LMI route needs |S||A| <= "
+                     f"{SECOND_MOMENT_MAX_DIM} and |A|^|S| <= {SECOND_MOMENT_MAX_POLICIES}; "
+                     "only the trivial bound 2 q_bar holds")
+    else:
+        try:
+            h_pair = behaviour_mixing(mdp, sampling.behaviour).h_pair
+        except InvalidInput as exc:
+            h_pair = None
+            notes.append(f"Markovian sampling: {exc}")
+        if h_pair is not None:
+            r = markov_second_moment_route(model, h_pair, steps, q0, options)
+            if r is not None:
+                routes.append(r)
+            else:
+                notes.append(f"Markovian sampling: alpha = {alpha:g} is too large for the "
+                             f"Poisson correction (mixing constant H_pair = {h_pair:.4g}): the "
+                             "drift margin 1 - beta - alpha^2 q2 is not positive (inconclusive)")
+    if not routes:
+        notes.append("no route applies: only the trivial bound 2 q_bar holds")
+    return MeanSquareBound(float(alpha), float(noise), int(steps), trivial, tuple(routes),
+                           tuple(notes), "markov")
 
 
 __all__ = ["ExactModel", "MeanSquareBound", "RouteBound", "column_rate", "exact_model",
