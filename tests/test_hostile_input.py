@@ -161,9 +161,9 @@ def test_non_utf8_files(form, data, word, tmp_path, capsys):
 
 # ----------------------------------------------------------------------------- numbers
 @pytest.mark.parametrize("name, text, words", [
-    ("big.yaml", "gamma: 0.9\nP: [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]]\n"
+    ("big.yaml", "gamma: 0.9\nlayout: SAS\nP: [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]]\n"
                  "R: [[1.0e+200, 0], [1, 0]]\n", ["R[0][0]", "CERTIFY_MAX_MAGNITUDE"]),
-    ("big.json", '{"gamma": 0.9, "P": [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]], '
+    ("big.json", '{"gamma": 0.9, "layout": "SAS", "P": [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]], '
                  '"R": [[1e200, 0], [1, 0]]}', ["R[0][0]", "CERTIFY_MAX_MAGNITUDE"]),
     ("digits.yaml", "gamma: 0.9\nP: [[[1.0]]]\nR: [[" + "9" * 400 + "]]\n", ["R[0][0]", "digits"]),
     ("digits.json", '{"gamma": 0.9, "P": [[[1.0]]], "R": [[' + "9" * 400 + "]]}",

@@ -37,7 +37,7 @@ def two_state_off_policy(gamma: float = 0.9) -> Problem:
     P[:, 0, 0] = 1.0
     P[:, 1, 1] = 1.0
     R = np.array([[0.0, 0.0], [0.0, 1.0]])
-    mdp = FiniteMDP(P, R, gamma, name="two-state-off-policy")
+    mdp = FiniteMDP(P, R, gamma, name="two-state-off-policy", layout="SAS")
     beh = np.full((2, 2), 0.5)
     target = np.array([[0.0, 1.0], [0.0, 1.0]])
     return Problem(mdp, sampling_markov(mdp, beh), features=np.array([[1.0], [2.0]]),
@@ -266,7 +266,7 @@ def test_actor_critic_linearisation_is_the_jacobian_and_levels_decide():
     # near the optimum of a 2-state bandit-like chain it is Hurwitz; (A:2) stays undecided
     P = np.zeros((2, 2, 2))
     P[:, 0, 0] = P[:, 1, 1] = 1.0
-    mdp = FiniteMDP(P, np.array([[0.0, 1.0], [0.0, 1.0]]), 0.5)
+    mdp = FiniteMDP(P, np.array([[0.0, 1.0], [0.0, 1.0]]), 0.5, layout="SAS")
     pi0 = np.array([[0.1, 0.9], [0.1, 0.9]])
     near = Problem(mdp, sampling_markov(mdp, pi0), features=np.eye(2), target=pi0)
     chk = check_actor_critic(near, "0.6,0.9")
