@@ -51,7 +51,7 @@ def test_every_cli_command_is_in_the_registry():
     names = {c.name for c in REGISTRY}
     missing = sorted(set(_cli_commands()) - names)
     assert missing == []
-    assert len(_cli_commands()) == len(REGISTRY) - len(API_ONLY) == 32
+    assert len(_cli_commands()) == len(REGISTRY) - len(API_ONLY) == 36
 
 
 @pytest.mark.parametrize("plugin", ["qlearning", "smooth", "td", "pg"])
