@@ -1,8 +1,8 @@
 """Optional dependencies, grouped in pip extras, and the one error for a missing one.
 
 The core (exact checks, the certificates, ``certify qlearning`` / ``jsr`` / ``smooth`` /
-``ntk`` / ``sa`` / ``pg``) needs numpy, scipy, sympy, mpmath, cvxpy and its solvers, PyYAML and
-rich.  The rest is optional:
+``ntk`` / ``sa`` / ``pg``) needs numpy, scipy, sympy, mpmath, cvxpy (``cvxpy-base``,
+without its default solvers) with Clarabel, PyYAML and rich.  The rest is optional:
 
 =============  ======================  =====================================================
 extra          packages                used by
@@ -11,9 +11,11 @@ extra          packages                used by
 ``sweep``      dask[distributed],      ``certify sweep`` (cluster, Parquet output,
                pandas, pyarrow         ``SweepResult.to_dataframe()``)
 ``report``     matplotlib, jinja2      ``certify report``, ``--plot`` figures
+``scs``        scs                     ``--solver SCS`` (the default solver is Clarabel)
 ``torch``      torch (CPU build)       ``certify ntk model`` with a PyTorch Q-network
 ``jax``        jax, jaxlib             ``certify ntk model`` with a JAX Q-network
-``all``        simulate, sweep, report ``make`` installs ``.[dev,all,torch]``
+``all``        simulate, sweep,        ``make`` installs ``.[dev,all,torch]``
+               report, scs
 =============  ======================  =====================================================
 """
 
@@ -26,10 +28,11 @@ from certify.errors import CertifyError
 
 EXTRAS: dict[str, str] = {"numba": "simulate", "distributed": "sweep", "dask": "sweep",
                           "pandas": "sweep", "pyarrow": "sweep", "matplotlib": "report",
-                          "jinja2": "report", "torch": "torch", "jax": "jax", "jaxlib": "jax"}
+                          "jinja2": "report", "scs": "scs", "torch": "torch", "jax": "jax",
+                          "jaxlib": "jax"}
 """The extra that installs each optional top-level module."""
 
-IN_ALL: frozenset[str] = frozenset({"simulate", "sweep", "report"})
+IN_ALL: frozenset[str] = frozenset({"simulate", "sweep", "report", "scs"})
 """The extras that ``certify[all]`` includes (torch and jax are left to the user)."""
 
 

@@ -1,8 +1,8 @@
 """Solver choice as an explicit, recorded value (AutoLyap's ``solver_options.py`` habit).
 
-Clarabel is the default; SCS is available on request; MOSEK is used when asked for and
-installed.  There is no silent fallback from one solver to another: a failure is reported
-with the solver's name and status, and the caller decides.
+Clarabel is the default; SCS is available on request (``pip install 'certify[scs]'``);
+MOSEK is used when asked for and installed.  There is no silent fallback from one solver to
+another: a failure is reported with the solver's name and status, and the caller decides.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ class SolverOptions:
 
         import cvxpy as cp
 
+        if self.solver == "SCS":
+            from certify.extras import require
+
+            require("scs")  # not a core dependency: one line naming the extra
         try:
             with warnings.catch_warnings():
                 # "Solution may be inaccurate": recorded as status optimal_inaccurate instead

@@ -26,7 +26,7 @@ from certify.cli import main
 from certify.commands import COMMANDS, Command
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples" / "claims"
+EXAMPLES = ROOT / "certify" / "data" / "claims"
 DOC = {"verdict": "certified", "upper": 1.6180339887498951, "lower": 1.618033988,
        "direct_jsr": {"upper": 0.99446837, "policy": [0, 1], "certificate": {"kind": "w"}},
        "row_sum_rate": 0.995, "nothing": None}
@@ -248,7 +248,7 @@ def test_pytest_plugin_runs_claims_as_items(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--certify-claims",
          str(EXAMPLES / "seed-002-qlearning.yaml"), "--certify-claims",
-         str(EXAMPLES / "false-claim.yaml"), "-rA", str(tmp_path)],
+         "false-claim", "-rA", str(tmp_path)],  # a packaged name (certify/data/claims)
         capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "1 failed, 6 passed" in proc.stdout

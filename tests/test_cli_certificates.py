@@ -5,7 +5,7 @@ from pathlib import Path
 
 from certify.cli import main
 
-GOLDEN = str(Path(__file__).parent.parent / "examples" / "families" / "golden.json")
+GOLDEN = str(Path(__file__).parent.parent / "certify" / "data" / "families" / "golden.json")
 
 
 def test_jsr_certificates_saved_and_reverified(tmp_path, capsys):

@@ -20,7 +20,7 @@ import pytest
 from certify.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = str(ROOT / "examples" / "claims" / "families" / "golden.json")
+GOLDEN = str(ROOT / "certify" / "data" / "claims" / "families" / "golden.json")
 FAST_SIM = ["--runs", "2", "--steps", "5"]
 
 
@@ -170,7 +170,7 @@ def test_bad_step_sizes(form, value, d, capsys):
     (["sweep", "GRID", "-o", "OUT/o.csv", "--cell-timeout", "{}"], "timeout"),
 ], ids=lambda f: " ".join(f[:2]) if isinstance(f, list) else f)
 def test_bad_numbers(form, name, value, d, capsys):
-    grid = str(ROOT / "examples" / "sweeps" / "small.yaml")
+    grid = str(ROOT / "certify" / "data" / "sweeps" / "small.yaml")
     argv = [a.format(value).replace("OUT", str(d)).replace("RHO", str(d / "r_ok.json"))
             .replace("GRID", grid) for a in form]
     argv = [str(d / "k_ok.json") if a == "K" else a for a in argv]
@@ -218,7 +218,7 @@ def test_bad_numbers(form, name, value, d, capsys):
     (["bogus"], "bogus"),
 ], ids=lambda v: " ".join(v[:3]) if isinstance(v, list) else v)
 def test_bad_options(argv, name, d, capsys):
-    grid = str(ROOT / "examples" / "sweeps" / "small.yaml")
+    grid = str(ROOT / "certify" / "data" / "sweeps" / "small.yaml")
     assert_usage_error([a.replace("OUT", str(d)).replace("GRID", grid) for a in argv], capsys, name)
 
 
@@ -315,8 +315,8 @@ def test_unwritable_outputs(argv, option, d, capsys):
     """Outputs in a missing folder, folders as outputs, unknown figure formats: refused before
     any computation (a missing sweep folder used to fail only after the cluster started)."""
     subst = {"NODIR": str(d / "no" / "such"), "DIR": str(d / "folder.json"), "OUT": str(d),
-             "CLAIMS": str(ROOT / "examples" / "claims" / "jsr-golden.yaml"),
-             "GRID": str(ROOT / "examples" / "sweeps" / "small.yaml"),
+             "CLAIMS": str(ROOT / "certify" / "data" / "claims" / "jsr-golden.yaml"),
+             "GRID": str(ROOT / "certify" / "data" / "sweeps" / "small.yaml"),
              "K": str(d / "k_ok.json"), "RHO": str(d / "r_ok.json")}
     argv = [subst[a.split("/")[0]] + a[len(a.split("/")[0]):] if a.split("/")[0] in subst else a
             for a in argv]
@@ -357,7 +357,7 @@ def _no_constants(token: str):
     ["pg", "tabular", "seed-sls", "--tau", "0.5", "--steps", "20"],
     ["pg", "meanfield", "seed-sls", "--tau", "0.5"],
     ["report", "seed-sls", "--alpha", "0.5", "-o", "OUT/r.tex", "--runs", "0"],
-    ["check", str(ROOT / "examples" / "claims" / "false-claim.yaml")],
+    ["check", str(ROOT / "certify" / "data" / "claims" / "false-claim.yaml")],
     ["verify", "CERT"],
     ["examples"],
     ["show", "garnet:3:2:2:0"],

@@ -32,7 +32,8 @@ def test_require_names_the_extra(monkeypatch):
     ("numba", "simulate", ["simulate", "qlearning", "seed-sls", "--alpha", "0.5", "--runs", "2",
                            "--steps", "5"]),
     ("jinja2", "report", ["report", "seed-sls", "--alpha", "0.5", "-o", "OUT/r.tex", "--runs", "0"]),
-    ("distributed", "sweep", ["sweep", str(ROOT / "examples" / "sweeps" / "small.yaml"), "-o",
+    ("scs", "scs", ["qlearning", "seed-sls", "--alpha", "0.5", "--solver", "SCS"]),
+    ("distributed", "sweep", ["sweep", str(ROOT / "certify" / "data" / "sweeps" / "small.yaml"), "-o",
                               "OUT/o.csv"]),
 ])
 def test_cli_missing_extra_is_one_line(module, extra, argv, monkeypatch, tmp_path, capsys):
@@ -60,7 +61,7 @@ def test_core_runs_without_extras():
         class B:
             def find_spec(self, name, path=None, target=None):
                 if name.split('.')[0] in {'numba', 'dask', 'distributed', 'matplotlib', 'jinja2',
-                                          'pyarrow'}:
+                                          'pyarrow', 'scs'}:
                     raise ModuleNotFoundError(name)
         sys.meta_path.insert(0, B())
         from certify.cli import main

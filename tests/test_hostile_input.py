@@ -30,7 +30,7 @@ from certify.cli.outcome import EXIT_INTERNAL, EXIT_TERMINATED, run_command
 from certify.errors import InputTooLarge, InvalidInput, UnsafeInput
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "examples" / "claims" / "families" / "golden.json"
+GOLDEN = ROOT / "certify" / "data" / "claims" / "families" / "golden.json"
 MDP1 = "gamma: 0.9\nP: [[[1.0]]]\nR: [[0]]\n"
 
 
@@ -425,8 +425,8 @@ def test_sandbox_places_outputs_under_the_scratch_folder(tmp_path):
 def test_unwritable_output_is_refused_before_computing(argv, option, capsys):
     if not Path("/proc").is_dir():
         pytest.skip("no /proc")
-    subst = {"CLAIMS": str(ROOT / "examples" / "claims" / "jsr-golden.yaml"),
-             "GRID": str(ROOT / "examples" / "sweeps" / "small.yaml")}
+    subst = {"CLAIMS": str(ROOT / "certify" / "data" / "claims" / "jsr-golden.yaml"),
+             "GRID": str(ROOT / "certify" / "data" / "sweeps" / "small.yaml")}
     refused([subst.get(a, a) for a in argv], capsys, option, "cannot write")
 
 

@@ -163,7 +163,7 @@ def test_cli_report_tex_and_bad_input(tmp_path, capsys):
     assert main(["report", "seed-sls", "--alpha", "0.5", "-o", str(out), "--fragment",
                  "--runs", "0"]) == 0
     assert "\\section{Constant-step" in out.read_text()
-    assert main(["report", str(ROOT / "examples/claims/false-claim.yaml"), "-o",
+    assert main(["report", str(ROOT / "certify/data/claims/false-claim.yaml"), "-o",
                  str(tmp_path / "a.tex")]) == 1
     assert "direct JSR below 0.99 on seed-sls (false)" in (tmp_path / "a.tex").read_text()
     for argv, msg in [
@@ -203,7 +203,7 @@ def test_seed_sls_pdf(tmp_path, sls_jsr):
 @needs_tex
 def test_claims_pdf(tmp_path):
     out = tmp_path / "claims.pdf"
-    assert main(["report", str(ROOT / "examples/claims/seed-002-qlearning.yaml"), "-o", str(out)]) == 0
+    assert main(["report", str(ROOT / "certify/data/claims/seed-002-qlearning.yaml"), "-o", str(out)]) == 0
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "6 of 6 hold" in text.replace("\n", " ")
@@ -221,7 +221,7 @@ def test_cli_report_on_an_mdp_yaml_file(tmp_path, capsys):
 
 def test_cli_report_json_verdict_is_the_computation_s(tmp_path, capsys):
     """The report's --json verdict said "inconclusive" for every uncertified outcome."""
-    claims = Path(__file__).resolve().parents[1] / "examples" / "claims" / "false-claim.yaml"
+    claims = Path(__file__).resolve().parents[1] / "certify" / "data" / "claims" / "false-claim.yaml"
     assert main(["report", str(claims), "-o", str(tmp_path / "c.tex"), "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert doc["kind"] == "claims" and doc["verdict"] == "refuted"

@@ -19,7 +19,7 @@ from certify.report.latex import escape
 from tests.test_report import needs_tex
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples" / "claims"
+EXAMPLES = ROOT / "certify" / "data" / "claims"
 PASSING = sorted(p.name for p in EXAMPLES.glob("*.yaml") if p.name != "false-claim.yaml")
 
 

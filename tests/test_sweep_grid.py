@@ -241,7 +241,7 @@ def test_cli_bad_grid_exits_2(tmp_path, capsys):
 
 
 def test_example_grids_are_valid():
-    folder = Path(__file__).resolve().parents[1] / "examples" / "sweeps"
+    folder = Path(__file__).resolve().parents[1] / "certify" / "data" / "sweeps"
     grids = sorted(folder.glob("*.yaml"))
     assert grids
     for g in grids:

@@ -35,7 +35,7 @@ def test_resolution_order(tmp_path, monkeypatch):
 def test_cli_scheduler_file_is_used(tmp_path, capsys):
     from pathlib import Path
 
-    grid = Path(__file__).resolve().parents[1] / "examples" / "sweeps" / "small.yaml"
+    grid = Path(__file__).resolve().parents[1] / "certify" / "data" / "sweeps" / "small.yaml"
     f = tmp_path / "sched.json"
     f.write_text(json.dumps({"address": "tcp://127.0.0.1:9"}))  # nothing listens on port 9
     code = main(["sweep", str(grid), "-o", str(tmp_path / "o.csv"), "--scheduler-file", str(f),

@@ -16,11 +16,25 @@ vertex may also be declared the complex conjugate of another (member -1), and th
 that are conjugates of vertices are then inside too (:func:`trivial_columns`).
 
 Every other image x = A_i v_j / rho is proved inside P = absco{v_j} (the balanced
-complex hull: sums of c_k v_k with sum |c_k| <= 1) by interval arithmetic over the
-rectangle (:mod:`mpmath` ``iv``, outward rounding, so the bound holds for every lambda in it):
-with r = x - sum_k c_k v_k, W the basis vertices and E = I - G W,
-gauge(x) <= sum |c_k| + ||G r||_1 / (1 - ||E||_1) <= 1 (||y||_1 bounds the gauge of W y,
-and y = (I - E)^(-1) G x).  Then A_i P subset rho P, the gauge of P is a norm on C^n with
+complex hull: sums of c_k v_k with sum |c_k| <= 1).  Membership is an upper bound on a
+gauge, so its certificate is primal: a representation x = sum_k c_k v_k with sum |c_k| <= 1
+(a dual vector z with |<z, v_k>| <= 1 would prove the opposite, a lower bound Re<z, x> on
+the gauge).  Two checks of it exist:
+
+* ``check = "exact"`` (the default): every vertex and image is enclosed in discs with
+  Gaussian-rational centres and rational radii, computed in exact rational arithmetic
+  over the rectangle (:mod:`certify.exact.gaussian`; 1/rho between exact rational k-th
+  roots).  The witness gives Gaussian-rational c_k on the non-basis vertices; the basis
+  coefficients are solved exactly from the centres (residual exactly zero), and the
+  radii enter a rational perturbation bound (:func:`~certify.exact.gaussian.hull_gauge_bound`);
+  |a + b i| is bounded above by an exact integer square root.  No floating-point number
+  and no interval library is on this path.
+* ``check = "interval"`` (fallback, kept for older certificates and for vertex sets whose
+  exact enclosure is too wide): interval arithmetic over the rectangle (:mod:`mpmath`
+  ``iv``, outward rounding): with r = x - sum_k c_k v_k, W the basis vertices, G a given
+  approximate inverse and E = I - G W, gauge(x) <= sum |c_k| + ||G r||_1 / (1 - ||E||_1).
+
+Then A_i P subset rho P, the gauge of P is a norm on C^n with
 ||A_i|| <= rho, so JSR <= rho; and rho^k = |lambda| is an eigenvalue modulus of A_w, so
 JSR >= rho (N. Guglielmi, F. Wirth and M. Zennaro, "Complex polytope extremality results
 for families of matrices", SIAM J. Matrix Anal. Appl. 27, 2005; N. Guglielmi and
@@ -39,8 +53,15 @@ import numpy as np
 from certify.certificates.base import Certificate, CheckResult, register
 from certify.errors import InvalidCertificate
 from certify.exact import as_fraction
+from certify.exact.gaussian import Disc, basis_data, disc_matvec, hull_gauge_bound
 from certify.exact.intervals import endpoints, interval_context
-from certify.exact.polynomials import RootRegion, exact_charpoly, region_contains_root
+from certify.exact.polynomials import (
+    RootRegion,
+    exact_charpoly,
+    rational_root_ceil,
+    rational_root_floor,
+    region_contains_root,
+)
 from certify.exact.printing import fmt_lower, fmt_upper, latex_number
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
@@ -166,8 +187,9 @@ class ComplexBalancedCertificate(Certificate):
     parents: tuple[tuple[int, int], ...]
     coefficients: tuple[tuple[int, int, tuple[tuple[int, GaussQ], ...]], ...]  # (i, j, c)
     basis: tuple[int, ...]
-    inverse: tuple[tuple[GaussQ, ...], ...]  # G, n x n Gaussian rationals
+    inverse: tuple[tuple[GaussQ, ...], ...]  # G, n x n Gaussian rationals (interval check)
     _solver: dict | None = None
+    check: str = "exact"  # "exact" (rational discs) or "interval" (mpmath fallback)
 
     kind = "complex-balanced-polytope"
 
@@ -216,6 +238,22 @@ class ComplexBalancedCertificate(Certificate):
         col = int(self.column)
         if not 0 <= col < n:
             return _refuse(f"column {col} out of range")
+        parents = [(int(p), int(i)) for p, i in self.parents]
+        for t in range(k - 1):
+            if parents[t] != (t, word[t]):
+                return _refuse(f"vertex {t + 1} must be the chain A_{word[t]} v_{t} / rho of the word")
+        for j, (p, i) in enumerate(parents, start=1):
+            if not 0 <= p < j or not -1 <= i < m:
+                return _refuse(f"vertex {j}: parent {p} or member {i} out of range")
+        given = {}
+        for i, j, col_c in self.coefficients:
+            if (int(i), int(j)) in given:
+                return _refuse(f"two coefficient columns for A_{i} v_{j}")
+            given[(int(i), int(j))] = [(int(t), (as_fraction(re), as_fraction(im))) for t, (re, im) in col_c]
+        if self.check == "exact":
+            return self._verify_exact(exact, prod, reg, col, word, parents, given)
+        if self.check != "interval":
+            return _refuse(f"unknown check {self.check!r} (expected 'exact' or 'interval')")
         lam = CI(iv.mpf([_q(reg.re_lo).a, _q(reg.re_hi).b]), iv.mpf([_q(reg.im_lo).a, _q(reg.im_hi).b]))
         if not lam.excludes_zero():
             return _refuse("the rectangle contains 0")
@@ -234,14 +272,8 @@ class ComplexBalancedCertificate(Certificate):
         if not any(x.excludes_zero() for x in v):
             return _refuse("the eigenvector is not proved nonzero")
         A = [[[_q(x) for x in row] for row in a] for a in exact]
-        parents = [(int(p), int(i)) for p, i in self.parents]
-        for t in range(k - 1):
-            if parents[t] != (t, word[t]):
-                return _refuse(f"vertex {t + 1} must be the chain A_{word[t]} v_{t} / rho of the word")
         verts = [v]
-        for j, (p, i) in enumerate(parents, start=1):
-            if not 0 <= p < j or not -1 <= i < m:
-                return _refuse(f"vertex {j}: parent {p} or member {i} out of range")
+        for p, i in parents:
             if i == -1:  # the complex conjugate of vertex p
                 verts.append([CI(x.re, -x.im) for x in verts[p]])
             else:
@@ -267,9 +299,6 @@ class ComplexBalancedCertificate(Certificate):
             return _refuse("G is not close enough to the inverse of the basis (||I - G W||_1 >= 1)")
         factor = iv.mpf(1) / (iv.mpf(1) - e_norm)
         trivial = trivial_columns(word, parents)
-        given = {}
-        for i, j, col_c in self.coefficients:
-            given[(int(i), int(j))] = [(int(t), (as_fraction(re), as_fraction(im))) for t, (re, im) in col_c]
         worst = 0.0
         for i in range(m):
             for j in range(N):
@@ -297,10 +326,76 @@ class ComplexBalancedCertificate(Certificate):
                     return _refuse(f"A_{i} v_{j} / rho is not proved inside the polytope "
                                    f"(gauge bound {float(bound):.12g})")
         return CheckResult(Verdict.CERTIFIED,
-                           f"interval arithmetic ({PREC} bits) over the eigenvalue rectangle: the "
-                           f"balanced complex {N}-vertex polytope is invariant under A_i / rho, "
-                           f"largest gauge bound {worst:.9f}",
+                           f"fallback check, interval arithmetic ({PREC} bits) over the "
+                           f"eigenvalue rectangle: the balanced complex {N}-vertex polytope "
+                           f"is invariant under A_i / rho, largest gauge bound {worst:.9f}",
                            {"vertices": N, "word": list(word), "largest_gauge": worst})
+
+    def _verify_exact(self, exact: list, prod: np.ndarray, reg: RootRegion, col: int,
+                      word: tuple[int, ...], parents: list[tuple[int, int]],
+                      given: dict[tuple[int, int], list[tuple[int, GaussQ]]]) -> CheckResult:
+        """The exact check: rational discs over the rectangle, exact basis solves."""
+        m, n, k = len(exact), self.family.dim, len(word)
+        low2 = reg.min_modulus_squared()  # |lambda|^2 over the rectangle: [low2, high2]
+        if low2 == 0:
+            return _refuse("the rectangle contains 0")
+        high2 = (max(abs(reg.re_lo), abs(reg.re_hi)) ** 2 + max(abs(reg.im_lo), abs(reg.im_hi)) ** 2)
+        # 1/rho = (1/|lambda|^2)^(1/(2k)) lies in [r_lo, r_hi] (exact rational roots)
+        r_lo, r_hi = rational_root_floor(1 / high2, 2 * k), rational_root_ceil(1 / low2, 2 * k)
+        inv_rho = Disc.make((r_lo + r_hi) / 2, Fraction(0), (r_hi - r_lo) / 2)
+        half_re, half_im = (reg.re_hi - reg.re_lo) / 2, (reg.im_hi - reg.im_lo) / 2
+        lam = Disc.make((reg.re_lo + reg.re_hi) / 2, (reg.im_lo + reg.im_hi) / 2,
+                        abs(half_re) + abs(half_im))
+        _, cols = faddeev_columns(prod, col)
+        powers = [Disc(Fraction(1), Fraction(0))]
+        for _ in range(n - 1):
+            powers.append(powers[-1] * lam)
+        v = [Disc(Fraction(0), Fraction(0)) for _ in range(n)]
+        for j in range(n):
+            for r in range(n):
+                if cols[j][r] != 0:
+                    v[r] = v[r] + powers[n - 1 - j].scale(cols[j][r])
+        if not any(x.excludes_zero() for x in v):
+            return _refuse("the eigenvector is not proved nonzero")
+        A = [[[Fraction(x) for x in row] for row in a] for a in exact]
+        verts = [v]
+        for p, i in parents:
+            if i == -1:  # the complex conjugate of vertex p
+                verts.append([x.conj() for x in verts[p]])
+            else:
+                verts.append([x * inv_rho for x in disc_matvec(A[i], verts[p])])
+        N = len(verts)
+        basis = [int(b) for b in self.basis]
+        if len(basis) != n or len(set(basis)) != n or any(not 0 <= b < N for b in basis):
+            return _refuse(f"the basis must be {n} distinct vertex indices below {N}")
+        bd = basis_data(verts, basis)
+        if bd is None:
+            return _refuse("the basis vertices are singular or not enclosed tightly enough")
+        trivial = trivial_columns(word, parents)
+        worst = Fraction(0)
+        for i in range(m):
+            for j in range(N):
+                if (i, j) in trivial:
+                    continue
+                if (i, j) not in given:
+                    return _refuse(f"no coefficients for A_{i} v_{j}")
+                if any(not 0 <= t < N for t, _ in given[(i, j)]):
+                    return _refuse(f"a coefficient index of A_{i} v_{j} is out of range")
+                x = [y * inv_rho for y in disc_matvec(A[i], verts[j])]
+                bound = hull_gauge_bound(x, verts, given[(i, j)], bd)
+                worst = max(worst, bound)
+                if not bound <= 1:
+                    return _refuse(f"A_{i} v_{j} / rho is not proved inside the polytope "
+                                   f"(exact gauge bound {float(bound):.12g})")
+        radius = max(d.rad for vert in verts for d in vert)
+        return CheckResult(Verdict.CERTIFIED,
+                           f"exact rational arithmetic over the eigenvalue rectangle (Gaussian-"
+                           f"rational discs, largest radius {float(radius):.1e}, basis "
+                           f"coefficients solved exactly): the balanced complex {N}-vertex "
+                           f"polytope is invariant under A_i / rho, largest gauge bound "
+                           f"{float(worst):.9f}",
+                           {"vertices": N, "word": list(word), "largest_gauge": float(worst),
+                            "check": "exact"})
 
     def witness_dict(self) -> dict:
         return {"family": self.family.spec(), "word": list(self.word),
@@ -309,7 +404,8 @@ class ComplexBalancedCertificate(Certificate):
                 "coefficients": [[i, j, [[t, [str(re), str(im)]] for t, (re, im) in c]]
                                  for i, j, c in self.coefficients],
                 "basis": list(self.basis),
-                "inverse": [[[str(re), str(im)] for re, im in row] for row in self.inverse]}
+                "inverse": [[[str(re), str(im)] for re, im in row] for row in self.inverse],
+                "check": self.check}
 
     @classmethod
     def from_dict(cls, data: dict) -> ComplexBalancedCertificate:
@@ -321,13 +417,15 @@ class ComplexBalancedCertificate(Certificate):
         return cls(family_from_spec(w["family"]), tuple(int(i) for i in w["word"]),
                    RootRegion.from_json(w["region"]), int(w["column"]),
                    tuple((int(p), int(i)) for p, i in w["parents"]), coeffs,
-                   tuple(int(b) for b in w["basis"]), inverse, data.get("solver"))
+                   tuple(int(b) for b in w["basis"]), inverse, data.get("solver"),
+                   str(w.get("check", "interval")))
 
     def to_latex(self) -> str:
         return (rf"The product $A_w$, $w = {list(self.word)}$, has a complex eigenvalue "
                 rf"$\lambda$ in an exact rectangle, and a balanced complex polytope with "
                 rf"{len(self.parents) + 1} vertices is invariant under $A_i/|\lambda|^{{1/k}}$ "
-                rf"(interval arithmetic over the rectangle), hence ${self.claim_latex()}$.")
+                rf"({'exact rational' if self.check == 'exact' else 'interval'} arithmetic over "
+                rf"the rectangle), hence ${self.claim_latex()}$.")
 
 
 __all__ = ["ComplexBalancedCertificate", "faddeev_columns", "trivial_columns"]

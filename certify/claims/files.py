@@ -5,7 +5,8 @@ A claims file (YAML) is a mapping with ``claims`` (a list) and optional ``title`
 
 * ``name`` (required): a short sentence;
 * exactly one command key from :data:`certify.commands.COMMANDS` whose value is the
-  mapping of its parameters, e.g. ``qlearning: {mdp: seed-sls, alpha: 0.5}``;
+  mapping of its parameters, e.g. ``qlearning: {mdp: seed-sls, alpha: 0.5}``; the key is
+  the command's name as on the command line (``sa check``) or an older alias (``sa_check``);
 * ``assert`` (optional): an expression, or a list of expressions, over the fields of the
   command's JSON output (dotted access: ``direct_jsr.upper < row_sum_rate``); without it
   the claim is ``verdict == "certified"``;
@@ -32,7 +33,7 @@ from typing import Any
 import yaml
 
 from certify.claims.sandbox import WRITE_PARAMETERS, Sandbox
-from certify.commands import COMMANDS, get_command
+from certify.commands import COMMANDS, get_command, is_command
 from certify.errors import (
     AssertionSyntaxError,
     AssertionTypeError,
@@ -373,7 +374,7 @@ def _claim(item: Any, node: yaml.Node, p: Path, sandbox: Sandbox) -> Claim:
         raise InvalidInput(f"{p}:{line}: claim is missing the field 'name' (a non-empty string)")
     name = item["name"]
     cmds = [k for k in item if k not in CLAIM_KEYS]
-    unknown = [k for k in cmds if k not in COMMANDS]
+    unknown = [k for k in cmds if not is_command(k)]
     if unknown:
         raise InvalidInput(f"{p}:{keys.get(unknown[0], line)}: claim {name!r}: unknown key "
                            f"{unknown[0]!r}; expected one command of {sorted(COMMANDS)} and "
@@ -410,7 +411,7 @@ def _claim(item: Any, node: yaml.Node, p: Path, sandbox: Sandbox) -> Claim:
     if missing:
         raise InvalidInput(f"{p}:{keys[cmd]}: claim {name!r}: missing parameter {missing[0]!r} of "
                            f"{cmd!r}; required parameters are {get_command(cmd).required()}")
-    writes = WRITE_PARAMETERS.get(cmd, ())
+    writes = WRITE_PARAMETERS.get(get_command(cmd).name, ())
     safe = sandbox.apply(cmd, params, f"{p}:{keys[cmd]}: claim {name!r}")
     resolved = {**_resolve({k: v for k, v in safe.items() if k not in writes}, p.parent),
                 **{k: v for k, v in safe.items() if k in writes}}

@@ -9,8 +9,6 @@ a usage error naming the file and line.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 
@@ -63,7 +61,12 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     files = config.getoption("certify_claims") or []
     seen = {it.nodeid for it in items}
     for f in files:
-        path = Path(f).resolve()
+        from certify.data import resolve
+
+        try:
+            path = resolve("claims", f).resolve()  # a file, or a packaged name (seed-002)
+        except CertifyError as exc:
+            raise pytest.UsageError(f"--certify-claims: {exc}") from None
         if not path.is_file():
             raise pytest.UsageError(f"--certify-claims: no such file {f!r}")
         col = ClaimsFileCollector.from_parent(session, path=path)

@@ -24,10 +24,11 @@ from certify.errors import UnsafeInput
 
 WRITE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "sweep": ("output",),
-    "pg_tabular": ("save_certificate",),
-    "pg_meanfield": ("save_certificate",),
+    "pg tabular": ("save_certificate",),
+    "pg meanfield": ("save_certificate",),
 }
-"""Per command, the parameters naming a file the command writes."""
+"""Per command (canonical name, :mod:`certify.commands`), the parameters naming a file the
+command writes."""
 
 SWEEP_FORBIDDEN = ("overwrite", "scheduler")
 """Sweep parameters a claims file may not set."""
@@ -56,6 +57,9 @@ class Sandbox:
     def apply(self, command: str, params: dict[str, Any], where: str) -> dict[str, Any]:
         """``params`` with every written file moved under the scratch folder; raises
         :class:`UnsafeInput` for what a claims file may not do."""
+        from certify.commands.registry import canonical_name
+
+        command = canonical_name(command)
         out = dict(params)
         if command == "sweep":
             if not self.allow_sweeps:

@@ -1,7 +1,8 @@
 """The ``certify`` command: parse, call the Python API, render.  No logic of its own.
 
-Each sub-command lives in its own module under ``certify/cli/`` and exposes
-``register(subparsers)``; :data:`COMMAND_MODULES` lists them in ``--help`` order.
+The sub-commands are those of the one command registry, :data:`certify.commands.REGISTRY`
+(in ``--help`` order): each entry names the function of a module under ``certify/cli/`` that
+adds its parser; a two-word command (``sa check``) goes under its group's parser.
 
 Exit codes: 0 ran and every asked-for check certified; 1 a check refuted or inconclusive
 (including a numerical solver that failed: SolverError); 2 bad input or usage, or a missing
@@ -16,24 +17,6 @@ import os
 import sys
 
 from certify.cli.outcome import OneLineParser
-from certify.cli.plugins import existing_modules
-
-COMMAND_MODULES: tuple[str, ...] = (
-    "qlearning",
-    "stepsize",
-    "jsr",
-    "simulate",
-    "crossval",
-    "smooth",
-    "ntk",
-    "sa",
-    "pg",
-    "report",
-    "check",
-    "sweep",
-    "problems",
-    "verify",
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,9 +31,32 @@ def build_parser() -> argparse.ArgumentParser:
                              "CERTIFY_DEBUG=1; may be given anywhere on the command line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for mod in existing_modules([f"{__name__}.{name}" for name in COMMAND_MODULES]):
-        mod.register(sub)
+    add_registered_commands(sub)
     return parser
+
+
+def add_registered_commands(sub: argparse._SubParsersAction) -> None:
+    """Add a parser for every command of the registry that has one, in registry order.
+
+    A one-word command's ``cli`` function is called with ``sub``; a command ``GROUP LEAF``
+    is added with ``cli(group_subparsers, LEAF)`` to the sub-parsers that the group's
+    function (:data:`certify.commands.GROUPS`) returns the first time the group is met.  A
+    group whose function is None routes its sub-commands itself (``crossval KEY``).
+    """
+    from certify.commands.registry import GROUPS, REGISTRY, load
+
+    groups: dict[str, argparse._SubParsersAction | None] = {}
+    for cmd in REGISTRY:
+        if cmd.cli is None:
+            continue
+        if cmd.group is None:
+            load(cmd.cli)(sub)
+            continue
+        if cmd.group not in groups:
+            maker = GROUPS[cmd.group]
+            groups[cmd.group] = load(maker)(sub) if maker is not None else None
+        if groups[cmd.group] is not None:
+            load(cmd.cli)(groups[cmd.group], cmd.leaf)
 
 
 class _VersionAction(argparse.Action):

@@ -13,7 +13,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Run every claim of CLAIMS (YAML: a 'claims' list of "
                                    "{name, <command>: {params}, assert, allow_inconclusive}) "
                                    "and exit 0 only if every claim holds.")
-    p.add_argument("claims", metavar="CLAIMS.yaml", help="the claims file")
+    p.add_argument("claims", metavar="CLAIMS.yaml", nargs="?", default=None,
+                   help="the claims file (or the name of a packaged one)")
+    p.add_argument("--example", metavar="NAME",
+                   help="a packaged claims file instead: seed-000-smooth ... seed-004-pg, "
+                        "jsr-golden, false-claim (`seed-002` is enough; `certify examples`)")
     p.add_argument("--junit", metavar="OUT.xml", type=Path,
                    help="also write a JUnit XML report for CI systems")
     p.add_argument("--allow-sweeps", action="store_true",
@@ -38,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
         check_output_path(args.junit, (".xml",), "--junit")
     if args.scratch is not None and not args.scratch.is_dir():
         raise InvalidInput(f"--scratch: {str(args.scratch)!r} is not an existing folder")
-    res = run_claims(args.claims, Sandbox(args.scratch, args.allow_sweeps, args.scheduler))
+    from certify.data import from_arguments
+
+    claims = from_arguments("claims", args.claims, args.example, "CLAIMS.yaml")
+    res = run_claims(claims, Sandbox(args.scratch, args.allow_sweeps, args.scheduler))
     if args.junit is not None:
         write_atomic(args.junit, junit_xml(res))
     if args.json:

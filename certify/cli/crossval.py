@@ -6,9 +6,10 @@ Two forms share the command:
     Q-learning: every prediction of ``certify qlearning`` (rates, bound curves, noise
     floors) against Monte-Carlo runs (:mod:`certify.algorithms.qlearning.crossval`).
 ``certify crossval KEY ...``
-    routed to the plug-in ``certify/cli/crossval_<key>.py`` whose ``KEY`` matches (``key``
-    in :data:`PLUGIN_KEYS`); a plug-in defines ``KEY: str``, ``build_parser()`` and
-    ``run(args) -> int``.
+    routed to the plug-in of the registry entry ``crossval KEY``
+    (:data:`certify.commands.REGISTRY`), whose ``cli`` names its ``build_parser()``; the
+    plug-in module ``certify/cli/crossval_<key>.py`` defines ``KEY: str``,
+    ``build_parser()`` and ``run(args) -> int``.
 
 Usage errors exit with code 2.
 """
@@ -19,16 +20,17 @@ import argparse
 from types import ModuleType
 
 from certify.cli.common import add_problem_argument, add_sampling_argument, check_output_options, escape, real
-from certify.cli.plugins import existing_modules
 from certify.cli.simulate import add_simulation_options
-
-PLUGIN_KEYS: tuple[str, ...] = ("sa", "pg", "smooth")
 
 
 def plugins() -> dict[str, ModuleType]:
-    """``{KEY: module}`` for the crossval plug-ins that exist."""
-    mods = existing_modules([f"{__package__}.crossval_{key}" for key in PLUGIN_KEYS])
-    return {mod.KEY: mod for mod in mods}
+    """``{KEY: module}`` for the registry's ``crossval KEY`` commands."""
+    import importlib
+
+    from certify.commands.registry import group_commands
+
+    return {cmd.leaf: importlib.import_module(cmd.cli.partition(":")[0])
+            for cmd in group_commands("crossval") if cmd.cli is not None}
 
 
 def _epilog() -> str:

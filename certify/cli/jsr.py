@@ -91,7 +91,7 @@ def render(res) -> None:
 
 
 def run_jsr(family, methods=None, budget: float = 30.0) -> dict:
-    """Commands-registry entry: the document of ``certify jsr --json``."""
-    from certify.jsr.bounds import jsr_bounds
+    """The document of ``certify jsr --json`` (see :func:`certify.jsr.commands.run_jsr`)."""
+    from certify.jsr.commands import run_jsr as run
 
-    return jsr_bounds(family, methods, budget).to_dict()
+    return run(family, methods, budget)

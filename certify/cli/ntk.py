@@ -54,14 +54,18 @@ def _network_args(p: argparse.ArgumentParser) -> None:
                    help="multiply the input features by this factor > 0 (a scaled input layer)")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def add_group(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The ``certify ntk`` parser; its actions come from the registry."""
     p = sub.add_parser("ntk", help="NTK view of deep Q-learning: Theorem 2 conditions",
                        description="Theorem 2 of Achiam, Knight and Abbeel (arXiv 1903.08894): "
                                    "conditions (16), (17) and the modulus beta(K), checked exactly.")
     ntk = p.add_subparsers(dest="ntk_command", metavar="{check,network,sweep,model}")
     ntk.required = True
+    return ntk
 
-    c = ntk.add_parser("check", help="Theorem 2 for a given kernel K and replay distribution rho",
+
+def register_check(ntk: argparse._SubParsersAction, name: str = "check") -> None:
+    c = ntk.add_parser(name, help="Theorem 2 for a given kernel K and replay distribution rho",
                        description="K and rho files: .npy, .npz (key K / rho), .json (a list or "
                                    "{'K': ...}; 'p/q' strings are exact rationals), .csv.")
     c.add_argument("kernel", metavar="K", help="kernel file (.npy, .npz, .json, .csv)")
@@ -73,7 +77,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(c)
     c.set_defaults(handler=run_check)
 
-    n = ntk.add_parser("network", help="empirical NTK of an MLP Q-network on an MDP")
+
+def register_network(ntk: argparse._SubParsersAction, name: str = "network") -> None:
+    n = ntk.add_parser(name, help="empirical NTK of an MLP Q-network on an MDP")
     _network_args(n)
     n.add_argument("--arch", choices=("mlp",), default="mlp")
     n.add_argument("--width", type=positive_int, default=64)
@@ -87,7 +93,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_flag(n)
     n.set_defaults(handler=run_network)
 
-    s = ntk.add_parser("sweep", help="kernel statistics and Theorem 2 over architectures")
+
+def register_sweep(ntk: argparse._SubParsersAction, name: str = "sweep") -> None:
+    s = ntk.add_parser(name, help="kernel statistics and Theorem 2 over architectures")
     _network_args(s)
     s.add_argument("--widths", type=_int_list, default=[32, 64, 128, 256])
     s.add_argument("--depths", type=_int_list, default=[1, 2, 4])
@@ -97,10 +105,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--plot", metavar="FILE", type=Path, help="write the plot (png, pdf, svg)")
     add_json_flag(s)
     s.set_defaults(handler=run_sweep)
-
-    from certify.cli.ntk_model import register_model
-
-    register_model(ntk)
 
 
 def run_check(args: argparse.Namespace) -> int:

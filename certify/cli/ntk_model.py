@@ -26,9 +26,9 @@ from certify.cli.common import (
 )
 
 
-def register_model(ntk: argparse._SubParsersAction) -> None:
+def register_model(ntk: argparse._SubParsersAction, name: str = "model") -> None:
     """Add ``ntk model`` to the ``ntk`` subcommands."""
-    m = ntk.add_parser("model", help="Theorem 2 for your own PyTorch / JAX Q-network",
+    m = ntk.add_parser(name, help="Theorem 2 for your own PyTorch / JAX Q-network",
                        description="OBJECT in FILE.py is a torch.nn.Module, a JAX pair (apply, params), "
                                    "or a function of no arguments returning one.  A multi-head "
                                    "network maps state features to |A| Q-values; a single-head one "

@@ -58,13 +58,18 @@ def add_save_certificate(p: argparse.ArgumentParser) -> None:
                         "(re-check it with: certify verify FILE)")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def add_group(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The ``certify pg`` parser; its kinds (tabular, meanfield) come from the registry."""
     p = sub.add_parser("pg", help="entropy-regularised policy gradient: tabular rate, "
                                   "mean-field condition",
                        description="Entropy-regularised softmax policy gradient (seed 004).")
     kinds = p.add_subparsers(dest="pg_kind", metavar="KIND")
     kinds.required = True
-    t = kinds.add_parser("tabular", help="soft-optimal Q*, V*, pi* and Mei et al.'s linear rate")
+    return kinds
+
+
+def register_tabular(kinds: argparse._SubParsersAction, name: str = "tabular") -> None:
+    t = kinds.add_parser(name, help="soft-optimal Q*, V*, pi* and Mei et al.'s linear rate")
     add_regularisation(t)
     t.add_argument("--eta", type=real, default=None,
                    help="step size (default: Mei's step 1/beta_s for this MDP)")
@@ -72,7 +77,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_save_certificate(t)
     add_json_flag(t)
     t.set_defaults(handler=run)
-    m = kinds.add_parser("meanfield", help="bounds on C2, L and the margin beta")
+
+
+def register_meanfield(kinds: argparse._SubParsersAction, name: str = "meanfield") -> None:
+    m = kinds.add_parser(name, help="bounds on C2, L and the margin beta")
     add_meanfield(m)
     add_save_certificate(m)
     add_json_flag(m)

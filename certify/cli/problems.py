@@ -7,10 +7,13 @@ import argparse
 from certify.cli.common import add_json_flag, console, print_json, problem_spec, table
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register_examples(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("examples", help="list the built-in problem instances")
     add_json_flag(p)
     p.set_defaults(handler=run_examples)
+
+
+def register_show(sub: argparse._SubParsersAction) -> None:
     q = sub.add_parser("show", help="print one problem instance (built-in name or file)")
     q.add_argument("name", metavar="NAME", type=problem_spec)
     add_json_flag(q)
@@ -39,6 +42,13 @@ def run_examples(args: argparse.Namespace) -> int:
     else:
         console.print(table("Built-in problems", ["name", "states", "actions", "gamma",
                                                   "description"], rows))
+        from certify.data import names
+
+        console.print(table("Packaged files (by name, after pip install)", ["kind", "names", "use"],
+                            [["JSR gallery", ", ".join(names("families")), "certify jsr NAME"],
+                             ["claims", ", ".join(names("claims")), "certify check --example NAME"],
+                             ["sweep grids", ", ".join(names("sweeps")),
+                              "certify sweep --example NAME -o OUT.csv"]]))
     return 0
 
 

@@ -25,8 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Write a LaTeX report (.tex) or compile it to PDF (.pdf) for "
                                    "Q-learning on MDP with step size ALPHA, or for every claim "
                                    "of a claims file (TARGET ending in .yaml/.yml).")
-    p.add_argument("target", metavar="MDP|CLAIMS.yaml", type=problem_spec,
+    p.add_argument("target", metavar="MDP|CLAIMS.yaml", type=problem_spec, nargs="?", default=None,
                    help="a problem (file or built-in name) or a claims file")
+    p.add_argument("--example", metavar="NAME",
+                   help="a packaged claims file instead (e.g. seed-002; see `certify examples`)")
     p.add_argument("--alpha", type=real, help="constant step size (required for an MDP)")
     add_sampling_argument(p)
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.tex|OUT.pdf",
@@ -69,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
     if args.fragment and out.suffix.lower() == ".pdf":
         raise InvalidInput("--fragment: a fragment is LaTeX to \\input; write it with -o FILE.tex")
     files: dict[str, bytes] = {}
+    if args.example is not None or args.target is None:
+        from certify.data import from_arguments
+
+        args.target = str(from_arguments("claims", args.target, args.example, "MDP|CLAIMS.yaml"))
     is_claims = is_claims_file(args.target)
     if is_claims:
         from certify.claims import run_claims

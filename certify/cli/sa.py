@@ -16,18 +16,23 @@ from certify.cli.common import (
     verdict_text,
 )
 
-ALGOS = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
-#: algorithms ``sa check`` decides but the simulators do not run
-CHECK_ONLY = ("gtd",)
+ALGOS = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
+#: built-ins of certify.algorithms.td.variants: ``sa check`` decides them, the simulators do not run
+CHECK_ONLY = ("gtd2-lambda", "tdc-lambda", "etd0", "gq0", "actor-critic")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def add_group(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The ``certify sa`` parser; its sub-parsers (``sa check``) come from the registry."""
     p = sub.add_parser("sa", help="N-timescale stochastic approximation: gradient TD (+momentum)",
                        description="Stability and convergence conditions of seed 003 for "
                                    "gradient-TD algorithms written as N-timescale linear SA.")
     sa = p.add_subparsers(dest="sa_command", metavar="ACTION")
     sa.required = True
-    c = sa.add_parser("check", help="check (A:1)-(A:3), (B.N.i), (C.N.i) for ALGO on PROBLEM, "
+    return sa
+
+
+def register_check(sa: argparse._SubParsersAction, name: str = "check") -> None:
+    c = sa.add_parser(name, help="check (A:1)-(A:3), (B.N.i), (C.N.i) for ALGO on PROBLEM, "
                                     "or for a user-defined system FILE",
                       description="Build ALGO's N-timescale linear SA from PROBLEM (features, "
                                   "target and behaviour policies, gamma), or read a user-defined "
@@ -46,6 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "overrides the file's with SYSTEM")
     c.add_argument("--w", type=real, default=1.0,
                    help="momentum constant w in eta_t = (varrho_t - w alpha_t)/varrho_{t-1}")
+    c.add_argument("--lam", type=real, default=None,
+                   help="trace parameter lambda in [0, 1] (gtd2-lambda, tdc-lambda only)")
     c.add_argument("--order", default=None,
                    help="the iterates fastest first (checked against ALGO, e.g. v,u,theta)")
     add_json_flag(c)
@@ -70,7 +77,25 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput(f"sa check {args.algo} needs a PROBLEM and --exponents")
 
     problem = load_problem(args.problem, positive_sampling=False)
-    res = check_sa(args.algo, problem, args.exponents, args.w, args.order)
+    if args.algo == "actor-critic":
+        from certify.algorithms.td.actor_critic import check_actor_critic
+        from certify.cli.sa_user import render as render_system
+
+        if args.w != 1.0 or args.lam is not None or args.order is not None:
+            raise InvalidInput("actor-critic takes no --w, --lam or --order (critic w fastest, "
+                               "actor theta slowest)")
+        ac = check_actor_critic(problem, args.exponents)
+        return emit(ac.to_dict(), lambda: render_system(ac), args.json, [ac.verdict])
+    if args.algo in CHECK_ONLY:
+        from certify.algorithms.td.variants import check_variant
+
+        if args.w != 1.0:
+            raise InvalidInput(f"w = {args.w!r}: {args.algo} has no momentum term; omit --w")
+        res = check_variant(args.algo, problem, args.exponents, args.lam, args.order)
+    else:
+        if args.lam is not None:
+            raise InvalidInput(f"{args.algo} has no trace parameter; omit --lam")
+        res = check_sa(args.algo, problem, args.exponents, args.w, args.order)
     return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
 
 
@@ -90,6 +115,8 @@ def render(res) -> None:
     if res.td.theta_star is not None:
         console.print("limit theta* = -A^{-1} b = [" + ", ".join(fmt(float(x), 6)
                                                             for x in res.td.theta_star) + "]")
+    if getattr(res, "note", ""):
+        console.print(f"note: {escape(res.note)}")
     if res.failing:
         console.print("[red]failing:[/] " + "; ".join(res.failing))
     console.print(f"overall verdict: {verdict_text(res.verdict)}")

@@ -1,17 +1,18 @@
 """``certify simulate ALGO ...``: Monte-Carlo trajectories, one sub-command per algorithm.
 
-The algorithms come from plug-in modules ``certify/cli/simulate_<key>.py`` for ``key`` in
-:data:`PLUGIN_KEYS`.  A plug-in defines
+The algorithms are the ``simulate ALGO`` entries of the command registry
+(:data:`certify.commands.REGISTRY`); each names a plug-in module
+``certify/cli/simulate_<key>.py``, which defines
 
 ``ALGOS: tuple[str, ...]``
-    the algorithm names it simulates (each becomes ``certify simulate NAME``);
+    the algorithm names it simulates (each a registry entry ``simulate NAME``);
+``register(algos, algo)``
+    adds ``certify simulate ALGO`` (a call of :func:`add_plugin`);
 ``add_arguments(parser, algo)``
     adds its options to the sub-parser of ``algo`` (it may call
     :func:`add_simulation_options` for the shared ``--runs --steps --seed --json --plot``);
 ``run(args) -> int``
     the handler (``args.algo`` says which algorithm was asked for).
-
-A missing plug-in module is skipped; any other import error propagates.
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ import argparse
 from types import ModuleType
 
 from certify.cli.common import add_json_flag, nonneg_int, positive_int
-from certify.cli.plugins import existing_modules
-
-PLUGIN_KEYS: tuple[str, ...] = ("qlearning", "smooth", "td", "pg")
 
 
 def add_simulation_options(p: argparse.ArgumentParser, runs: int = 100, steps: int = 10_000,
@@ -43,12 +41,8 @@ def add_simulation_options(p: argparse.ArgumentParser, runs: int = 100, steps: i
                    help="write a figure of the error statistics to FILE (.png, .pdf, .svg)")
 
 
-def plugin_modules() -> list[ModuleType]:
-    """The simulate plug-ins that exist, in :data:`PLUGIN_KEYS` order."""
-    return existing_modules([f"{__package__}.simulate_{key}" for key in PLUGIN_KEYS])
-
-
-def register(sub: argparse._SubParsersAction) -> None:
+def add_group(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The ``certify simulate`` parser; its algorithms come from the registry."""
     p = sub.add_parser("simulate", help="Monte-Carlo trajectories of an algorithm",
                        description="Simulate independent runs of ALGO and print statistics of "
                                    "the error at recorded times (mean and quantiles), not every "
@@ -56,12 +50,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "batch size.")
     algos = p.add_subparsers(dest="algo", metavar="ALGO")
     algos.required = True
-    for mod in plugin_modules():
-        for algo in mod.ALGOS:
-            ap = algos.add_parser(algo, help=_first_line(mod.__doc__),
-                                  description=mod.__doc__)
-            mod.add_arguments(ap, algo)
-            ap.set_defaults(handler=mod.run)
+    return algos
+
+
+def add_plugin(algos: argparse._SubParsersAction, algo: str, mod: ModuleType) -> None:
+    """``certify simulate ALGO`` from the plug-in module ``mod``."""
+    ap = algos.add_parser(algo, help=_first_line(mod.__doc__), description=mod.__doc__)
+    mod.add_arguments(ap, algo)
+    ap.set_defaults(handler=mod.run)
 
 
 def _first_line(doc: str | None) -> str:

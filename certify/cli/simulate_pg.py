@@ -10,6 +10,15 @@ from certify.cli.pg import add_meanfield
 ALGOS: tuple[str, ...] = ("pg",)
 
 
+def register(algos: argparse._SubParsersAction, algo: str) -> None:
+    """Add ``certify simulate ALGO`` (called by the command-registry parser builder)."""
+    import sys
+
+    from certify.cli.simulate import add_plugin
+
+    add_plugin(algos, algo, sys.modules[__name__])
+
+
 def add_arguments(parser: argparse.ArgumentParser, algo: str) -> None:
     add_meanfield(parser)
     parser.add_argument("--particles", type=positive_int, default=512, help="particles N")

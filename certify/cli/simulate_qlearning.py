@@ -10,6 +10,15 @@ from certify.cli.simulate import add_simulation_options
 ALGOS: tuple[str, ...] = ("qlearning",)
 
 
+def register(algos: argparse._SubParsersAction, algo: str) -> None:
+    """Add ``certify simulate ALGO`` (called by the command-registry parser builder)."""
+    import sys
+
+    from certify.cli.simulate import add_plugin
+
+    add_plugin(algos, algo, sys.modules[__name__])
+
+
 def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
     add_problem_argument(p)
     p.add_argument("--alpha", type=real, required=True,

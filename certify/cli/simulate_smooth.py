@@ -9,6 +9,15 @@ from certify.cli.common import escape, real
 ALGOS: tuple[str, ...] = ("smooth-qlearning",)
 
 
+def register(algos: argparse._SubParsersAction, algo: str) -> None:
+    """Add ``certify simulate ALGO`` (called by the command-registry parser builder)."""
+    import sys
+
+    from certify.cli.simulate import add_plugin
+
+    add_plugin(algos, algo, sys.modules[__name__])
+
+
 def add_arguments(parser: argparse.ArgumentParser, algo: str) -> None:
     from certify.cli.simulate import add_simulation_options
     from certify.cli.smooth import add_smooth_arguments

@@ -6,11 +6,20 @@ import argparse
 
 from certify.cli.common import console, escape, fmt, print_json, problem_spec, real, table
 
-ALGOS: tuple[str, ...] = ("td0", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
-TIMESCALES: dict[str, int] = {"td0": 1, "gtd2": 2, "tdc": 2, "gtd2-m3": 3, "tdc-m3": 3,
+ALGOS: tuple[str, ...] = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
+TIMESCALES: dict[str, int] = {"td0": 1, "gtd": 2, "gtd2": 2, "tdc": 2, "gtd2-m3": 3, "tdc-m3": 3,
                               "gtd2-m4": 4, "tdc-m4": 4}
 """Timescales of each algorithm (``get_algorithm(name).n_timescales``, without importing it)."""
 _DEFAULT = {1: "0.6", 2: "0.6,0.8", 3: "0.6,0.7,0.8", 4: "0.6,0.7,0.8,0.9"}
+
+
+def register(algos: argparse._SubParsersAction, algo: str) -> None:
+    """Add ``certify simulate ALGO`` (called by the command-registry parser builder)."""
+    import sys
+
+    from certify.cli.simulate import add_plugin
+
+    add_plugin(algos, algo, sys.modules[__name__])
 
 
 def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:

@@ -19,7 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "command, on a local Dask cluster (one worker process per "
                                    "core) or on an existing cluster (--scheduler), streaming one "
                                    "row per cell to OUTPUT (.csv or .jsonl).")
-    p.add_argument("grid", metavar="GRID", type=Path, help="grid file (YAML)")
+    p.add_argument("grid", metavar="GRID", type=Path, nargs="?", default=None,
+                   help="grid file (YAML), or the name of a packaged grid")
+    p.add_argument("--example", metavar="NAME",
+                   help="a packaged grid instead: small (8 cells), garnet_alpha (100 cells)")
     p.add_argument("-o", "--output", type=Path, required=True,
                    help="output file: .csv or .jsonl (rows are written as cells finish)")
     p.add_argument("--scheduler", metavar="ADDRESS",
@@ -54,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
     from certify.verdict import Verdict
 
     check_output_path(args.output, None, "-o")  # guard: a missing folder failed after the cluster started
-    grid = load_grid(args.grid)
+    from certify.data import from_arguments
+
+    grid = load_grid(from_arguments("sweeps", args.grid, args.example, "GRID"))
     from certify.extras import require
 
     require("distributed", "sweep")  # a missing extra: one line, before the progress bar

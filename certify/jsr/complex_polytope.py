@@ -9,8 +9,9 @@ complex gauge min{sum |c_k| : V c = u} (a second-order cone program, Clarabel)
 is above 1 + ``ADD`` becomes a vertex; the conjugates of v (and of the chain end) are
 vertices from the start.  When no image is left outside, the gauges of
 the other images are solved again on the final vertex set and rounded to Gaussian
-rationals, with a rational approximate inverse of a basis of vertices.  Nothing is
-accepted here: the certificate's interval check decides.
+rationals (dyadic, on the non-basis vertices: the exact check solves the basis ones), or
+for the interval fallback with a rational approximate inverse of a basis of vertices.
+Nothing is accepted here: the certificate's check decides.
 """
 
 from __future__ import annotations
@@ -75,15 +76,25 @@ def _gq(z: complex, den: int = 10**14) -> tuple[Fraction, Fraction]:
     return (Fraction(z.real).limit_denominator(den), Fraction(z.imag).limit_denominator(den))
 
 
+def _dyadic(z: complex, bits: int = 64) -> tuple[Fraction, Fraction]:
+    s = 1 << bits
+    return (Fraction(round(z.real * s), s), Fraction(round(z.imag * s), s))
+
+
 def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80,
-                   deadline: float | None = None) -> ComplexBalancedCertificate | None:
-    """A certificate JSR = |lambda(A_w)|^(1/|w|) for a complex leading lambda, or None."""
+                   deadline: float | None = None,
+                   exact_first: bool = True) -> ComplexBalancedCertificate | None:
+    """A certificate JSR = |lambda(A_w)|^(1/|w|) for a complex leading lambda, or None.
+
+    The certificate asks for the exact check (``check = "exact"``); when that check fails
+    on the vertex set found (``exact_first``), the certificate for the interval fallback
+    check is returned instead, labelled as such."""
     n = family.dim
     if n > MAX_DIM:
         return None
     exact = family.exact_matrices()
     prod = exact_word_product(exact, tuple(word))
-    _, region = dominant_root_region(prod)
+    _, region = dominant_root_region(prod, rel_eps=1e-24)  # narrow discs for the exact check
     if region.is_real:
         return None
     lam = complex((float(region.re_lo) + float(region.re_hi)) / 2,
@@ -141,7 +152,7 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
     if np.linalg.cond(W) > 1e10:
         return None
     G = np.linalg.inv(W)
-    coeffs = []
+    cols: dict[tuple[int, int], np.ndarray] = {}
     for i, b in enumerate(B):
         for j in range(N):
             if (i, j) in trivial:
@@ -154,13 +165,31 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
                 t, c = _gauge(V, b @ verts[j])
                 if c is None or t > 1 - 1e-10:
                     return None
-            keep = np.abs(c) > 1e-13 * max(np.abs(c).max(), 1e-300)
-            coeffs.append((i, j, tuple((int(q), _gq(c[q])) for q in np.flatnonzero(keep))))
-    inverse = tuple(tuple(_gq(z, 10**18) for z in row) for row in G)
+            cols[(i, j)] = c
     info = {"method": "polytope", "search": "float balanced complex polytope, SOCP by "
             "clarabel", "vertices": N}
+    # the exact check: dyadic coefficients on the non-basis vertices (the basis ones are
+    # solved exactly by the verifier)
+    in_basis = set(basis)
+    coeffs = []
+    for (i, j), c in cols.items():
+        keep = np.abs(c) > 1e-13 * max(np.abs(c).max(), 1e-300)
+        coeffs.append((i, j, tuple((int(q), _dyadic(c[q])) for q in np.flatnonzero(keep)
+                                   if int(q) not in in_basis)))
+    cert = ComplexBalancedCertificate(family, tuple(word), region, col, tuple(parents),
+                                      tuple(coeffs), tuple(basis), (), dict(info, check="exact"),
+                                      check="exact")
+    if not exact_first or cert.verify().certified:
+        return cert
+    # fallback: the interval check with an approximate inverse of the basis
+    coeffs = []
+    for (i, j), c in cols.items():
+        keep = np.abs(c) > 1e-13 * max(np.abs(c).max(), 1e-300)
+        coeffs.append((i, j, tuple((int(q), _gq(c[q])) for q in np.flatnonzero(keep))))
+    inverse = tuple(tuple(_gq(z, 10**18) for z in row) for row in G)
     return ComplexBalancedCertificate(family, tuple(word), region, col, tuple(parents),
-                                      tuple(coeffs), tuple(basis), inverse, info)
+                                      tuple(coeffs), tuple(basis), inverse,
+                                      dict(info, check="interval (fallback)"), check="interval")
 
 
 __all__ = ["complex_search"]

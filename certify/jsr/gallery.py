@@ -1,6 +1,7 @@
 """The benchmark gallery: matrix families from the literature with known JSR values.
 
-Each family is a JSON file under ``examples/families/`` with ``matrices`` and
+Each family is a JSON file under ``certify/data/families/`` (package data, so the names work
+after ``pip install``: ``certify jsr golden``) with ``matrices`` and
 
 * ``value`` / ``value_float``: the known JSR (a formula and its float), or null when no
   exact value is known (then the engine must report a bracket only);
@@ -25,7 +26,7 @@ import numpy as np
 from certify.errors import UnknownName
 from certify.families.matrix import MatrixFamily
 
-GALLERY_DIR = Path(__file__).resolve().parents[2] / "examples" / "families"
+GALLERY_DIR = Path(__file__).resolve().parents[1] / "data" / "families"
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,22 @@ def gallery_names(directory: Path = GALLERY_DIR) -> list[str]:
     ----------
     directory : Path
         The gallery folder.
+
+    Raises
+    ------
+    certify.data.MissingPackageData
+        If the folder is missing or holds no family (a broken installation): never ``[]``.
     """
-    return sorted(p.stem for p in directory.glob("*.json"))
+    if Path(directory) == GALLERY_DIR:
+        from certify.data import names
+
+        return names("families")
+    found = sorted(p.stem for p in Path(directory).glob("*.json"))
+    if not found:
+        from certify.data import MissingPackageData
+
+        raise MissingPackageData(f"gallery: no family file (*.json) in {str(directory)!r}")
+    return found
 
 
 def gallery_entry(name: str, directory: Path = GALLERY_DIR) -> GalleryEntry:

@@ -24,9 +24,14 @@ def load_family(path: str | Path) -> MatrixFamily:
     Parameters
     ----------
     path : str or Path
-        A ``.json`` or ``.npz`` family file.
+        A ``.json`` or ``.npz`` family file, or the name of a gallery family
+        (:func:`certify.gallery_names`) when no such file exists.
     """
     p = Path(path)
+    if not p.exists() and not p.suffix and len(p.parts) == 1:
+        from certify.data import path_of  # a gallery name (package data): `certify jsr golden`
+
+        p = path_of("families", str(path))
     if not p.exists():
         raise InvalidInput(f"family file {str(path)!r} does not exist")
     if p.is_dir():

@@ -5,8 +5,11 @@ Rounds, until the budget is spent, the value is exact, or the bracket is closed 
 
 1. **Candidates.**  Gripenberg's branch and bound with a smaller tolerance and more
    products each round, and the exhaustive Lyndon-word search one length further
-   (:mod:`certify.jsr.products`).  Every word whose float rate is within ``NEAR`` of the
-   best becomes an s.m.p. candidate; a better one is offered as a product-word lower bound.
+   (:mod:`certify.jsr.products`); once, in round 1, the mode sequence read off the dual of
+   the SOS Lyapunov program of degree 2 and 4 (:mod:`certify.jsr.dual_sos`, the
+   ``sosbuildsequence`` idea of SwitchOnSafety.jl).  Every word whose float rate is
+   within ``NEAR`` of the best becomes an s.m.p. candidate; a better one is offered as a
+   product-word lower bound.
 2. **Exact value from each new candidate** (words of length <= ``MAX_EXACT_WORD``): the
    invariant cone over Q(rho) (nonnegative families, :mod:`certify.jsr.exact_cone`) or the
    balanced polytope over Q(rho) (:mod:`certify.jsr.exact_balanced`), or the balanced
@@ -41,6 +44,10 @@ from certify.jsr.products import gripenberg, word_product
 CLOSE_REL = 1e-9
 NEAR = 1e-9
 MAX_EXACT_WORD = 16
+DUAL_MIN_LEFT = 1.0
+DUAL_SHARE = 0.1
+"""The dual SOS candidates run once (search round 1) when this many seconds are left, in
+at most this share of them."""
 MAX_CONE_DIM = 60
 EXACT_SHARE = 0.3
 ADD_GAUGE = 1e-9
@@ -85,18 +92,24 @@ def _rounds(st: Bracket) -> Generator[Candidate, None, bool]:
             if g.lower >= st.rate * (1 - NEAR):
                 words.append(g.word)
             delta, evals, depth = delta / 10, evals * 3, depth + 20
+        source = {w: f"Gripenberg, tolerance {delta:.0e}" for w in words}
+        if rounds == 1 and st.rate > 0 and st.left() > DUAL_MIN_LEFT:
+            for w, label in _dual_words(st):
+                if w not in source:
+                    words.append(w)
+                    source[w] = label
         if st.rate >= 0 and st.word not in tried:
             words.insert(0, st.word)
         rounds += 1
         improved = False
-        words = [w for w in words if w not in tried]
+        words = [w for w in dict.fromkeys(words) if w not in tried]
         for w in words:
             if st.left() <= 0:
                 continue
             if st.propose_word(w, _rate(st.mats, w)):
                 improved = True
                 yield word_lower_candidate(st.family, st.word, "search",
-                                           f"Gripenberg, tolerance {delta:.0e}")
+                                           source.get(w, "the driver's candidate"))
         if improved:
             best_eps = None
         if improved or rounds == 1:
@@ -113,6 +126,26 @@ def _rounds(st: Bracket) -> Generator[Candidate, None, bool]:
             break
     st.notes.append(f"search: {rounds} rounds, {len(tried)} candidate words tried")
     return False
+
+
+def _dual_words(st: Bracket) -> list[tuple[tuple[int, ...], str]]:
+    """s.m.p. candidates from the dual of the SOS Lyapunov program of degree 2 and 4
+    (:mod:`certify.jsr.dual_sos`) within ``DUAL_SHARE`` of the time left: words whose rate
+    is within ``NEAR`` of the best known."""
+    from certify.jsr.dual_sos import MAX_DIM as DUAL_MAX_DIM
+    from certify.jsr.dual_sos import dual_sos_candidates
+
+    n = st.family.dim
+    stop = time.perf_counter() + DUAL_SHARE * st.left()
+    out: list[tuple[tuple[int, ...], str]] = []
+    for degree in (1, 2):
+        if math.comb(n + degree - 1, degree) > DUAL_MAX_DIM or time.perf_counter() > stop:
+            break
+        for w, rate in dual_sos_candidates(st.mats, st.rate, degree=degree, deadline=stop):
+            if rate >= st.rate * (1 - NEAR):
+                out.append((w, f"dual SOS sequence, degree {2 * degree}"))
+    st.notes.append(f"search: dual SOS candidates {[list(w) for w, _ in out][:4]}")
+    return out
 
 
 def _rate(mats: list[np.ndarray], w: tuple[int, ...]) -> float:

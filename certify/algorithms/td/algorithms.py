@@ -7,8 +7,8 @@ momentum), with delta = r + gamma theta^T phi' - theta^T phi and importance rati
     GTD2:   u += beta (rho delta - phi^T u) phi;   theta += alpha rho (phi - gamma phi') phi^T u
     TDC:    u as GTD2;                             theta += alpha rho (delta phi - gamma phi' phi^T u)
     GTD:    u += beta (rho delta phi - u);             theta += alpha rho (phi - gamma phi') phi^T u
-            (the original GTD of Sutton, Szepesvari and Maei 2008; checked by ``sa check``
-            only: E[h] = b + A theta - u, E[g] = -A^T u)
+            (the original GTD of Sutton, Szepesvari and Maei 2008: E[h] = b + A theta - u,
+            E[g] = -A^T u; checked and simulated like GTD2)
     -M-3TS: theta_{t+1} = theta_t + alpha_t g_t + eta_t (theta_t - theta_{t-1}),
             eta_t = (varrho_t - w alpha_t) / varrho_{t-1}         (heavy ball on theta)
     -M-4TS: the same heavy ball on u too, eta'_t = (varrho'_t - w beta_t) / varrho'_{t-1}.

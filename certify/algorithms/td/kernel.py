@@ -6,7 +6,8 @@ phi^T u written fu:
 
     g (theta direction):  TD(0) rho delta phi;  GTD2 rho fu (phi - gamma phi');
                           TDC rho (delta phi - gamma phi' fu)
-    h (u direction):      (rho delta - fu) phi
+    h (u direction):      (rho delta - fu) phi;  GTD (Sutton, Szepesvari and Maei 2008):
+                          g as GTD2, h = rho delta phi - u
     theta_{t+1} = theta_t + alpha_t g_t + eta_t (theta_t - theta_{t-1})     (momentum >= 1)
     u_{t+1}     = u_t + beta_t h_t + eta'_t (u_t - u_{t-1})                 (momentum = 2)
 
@@ -33,7 +34,7 @@ from certify.simulate.rng import cdf_draw, next_uniform
 nb = numba_or_fallback()  # the simulate extra; entry points require it
 
 MODES = {"iid": 0, "markov": 1}
-BASES = {"td0": 0, "gtd2": 1, "tdc": 2}
+BASES = {"td0": 0, "gtd2": 1, "tdc": 2, "gtd": 3}
 
 
 @nb.njit(cache=True)
@@ -53,11 +54,14 @@ def sample_directions(base: int, f: np.ndarray, f2: np.ndarray, r: float, rho: f
     for j in range(k):
         if base == 0:
             g[j] = rho * delta * f[j]
-        elif base == 1:
+        elif base == 1 or base == 3:
             g[j] = rho * fu * (f[j] - gamma * f2[j])
         else:
             g[j] = rho * (delta * f[j] - gamma * f2[j] * fu)
-        h[j] = (rho * delta - fu) * f[j]
+        if base == 3:
+            h[j] = rho * delta * f[j] - u[j]
+        else:
+            h[j] = (rho * delta - fu) * f[j]
 
 
 @nb.njit(cache=True)

@@ -1,0 +1,147 @@
+"""What a plain ``pip install certify`` costs: install size and ``certify --help`` start-up.
+
+Builds the wheel from this source tree, installs it with its core dependencies only (no
+extras) into a fresh venv outside the tree, then measures
+
+* the size of that venv's site-packages, minus the empty venv's (pip itself), installed with
+  ``--no-compile`` (the files of the wheels): limit 300 MB; the size after compiling the
+  bytecode, as pip does by default, is printed too;
+* the wall time of ``certify --help`` as a whole process (median of 7, after one warm-up
+  run that fills the bytecode cache), run from an empty folder: limit 0.5 s.
+
+Usage: ``python benchmarks/bench_install.py [--keep DIR]``; exit 1 if a limit is exceeded.
+``tools/wheel_check.py`` (``make wheel-check``) runs the same measurement first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE_LIMIT_MB = 300.0
+HELP_LIMIT_S = 0.5
+
+
+def build_wheel(dest: Path) -> Path:
+    """Build certify's wheel (no dependencies) into ``dest`` and return its path."""
+    dest.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dest),
+                    str(ROOT)], check=True)
+    wheels = sorted(dest.glob("certify-*.whl"))
+    if len(wheels) != 1:
+        raise SystemExit(f"expected one certify wheel in {dest}, found {wheels}")
+    return wheels[0]
+
+
+def venv_python(venv: Path) -> Path:
+    return venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+
+
+def make_venv(venv: Path) -> Path:
+    """A fresh venv (no system site-packages) and its python."""
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    return venv_python(venv)
+
+
+def clean_env(venv: Path) -> dict[str, str]:
+    """The environment of a user of ``venv``: its bin first on PATH, no PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env["PATH"] = f"{venv_python(venv).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(venv)
+    return env
+
+
+def pip_install(python: Path, *specs: str) -> None:
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *specs], check=True)
+
+
+def site_packages(python: Path) -> Path:
+    out = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    return Path(out)
+
+
+def tree_bytes(folder: Path) -> int:
+    """Bytes of the regular files under ``folder`` (symlinks not followed)."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for f in files:
+            p = Path(dirpath) / f
+            if not p.is_symlink():
+                total += p.stat().st_size
+    return total
+
+
+def help_seconds(venv: Path, cwd: Path, repeats: int = 7) -> list[float]:
+    """Wall times of ``certify --help`` as a whole process (after one warm-up run)."""
+    certify = venv_python(venv).parent / "certify"
+    env = clean_env(venv)
+    subprocess.run([str(certify), "--help"], cwd=cwd, env=env, check=True, capture_output=True)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run([str(certify), "--help"], cwd=cwd, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def measure(tmp: Path, wheel: Path | None = None) -> dict:
+    """Install the wheel without extras into ``tmp/venv`` and measure size and start-up."""
+    wheel = wheel or build_wheel(tmp / "dist")
+    py = make_venv(tmp / "venv")
+    base = tree_bytes(site_packages(py))
+    pip_install(py, "--no-compile", str(wheel))  # the files of the wheels, as downloaded
+    sp = site_packages(py)
+    total = tree_bytes(sp)
+    # what pip's default (bytecode compiled at install) leaves on disk
+    subprocess.run([str(py), "-m", "compileall", "-q", "-j", "0", str(sp)], check=False,
+                   capture_output=True)
+    compiled = tree_bytes(sp)
+    work = tmp / "work"
+    work.mkdir(exist_ok=True)
+    times = help_seconds(tmp / "venv", work)
+    return {"wheel": wheel.name, "wheel_kb": wheel.stat().st_size / 1024,
+            "site_packages_mb": total / 1e6, "empty_venv_mb": base / 1e6,
+            "install_mb": (total - base) / 1e6, "compiled_mb": (compiled - base) / 1e6,
+            "help_median_s": statistics.median(times),
+            "help_min_s": min(times), "help_max_s": max(times),
+            "python": sysconfig.get_python_version()}
+
+
+def report(m: dict) -> bool:
+    """Print the numbers; True if both are within their limits."""
+    ok_size = m["install_mb"] < SIZE_LIMIT_MB
+    ok_help = m["help_median_s"] < HELP_LIMIT_S
+    print(f"wheel {m['wheel']} ({m['wheel_kb']:.0f} kB), Python {m['python']}")
+    print(f"pip install certify (no extras): {m['install_mb']:.1f} MB in site-packages "
+          f"(venv total {m['site_packages_mb']:.1f} MB, empty venv {m['empty_venv_mb']:.1f} MB); "
+          f"limit {SIZE_LIMIT_MB:.0f} MB: {'ok' if ok_size else 'OVER'}")
+    print(f"  with the bytecode pip compiles by default (.pyc): {m['compiled_mb']:.1f} MB "
+          f"(not held to the limit: sympy's and scipy's bytecode alone is over 100 MB)")
+    print(f"certify --help: median {m['help_median_s']:.3f} s (min {m['help_min_s']:.3f}, max "
+          f"{m['help_max_s']:.3f}, 7 runs, whole process); limit {HELP_LIMIT_S} s: "
+          f"{'ok' if ok_help else 'OVER'}")
+    return ok_size and ok_help
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = ap.parse_args()
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        return 0 if report(measure(args.keep.resolve())) else 1
+    with tempfile.TemporaryDirectory(prefix="certify-install-") as tmp:
+        return 0 if report(measure(Path(tmp))) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""The one command registry (certify.commands) and the parsers the CLI builds from it."""
+
+import argparse
+
+import pytest
+
+from certify.cli import build_parser
+from certify.cli.crossval import plugins
+from certify.commands import ALIASES, COMMANDS, GROUPS, REGISTRY, get_command
+from certify.errors import UnknownName
+
+API_ONLY = {"gallery"}
+"""Registry entries with no command line of their own (the gallery is a test fixture)."""
+
+
+def _subparsers(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for a in p._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            return dict(a.choices)
+    return {}
+
+
+def _cli_commands() -> dict[str, argparse.ArgumentParser]:
+    """Every leaf command of the built parser, by its spelling ("sa check"), plus the
+    routed ``crossval KEY`` plug-ins."""
+    out = {}
+
+    def walk(p, path):
+        subs = _subparsers(p)
+        if not subs:
+            out[" ".join(path)] = p
+        for name, sp in subs.items():
+            walk(sp, [*path, name])
+
+    walk(build_parser(), [])
+    for key, mod in plugins().items():
+        out[f"crossval {key}"] = mod.build_parser()
+    return out
+
+
+def test_every_registry_entry_has_a_parser():
+    cli = _cli_commands()
+    for cmd in REGISTRY:
+        if cmd.name in API_ONLY:
+            assert cmd.cli is None and cmd.target is not None
+            continue
+        assert cmd.name in cli, cmd.name
+
+
+def test_every_cli_command_is_in_the_registry():
+    names = {c.name for c in REGISTRY}
+    missing = sorted(set(_cli_commands()) - names)
+    assert missing == []
+    assert len(_cli_commands()) == len(REGISTRY) - len(API_ONLY) == 31
+
+
+def test_names_are_unique_and_groups_known():
+    names = [c.name for c in REGISTRY]
+    assert len(names) == len(set(names))
+    assert not set(ALIASES) & set(names)
+    assert {c.group for c in REGISTRY if c.group} == set(GROUPS)
+
+
+def test_parsers_dispatch_to_the_registered_spelling():
+    p = build_parser()
+    args = p.parse_args(["sa", "check", "gtd2", "boyan-chain", "--exponents", "0.6,0.8"])
+    assert args.handler.__module__ == "certify.cli.sa"
+    args = p.parse_args(["simulate", "tdc-m3", "boyan-chain"])
+    assert args.algo == "tdc-m3" and args.handler.__module__ == "certify.cli.simulate_td"
+
+
+@pytest.mark.parametrize(("alias", "name"), [("sa_check", "sa check"), ("pg_tabular", "pg tabular"),
+                                             ("ntk_model", "ntk model"),
+                                             ("smooth_crossval", "crossval smooth"),
+                                             ("jsr_gallery", "gallery")])
+def test_old_names_are_aliases(alias, name):
+    assert get_command(alias) is get_command(name) is COMMANDS[name]
+    assert get_command(alias).target == COMMANDS[name].target
+
+
+def test_cli_only_and_unknown_names_are_refused():
+    with pytest.raises(UnknownName, match="valid commands are"):
+        get_command("verify")
+    with pytest.raises(UnknownName, match="unknown command 'sa-check'"):
+        get_command("sa-check")
+
+
+def test_registry_imports_neither_cli_nor_numpy():
+    import subprocess
+    import sys
+
+    code = ("import sys, certify.commands as c; c.get_command('sa_check'); "
+            "print(sorted(m for m in sys.modules if m.startswith(('certify.cli', 'numpy'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
