@@ -23,7 +23,8 @@ so that U(e, .) - K U(e, .) = psi(e, .) - psi_bar(e) and W_k = V(e_k) + U(e_k, x
     E[W_{k+1} | F_k] = W_k + psi_bar(e_k) + Delta_k,
     Delta_k = E[U(e_{k+1}, x_{k+1}) - U(e_k, x_{k+1}) | F_k].
 
-With H = H_pair >= sup_x sum_t ||K^t(x, .) - d||_TV (:mod:`certify.algorithms.qlearning.mixing`),
+With H >= sup_x sum_t ||K^t(x, .) - d||_TV (:func:`exact_pair_chain`, exact Dobrushin
+coefficients of the same rational chain whose exact stationary law d the LMI uses),
 sum_i |h_i(x)| <= 2 H, so |U| <= alpha u1 V + alpha^2 u0 and
 |Delta| <= alpha^2 (p2 V + p1 sqrt(V) + p0) with explicit u1, u0, p2, p1, p0 (below).  Then
 c = 1 - beta - alpha^2 q2 > 0 (q2 = p2 + p1 tau / 2) and alpha u1 < 1 give
@@ -44,6 +45,7 @@ rounded up, the result rounded up once.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -57,6 +59,7 @@ from certify.algorithms.qlearning.meansquare import (
     checked_lmi_candidates,
     pow_up,
 )
+from certify.errors import InvalidInput
 from certify.exact import round_up_float
 from certify.exact.intervals import sqrt_up
 from certify.solver_options import SolverOptions
@@ -68,6 +71,95 @@ FLOOR_HORIZON = 10**12
 
 TAU_GRID = tuple(F(2) ** k for k in range(-12, 13, 2))
 """The Young weights tau tried for the cross term p1 sqrt(V) <= (p1 / 2)(tau V + 1 / tau)."""
+
+
+MIXING_MAX_POWER = 64
+"""The largest power of the pair chain whose Dobrushin coefficient is computed exactly."""
+
+
+def exact_pair_chain(model: ExactModel, behaviour: np.ndarray) -> tuple[ExactModel, Fraction]:
+    """The model with d replaced by the *exact* stationary law of the pair chain, and
+    H >= sup_x sum_t ||K^t(x, .) - d||_TV, both for the same rational chain.
+
+    K(x, (s', a')) = P(s'|x) beta(a'|s') with P the model's exactly renormalised rows and beta
+    the behaviour's floats as exact rationals, each row renormalised exactly.  d solves
+    d K = d, sum d = 1 (Gauss-Jordan in rationals).  With delta_t = delta(K^t) the Dobrushin
+    coefficient (exact) and d = d K^t, ||K^t(x, .) - d||_TV <= delta_t and delta is
+    submultiplicative, so sum_t sup_x ||K^t(x, .) - d||_TV <= (sum_{u<m} delta_u) / (1 - delta_m)
+    for every m with delta_m < 1 (Seneta 1981, Section 4.3); the best m <= 64 is used.  The
+    same sum for the state chain P_beta, plus 1 for t = 0, also bounds it (for t >= 1 the pair
+    law is (P(.|x) P_beta^(t-1)) x beta, as in :mod:`certify.algorithms.qlearning.mixing`);
+    the smaller of the two is returned.
+    Raises InvalidInput when the chain has no unique stationary law or delta_m = 1 for all m.
+    """
+    S, A, n = model.n_states, model.n_actions, model.n
+    beh = []
+    for s in range(S):
+        row = [F(float(x)) for x in np.asarray(behaviour, dtype=float)[s]]
+        tot = sum(row)
+        beh.append([x / tot for x in row])
+    K = [[F(0)] * n for _ in range(n)]
+    for x in range(n):
+        for sp_, p in model.rows[x]:
+            for ap in range(A):
+                K[x][sp_ * A + ap] += p * beh[sp_][ap]
+    # d (K - I) = 0, sum d = 1: replace the last equation by the normalisation
+    M = [[K[j][i] - (1 if i == j else 0) for j in range(n)] + [F(0)] for i in range(n)]
+    M[-1] = [F(1)] * n + [F(1)]
+    for c in range(n):
+        piv = next((r for r in range(c, n) if M[r][c] != 0), None)
+        if piv is None:
+            raise InvalidInput("Markovian sampling: the behaviour chain has no unique stationary "
+                               "law (not irreducible)")
+        M[c], M[piv] = M[piv], M[c]
+        pc = M[c][c]
+        M[c] = [v / pc for v in M[c]]
+        for r in range(n):
+            if r != c and M[r][c] != 0:
+                f = M[r][c]
+                M[r] = [a - f * b for a, b in zip(M[r], M[c], strict=True)]
+    d = [M[i][n] for i in range(n)]
+    if min(d) <= 0:
+        raise InvalidInput("Markovian sampling: the stationary law of the behaviour chain has "
+                           "zero entries; every pair must be visited")
+    # the state chain P_beta(s, s') = sum_a beta(a|s) P(s'|s, a): for t >= 1 the pair chain's
+    # law is (P(.|x) P_beta^(t-1)) x beta, at TV distance <= delta(P_beta^(t-1)) from d
+    Pb = [[F(0)] * S for _ in range(S)]
+    for s_ in range(S):
+        for a in range(A):
+            for sp_, p in model.rows[s_ * A + a]:
+                Pb[s_][sp_] += beh[s_][a] * p
+    h_pair = _mixing_sum(K)
+    h_state = _mixing_sum(Pb)
+    cands = [h for h in (h_pair, None if h_state is None else 1 + h_state) if h is not None]
+    best = min(cands) if cands else None
+    if best is None:
+        raise InvalidInput(f"Markovian sampling: the Dobrushin coefficient of K^t is 1 for every "
+                           f"t <= {MIXING_MAX_POWER}; the pair chain is periodic or mixes too "
+                           "slowly for a bound")
+    return replace(model, d=d), best
+
+
+def _mixing_sum(K: list) -> Fraction | None:
+    """min over m <= MIXING_MAX_POWER of (sum_{u<m} delta(K^u)) / (1 - delta(K^m)), exactly;
+    None when delta(K^m) = 1 for every m."""
+    n = len(K)
+    deltas = [F(1)]
+    power = K
+    best: Fraction | None = None
+    for t in range(1, MIXING_MAX_POWER + 1):
+        if t > 1:
+            power = [[sum((power[x][k] * K[k][y] for k in range(n) if power[x][k]), F(0))
+                      for y in range(n)] for x in range(n)]
+        dt = max((sum((abs(a - b) for a, b in zip(power[x], power[y], strict=True)), F(0)) / 2
+                  for x in range(n) for y in range(x + 1, n)), default=F(0))
+        if dt < 1:
+            h = sum(deltas) / (1 - dt)
+            best = h if best is None or h < best else best
+            if dt < F(1, 10**6):
+                break
+        deltas.append(dt)
+    return best
 
 
 def eta_bar(model: ExactModel) -> Fraction:
@@ -154,7 +246,7 @@ def markov_route_from(model: ExactModel, beta: Fraction, eps: Fraction, X: np.nd
                           round_up_float(bp), round_up_float(floor), round_up_float(trans),
                           round_up_float(total),
                           {"beta_iid": float(beta), "eps": float(eps), "tau": float(tau),
-                           "H_pair": float(h_pair), "u1": round_up_float(k["u1"]),
+                           "H_mixing": float(h_pair), "u1": round_up_float(k["u1"]),
                            "p2": round_up_float(k["p2"]), "p1": round_up_float(k["p1"]),
                            "eta_bar": round_up_float(k["eta_bar"]),
                            "max_diag_X_inverse": round_up_float(k["lambda"])},
@@ -174,10 +266,10 @@ def markov_second_moment_route(model: ExactModel, h_pair: float, steps: int,
     Parameters
     ----------
     model : ExactModel
-        Built from the *stationary* pair law d of the behaviour chain.
-    h_pair : float
-        H_pair of :func:`certify.algorithms.qlearning.mixing.behaviour_mixing`, an upper
-        bound on sup_x sum_t ||K^t(x, .) - d||_TV of the pair chain.
+        With d the exact stationary pair law of the behaviour chain (:func:`exact_pair_chain`).
+    h_pair : Fraction
+        An upper bound on sup_x sum_t ||K^t(x, .) - d||_TV of the pair chain whose exact
+        stationary law is ``model.d`` (:func:`exact_pair_chain`).
     steps : int
     q0 : array, optional
     """
