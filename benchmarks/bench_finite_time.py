@@ -10,7 +10,7 @@ error or not below the trivial bound.  The column "seed Thm 2" is seed 002's own
 bound with its C_eps (``finite_time.seed_theorem2``, a bound on E||Q_K - Q*||_inf).
 
 ``--markov`` runs the Markovian model instead (one trajectory of the uniform behaviour policy,
-sampling file with ``model: markov``; default alphas 1e-4, 5e-5 at K = 10^6, 200 runs): the
+sampling file with ``model: markov``; default alphas 5e-4, 2e-4, 1e-4, 5e-5 at K = 10^6, 200 runs): the
 bound is the Poisson-corrected route (docs/theory_finite_time.md, section 2c).  Run with
 ``python benchmarks/bench_finite_time.py [--runs N] [--problem NAME] [--markov]``.
 """
@@ -47,7 +47,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=None, help="default 1000 (200 with --markov)")
     ap.add_argument("--steps", type=int, default=None, help="default 20000 (10^6 with --markov)")
     ap.add_argument("--noise", type=float, default=0.5)
-    ap.add_argument("--alphas", default=None, help="default 0.01,0.02,0.05,0.1 (1e-4,5e-5 "
+    ap.add_argument("--alphas", default=None, help="default 0.01,0.02,0.05,0.1 (5e-4,2e-4,1e-4,5e-5 "
                                                    "with --markov)")
     ap.add_argument("--markov", action="store_true",
                     help="Markovian sampling along the uniform behaviour policy")
@@ -63,7 +63,7 @@ def main() -> int:
         tmp = Path(tempfile.mkdtemp()) / "markov.json"
         tmp.write_text(json.dumps({"behaviour": beh.tolist(), "model": "markov"}))
         extra = ["--sampling", str(tmp)]
-        alphas = [float(x) for x in (a.alphas or "1e-4,5e-5").split(",")]
+        alphas = [float(x) for x in (a.alphas or "5e-4,2e-4,1e-4,5e-5").split(",")]
         print(f"{a.problem}, Markovian sampling (uniform behaviour), reward noise {a.noise}, "
               f"K = {steps}, {runs} runs per alpha")
     else:

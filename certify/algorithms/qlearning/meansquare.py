@@ -657,18 +657,20 @@ def _markov_bound(mdp: FiniteMDP, sampling: Sampling, model: ExactModel, alpha: 
                      "only the trivial bound 2 q_bar holds")
     else:
         try:
-            model, h_pair = exact_pair_chain(model, sampling.behaviour)
+            chain = exact_pair_chain(model, sampling.behaviour)
         except InvalidInput as exc:
-            h_pair = None
+            chain = None
             notes.append(str(exc))
-        if h_pair is not None:
-            r = markov_second_moment_route(model, h_pair, steps, q0, options)
+        if chain is not None:
+            r = markov_second_moment_route(chain, steps, q0, options)
             if r is not None:
                 routes.append(r)
             else:
+                hmax = max(sum(abs(v) for v in row) for row in chain.h)
                 notes.append(f"Markovian sampling: alpha = {alpha:g} is too large for the "
-                             f"Poisson correction (mixing constant H = {float(h_pair):.4g}): the "
-                             "drift margin 1 - beta - alpha^2 q2 is not positive (inconclusive)")
+                             f"Poisson correction (max_x sum_i |h_i(x)| = {float(hmax):.4g}): "
+                             "the drift margin 1 - beta - alpha^2 q2 is not positive "
+                             "(inconclusive)")
     if not routes:
         notes.append("no route applies: only the trivial bound 2 q_bar holds")
     return MeanSquareBound(float(alpha), float(noise), int(steps), trivial, tuple(routes),
