@@ -90,7 +90,7 @@ def test_constants_dominate_brute_force_psi_u_delta():
                                            - P[i] @ qs.reshape(S, A).max(axis=1))
                                        for i in range(n) for sp in range(S) if P[i, sp] > 0) - 1e-9
     worst_u = worst_delta = 0.0
-    for _ in range(40):
+    for _ in range(16):
         e = rng.normal(size=n) * rng.choice([0.1, 1.0, 10.0])
         v = V(e)
         ps = np.array([psi(e, i) for i in range(n)])
@@ -110,11 +110,12 @@ def test_constants_dominate_brute_force_psi_u_delta():
 @pytest.fixture(scope="module")
 def markov_runs():
     p, s = _seed_sls_markov()
-    sim = simulate_qlearning(p, 1e-4, s, runs=100, steps=10**6, seed=7, mode="markov",
+    sim = simulate_qlearning(p, 1e-4, s, runs=60, steps=10**6, seed=7, mode="markov",
                              noise=0.5, times=np.array([0, 20_000, 10**6]))
     return p, s, sim
 
 
+@pytest.mark.slow  # 60 Markovian runs of 10^6 steps (about 10 s)
 @pytest.mark.parametrize("steps, col", [(20_000, 1), (10**6, 2)])
 def test_bound_holds_against_markov_simulation(markov_runs, steps, col):
     p, s, sim = markov_runs
