@@ -155,12 +155,25 @@ def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
     return problem_from_dict(read_structured(path), path.stem, positive_sampling)
 
 
+def _markov_default(problem, positive: bool):
+    """Markovian sampling along the problem's behaviour policy, else the uniform policy."""
+    import numpy as np
+
+    from certify.mdp.sampling import sampling_markov
+
+    mdp = problem.mdp
+    own = problem.sampling.behaviour if problem.sampling is not None else None
+    beh = own if own is not None else np.full((mdp.n_states, mdp.n_actions), 1.0 / mdp.n_actions)
+    return sampling_markov(mdp, beh, positive)
+
+
 def load_problem_with_sampling(spec: str | Path, sampling: str | Path | None = None,
                                positive_sampling: bool = True):
     """A problem and the sampling model to use with it.
 
-    ``sampling`` is None (the problem's own model, else uniform), ``"uniform"``, or a
-    YAML/JSON file in the ``sampling`` format of :func:`sampling_from_spec`.
+    ``sampling`` is None (the problem's own model, else uniform), ``"uniform"``,
+    ``"markov"`` (one trajectory of the problem's behaviour policy, else of the uniform
+    policy), or a YAML/JSON file in the ``sampling`` format of :func:`sampling_from_spec`.
 
     Returns
     -------
@@ -173,7 +186,10 @@ def load_problem_with_sampling(spec: str | Path, sampling: str | Path | None = N
         return problem, problem.sampling or uniform_sampling(problem.mdp)
     if str(sampling) == "uniform":
         return problem, uniform_sampling(problem.mdp)
+    if str(sampling) == "markov":
+        return problem, _markov_default(problem, positive_sampling)
     path = Path(sampling)
     if not path.exists():
-        raise InvalidMDP(f"sampling: no such file {str(sampling)!r} (or use 'uniform')")
+        raise InvalidMDP(f"sampling: no such file {str(sampling)!r} (or use 'uniform' or "
+                         "'markov')")
     return problem, sampling_from_spec(problem.mdp, read_structured(path), positive_sampling)
