@@ -103,3 +103,16 @@ def test_registry_imports_neither_cli_nor_numpy():
             "print(sorted(m for m in sys.modules if m.startswith(('certify.cli', 'numpy'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_simulate_plugins_match_the_registry():
+    """Each simulate plug-in's ALGOS are exactly its registry entries (in order)."""
+    import importlib
+
+    from certify.commands import group_commands
+
+    by_module: dict[str, list[str]] = {}
+    for cmd in group_commands("simulate"):
+        by_module.setdefault(cmd.cli.partition(":")[0], []).append(cmd.leaf)
+    for mod, algos in by_module.items():
+        assert tuple(algos) == importlib.import_module(mod).ALGOS, mod

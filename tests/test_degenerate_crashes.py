@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from certify.cli import main
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 from certify.jsr.polytope import polytope_search
 
 NILPOTENT = [[[0, 1], [0, 0]], [[0, 2], [0, 0]]]
@@ -26,7 +26,7 @@ def test_polytope_search_refuses_zero_rate():
 
 
 def test_jsr_products_polytope_on_a_nilpotent_family():
-    res = jsr_bounds(NILPOTENT, methods="products,polytope")
+    res = analyze_jsr(NILPOTENT, methods="products,polytope")
     assert res.lower == 0.0  # rho(A_0) = 0 is a valid lower bound; no upper from a polytope
     assert any("polytope" in n for n in res.notes)
 

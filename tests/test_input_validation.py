@@ -98,9 +98,9 @@ def test_bad_alpha(alpha, match):
     code, err = run_cli(["qlearning", "seed-sls", "--alpha", alpha])
     assert code == 2 and "alpha" in err and "Traceback" not in err
     with pytest.raises(InvalidInput, match=match):
-        from certify import certify_qlearning
+        from certify import analyze_qlearning
 
-        certify_qlearning(load_problem("seed-sls"), float(alpha))
+        analyze_qlearning(load_problem("seed-sls"), float(alpha))
 
 
 def test_alpha_not_a_number():

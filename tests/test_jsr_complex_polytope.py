@@ -147,9 +147,9 @@ def test_cli_verify_and_forged_file(tmp_path):
 
 @pytest.mark.slow
 def test_engine_proves_jcg14_ex61_exact(tmp_path):
-    from certify.jsr.bounds import jsr_bounds
+    from certify.jsr.bounds import analyze_jsr
 
-    res = jsr_bounds(str(ROOT / "certify" / "data" / "families" / "jcg14_ex61.json"), budget=60)
+    res = analyze_jsr(str(ROOT / "certify" / "data" / "families" / "jcg14_ex61.json"), budget=60)
     assert res.exact
     assert any(c.certificate.kind == "complex-balanced-polytope" and c.check.certified
                for c in res.certificates)

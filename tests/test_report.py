@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certify import certify_qlearning, load_problem
+from certify import analyze_qlearning, load_problem
 from certify.algorithms.qlearning.report import qlearning_report
 from certify.cli import main
 from certify.exact.printing import fmt_upper
@@ -32,7 +32,7 @@ needs_tex = pytest.mark.skipif(not HAVE_TEX and not IN_CI,
 
 @pytest.fixture(scope="module")
 def sls():
-    return certify_qlearning(load_problem("seed-sls"), 0.5)
+    return analyze_qlearning(load_problem("seed-sls"), 0.5)
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +191,7 @@ def test_seed_sls_pdf(tmp_path, sls_jsr):
     hi = float(f"{sls_jsr:.10g}")
     assert "0.9944683716" in text and "0.9944683715" in text and abs(hi - 0.99446837154) < 1e-10
     assert "certified" in text and "0.995" in text
-    res = build.build_pdf(qlearning_report(certify_qlearning(load_problem("seed-sls"), 0.5)),
+    res = build.build_pdf(qlearning_report(analyze_qlearning(load_problem("seed-sls"), 0.5)),
                           tmp_path / "again.pdf")
     assert res.undefined_references == ()
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(out),

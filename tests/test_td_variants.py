@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.analysis import analyze_sa
 from certify.algorithms.td.linear import from_problem
 from certify.algorithms.td.variants import (
     check_variant,
@@ -49,7 +49,7 @@ def test_emphatic_td_hand_values_and_stability_where_td0_is_refuted():
     # TD(0): A = sum_s mu_s phi_s (gamma 2 - phi_s) = 0.5 (1.8 - 1) + 0.5 * 2 (1.8 - 2) = 0.2
     td = from_problem(p)
     assert td.A_exact == sp.Matrix([[sp.Rational(1, 5)]])
-    assert check_sa("td0", p, "0.7").verdict.value == "refuted"
+    assert analyze_sa("td0", p, "0.7").verdict.value == "refuted"
     # f = (I - gamma P_pi^T)^{-1} mu: f_0 = 1/2, f_1 = (1/2 + 0.9/2) / 0.1 = 9.5
     etd, f = emphatic_quantities(p)
     assert f == pytest.approx([0.5, 9.5])
@@ -132,7 +132,7 @@ def test_lambda_zero_is_gtd2_and_tdc():
     assert q.A_exact == base.A_exact and q.b_exact == base.b_exact and q.C_exact == base.C_exact
     for name, plain in (("gtd2-lambda", "gtd2"), ("tdc-lambda", "tdc")):
         a = check_variant(name, p, "0.6,0.8", lam=0.0)
-        b = check_sa(plain, p, "0.6,0.8")
+        b = analyze_sa(plain, p, "0.6,0.8")
         assert a.verdict == b.verdict and a.limit_exact == b.limit_exact
         assert [c.holds for c in a.conditions] == [c.holds for c in b.conditions]
 

@@ -66,7 +66,7 @@ from certify.exact.polynomials import (
     rational_root_floor,
     region_contains_root,
 )
-from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -214,11 +214,6 @@ class ComplexBalancedCertificate(Certificate):
         name = getattr(self.family, "name", "family")
         return (f"JSR({name}) = |lambda|^(1/{len(self.word)}) in [{fmt_lower(lo, 15)}, "
                 f"{fmt_upper(hi, 15)}], lambda a complex eigenvalue of A_w")
-
-    def claim_latex(self) -> str:
-        lo, hi = self.bracket()
-        return (rf"\rho(\Sigma) = |\lambda(A_w)|^{{1/{len(self.word)}}} \in "
-                rf"[{latex_number(lo, 12, 'down')}, {latex_number(hi, 12, 'up')}]")
 
     def verify(self) -> CheckResult:
         try:
@@ -435,13 +430,6 @@ class ComplexBalancedCertificate(Certificate):
                    str(w.get("check", "interval")),
                    tuple(tuple((as_fraction(re), as_fraction(im)) for re, im in f)
                          for f in w.get("free", [])))
-
-    def to_latex(self) -> str:
-        return (rf"The product $A_w$, $w = {list(self.word)}$, has a complex eigenvalue "
-                rf"$\lambda$ in an exact rectangle, and a balanced complex polytope with "
-                rf"{len(self.parents) + 1} vertices is invariant under $A_i/|\lambda|^{{1/k}}$ "
-                rf"({'exact rational' if self.check == 'exact' else 'interval'} arithmetic over "
-                rf"the rectangle), hence ${self.claim_latex()}$.")
 
 
 __all__ = ["ComplexBalancedCertificate", "faddeev_columns", "trivial_columns"]

@@ -1,6 +1,6 @@
 """The JSR driver: certified lower and upper bounds within a wall-clock budget.
 
-:func:`jsr_bounds` runs the requested methods in order (cheap first), keeps a monotone
+:func:`analyze_jsr` runs the requested methods in order (cheap first), keeps a monotone
 history of (lower, upper, method, seconds), and accepts a bound only when its certificate
 passed the exact check.  Each method is a generator of
 :class:`~certify.jsr.bracket.Candidate` objects; :func:`drive` offers them to the
@@ -315,7 +315,7 @@ def _cqlf(st: Bracket) -> Iterator[Candidate]:
         st.notes.append(f"cqlf: {res.reason}")
 
 
-def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Sequence[str] | None = None,
+def analyze_jsr(matrices_or_family: Family | Sequence | str, methods: str | Sequence[str] | None = None,
                budget: float = 30.0, seed: int = 0,
                progress: Callable[[dict], None] | None = None) -> JSRResult:
     """Certified bracket of the joint spectral radius (see the module docstring).
@@ -338,8 +338,8 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
     product of the two matrices:
 
     >>> import numpy as np
-    >>> from certify import jsr_bounds
-    >>> res = jsr_bounds([np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])],
+    >>> from certify import analyze_jsr
+    >>> res = analyze_jsr([np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])],
     ...                  methods="products,exact")
     >>> res.verdict.value, res.exact
     ('certified', True)
@@ -407,7 +407,7 @@ def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | No
     if name == "structure":
         from certify.jsr.structured import apply_structure
 
-        return (yield from apply_structure(st, plan, seed, jsr_bounds))
+        return (yield from apply_structure(st, plan, seed, analyze_jsr))
     if name == "sos":
         from certify.jsr.sos import sos_step
 
@@ -473,3 +473,9 @@ def _default_length(family: Family) -> int:
 def _default_lift(family: Family) -> int:
     m = max(family.size, 2)
     return max(2, min(6, int(math.log(256) / math.log(m))))
+
+
+# Old names (certify.deprecation): the same functions, with a DeprecationWarning.
+from certify.deprecation import deprecated_alias  # noqa: E402
+
+jsr_bounds = deprecated_alias(analyze_jsr, "jsr_bounds")

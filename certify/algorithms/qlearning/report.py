@@ -1,4 +1,4 @@
-"""The LaTeX report of :func:`certify.algorithms.qlearning.analysis.certify_qlearning` (the seed-sls
+"""The LaTeX report of :func:`certify.algorithms.qlearning.analysis.analyze_qlearning` (the seed-sls
 style report).
 
 The report holds the problem (MDP summary, step size, sampling), a booktabs table of every
