@@ -30,7 +30,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from certify.algorithms.td import check_sa, simulate_td  # noqa: E402
+from certify.algorithms.td import analyze_sa, simulate_td  # noqa: E402
 from certify.mdp import load_problem  # noqa: E402
 
 # seed 003, Table 1, as printed: vanilla, three timescales, four timescales
@@ -62,7 +62,7 @@ def run(runs: int, steps: int, w: float, out: str, seed: int = 0) -> dict:
         results[prob] = {}
         for algo in ALGOS:
             ex = timescale_exponents(algo, row)
-            chk = check_sa(algo, p, ex, w if algo not in ("td0", "gtd2", "tdc") else 1.0)
+            chk = analyze_sa(algo, p, ex, w if algo not in ("td0", "gtd2", "tdc") else 1.0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 sim = simulate_td(algo, p, ex, w, runs=runs, steps=steps, seed=seed)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.analysis import analyze_sa
 from certify.algorithms.td.linear import from_problem
 from certify.algorithms.td.variants import (
     check_variant,
@@ -37,7 +37,7 @@ def two_state_off_policy(gamma: float = 0.9) -> Problem:
     P[:, 0, 0] = 1.0
     P[:, 1, 1] = 1.0
     R = np.array([[0.0, 0.0], [0.0, 1.0]])
-    mdp = FiniteMDP(P, R, gamma, name="two-state-off-policy")
+    mdp = FiniteMDP(P, R, gamma, name="two-state-off-policy", layout="SAS")
     beh = np.full((2, 2), 0.5)
     target = np.array([[0.0, 1.0], [0.0, 1.0]])
     return Problem(mdp, sampling_markov(mdp, beh), features=np.array([[1.0], [2.0]]),
@@ -49,7 +49,7 @@ def test_emphatic_td_hand_values_and_stability_where_td0_is_refuted():
     # TD(0): A = sum_s mu_s phi_s (gamma 2 - phi_s) = 0.5 (1.8 - 1) + 0.5 * 2 (1.8 - 2) = 0.2
     td = from_problem(p)
     assert td.A_exact == sp.Matrix([[sp.Rational(1, 5)]])
-    assert check_sa("td0", p, "0.7").verdict.value == "refuted"
+    assert analyze_sa("td0", p, "0.7").verdict.value == "refuted"
     # f = (I - gamma P_pi^T)^{-1} mu: f_0 = 1/2, f_1 = (1/2 + 0.9/2) / 0.1 = 9.5
     etd, f = emphatic_quantities(p)
     assert f == pytest.approx([0.5, 9.5])
@@ -132,7 +132,7 @@ def test_lambda_zero_is_gtd2_and_tdc():
     assert q.A_exact == base.A_exact and q.b_exact == base.b_exact and q.C_exact == base.C_exact
     for name, plain in (("gtd2-lambda", "gtd2"), ("tdc-lambda", "tdc")):
         a = check_variant(name, p, "0.6,0.8", lam=0.0)
-        b = check_sa(plain, p, "0.6,0.8")
+        b = analyze_sa(plain, p, "0.6,0.8")
         assert a.verdict == b.verdict and a.limit_exact == b.limit_exact
         assert [c.holds for c in a.conditions] == [c.holds for c in b.conditions]
 
@@ -266,7 +266,7 @@ def test_actor_critic_linearisation_is_the_jacobian_and_levels_decide():
     # near the optimum of a 2-state bandit-like chain it is Hurwitz; (A:2) stays undecided
     P = np.zeros((2, 2, 2))
     P[:, 0, 0] = P[:, 1, 1] = 1.0
-    mdp = FiniteMDP(P, np.array([[0.0, 1.0], [0.0, 1.0]]), 0.5)
+    mdp = FiniteMDP(P, np.array([[0.0, 1.0], [0.0, 1.0]]), 0.5, layout="SAS")
     pi0 = np.array([[0.1, 0.9], [0.1, 0.9]])
     near = Problem(mdp, sampling_markov(mdp, pi0), features=np.eye(2), target=pi0)
     chk = check_actor_critic(near, "0.6,0.9")

@@ -61,7 +61,7 @@ def register_check(sa: argparse._SubParsersAction, name: str = "check") -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from certify.algorithms.td.analysis import check_sa
+    from certify.algorithms.td.analysis import analyze_sa
     from certify.errors import InvalidInput
     from certify.mdp import load_problem
 
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.lam is not None:
             raise InvalidInput(f"{args.algo} has no trace parameter; omit --lam")
-        res = check_sa(args.algo, problem, args.exponents, args.w, args.order)
+        res = analyze_sa(args.algo, problem, args.exponents, args.w, args.order)
     return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
 
 
