@@ -12,6 +12,9 @@ three timescales and of (xi, xi', varrho, varrho') on four, step_n = 1/(n+1)^exp
 xi = alpha/varrho and xi' = beta/varrho' (the only reading under which every step decreases).
 The momentum constant w is not in the table; it is ``--w`` (default 1).
 
+The problems here are the toolkit's continuing versions (gamma = 0.9 random walk, continuing
+Boyan chain); examples/gtd_momentum_published.py runs the published episodic problems.
+
 Run: python examples/gtd_momentum.py [--runs 100] [--steps 20000] [--w 1] [--out FILE]
      python examples/gtd_momentum.py --quick        (5 runs, 500 steps: what CI runs)
 """

@@ -29,7 +29,7 @@ def test_policy_evaluation_closed_form():
     """One state, one action: Q = r / (1 - gamma)."""
     from certify.mdp import FiniteMDP
 
-    mdp = FiniteMDP([[[1.0]]], [[2.0]], 0.75)
+    mdp = FiniteMDP([[[1.0]]], [[2.0]], 0.75, layout="SAS")
     assert policy_q_values(mdp, np.array([0]))[0, 0] == pytest.approx(8.0, abs=1e-12)
 
 

@@ -51,7 +51,17 @@ def test_every_cli_command_is_in_the_registry():
     names = {c.name for c in REGISTRY}
     missing = sorted(set(_cli_commands()) - names)
     assert missing == []
-    assert len(_cli_commands()) == len(REGISTRY) - len(API_ONLY) == 32
+    assert len(_cli_commands()) == len(REGISTRY) - len(API_ONLY) == 36
+
+
+@pytest.mark.parametrize("plugin", ["qlearning", "smooth", "td", "pg"])
+def test_every_simulated_algorithm_is_registered(plugin):
+    """Each simulator plug-in's ALGOS are registry entries ``simulate ALGO`` (a simulator
+    added to a plug-in but not to the registry would have no command)."""
+    import importlib
+
+    algos = importlib.import_module(f"certify.cli.simulate_{plugin}").ALGOS
+    assert {f"simulate {a}" for a in algos} <= {c.name for c in REGISTRY}
 
 
 def test_names_are_unique_and_groups_known():

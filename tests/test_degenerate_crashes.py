@@ -42,7 +42,7 @@ def test_cli_jsr_products_polytope_nilpotent(tmp_path, capsys):
 
 def test_cli_smooth_lse_gamma_zero(tmp_path, capsys):
     f = tmp_path / "M.json"
-    f.write_text(json.dumps({"gamma": 0.0, "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]],
+    f.write_text(json.dumps({"gamma": 0.0, "layout": "SAS", "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]],
                              "R": [[1, 0], [0, 1]]}))
     code = main(["smooth", str(f), "--operator", "lse", "--temperature", "2", "--json"])
     out, err = capsys.readouterr()

@@ -22,7 +22,7 @@ from certify.mdp import FiniteMDP, builtin_problem
 from certify.verdict import Verdict
 
 # the two-state chain 0 -> 1 -> 1, zero reward, gamma 0.9: Q* = 0; replay mass on state 0
-CHAIN = FiniteMDP(np.array([[[0.0, 1.0]], [[0.0, 1.0]]]), np.zeros((2, 1)), 0.9, name="chain")
+CHAIN = FiniteMDP(np.array([[[0.0, 1.0]], [[0.0, 1.0]]]), np.zeros((2, 1)), 0.9, name="chain", layout="SAS")
 CHAIN_RHO = np.array([0.9, 0.1])
 CHAIN_X = np.array([[1.0], [2.0]])  # one feature per pair: Q(1) is "twice" Q(0)
 

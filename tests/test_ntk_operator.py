@@ -64,7 +64,7 @@ def test_adversarial_probe_attains_tabular_modulus():
 def _chain():
     # the classic "w -> 2w" example: s0 -> s1, s1 -> s1, one action, no reward, features 1 and 2
     P = np.array([[[0.0, 1.0]], [[0.0, 1.0]]])
-    return FiniteMDP(P, np.zeros((2, 1)), 0.9, name="two-state-chain")
+    return FiniteMDP(P, np.zeros((2, 1)), 0.9, name="two-state-chain", layout="SAS")
 
 
 def test_divergence_example_linear_features():

@@ -65,7 +65,7 @@ def test_printed_bounds_are_rounded_up():
 def _chain():
     # s0 -> s1 -> s1, one action, no reward; K = x x^T with features 1, 2 ("w -> 2w")
     P = np.array([[[0.0, 1.0]], [[0.0, 1.0]]])
-    return FiniteMDP(P, np.zeros((2, 1)), 0.9, name="two-state-chain")
+    return FiniteMDP(P, np.zeros((2, 1)), 0.9, name="two-state-chain", layout="SAS")
 
 
 def test_exact_ratio_confirms_a_real_expansion():

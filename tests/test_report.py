@@ -212,7 +212,7 @@ def test_claims_pdf(tmp_path):
 def test_cli_report_on_an_mdp_yaml_file(tmp_path, capsys):
     """An MDP given as a .yaml file was taken for a claims file ("unknown key 'P'")."""
     mdp = tmp_path / "two.yaml"
-    mdp.write_text("gamma: 0.9\nP: [[[1, 0], [0, 1]], [[0, 1], [1, 0]]]\nR: [[1, 0], [0, 1]]\n")
+    mdp.write_text("gamma: 0.9\nlayout: SAS\nP: [[[1, 0], [0, 1]], [[0, 1], [1, 0]]]\nR: [[1, 0], [0, 1]]\n")
     out = tmp_path / "r.tex"
     assert main(["report", str(mdp), "--alpha", "0.5", "-o", str(out), "--runs", "0", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)

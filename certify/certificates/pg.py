@@ -110,7 +110,7 @@ class MeanFieldMarginCertificate(Certificate):
 
         try:
             mdp = FiniteMDP(np.asarray(self.P, dtype=float), np.asarray(self.rewards, dtype=float),
-                            float(self.gamma), name="certificate")
+                            float(self.gamma), name="certificate", layout="SAS")
         except (ValueError, TypeError) as exc:
             return f"P, R do not form an MDP: {exc}", None
         mu, rho = np.asarray(self.mu, dtype=float), np.asarray(self.rho, dtype=float)
@@ -284,7 +284,7 @@ class TabularStepCertificate(Certificate):
 
         try:
             mdp = FiniteMDP(np.asarray(self.P, dtype=float), np.asarray(self.rewards, dtype=float),
-                            float(self.gamma), name="certificate")
+                            float(self.gamma), name="certificate", layout="SAS")
         except (ValueError, TypeError) as exc:
             return f"P, R do not form an MDP: {exc}", Fraction(0)
         rho = np.asarray(self.rho, dtype=float)

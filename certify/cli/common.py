@@ -176,9 +176,10 @@ def write_certificates(folder: Path, items: Iterable[tuple[str, Any, Any]]) -> l
 
 
 def add_sampling_argument(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sampling", metavar="FILE|uniform", default=None,
-                   help="sampling distribution: 'uniform', or a YAML/JSON file with 'd' or "
-                        "'behaviour' (default: the problem's own, else uniform)")
+    p.add_argument("--sampling", metavar="FILE|uniform|markov", default=None,
+                   help="sampling distribution: 'uniform', 'markov' (one trajectory of the "
+                        "problem's behaviour policy, else the uniform policy), or a YAML/JSON "
+                        "file with 'd' or 'behaviour' (default: the problem's own, else uniform)")
 
 
 def _int_at_least(text: str, low: int, what: str) -> int:

@@ -17,7 +17,8 @@ from certify.cli.common import (
 )
 
 ALGOS = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
-#: built-ins of certify.algorithms.td.variants: ``sa check`` decides them, the simulators do not run
+#: built-ins of certify.algorithms.td.variants / .actor_critic (``simulate`` runs all but
+#: actor-critic)
 CHECK_ONLY = ("gtd2-lambda", "tdc-lambda", "etd0", "gq0", "actor-critic")
 
 
@@ -66,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.algo not in ALGOS + CHECK_ONLY:
         if not args.algo.lower().endswith((".yaml", ".yml", ".json")):
-            raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS)}) nor "
-                               "a system file (.yaml, .yml, .json)")
+            raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS + CHECK_ONLY)}) "
+                               "nor a system file (.yaml, .yml, .json)")
         if args.problem is not None:
             raise InvalidInput("a system file carries its own mean field: give no PROBLEM")
         from certify.cli.sa_user import run_system

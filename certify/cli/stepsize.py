@@ -115,11 +115,12 @@ def render(res, doc: dict) -> None:
         console.print(f"best diminishing schedule alpha_k = {dm['c']:g}/(k + {dm['k0']:g}): "
                       f"certified sqrt(E||Q_K - Q*||_inf^2) <= {dm['bound']:.4g}")
     lit = [[o["reference"], o["order"],
-            "-" if o["steps_order_c1"] is None else f"{o['steps_order_c1']:.3g}"]
+            "-" if o["steps_order_c1"] is None else f"{o['steps_order_c1']:.3g}",
+            o.get("constants", "")]
            for o in res.literature]
     console.print(table(f"Published rates (order only, constants set to 1, eps = "
                         f"{res.literature[0]['eps']:g}; not certified)",
-                        ["reference", "order", "steps (c = 1)"], lit))
+                        ["reference", "order", "steps (c = 1)", "the paper's constants"], lit))
     for s in doc.get("simulated", []):
         console.print(f"simulated at alpha {s['alpha']:.4g}: mean {s['mean']:.4g}, "
                       f"RMS {s['rms']:.4g} ({s['runs']} runs)")

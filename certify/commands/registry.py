@@ -100,7 +100,8 @@ REGISTRY: tuple[Command, ...] = (
     _C("simulate smooth-qlearning", None, _SIM + "smooth Q-learning",
        "certify.cli.simulate_smooth:register"),
     *(_C(f"simulate {algo}", None, _SIM + algo, "certify.cli.simulate_td:register")
-      for algo in ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")),
+      for algo in ("td0", "etd0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4",
+                   "gtd2-lambda", "tdc-lambda", "gq0")),
     _C("simulate pg", None, _SIM + "mean-field policy gradient", "certify.cli.simulate_pg:register"),
     _C("crossval", f"{_QL}.crossval:run_crossval",
        "Q-learning certificates and bound curves against simulated trajectories",

@@ -31,6 +31,9 @@ stage the bracket and elapsed time go to the ``progress`` callback (``certify js
   ``SEARCH_RESERVE`` when methods follow), Gripenberg candidates and polytope
   restarts at each new candidate and at rates rho (1 + eps), eps -> 0
   (:mod:`certify.jsr.search`);
+* ``dualsos[:d]`` (not run by default; the ``search`` step uses it once): s.m.p. candidates
+  read off the dual of the SOS Lyapunov programs of degree 2, ..., 2d
+  (:mod:`certify.jsr.dual_sos`);
 * ``structure`` (first by default): zero JSR, block-triangular form, rank one
   (:mod:`certify.jsr.structured`).
 
@@ -176,6 +179,19 @@ def _norms(st: Bracket, k: int, method: str) -> Iterator[Candidate]:
     bound = Fraction(val * (1 + 1e-12)) if val > 0 else Fraction(0)
     cert = InducedNormCertificate(st.family, norm, k, bound, {"method": method, "length": k})
     yield Candidate(method, "upper", cert, None, round_up_float(bound))
+
+
+def _trivial_upper(st: Bracket) -> Iterator[Candidate]:
+    """JSR <= max_i ||A_i|| in the 1- or inf-norm (the smaller), checked exactly."""
+    vals = {norm: max_product_norm(st.mats, 1, ord_) for norm, ord_ in (("1", 1), ("inf", np.inf))}
+    norm = min(vals, key=lambda n: vals[n])
+    if not math.isfinite(vals[norm]):
+        return
+    st.notes.append(f"budget spent before an upper bound was proved: the {norm}-norm bound")
+    bound = Fraction(vals[norm] * (1 + 1e-12)) if vals[norm] > 0 else Fraction(0)
+    cert = InducedNormCertificate(st.family, norm, 1, bound, {"method": "norms (fallback)",
+                                                              "length": 1})
+    yield Candidate("norms", "upper", cert, None, round_up_float(bound))
 
 
 def _maxnorm(st: Bracket) -> Iterator[Candidate]:
@@ -361,6 +377,11 @@ def analyze_jsr(matrices_or_family: Family | Sequence | str, methods: str | Sequ
         st.stage_done(f"{name}:{k}" if k else name)
         if handled:
             break
+    if not math.isfinite(st.upper) and not st.exact:
+        # the budget ran out before any upper bound was proved: the 1- and inf-norms of the
+        # single matrices are always checkable in milliseconds, so spend that little
+        # time past the budget rather than return no upper bound at all
+        drive(st, _trivial_upper(st))
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
     return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,
@@ -401,6 +422,8 @@ def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | No
         yield word_lower_candidate(family, st.word, "gripenberg")
         st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
                         f"(depth {g.depth}, uncertified upper)")
+    elif name == "dualsos":
+        yield from _dualsos(st, k or 2)
     elif name == "norms":
         yield from _norms(st, 1, "norms")
     elif name == "maxnorm":
@@ -420,6 +443,26 @@ def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | No
         reserve = SEARCH_RESERVE * (st.deadline - st.t0) if after else 0.0
         return (yield from search_step(st, reserve))
     return False
+
+
+def _dualsos(st: Bracket, degree: int) -> Iterator[Candidate]:
+    """s.m.p. candidates from the dual of the SOS Lyapunov programs of degree 2, ..., 2d
+    (:mod:`certify.jsr.dual_sos`); the best is offered as a product-word lower bound."""
+    from certify.jsr.dual_sos import MAX_DIM, dual_sos_candidates
+
+    if st.rate <= 0:
+        bp = best_product(st.mats, 2, st.deadline)
+        st.propose_word(bp.word, bp.rate)
+    if st.rate <= 0:
+        st.notes.append("dualsos: skipped (no product with a positive spectral radius)")
+        return
+    for d in range(1, degree + 1):
+        if math.comb(st.family.dim + d - 1, d) > MAX_DIM or st.left() <= 0:
+            break
+        words = dual_sos_candidates(st.mats, st.rate, degree=d, deadline=st.deadline)
+        if words and st.propose_word(*words[0]):
+            yield word_lower_candidate(st.family, st.word, "dualsos", f"dual SOS sequence, degree {2 * d}")
+        st.notes.append(f"dualsos: degree {2 * d}: best word {list(words[0][0]) if words else None}")
 
 
 def _default_length(family: Family) -> int:

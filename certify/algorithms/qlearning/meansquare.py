@@ -639,8 +639,10 @@ def _markov_bound(mdp: FiniteMDP, sampling: Sampling, model: ExactModel, alpha: 
                   options: SolverOptions | None) -> MeanSquareBound:
     """Markovian sampling: only the Poisson-corrected route 1
     (:mod:`certify.algorithms.qlearning.meansquare_markov`) is sound."""
-    from certify.algorithms.qlearning.meansquare_markov import markov_second_moment_route
-    from certify.algorithms.qlearning.mixing import behaviour_mixing
+    from certify.algorithms.qlearning.meansquare_markov import (
+        exact_pair_chain,
+        markov_second_moment_route,
+    )
 
     trivial = round_up_float(model.e_max)
     notes: list[str] = []
@@ -655,18 +657,20 @@ def _markov_bound(mdp: FiniteMDP, sampling: Sampling, model: ExactModel, alpha: 
                      "only the trivial bound 2 q_bar holds")
     else:
         try:
-            h_pair = behaviour_mixing(mdp, sampling.behaviour).h_pair
+            chain = exact_pair_chain(model, sampling.behaviour)
         except InvalidInput as exc:
-            h_pair = None
-            notes.append(f"Markovian sampling: {exc}")
-        if h_pair is not None:
-            r = markov_second_moment_route(model, h_pair, steps, q0, options)
+            chain = None
+            notes.append(str(exc))
+        if chain is not None:
+            r = markov_second_moment_route(chain, steps, q0, options)
             if r is not None:
                 routes.append(r)
             else:
+                hmax = max(sum(abs(v) for v in row) for row in chain.h)
                 notes.append(f"Markovian sampling: alpha = {alpha:g} is too large for the "
-                             f"Poisson correction (mixing constant H_pair = {h_pair:.4g}): the "
-                             "drift margin 1 - beta - alpha^2 q2 is not positive (inconclusive)")
+                             f"Poisson correction (max_x sum_i |h_i(x)| = {float(hmax):.4g}): "
+                             "the drift margin 1 - beta - alpha^2 q2 is not positive "
+                             "(inconclusive)")
     if not routes:
         notes.append("no route applies: only the trivial bound 2 q_bar holds")
     return MeanSquareBound(float(alpha), float(noise), int(steps), trivial, tuple(routes),

@@ -23,8 +23,9 @@ so that U(e, .) - K U(e, .) = psi(e, .) - psi_bar(e) and W_k = V(e_k) + U(e_k, x
     E[W_{k+1} | F_k] = W_k + psi_bar(e_k) + Delta_k,
     Delta_k = E[U(e_{k+1}, x_{k+1}) - U(e_k, x_{k+1}) | F_k].
 
-With H = H_pair >= sup_x sum_t ||K^t(x, .) - d||_TV (:mod:`certify.algorithms.qlearning.mixing`),
-sum_i |h_i(x)| <= 2 H, so |U| <= alpha u1 V + alpha^2 u0 and
+With h computed exactly (:func:`exact_pair_chain`: the fundamental matrix of the same rational
+chain whose exact stationary law d the LMI uses; sum_i |h_i(x)| <= 2 H for any mixing bound
+H >= sup_x sum_t ||K^t(x, .) - d||_TV, which is reported), |U| <= alpha u1 V + alpha^2 u0 and
 |Delta| <= alpha^2 (p2 V + p1 sqrt(V) + p0) with explicit u1, u0, p2, p1, p0 (below).  Then
 c = 1 - beta - alpha^2 q2 > 0 (q2 = p2 + p1 tau / 2) and alpha u1 < 1 give
 
@@ -34,8 +35,8 @@ c = 1 - beta - alpha^2 q2 > 0 (q2 = p2 + p1 tau / 2) and alpha u1 < 1 give
 
 lambda = max_i (X^-1)_ii.  N'' is O(alpha^2) and 1 - beta' is O(alpha), so the floor is O(alpha)
 and tends to 0 with alpha.  No stationarity of x_0 is assumed (W_0 is bounded over every x_0).
-The conditions c > 0 and alpha u1 < 1 hold only for alpha below a threshold that shrinks with
-the mixing constant H; above it the route gives nothing (inconclusive).
+The conditions c > 0 and alpha u1 < 1 hold only for alpha below a threshold that shrinks as
+the Poisson solution grows (slow mixing); above it the route gives nothing (inconclusive).
 
 Every constant is a Fraction from the model's floats taken as exact rationals; square roots are
 rounded up, the result rounded up once.
@@ -44,6 +45,7 @@ rounded up, the result rounded up once.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
@@ -57,6 +59,7 @@ from certify.algorithms.qlearning.meansquare import (
     checked_lmi_candidates,
     pow_up,
 )
+from certify.errors import InvalidInput
 from certify.exact import round_up_float
 from certify.exact.intervals import sqrt_up
 from certify.solver_options import SolverOptions
@@ -68,6 +71,124 @@ FLOOR_HORIZON = 10**12
 
 TAU_GRID = tuple(F(2) ** k for k in range(-12, 13, 2))
 """The Young weights tau tried for the cross term p1 sqrt(V) <= (p1 / 2)(tau V + 1 / tau)."""
+
+
+MIXING_MAX_POWER = 64
+"""The largest power whose Dobrushin coefficient is computed exactly (the reported mixing
+bound; the bound itself uses the exact Poisson solution)."""
+
+
+@dataclass(frozen=True)
+class PairChain:
+    """The behaviour pair chain as exact rationals.
+
+    ``model`` is the ExactModel with d replaced by the exact stationary law of K; ``h[x][i]``
+    is the Poisson solution h_i(x) = (Z - 1 d)(x, i), Z = (I - K + 1 d^T)^-1, which solves
+    h_i - K h_i = 1_i - d_i exactly (for any irreducible chain, periodic or not);
+    ``mixing`` >= sup_x sum_t ||K^t(x, .) - d||_TV from exact Dobrushin coefficients (None
+    when they do not reach below 1), reported and checked against sum_i |h_i(x)| <= 2 mixing.
+    """
+
+    model: ExactModel
+    K: list
+    h: list
+    mixing: Fraction | None
+
+
+def _solve_exact(M: list, rhs_cols: int) -> list | None:
+    """Gauss-Jordan on the augmented rational matrix M (n rows, n + rhs_cols columns); returns
+    the n x rhs_cols solution or None when singular."""
+    n = len(M)
+    M = [row[:] for row in M]
+    for c in range(n):
+        piv = next((r for r in range(c, n) if M[r][c] != 0), None)
+        if piv is None:
+            return None
+        M[c], M[piv] = M[piv], M[c]
+        pc = M[c][c]
+        M[c] = [v / pc for v in M[c]]
+        for r in range(n):
+            if r != c and M[r][c] != 0:
+                f = M[r][c]
+                M[r] = [a - f * b for a, b in zip(M[r], M[c], strict=True)]
+    return [row[n:] for row in M]
+
+
+def exact_pair_chain(model: ExactModel, behaviour: np.ndarray) -> PairChain:
+    """:class:`PairChain` of the behaviour chain, all for the same rational chain.
+
+    K(x, (s', a')) = P(s'|x) beta(a'|s') with P the model's exactly renormalised rows and beta
+    the behaviour's floats as exact rationals, each row renormalised exactly.  d solves
+    d K = d, sum d = 1 and Z = (I - K + 1 d^T)^-1 (Gauss-Jordan in rationals); then
+    (I - K)(Z - 1 d) = I - 1 d, i.e. h_i - K h_i = 1_i - d_i.  The mixing bound: with
+    delta_t = delta(K^t) the Dobrushin coefficient (exact) and d = d K^t,
+    ||K^t(x, .) - d||_TV <= delta_t, submultiplicative, so the sum is at most
+    (sum_{u<m} delta_u) / (1 - delta_m) for every m with delta_m < 1 (Seneta 1981, Section
+    4.3); the same sum for the state chain P_beta plus 1 (t = 0) also bounds it (for t >= 1 the
+    pair law is (P(.|x) P_beta^(t-1)) x beta, as in :mod:`certify.algorithms.qlearning.mixing`).
+
+    Raises InvalidInput when the chain has no unique stationary law or d has zero entries.
+    """
+    S, A, n = model.n_states, model.n_actions, model.n
+    beh = []
+    for s in range(S):
+        row = [F(float(x)) for x in np.asarray(behaviour, dtype=float)[s]]
+        tot = sum(row)
+        beh.append([x / tot for x in row])
+    K = [[F(0)] * n for _ in range(n)]
+    for x in range(n):
+        for sp_, p in model.rows[x]:
+            for ap in range(A):
+                K[x][sp_ * A + ap] += p * beh[sp_][ap]
+    # d (K - I) = 0, sum d = 1: the last equation replaced by the normalisation
+    M = [[K[j][i] - (1 if i == j else 0) for j in range(n)] + [F(0)] for i in range(n)]
+    M[-1] = [F(1)] * n + [F(1)]
+    sol = _solve_exact(M, 1)
+    if sol is None:
+        raise InvalidInput("Markovian sampling: the behaviour chain has no unique stationary "
+                           "law (not irreducible)")
+    d = [r[0] for r in sol]
+    if min(d) <= 0:
+        raise InvalidInput("Markovian sampling: the stationary law of the behaviour chain has "
+                           "zero entries; every pair must be visited")
+    Zinv = [[(1 if x == y else 0) - K[x][y] + d[y] for y in range(n)]
+            + [F(1 if x == j else 0) for j in range(n)] for x in range(n)]
+    Z = _solve_exact(Zinv, n)
+    if Z is None:
+        raise InvalidInput("Markovian sampling: I - K + 1 d^T is singular (the behaviour chain "
+                           "is not irreducible)")
+    h = [[Z[x][i] - d[i] for i in range(n)] for x in range(n)]
+    Pb = [[F(0)] * S for _ in range(S)]
+    for s_ in range(S):
+        for a in range(A):
+            for sp_, p in model.rows[s_ * A + a]:
+                Pb[s_][sp_] += beh[s_][a] * p
+    h_pair = _mixing_sum(K)
+    h_state = _mixing_sum(Pb)
+    cands = [v for v in (h_pair, None if h_state is None else 1 + h_state) if v is not None]
+    return PairChain(replace(model, d=d), K, h, min(cands) if cands else None)
+
+
+def _mixing_sum(K: list) -> Fraction | None:
+    """min over m <= MIXING_MAX_POWER of (sum_{u<m} delta(K^u)) / (1 - delta(K^m)), exactly;
+    None when delta(K^m) = 1 for every m."""
+    n = len(K)
+    deltas = [F(1)]
+    power = K
+    best: Fraction | None = None
+    for t in range(1, MIXING_MAX_POWER + 1):
+        if t > 1:
+            power = [[sum((power[x][k] * K[k][y] for k in range(n) if power[x][k]), F(0))
+                      for y in range(n)] for x in range(n)]
+        dt = max((sum((abs(a - b) for a, b in zip(power[x], power[y], strict=True)), F(0)) / 2
+                  for x in range(n) for y in range(x + 1, n)), default=F(0))
+        if dt < 1:
+            h = sum(deltas) / (1 - dt)
+            best = h if best is None or h < best else best
+            if dt < F(1, 10**6):
+                break
+        deltas.append(dt)
+    return best
 
 
 def eta_bar(model: ExactModel) -> Fraction:
@@ -85,51 +206,67 @@ def eta_bar(model: ExactModel) -> Fraction:
 
 
 def markov_constants(model: ExactModel, X: np.ndarray, inv_diag: list, eps: Fraction,
-                     h_pair: Fraction) -> dict:
+                     h: list) -> dict:
     """The constants u1, u0 (|U| <= alpha u1 V + alpha^2 u0) and p2, p1, p0
     (|Delta| <= alpha^2 (p2 V + p1 sqrt V + p0)) of the module docstring, as Fractions.
 
     Notation: g1 = 1 + gamma, l >= sqrt(lambda) (||e||_inf <= l sqrt V), xi_i = X_ii,
-    Xm = max |X_ij|, eta_bar >= |eta| surely, s_i the noise weights of route 1.  Steps:
+    eta_bar >= |eta| surely, s_i the noise weights of route 1, h[x][i] = h_i(x) the exact
+    Poisson solution, zeta_i(x) = gamma P(s_x | i) + 1{i = x} (s_x the state of pair x).
 
     * |(X e)_i| <= sqrt(xi_i V) (Cauchy-Schwarz in the X inner product); |m_i(e)| =
       |gamma (P h_e)(i) - e_i| <= g1 ||e||_inf; q_i(e) <= (1 + eps) g1^2 ||e||^2 + s_i, so
-      |psi(e, i)| <= alpha (2 g1 sqrt(xi_i) l + alpha xi_i (1 + eps) g1^2 l^2) V
-      + alpha^2 xi_i s_i, and |U| <= 2 H max_i |psi(e, i)|.
-    * e' = e + alpha 1_x y with |y| <= Y = g1 ||e|| + eta_bar surely; m_i and h_e are
-      g1- and 1-Lipschitz in the max norm, so
-      |psi(e', i) - psi(e, i)| <= alpha^2 g1 Y [2 Xm (||e|| + alpha Y) + 2 sqrt(xi_max V)
-      + alpha xi_max (g1 (2 ||e|| + alpha Y) + 2 eta_bar)], and |Delta| <= 2 H times that.
+      |psi(e, i)| <= alpha a_i V + alpha^2 xi_i s_i, a_i = 2 g1 sqrt(xi_i) l
+      + alpha xi_i (1 + eps) g1^2 l^2, and |U(e, x)| <= sum_i |h_i(x)| |psi(e, i)|:
+      u1 = max_x sum_i |h_i(x)| a_i, u0 = max_x sum_i |h_i(x)| xi_i s_i.
+    * e' = e + alpha 1_x y with |y| <= Y = g1 ||e|| + eta_bar surely.  Only coordinate x
+      moves, so |(X (e' - e))_i| = alpha |X_ix| |y|, and m_i and q_i's inner term move by at
+      most zeta_i(x) alpha |y| (h_e changes only at the state s_x, by at most alpha |y|):
+      |psi(e', i) - psi(e, i)| <= alpha^2 |y| [2 g1 |X_ix| (||e|| + alpha Y)
+      + 2 sqrt(xi_i V) zeta_i(x) + alpha xi_i zeta_i(x) (g1 (2 ||e|| + alpha Y) + 2 eta_bar)],
+      and |Delta| <= sup_x' sum_i |h_i(x')| times that, with A1(x) = max_x' sum_i |h_i(x')|
+      |X_ix|, A2(x) = max_x' sum_i |h_i(x')| sqrt(xi_i) zeta_i(x), A3(x) the same with xi_i.
     """
-    n = model.n
-    a, g1 = model.alpha, 1 + model.gamma
-    H = F(h_pair)
+    n, A = model.n, model.n_actions
+    a, g, g1 = model.alpha, model.gamma, 1 + model.gamma
     lam = max(inv_diag)
     ell = sqrt_up(lam)
     xi = [X[i, i] for i in range(n)]
-    xi_max = max(xi)
-    Xm = max(abs(X[i, j]) for i in range(n) for j in range(n))
+    sq = [sqrt_up(v) for v in xi]
     s = _noise_weights(model, eps)
     eb = eta_bar(model)
-    u1 = 2 * H * max(2 * g1 * sqrt_up(xi[i]) * ell + a * xi[i] * (1 + eps) * g1**2 * ell**2
-                     for i in range(n))
-    u0 = 2 * H * max(xi[i] * s[i] for i in range(n))
+    habs = [[abs(v) for v in row] for row in h]
+    acoef = [2 * g1 * sq[i] * ell + a * xi[i] * (1 + eps) * g1**2 * ell**2 for i in range(n)]
+    u1 = max(sum(hr[i] * acoef[i] for i in range(n)) for hr in habs)
+    u0 = max(sum(hr[i] * xi[i] * s[i] for i in range(n)) for hr in habs)
+    into = [[F(0)] * model.n_states for _ in range(n)]  # into[i][s'] = P(s'|i)
+    for i in range(n):
+        for sp_, p in model.rows[i]:
+            into[i][sp_] = p
     y1, y0 = g1 * ell, eb
-    sx = sqrt_up(xi_max)
-    b1 = 2 * Xm * (ell + a * y1) + 2 * sx + a * xi_max * g1 * (2 * ell + a * y1)
-    b0 = 2 * Xm * a * y0 + a * xi_max * (g1 * a * y0 + 2 * eb)
-    pre = 2 * H * g1
-    return {"lambda": lam, "u1": u1, "u0": u0, "p2": pre * y1 * b1,
-            "p1": pre * (y1 * b0 + y0 * b1), "p0": pre * y0 * b0, "eta_bar": eb}
+    p2 = p1 = p0 = F(0)
+    for x in range(n):
+        zeta = [g * into[i][x // A] + (1 if i == x else 0) for i in range(n)]
+        A1 = max(sum(hr[i] * abs(X[i, x]) for i in range(n)) for hr in habs)
+        A2 = max(sum(hr[i] * sq[i] * zeta[i] for i in range(n)) for hr in habs)
+        A3 = max(sum(hr[i] * xi[i] * zeta[i] for i in range(n)) for hr in habs)
+        b1 = 2 * g1 * A1 * (ell + a * y1) + 2 * A2 + a * A3 * g1 * (2 * ell + a * y1)
+        b0 = 2 * g1 * A1 * a * y0 + a * A3 * (g1 * a * y0 + 2 * eb)
+        p2 = max(p2, y1 * b1)
+        p1 = max(p1, y1 * b0 + y0 * b1)
+        p0 = max(p0, y0 * b0)
+    return {"lambda": lam, "u1": u1, "u0": u0, "p2": p2, "p1": p1, "p0": p0, "eta_bar": eb}
 
 
-def markov_route_from(model: ExactModel, beta: Fraction, eps: Fraction, X: np.ndarray,
-                      inv_diag: list, h_pair: float, steps: int,
+def markov_route_from(chain: PairChain, beta: Fraction, eps: Fraction, X: np.ndarray,
+                      inv_diag: list, steps: int,
                       q0: np.ndarray | None = None) -> RouteBound | None:
-    """The Markovian bound for one exactly checked route-1 certificate (beta, eps, X); None
-    when c <= 0 or alpha u1 >= 1 for every tau (alpha too large for the mixing constant)."""
+    """The Markovian bound for one exactly checked route-1 certificate (beta, eps, X) of
+    ``chain.model``; None when c <= 0 or alpha u1 >= 1 for every tau (alpha too large for
+    the Poisson correction)."""
+    model = chain.model
     n, a = model.n, model.alpha
-    k = markov_constants(model, X, inv_diag, eps, F(h_pair))
+    k = markov_constants(model, X, inv_diag, eps, chain.h)
     if a * k["u1"] >= 1:
         return None
     s = _noise_weights(model, eps)
@@ -154,7 +291,10 @@ def markov_route_from(model: ExactModel, beta: Fraction, eps: Fraction, X: np.nd
                           round_up_float(bp), round_up_float(floor), round_up_float(trans),
                           round_up_float(total),
                           {"beta_iid": float(beta), "eps": float(eps), "tau": float(tau),
-                           "H_pair": float(h_pair), "u1": round_up_float(k["u1"]),
+                           "H_mixing": None if chain.mixing is None else round_up_float(chain.mixing),
+                           "max_sum_abs_h": round_up_float(max(sum(abs(v) for v in r)
+                                                               for r in chain.h)),
+                           "u1": round_up_float(k["u1"]),
                            "p2": round_up_float(k["p2"]), "p1": round_up_float(k["p1"]),
                            "eta_bar": round_up_float(k["eta_bar"]),
                            "max_diag_X_inverse": round_up_float(k["lambda"])},
@@ -164,7 +304,7 @@ def markov_route_from(model: ExactModel, beta: Fraction, eps: Fraction, X: np.nd
     return best
 
 
-def markov_second_moment_route(model: ExactModel, h_pair: float, steps: int,
+def markov_second_moment_route(chain: PairChain, steps: int,
                                q0: np.ndarray | None = None,
                                options: SolverOptions | None = None,
                                tries: int = 6) -> RouteBound | None:
@@ -173,11 +313,9 @@ def markov_second_moment_route(model: ExactModel, h_pair: float, steps: int,
 
     Parameters
     ----------
-    model : ExactModel
-        Built from the *stationary* pair law d of the behaviour chain.
-    h_pair : float
-        H_pair of :func:`certify.algorithms.qlearning.mixing.behaviour_mixing`, an upper
-        bound on sup_x sum_t ||K^t(x, .) - d||_TV of the pair chain.
+    chain : PairChain
+        The behaviour pair chain (:func:`exact_pair_chain`): the model with the exact
+        stationary law d and the exact Poisson solution.
     steps : int
     q0 : array, optional
     """
@@ -185,12 +323,13 @@ def markov_second_moment_route(model: ExactModel, h_pair: float, steps: int,
     # the SDP objective is the i.i.d. bound; the Markovian correction needs a drift margin,
     # so candidates chosen for the floor (a long horizon) are tried as well
     for horizon in sorted({int(steps), FLOOR_HORIZON}):
-        for beta, eps, X, inv_diag in checked_lmi_candidates(model, horizon, q0, options,
+        for beta, eps, X, inv_diag in checked_lmi_candidates(chain.model, horizon, q0, options,
                                                              tries=tries):
-            r = markov_route_from(model, beta, eps, X, inv_diag, h_pair, steps, q0)
+            r = markov_route_from(chain, beta, eps, X, inv_diag, steps, q0)
             if r is not None and (best is None or r.bound_ms < best.bound_ms):
                 best = r
     return best
 
 
-__all__ = ["eta_bar", "markov_constants", "markov_route_from", "markov_second_moment_route"]
+__all__ = ["PairChain", "eta_bar", "exact_pair_chain", "markov_constants", "markov_route_from",
+           "markov_second_moment_route"]

@@ -60,7 +60,19 @@ def literature_rates(mdp: FiniteMDP, sampling: Sampling, eps: float | None) -> t
     """Published sample complexities evaluated with every unspecified constant set to 1.
 
     mu_min = d_min, t_mix = 1 (i.i.d. sampling), L (covering time) = 1 / d_min, and the
-    logarithmic factors are dropped.  Each entry says which paper and which statement.
+    logarithmic factors are dropped.  Each entry says which paper and which statement, and
+    (``constants``) what the paper says about its constants:
+
+    * Li, Wei, Chi, Gu and Chen (IEEE Trans. Inf. Theory 68(1), 2022), Theorem 1: a sample
+      size c0 / mu_min (1 / ((1 - gamma)^5 eps^2) + t_mix / (1 - gamma)) times log factors
+      suffices, for universal constants c0, c1 the paper does not give numerically: an order.
+    * Even-Dar and Mansour (JMLR 5, 2003), Theorem 4: the asynchronous bound with polynomial
+      step 1 / k^omega is stated with Omega(.): an order.
+    * Qu and Wierman (COLT 2020): the order t_mix / (mu_min^2 (1 - gamma)^5 eps^2) as the
+      paper summarises it; its theorem's numerical constants are not reproduced here.
+    * Beck and Srikant (Systems & Control Letters 61(12), 2012): listed without a number.
+
+    None of them is certified or is a bound on this instance.
     """
     g = mdp.gamma
     mu = float(sampling.d.min())
@@ -86,9 +98,19 @@ def literature_rates(mdp: FiniteMDP, sampling: Sampling, eps: float | None) -> t
                   "period; no closed form is reproduced here",
          "steps_order_c1": None},
     ]
-    for o in out:
+    constants = [
+        "the paper's Theorem 1 holds with universal constants c0, c1 > 0 that it does not give "
+        "numerically (and log factors); shown with c0 = 1, logs dropped",
+        "the paper's Q-learning theorem carries numerical constants and log factors that are not "
+        "reproduced here (not checked against the paper); shown as the order with constant 1",
+        "the paper's Theorem 4 (asynchronous, polynomial step) is stated with Omega(.), i.e. up "
+        "to unspecified constants and log factors; shown with constant 1, logs dropped",
+        "no closed form reproduced",
+    ]
+    for o, c in zip(out, constants, strict=True):
         o["eps"] = e
-        o["note"] = "order only: universal constants set to 1; not certified"
+        o["constants"] = c
+        o["note"] = "order only: unspecified constants set to 1; not certified"
     return tuple(out)
 
 
