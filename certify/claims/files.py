@@ -445,8 +445,11 @@ class ClaimOutcome:
 
 
 def computation_key(claim: Claim) -> str:
-    """Claims with equal keys run the same computation (command and parameters)."""
-    return claim.command + json.dumps(claim.params, sort_keys=True, default=str)
+    """Claims with equal keys run the same computation (command, by its canonical name, and
+    parameters)."""
+    from certify.commands import canonical_name
+
+    return canonical_name(claim.command) + json.dumps(claim.params, sort_keys=True, default=str)
 
 
 @dataclass
