@@ -27,11 +27,17 @@ def margin_fields(margin: float | Fraction | None, scale: float | Fraction = 1) 
         The size of the terms compared (1 for a rate against 1).
 
     >>> margin_fields(Fraction(1, 10**15)), margin_fields(0.25)["fragile"]
-    ({'margin': 1e-15, 'fragile': True}, False)
+    ({'margin': 9.999999999999999e-16, 'fragile': True}, False)
     """
     if margin is None or margin != margin:  # None or nan
         return {"margin": None, "fragile": False}
-    return {"margin": float(margin), "fragile": is_fragile(margin, scale)}
+    if isinstance(margin, Fraction | int):  # a "margin" field is a lower bound: round down
+        from certify.exact import round_down_float
+
+        value = round_down_float(Fraction(margin))
+    else:
+        value = float(margin)
+    return {"margin": value, "fragile": is_fragile(margin, scale)}
 
 
 def fragile_text(what: str, margin: float) -> str:

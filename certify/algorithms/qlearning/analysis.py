@@ -36,8 +36,8 @@ from certify.algorithms.qlearning.system import (
 from certify.certificates.base import exact_bound
 from certify.errors import InvalidInput
 from certify.exact import round_up_float
-from certify.exact.printing import exact_text
 from certify.families.selection import SelectionFamily
+from certify.formatting import exact_text
 from certify.jsr.cqlf import CQLFResult, cqlf_search
 from certify.jsr.policy_iteration import SelectionJSRResult, selection_jsr
 from certify.mdp.finite import FiniteMDP
