@@ -95,3 +95,13 @@ def test_smooth_modulus_within_rounding_of_one_is_fragile():
     near = sup_norm_modulus("mellowmax", math.nextafter(1.0, 0.0), 2, 1.0)
     assert near.verdict is Verdict.CERTIFIED and near.fragile and near.to_dict()["fragile"]
     assert not sup_norm_modulus("mellowmax", 0.9, 2, 1.0).fragile
+
+
+def test_qlearning_cli_marks_the_fragile_rate(tmp_path, capsys):
+    path = tmp_path / "one.yaml"
+    path.write_text(f"name: one\ngamma: {1 - 2.0**-50!r}\nP:\n- - [1.0]\nR:\n- [0.0]\n")
+    assert main(["qlearning", str(path), "--alpha", "1"]) == 0
+    assert "fragile: direct JSR < 1 holds by 8.88e-16" in capsys.readouterr().out
+    assert main(["qlearning", str(path), "--alpha", "1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)["direct_jsr"]
+    assert doc["fragile"] is True and doc["verdict"] == "certified"
