@@ -667,8 +667,8 @@ def _markov_bound(mdp: FiniteMDP, sampling: Sampling, model: ExactModel, alpha: 
     notes: list[str] = []
     routes: list[RouteBound] = []
     if sampling.behaviour is None:
-        notes.append("Markovian sampling without a behaviour policy: no mixing constant, so "
-                     "only the trivial bound 2 q_bar holds")
+        notes.append("Markovian sampling without a behaviour policy: the pair chain (and its "
+                     "Poisson solution) is unknown, so only the trivial bound 2 q_bar holds")
     elif model.n > SECOND_MOMENT_MAX_DIM or \
             model.n_actions**model.n_states > SECOND_MOMENT_MAX_POLICIES:
         notes.append(f"Markovian sampling: the Poisson-corrected LMI route needs |S||A| <= "

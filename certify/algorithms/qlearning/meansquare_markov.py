@@ -69,7 +69,7 @@ F = Fraction
 FLOOR_HORIZON = 10**12
 """A horizon at which the SDP objective is the floor alone."""
 
-TAU_GRID = tuple(F(2) ** k for k in range(-12, 13, 2))
+TAU_GRID = tuple(F(2) ** k for k in range(-14, 15))
 """The Young weights tau tried for the cross term p1 sqrt(V) <= (p1 / 2)(tau V + 1 / tau)."""
 
 
