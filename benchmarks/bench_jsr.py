@@ -6,7 +6,12 @@ bracket, its relative width, whether the value was proved exact, the wall-clock 
 the literature value (from the gallery file) and, where a published run exists, the bounds
 SwitchOnSafety.jl's tests state for the same family (sum-of-squares Lyapunov bounds
 ``soslyapb`` of degree d; blegat/SwitchOnSafety.jl, test/JCG14e61.jl, JCG14e63.jl,
-PJ08e54.jl).  No published JSR-toolbox run is recorded for these families here ("-").
+PJ08e54.jl).  The JSR toolbox column (Vankeerberghen, Hendrickx and Jungers, HSCC 2014)
+says "n/a" with the reason: no per-family published value or time of a toolbox run was
+found for these families (the toolbox ships the BTV matrices as ``BTVMat`` and cites
+Guglielmi-Zennaro 2009 for them, without a stated result; Chang and Blondel, Numer.
+Algorithms 2013, compare its methods on random sets and a few literature families, not
+these).
 
 Run: ``python benchmarks/bench_jsr.py [--budget 30] [--only name,name]``.
 """
@@ -32,6 +37,9 @@ PUBLISHED = {
     "pj08_ex54": "SoS d=1 [5.6351, 9.7615]; d=2 [6.7772, 8.9226]; d=3 [7.4277, 8.92]",
 }
 """SwitchOnSafety.jl's stated soslyapb bounds (its test files), rounded as published."""
+JSR_TOOLBOX: dict[str, str] = {}
+"""Published JSR toolbox results (value, seconds) per family, where one exists: none found."""
+NO_TOOLBOX = "n/a: no published toolbox run for this family"
 
 
 def run(path: Path, budget: float) -> tuple[dict | None, float, str]:
@@ -53,13 +61,13 @@ def main() -> None:
     args = ap.parse_args()
     names = args.only.split(",") if args.only else gallery_names()
     head = (f"{'family':14s} {'lower':>18s} {'upper':>18s} {'rel width':>9s} {'exact':>5s} "
-            f"{'s':>6s}  {'literature':>18s}  published (SwitchOnSafety.jl) / JSR toolbox")
+            f"{'s':>6s}  {'literature':>18s}  published: SwitchOnSafety.jl | JSR toolbox")
     print(head)
     for name in names:
         entry = gallery_entry(name)
         doc, secs, err = run(GALLERY_DIR / f"{name}.json", args.budget)
         lit = f"{entry.value_float:.15g}" if entry.value_float is not None else "unknown"
-        pub = PUBLISHED.get(name, "-") + " / -"
+        pub = PUBLISHED.get(name, "-") + " | " + JSR_TOOLBOX.get(name, NO_TOOLBOX)
         if doc is None:
             print(f"{name:14s} {'error: ' + err[:60]}")
             continue

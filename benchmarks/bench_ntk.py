@@ -27,7 +27,7 @@ import numpy as np
 from certify.algorithms.ntk import MLP
 from certify.algorithms.ntk.inputs import validate_kernel
 from certify.algorithms.ntk.kernel import network_kernel
-from certify.algorithms.ntk.theorem2 import theorem2, theorem2_validated
+from certify.algorithms.ntk.theorem2 import analyze_ntk, theorem2_validated
 from certify.mdp import load_problem
 
 
@@ -71,7 +71,7 @@ def bench(gamma: float = 0.9, alpha: float = 0.01, repeats: int = 3) -> list[dic
         t_val, data = best_time(lambda k=k, rho=rho: validate_kernel(k, rho, gamma, alpha), repeats)
         t_exact, res = best_time(lambda data=data: theorem2_validated(data), repeats)
         t_all, res_all = best_time(lambda data=data: theorem2_validated(data, prefilter=False), 1)
-        t_total, _ = best_time(lambda k=k, rho=rho: theorem2(k, rho, gamma, alpha), repeats)
+        t_total, _ = best_time(lambda k=k, rho=rho: analyze_ntk(k, rho, gamma, alpha), repeats)
         assert res.beta == res_all.beta and res.beta_rows == res_all.beta_rows
         rows.append({"kernel": name, "n": k.shape[0], "float_s": t_float, "validate_s": t_val,
                      "exact_s": t_exact, "all_rows_s": t_all, "total_s": t_total,

@@ -14,7 +14,7 @@ Measured (2 shared cores under a load of about 9, torch 2.13.0 CPU, one thread; 
 with CPU seconds in parentheses):
 
 ======  =========  ===============  ===============  =====================
-n       params     kernel           theorem2         peak MB (kernel / all)
+n       params     kernel           analyze_ntk         peak MB (kernel / all)
 ======  =========  ===============  ===============  =====================
 1,000   6,532      12.9 (1.9)       1.3 (0.2)        436 / 436
 10,000  6,532      100.7 (29.2)     78.4 (25.2)      1,998 / 4,203
@@ -45,7 +45,7 @@ import numpy as np
 def one(n: int, width: int, framework: str, threads: int, method: str = "jacobian") -> dict:
     """Build the network, time K and Theorem 2 for n rows; returns the measurements."""
     from certify.algorithms.ntk.mlp import MLP
-    from certify.algorithms.ntk.theorem2 import theorem2
+    from certify.algorithms.ntk.theorem2 import analyze_ntk
 
     heads, d = 4, 32
     m = n // heads
@@ -91,7 +91,7 @@ def one(n: int, width: int, framework: str, threads: int, method: str = "jacobia
     t_k, c_k = time.perf_counter() - t0, time.process_time() - c0
     peak_k = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0, c0 = time.perf_counter(), time.process_time()
-    res = theorem2(k, np.full(n, 1.0 / n), 0.9, 0.01)
+    res = analyze_ntk(k, np.full(n, 1.0 / n), 0.9, 0.01)
     t_t, c_t = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert qm.n_params == n_params

@@ -34,12 +34,12 @@ _LAZY: dict[str, str] = {
     "sampling_from_d": "certify.mdp",
     "uniform_sampling": "certify.mdp",
     "QLearningResult": "certify.algorithms.qlearning.analysis",
-    "certify_qlearning": "certify.algorithms.qlearning.analysis",
+    "analyze_qlearning": "certify.algorithms.qlearning.analysis",
     "SolverOptions": "certify.solver_options",
     "DirectFamily": "certify.algorithms.qlearning.system",
     "row_sum_rate": "certify.algorithms.qlearning.system",
     # JSR engine (issue 4)
-    "jsr_bounds": "certify.jsr.bounds",
+    "analyze_jsr": "certify.jsr.bounds",
     "JSRResult": "certify.jsr.bounds",
     "load_family": "certify.jsr.io",
     "gallery_names": "certify.jsr.gallery",
@@ -67,26 +67,26 @@ _LAZY: dict[str, str] = {
     "boltzmann_grad_sup": "certify.algorithms.smooth",
     "pnorm_tradeoff": "certify.algorithms.smooth",
     # NTK (issue 6)
-    "theorem2": "certify.algorithms.ntk",
+    "analyze_ntk": "certify.algorithms.ntk",
     "Theorem2Result": "certify.algorithms.ntk",
     "MLP": "certify.algorithms.ntk",
     "empirical_ntk": "certify.algorithms.ntk",
-    "analyse_network": "certify.algorithms.ntk",
+    "analyze_ntk_network": "certify.algorithms.ntk",
     "ntk_sweep": "certify.algorithms.ntk",
     "preqn_step": "certify.algorithms.ntk",
     "train_preqn": "certify.algorithms.ntk",
     "train_expected": "certify.algorithms.ntk",
     # gradient TD (issue 7)
-    "check_sa": "certify.algorithms.td",
+    "analyze_sa": "certify.algorithms.td",
     "simulate_td": "certify.algorithms.td",
     "LinearTD": "certify.algorithms.td",
     "mean_run": "certify.algorithms.td",
     # policy gradient (issue 8)
-    "pg_tabular": "certify.algorithms.pg",
-    "pg_meanfield": "certify.algorithms.pg",
+    "run_pg_tabular": "certify.algorithms.pg",
+    "run_pg_meanfield": "certify.algorithms.pg",
     "soft_optimal": "certify.algorithms.pg",
     "policy_gradient": "certify.algorithms.pg",
-    "pg_crossval": "certify.algorithms.pg",
+    "run_pg_crossval": "certify.algorithms.pg",
     "flow_monotonicity": "certify.algorithms.pg",
     # reports and claims (issue 9)
     "qlearning_report": "certify.algorithms.qlearning.report",
@@ -105,6 +105,12 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str):
+    from certify.deprecation import RENAMED
+
+    if name in RENAMED:  # an old name: the new function, warning when called
+        from certify.deprecation import deprecated_alias
+
+        return deprecated_alias(__getattr__(RENAMED[name]), name)
     if name in _LAZY:
         import importlib
 
@@ -123,4 +129,4 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY))  # old names (certify.deprecation) not listed

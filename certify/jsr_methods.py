@@ -2,6 +2,6 @@
 the command line lists them without importing the engine and its solvers."""
 
 METHODS: tuple[str, ...] = ("structure", "products", "gripenberg", "norms", "maxnorm", "lifting",
-                            "exact", "polytope", "cqlf", "sos", "search")
+                            "exact", "polytope", "cqlf", "sos", "search", "dualsos")
 DEFAULT_METHODS: tuple[str, ...] = ("structure", "products", "norms", "maxnorm", "exact",
                                     "polytope", "lifting", "search", "cqlf")

@@ -12,6 +12,9 @@ three timescales and of (xi, xi', varrho, varrho') on four, step_n = 1/(n+1)^exp
 xi = alpha/varrho and xi' = beta/varrho' (the only reading under which every step decreases).
 The momentum constant w is not in the table; it is ``--w`` (default 1).
 
+The problems here are the toolkit's continuing versions (gamma = 0.9 random walk, continuing
+Boyan chain); examples/gtd_momentum_published.py runs the published episodic problems.
+
 Run: python examples/gtd_momentum.py [--runs 100] [--steps 20000] [--w 1] [--out FILE]
      python examples/gtd_momentum.py --quick        (5 runs, 500 steps: what CI runs)
 """
@@ -27,7 +30,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from certify.algorithms.td import check_sa, simulate_td  # noqa: E402
+from certify.algorithms.td import analyze_sa, simulate_td  # noqa: E402
 from certify.mdp import load_problem  # noqa: E402
 
 # seed 003, Table 1, as printed: vanilla, three timescales, four timescales
@@ -59,7 +62,7 @@ def run(runs: int, steps: int, w: float, out: str, seed: int = 0) -> dict:
         results[prob] = {}
         for algo in ALGOS:
             ex = timescale_exponents(algo, row)
-            chk = check_sa(algo, p, ex, w if algo not in ("td0", "gtd2", "tdc") else 1.0)
+            chk = analyze_sa(algo, p, ex, w if algo not in ("td0", "gtd2", "tdc") else 1.0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 sim = simulate_td(algo, p, ex, w, runs=runs, steps=steps, seed=seed)

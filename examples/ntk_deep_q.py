@@ -17,7 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from certify.algorithms.ntk import MLP, analyse_network, empirical_lipschitz, theorem2, train_expected, u3
+from certify.algorithms.ntk import (
+    MLP,
+    analyze_ntk,
+    analyze_ntk_network,
+    empirical_lipschitz,
+    train_expected,
+    u3,
+)
 from certify.algorithms.ntk.kernel import network_kernel
 from certify.algorithms.ntk.preqn import train_preqn
 from certify.mdp import FiniteMDP, builtin_problem
@@ -32,9 +39,9 @@ def main() -> None:
           f"certified steps {int(rec.certified.sum())}/30; "
           f"max linearisation gap {rec.linearisation_gap.max():.2e}")
 
-    res = analyse_network(p, p.sampling.d, 5e-5, 256, 1, "sin", 0, input_scale=256.0)
+    res = analyze_ntk_network(p, p.sampling.d, 5e-5, 256, 1, "sin", 0, input_scale=256.0)
     sin = MLP(4, 256, 1, "sin")
-    plain = theorem2(network_kernel(p.mdp, sin, sin.init_params(0)), p.sampling.d, 0.9, 5e-5)
+    plain = analyze_ntk(network_kernel(p.mdp, sin, sin.init_params(0)), p.sampling.d, 0.9, 5e-5)
     print(f"2. sin MLP, width 256, inputs x 256, alpha = 5e-5: {res.theorem.status} "
           f"({res.verdict.value}), beta = {float(res.theorem.beta):.6f}, (17) margin "
           f"{float(res.theorem.condition_17.margin):.1f}, empirical Lipschitz ratio of U3 "
@@ -43,7 +50,7 @@ def main() -> None:
 
     chain = FiniteMDP(np.array([[[0.0, 1.0]], [[0.0, 1.0]]]), np.zeros((2, 1)), 0.9, name="chain")
     k, rho = np.array([[1.0, 2.0], [2.0, 4.0]]), np.array([0.9, 0.1])
-    res2 = theorem2(k, rho, 0.9, 0.1)
+    res2 = analyze_ntk(k, rho, 0.9, 0.1)
     q = np.array([1.0, 2.0])
     for _ in range(100):
         q = u3(chain, k, rho, 0.1, q)

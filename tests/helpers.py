@@ -17,7 +17,7 @@ def random_mdp(rng: np.random.Generator, S: int, A: int, gamma: float = 0.9,
         P[..., 0] += 1e-3
     P /= P.sum(axis=2, keepdims=True)
     R = rng.random((S, A))
-    return FiniteMDP(P, R, gamma, name="random")
+    return FiniteMDP(P, R, gamma, name="random", layout="SAS")
 
 
 def random_d(rng: np.random.Generator, n: int, spread: float = 5.0) -> np.ndarray:

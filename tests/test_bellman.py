@@ -29,7 +29,7 @@ def test_policy_evaluation_closed_form():
     """One state, one action: Q = r / (1 - gamma)."""
     from certify.mdp import FiniteMDP
 
-    mdp = FiniteMDP([[[1.0]]], [[2.0]], 0.75)
+    mdp = FiniteMDP([[[1.0]]], [[2.0]], 0.75, layout="SAS")
     assert policy_q_values(mdp, np.array([0]))[0, 0] == pytest.approx(8.0, abs=1e-12)
 
 
@@ -60,11 +60,11 @@ def test_lower_comparison_system_rate():
     from JSON (the fixed-policy family keeps the parent's exact entries)."""
     import json
 
-    from certify import certificate_from_dict, certify_qlearning
+    from certify import analyze_qlearning, certificate_from_dict
     from certify.verdict import Verdict
 
     pr = load_problem("seed-sls")
-    res = certify_qlearning(pr, 0.5, cqlf=False)
+    res = analyze_qlearning(pr, 0.5, cqlf=False)
     lc = res.lower_comparison
     q, pi = q_star(pr.mdp)
     dense = direct_member_dense(pr.mdp, pr.sampling.d, 0.5, pi)

@@ -81,7 +81,7 @@ def test_stored_constants_are_rounded_up():
     for _ in range(300):
         gamma = float(rng.uniform(0.1, 0.99))
         R = rng.uniform(-3, 3, size=(2, 2))
-        mdp = FiniteMDP(np.full((2, 2, 2), 0.5), R, gamma)
+        mdp = FiniteMDP(np.full((2, 2, 2), 0.5), R, gamma, layout="SAS")
         b = float(rng.uniform(0, 1))
         nc = noise_constants(mdp, 0.0, b)
         r_max = F(mdp.r_max) + F(b)

@@ -41,7 +41,7 @@ def test_solver_failure_exits_1_not_2(monkeypatch, capsys):
     def boom(*args, **kwargs):
         raise SolverError("policy iteration did not converge in 1 iterations")
 
-    monkeypatch.setattr(ql, "certify_qlearning", boom)
+    monkeypatch.setattr(ql, "analyze_qlearning", boom)
     assert main(["qlearning", "seed-sls", "--alpha", "0.5"]) == 1
     err = capsys.readouterr().err
     assert "inconclusive" in err and "Traceback" not in err

@@ -36,7 +36,8 @@ def d(tmp_path_factory) -> Path:
         "neg.yaml": "gamma: -0.5\nP: [[[1.0]]]\nR: [[0.0]]\n",
         "rinf.yaml": "gamma: 0.5\nP: [[[1.0]]]\nR: [[.inf]]\n",
         "pstr.yaml": "gamma: 0.5\nP: [[['a']]]\nR: [[0.0]]\n",
-        "psum.yaml": "gamma: 0.5\nP: [[[0.6, 0.6], [1, 0]], [[1, 0], [0, 1]]]\nR: [[0, 0], [0, 0]]\n",
+        "psum.yaml": ("gamma: 0.5\nlayout: SAS\nP: [[[0.6, 0.6], [1, 0]], [[1, 0], [0, 1]]]\n"
+                      "R: [[0, 0], [0, 0]]\n"),
         "fam_nan.json": '{"matrices": [[[NaN, 0], [0, 1]]]}',
         "fam_ragged.json": '{"matrices": [[[1, 0], [0]]]}',
         "fam_empty.json": '{"matrices": []}',

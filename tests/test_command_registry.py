@@ -51,7 +51,17 @@ def test_every_cli_command_is_in_the_registry():
     names = {c.name for c in REGISTRY}
     missing = sorted(set(_cli_commands()) - names)
     assert missing == []
-    assert len(_cli_commands()) == len(REGISTRY) - len(API_ONLY) == 31
+    assert len(_cli_commands()) == len(REGISTRY) - len(API_ONLY) == 36
+
+
+@pytest.mark.parametrize("plugin", ["qlearning", "smooth", "td", "pg"])
+def test_every_simulated_algorithm_is_registered(plugin):
+    """Each simulator plug-in's ALGOS are registry entries ``simulate ALGO`` (a simulator
+    added to a plug-in but not to the registry would have no command)."""
+    import importlib
+
+    algos = importlib.import_module(f"certify.cli.simulate_{plugin}").ALGOS
+    assert {f"simulate {a}" for a in algos} <= {c.name for c in REGISTRY}
 
 
 def test_names_are_unique_and_groups_known():
@@ -93,3 +103,16 @@ def test_registry_imports_neither_cli_nor_numpy():
             "print(sorted(m for m in sys.modules if m.startswith(('certify.cli', 'numpy'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_simulate_plugins_match_the_registry():
+    """Each simulate plug-in's ALGOS are exactly its registry entries (in order)."""
+    import importlib
+
+    from certify.commands import group_commands
+
+    by_module: dict[str, list[str]] = {}
+    for cmd in group_commands("simulate"):
+        by_module.setdefault(cmd.cli.partition(":")[0], []).append(cmd.leaf)
+    for mod, algos in by_module.items():
+        assert tuple(algos) == importlib.import_module(mod).ALGOS, mod

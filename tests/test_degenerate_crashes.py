@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from certify.cli import main
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 from certify.jsr.polytope import polytope_search
 
 NILPOTENT = [[[0, 1], [0, 0]], [[0, 2], [0, 0]]]
@@ -26,7 +26,7 @@ def test_polytope_search_refuses_zero_rate():
 
 
 def test_jsr_products_polytope_on_a_nilpotent_family():
-    res = jsr_bounds(NILPOTENT, methods="products,polytope")
+    res = analyze_jsr(NILPOTENT, methods="products,polytope")
     assert res.lower == 0.0  # rho(A_0) = 0 is a valid lower bound; no upper from a polytope
     assert any("polytope" in n for n in res.notes)
 
@@ -42,7 +42,7 @@ def test_cli_jsr_products_polytope_nilpotent(tmp_path, capsys):
 
 def test_cli_smooth_lse_gamma_zero(tmp_path, capsys):
     f = tmp_path / "M.json"
-    f.write_text(json.dumps({"gamma": 0.0, "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]],
+    f.write_text(json.dumps({"gamma": 0.0, "layout": "SAS", "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]],
                              "R": [[1, 0], [0, 1]]}))
     code = main(["smooth", str(f), "--operator", "lse", "--temperature", "2", "--json"])
     out, err = capsys.readouterr()

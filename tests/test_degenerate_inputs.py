@@ -18,7 +18,7 @@ from certify.cli import main
 from tests.test_cli_fuzz import MDP_FORMS
 
 PROBLEMS = {
-    "gamma0": {"gamma": 0.0, "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]],
+    "gamma0": {"gamma": 0.0, "layout": "SAS", "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]],
                "R": [[1, 0], [0, 1]], "features": [[1.0], [0.5]], "target": [[0.5, 0.5], [1, 0]]},
     "one-state": {"gamma": 0.9, "P": [[[1.0], [1.0]]], "R": [[1.0, 0.0]],
                   "features": [[1.0]], "target": [[0.5, 0.5]]},
@@ -112,7 +112,7 @@ def test_ntk_check_zero_kernel_and_gamma0(files, capsys):
 
 
 WEIRD = {"name": "[/bold]", "gamma": 0.9, "states": ["[red]", ":100:"], "actions": ["a[/]", "b"],
-         "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]], "R": [[1, 0], [0, 1]]}
+         "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]], "R": [[1, 0], [0, 1]], "layout": "SAS"}
 
 
 @pytest.mark.parametrize("argv", [["qlearning", "{}", "--alpha", "0.5", "--cqlf", "no"],

@@ -79,7 +79,7 @@ API = public_api()
 
 def test_api_is_large_enough() -> None:
     """The collection itself works: both the eager and the lazy names are found."""
-    assert "certify_qlearning" in API and "jsr_bounds" in API and "FiniteMDP" in API
+    assert "analyze_qlearning" in API and "analyze_jsr" in API and "FiniteMDP" in API
     assert len(API) >= 70
 
 
@@ -128,8 +128,8 @@ def test_parser_on_a_known_docstring() -> None:
     assert secs["Returns"] == ["int"]
 
 
-EXAMPLED = ("certify_qlearning", "selection_jsr", "jsr_bounds", "FiniteMDP", "load_problem", "soft_optimal",
-            "row_sum_rate", "analyze_smooth", "theorem2", "check_sa")
+EXAMPLED = ("analyze_qlearning", "selection_jsr", "analyze_jsr", "FiniteMDP", "load_problem", "soft_optimal",
+            "row_sum_rate", "analyze_smooth", "analyze_ntk", "analyze_sa")
 
 
 @pytest.mark.parametrize("name", EXAMPLED)

@@ -161,9 +161,9 @@ def test_non_utf8_files(form, data, word, tmp_path, capsys):
 
 # ----------------------------------------------------------------------------- numbers
 @pytest.mark.parametrize("name, text, words", [
-    ("big.yaml", "gamma: 0.9\nP: [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]]\n"
+    ("big.yaml", "gamma: 0.9\nlayout: SAS\nP: [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]]\n"
                  "R: [[1.0e+200, 0], [1, 0]]\n", ["R[0][0]", "CERTIFY_MAX_MAGNITUDE"]),
-    ("big.json", '{"gamma": 0.9, "P": [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]], '
+    ("big.json", '{"gamma": 0.9, "layout": "SAS", "P": [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]], '
                  '"R": [[1e200, 0], [1, 0]]}', ["R[0][0]", "CERTIFY_MAX_MAGNITUDE"]),
     ("digits.yaml", "gamma: 0.9\nP: [[[1.0]]]\nR: [[" + "9" * 400 + "]]\n", ["R[0][0]", "digits"]),
     ("digits.json", '{"gamma": 0.9, "P": [[[1.0]]], "R": [[' + "9" * 400 + "]]}",
@@ -560,11 +560,11 @@ def test_hard_deadline_stops_a_step_and_restores_the_timer():
 def test_jsr_of_random_20x20_pair_returns_a_sound_bracket():
     """Two random 20x20 matrices with a 2 s budget: a bracket, each end re-checked exactly
     (the structure step used to run exact elimination for minutes)."""
-    from certify.jsr.bounds import jsr_bounds
+    from certify.jsr.bounds import analyze_jsr
 
     rng = np.random.default_rng(0)
     mats = [rng.standard_normal((20, 20)) for _ in range(2)]
-    res = jsr_bounds(mats, budget=2)
+    res = analyze_jsr(mats, budget=2)
     rho = max(max(abs(np.linalg.eigvals(a))) for a in mats)
     norm = max(np.linalg.norm(a, 2) for a in mats)
     if np.isfinite(res.lower):  # JSR <= max ||A_i||_2: no lower bound above it
@@ -750,3 +750,18 @@ def test_a_sweep_whose_only_worker_died_says_so_and_exits(tmp_path):
     assert err.strip().count("\n") == 0 or "sweep" in err.splitlines()[-1]
     rows = read_rows(out)
     assert 1 <= len(rows) < 24
+
+
+def test_jsr_with_its_budget_spent_still_returns_the_exact_norm_bound():
+    """A budget too small for any method (here 1 microsecond) still returns an upper bound:
+    max_i ||A_i|| in the smaller of the 1- and inf-norms, checked exactly."""
+    from certify.jsr.bounds import jsr_bounds
+
+    rng = np.random.default_rng(0)
+    mats = [rng.standard_normal((20, 20)) for _ in range(2)]
+    res = jsr_bounds(mats, budget=1e-6)
+    trivial = min(max(np.abs(a).sum(axis=0).max() for a in mats),
+                  max(np.abs(a).sum(axis=1).max() for a in mats))
+    assert trivial <= res.upper <= trivial * (1 + 1e-11)
+    assert [r.check.certified for r in res.certificates] == [True]
+    assert any("budget spent before an upper bound" in n for n in res.notes)

@@ -23,7 +23,7 @@ GOOD_R = [[1.0, 0.0], [0.0, 1.0]]
 
 
 def mdp_doc(**over):
-    doc = {"gamma": 0.9, "P": GOOD_P, "R": GOOD_R}
+    doc = {"gamma": 0.9, "P": GOOD_P, "R": GOOD_R, "layout": "SAS"}  # S = A: layout named
     doc.update(over)
     return doc
 
@@ -98,9 +98,9 @@ def test_bad_alpha(alpha, match):
     code, err = run_cli(["qlearning", "seed-sls", "--alpha", alpha])
     assert code == 2 and "alpha" in err and "Traceback" not in err
     with pytest.raises(InvalidInput, match=match):
-        from certify import certify_qlearning
+        from certify import analyze_qlearning
 
-        certify_qlearning(load_problem("seed-sls"), float(alpha))
+        analyze_qlearning(load_problem("seed-sls"), float(alpha))
 
 
 def test_alpha_not_a_number():
@@ -148,7 +148,7 @@ def test_behaviour_sampling(tmp_path):
 
 
 def test_zero_sampling_rejected_in_api():
-    mdp = FiniteMDP(GOOD_P, GOOD_R, 0.9)
+    mdp = FiniteMDP(GOOD_P, GOOD_R, 0.9, layout="SAS")
     with pytest.raises(InvalidMDP, match="never|zero entries"):
         sampling_from_d(mdp, [0.5, 0.5, 0.0, 0.0])
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certify import certificate_from_dict, certify_qlearning, load_problem
+from certify import analyze_qlearning, certificate_from_dict, load_problem
 from certify.algorithms.qlearning.system import DirectFamily, row_sum_rate
 from certify.jsr.policy_iteration import selection_jsr
 from certify.mdp import uniform_sampling
@@ -101,7 +101,7 @@ def test_jsr_linear_in_alpha():
 def test_seed_sls_gap_and_known_value():
     """seed-sls at alpha = 0.5: JSR strictly between the trivial lower rate and the row-sum
     rate.  Independent value: the Perron root of the 4x4 matrix written out by hand."""
-    res = certify_qlearning(load_problem("seed-sls"), 0.5)
+    res = analyze_qlearning(load_problem("seed-sls"), 0.5)
     assert res.trivial_lower < res.direct.lower <= res.direct.upper < res.row_sum_rate
     assert res.row_sum_rate == pytest.approx(1 - 0.5 * 0.1 * 0.1, abs=1e-15)
     A = np.array([
@@ -141,7 +141,7 @@ def test_certificates_roundtrip_and_tamper():
 
 
 def test_quadratic_certificate_roundtrip_and_tamper():
-    res = certify_qlearning(load_problem("seed-sls"), 0.5)
+    res = analyze_qlearning(load_problem("seed-sls"), 0.5)
     cert = res.cqlf.certificate
     doc = json.loads(json.dumps(cert.to_dict()))
     assert certificate_from_dict(doc).verify().verdict is Verdict.CERTIFIED

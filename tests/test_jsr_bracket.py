@@ -12,7 +12,7 @@ import numpy as np
 
 from certify.certificates.norm import InducedNormCertificate
 from certify.families.matrix import MatrixFamily
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 from certify.jsr.bracket import Bracket, Candidate, word_lower_candidate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def test_forged_upper_candidate_is_refused_and_bracket_unchanged():
 
 def test_progress_callback_reports_monotone_bracket():
     events: list[dict] = []
-    res = jsr_bounds(GOLDEN, budget=20, progress=events.append)
+    res = analyze_jsr(GOLDEN, budget=20, progress=events.append)
     assert res.exact and events
     assert events[-1]["exact"] is True
     ups = [e["upper"] for e in events if e["upper"] is not None]
@@ -72,6 +72,6 @@ def test_block_triangular_family_with_a_signed_block_is_exact():
     b = np.array([[0, -3, -3], [-2, 0, 1], [3, 2, -2.0]])
     A, B = np.zeros((4, 4)), np.zeros((4, 4))
     A[:3, :3], B[:3, :3], A[3, 3], B[3, 3], A[0, 3] = a, b, 1.0, 0.5, 1.0
-    res = jsr_bounds([A, B], budget=30)
+    res = analyze_jsr([A, B], budget=30)
     assert res.exact and res.lower <= 3.5073538664266755 <= res.upper
     assert "block-triangular" in {c.certificate.kind for c in res.certificates if c.check.certified}

@@ -147,9 +147,9 @@ def test_cli_verify_and_forged_file(tmp_path):
 
 @pytest.mark.slow
 def test_engine_proves_jcg14_ex61_exact(tmp_path):
-    from certify.jsr.bounds import jsr_bounds
+    from certify.jsr.bounds import analyze_jsr
 
-    res = jsr_bounds(str(ROOT / "certify" / "data" / "families" / "jcg14_ex61.json"), budget=60)
+    res = analyze_jsr(str(ROOT / "certify" / "data" / "families" / "jcg14_ex61.json"), budget=60)
     assert res.exact
     assert any(c.certificate.kind == "complex-balanced-polytope" and c.check.certified
                for c in res.certificates)
@@ -179,3 +179,42 @@ def test_gz09_ex41_stored_certificate():
     i, j, col = gz.coefficients[0]
     forged = ((i, j, ((col[0][0], (Fraction(2), Fraction(0))),) + col[1:]),) + gz.coefficients[1:]
     assert "not proved inside" in replace(gz, coefficients=forged).verify().reason
+
+
+def test_padding_when_the_orbit_spans_an_invariant_subspace():
+    """A 3x3 pair with the common invariant plane span(e1, e2) holding the s.m.p.'s
+    eigenvector (A_0 rotates it by 90 degrees, JSR = |+-i| = 1): the orbit of v spans only
+    that plane, so a padding vertex eps e3 makes the polytope full-dimensional."""
+    from certify.families.matrix import MatrixFamily
+    from certify.jsr.complex_polytope import complex_search
+
+    a0 = np.array([[0, -1, 1], [1, 0, 0], [0, 0, 0.5]])
+    a1 = np.array([[0.5, 0, 0], [0, 0.5, 1], [0, 0, 0.5]])
+    cert = complex_search(MatrixFamily((a0, a1), "pad3"), (0,))
+    assert cert is not None and len(cert.free) == 1 and cert.check == "exact"
+    res = cert.verify()
+    assert res.certified, res.reason
+    lo, hi = cert.bracket()
+    assert lo <= 1 <= hi and hi - lo < Fraction(1, 10**20)
+    # JSON round trip keeps the padding
+    back = type(cert).from_dict({"witness": cert.witness_dict()})
+    assert back.free == cert.free and back.verify().certified
+    # forgeries: a zero padding vector (no interior), padding under the interval check
+    zero = ((Fraction(0), Fraction(0)),) * 3
+    assert not replace(cert, free=(zero,)).verify().certified
+    assert not replace(cert, check="interval").verify().certified
+    assert not replace(cert, free=()).verify().certified
+
+
+def test_search_falls_back_to_the_labelled_interval_check(cert, monkeypatch):
+    """When the exact check refuses the vertex set found, the search returns the interval
+    certificate (check = "interval"), whose verdict says it is the fallback."""
+    from certify.certificates.complex_balanced import ComplexBalancedCertificate, _refuse
+    from certify.jsr.complex_polytope import complex_search
+
+    monkeypatch.setattr(ComplexBalancedCertificate, "_verify_exact",
+                        lambda self, *a: _refuse("exact check disabled for this test"))
+    got = complex_search(cert.family, cert.word)
+    assert got is not None and got.check == "interval" and len(got.inverse) == 4
+    res = got.verify()
+    assert res.certified and res.reason.startswith("fallback check")

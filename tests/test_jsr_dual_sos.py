@@ -61,3 +61,14 @@ def test_duals_and_sequence_shapes():
     # rho(A^[2]) = rho(A)^2 for the lift
     p = lift[1] @ lift[0]
     assert max(abs(np.linalg.eigvals(p))) == pytest.approx(((1 + 5 ** 0.5) / 2) ** 4, rel=1e-12)
+
+
+def test_dualsos_method_in_the_driver():
+    from certify.jsr.bounds import jsr_bounds
+
+    mats = gallery_entry("btv_sturmian").family.float_matrices()
+    res = jsr_bounds(mats, methods="products:3,dualsos", budget=20)
+    # products up to length 3 find A_0^2 A_1; the degree-4 dual finds the Sturmian word
+    assert res.word == (0, 0, 1, 0, 0, 1, 0, 1)
+    assert res.lower == pytest.approx(gallery_entry("btv_sturmian").value_float, rel=1e-13)
+    assert any(c.method == "dualsos" and c.check.certified for c in res.certificates)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from certify.certificates.base import certificate_from_dict
 from certify.cli import main
 from certify.errors import InvalidFamily, InvalidInput, UnknownName
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 from certify.verdict import Verdict
 
 GOLDEN = [np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])]
@@ -52,7 +52,7 @@ def brute_lower_safe(mats, k=4):
 
 
 def test_golden_pair_exact_value():
-    res = jsr_bounds(GOLDEN)
+    res = analyze_jsr(GOLDEN)
     assert res.exact and res.verdict is Verdict.CERTIFIED
     assert res.lower <= PHI <= res.upper
     assert res.upper - res.lower <= 4e-16
@@ -62,10 +62,10 @@ def test_golden_pair_exact_value():
 
 def test_certificates_round_trip_and_forgeries_refused():
     signed = [GOLDEN[0], -np.asarray(GOLDEN[1], dtype=float)]  # same JSR, not nonnegative
-    recs = (jsr_bounds(GOLDEN, methods="products,polytope").certificates
-            + jsr_bounds(signed, methods="products,polytope").certificates
-            + jsr_bounds(signed, methods="products,search", budget=10).certificates
-            + jsr_bounds(GOLDEN, methods="norms").certificates)
+    recs = (analyze_jsr(GOLDEN, methods="products,polytope").certificates
+            + analyze_jsr(signed, methods="products,polytope").certificates
+            + analyze_jsr(signed, methods="products,search", budget=10).certificates
+            + analyze_jsr(GOLDEN, methods="norms").certificates)
     kinds = {c.certificate.kind for c in recs if c.check.certified}
     assert {"product-word", "induced-norm", "invariant-polytope", "algebraic-polytope",
             "algebraic-balanced-polytope"} <= kinds
@@ -88,7 +88,7 @@ def test_certificates_round_trip_and_forgeries_refused():
 
 
 def test_exact_value_forged_interval_refused():
-    res = jsr_bounds(GOLDEN, methods="products,exact")
+    res = analyze_jsr(GOLDEN, methods="products,exact")
     rec = [c for c in res.certificates if c.side == "exact"][0]
     doc = rec.certificate.to_dict()
     doc["witness"]["interval"] = ["6", "7"]  # phi^4 = 6.854...; but the check needs ||.||^4 <= theta
@@ -99,20 +99,20 @@ def test_exact_value_forged_interval_refused():
 
 def test_rotation_complex_spectrum_and_single_matrix():
     c, s = math.cos(0.3), math.sin(0.3)
-    res = jsr_bounds([2 * np.array([[c, -s], [s, c]])], methods="products,norms")
+    res = analyze_jsr([2 * np.array([[c, -s], [s, c]])], methods="products,norms")
     assert res.verdict is Verdict.CERTIFIED
     assert res.lower <= 2 <= res.upper and res.upper - res.lower < 1e-9
 
 
 def test_zero_family():
-    res = jsr_bounds([np.zeros((3, 3)), np.zeros((3, 3))], methods="products,norms")
+    res = analyze_jsr([np.zeros((3, 3)), np.zeros((3, 3))], methods="products,norms")
     assert res.lower == 0 and res.upper == 0
 
 
 def test_random_nonnegative_10x10_bracket():
     rng = np.random.default_rng(1)
     mats = [rng.random((10, 10)) for _ in range(3)]
-    res = jsr_bounds(mats, methods="products,norms,polytope", budget=30)
+    res = analyze_jsr(mats, methods="products,norms,polytope", budget=30)
     assert res.verdict is Verdict.CERTIFIED and res.relative_gap < 1e-6
     assert res.lower <= brute_lower(mats, 3) * (1 + 1e-12)
 
@@ -124,12 +124,12 @@ small = st.lists(st.integers(-3, 3), min_size=4, max_size=4).map(
 @settings(max_examples=8, deadline=None)
 @given(st.lists(small, min_size=1, max_size=3), st.sampled_from([-2.0, 0.5, 3.0]))
 def test_properties_bracket_scaling_and_brute_force(mats, c):
-    res = jsr_bounds(mats, methods="products,norms,lifting:2", budget=10)
+    res = analyze_jsr(mats, methods="products,norms,lifting:2", budget=10)
     assert not res.lower > res.upper
     brute = brute_lower_safe(mats, 4)
     if math.isfinite(res.upper):
         assert res.upper >= brute * (1 - 1e-12)
-    scaled = jsr_bounds([c * m for m in mats], methods="products,norms,lifting:2", budget=10)
+    scaled = analyze_jsr([c * m for m in mats], methods="products,norms,lifting:2", budget=10)
     if math.isfinite(scaled.lower) and math.isfinite(res.upper):
         assert scaled.lower <= abs(c) * res.upper * (1 + 1e-9)
     if math.isfinite(scaled.upper) and math.isfinite(res.lower):
@@ -139,8 +139,8 @@ def test_properties_bracket_scaling_and_brute_force(mats, c):
 def test_similarity_invariance():
     T = np.array([[2.0, 1.0], [1.0, 1.0]])
     Ti = np.linalg.inv(T)
-    a = jsr_bounds(GOLDEN, methods="products,norms,polytope")
-    b = jsr_bounds([T @ m @ Ti for m in GOLDEN], methods="products,norms,polytope")
+    a = analyze_jsr(GOLDEN, methods="products,norms,polytope")
+    b = analyze_jsr([T @ m @ Ti for m in GOLDEN], methods="products,norms,polytope")
     assert b.lower <= PHI * (1 + 1e-12) and b.upper >= PHI * (1 - 1e-12)
     assert abs(b.upper - a.upper) < 1e-6
 
@@ -154,14 +154,14 @@ def test_similarity_invariance():
 ])
 def test_bad_families(mats, err):
     with pytest.raises(err):
-        jsr_bounds(mats)
+        analyze_jsr(mats)
 
 
 def test_bad_budget_and_method():
     with pytest.raises(InvalidInput, match="budget"):
-        jsr_bounds(GOLDEN, budget=0)
+        analyze_jsr(GOLDEN, budget=0)
     with pytest.raises(UnknownName, match="valid methods"):
-        jsr_bounds(GOLDEN, methods="sos9")
+        analyze_jsr(GOLDEN, methods="sos9")
 
 
 def test_cli_end_to_end(tmp_path, capsys):

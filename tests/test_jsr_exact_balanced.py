@@ -16,7 +16,7 @@ import pytest
 from certify.certificates.base import certificate_from_dict
 from certify.exact.algebraic import RealAlgebraic
 from certify.families.matrix import MatrixFamily
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 from certify.jsr.exact_balanced import balanced_search
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def test_json_round_trip_and_forgeries_refused(cert):
 
 
 def test_driver_proves_the_signed_value_and_cli_verify(tmp_path):
-    res = jsr_bounds(FAM, budget=30)
+    res = analyze_jsr(FAM, budget=30)
     assert res.exact
     kinds = [c.certificate.kind for c in res.certificates if c.check.certified]
     assert "algebraic-balanced-polytope" in kinds

@@ -17,7 +17,7 @@ from certify.certificates.norm import ExactValueCertificate
 from certify.cli import main
 from certify.exact.algebraic import RealAlgebraic
 from certify.families.matrix import MatrixFamily
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 from certify.jsr.exact_cone import exact_cone_search
 from certify.jsr.gallery import gallery_entry
 from certify.jsr.maxnorm_lp import maxnorm_search
@@ -84,7 +84,7 @@ def test_forged_exact_cone_refused(sturmian):
 
 
 def test_btv_at_tc_bracket_only():
-    res = jsr_bounds(gallery_entry("btv").family, budget=2)  # runs to its budget: keep it small
+    res = analyze_jsr(gallery_entry("btv").family, budget=2)  # runs to its budget: keep it small
     assert not res.exact and res.lower < res.upper
 
 
@@ -97,13 +97,13 @@ def test_exact_value_rational_theta_1x1_and_diagonal():
     assert ExactValueCertificate(d, (0,), 1, (Fraction(9), Fraction(9))).verify().certified
     # and a real refusal stays a refusal: theta = 4 is below ||diag(3, 1)||^2 = 9
     assert not ExactValueCertificate(d, (1,), 1, (Fraction(4), Fraction(4))).verify().certified
-    res = jsr_bounds(d, "products,exact")
+    res = analyze_jsr(d, "products,exact")
     assert res.exact and res.lower == res.upper == 3.0
     assert not any("refused" in n for n in res.notes)
 
 
 def test_no_refused_notes_when_exact_not_applicable():
-    res = jsr_bounds(gallery_entry("daubechies_d4").family, "products,exact", budget=10)
+    res = analyze_jsr(gallery_entry("daubechies_d4").family, "products,exact", budget=10)
     assert not any("refused" in n for n in res.notes)
 
 
@@ -152,9 +152,9 @@ def _printed_ok(cert, text: str) -> bool:
 
 def test_printed_bounds_are_bounds(sturmian):
     fam = gallery_entry("overlap_free").family
-    res = jsr_bounds(gallery_entry("golden").family, "products,norms,exact")
+    res = analyze_jsr(gallery_entry("golden").family, "products,norms,exact")
     certs = [r.certificate for r in res.certificates] + [sturmian, maxnorm_search(fam)]
-    tri = jsr_bounds(gallery_entry("triangular").family)
+    tri = analyze_jsr(gallery_entry("triangular").family)
     certs += [r.certificate for r in tri.certificates]
     from certify.jsr.sos import sos_step  # noqa: F401  (the sos kind is covered in test_jsr_sos)
     kinds = set()

@@ -77,7 +77,7 @@ def test_overlap_free_20x20(overlap_free_bounds, monkeypatch):
     from certify.jsr import bounds
 
     # the proof itself runs once per session (conftest); check_entry judges its result
-    monkeypatch.setattr(bounds, "jsr_bounds", lambda family, methods, budget: overlap_free_bounds)
+    monkeypatch.setattr(bounds, "analyze_jsr", lambda family, methods, budget: overlap_free_bounds)
     entry = gallery_entry("overlap_free")
     a0, a1 = entry.family.float_matrices()
     assert a0.shape == (20, 20) and np.all(a0 >= 0) and np.all(a0 == np.round(a0))

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 
 from .test_jsr_engine import brute_lower_safe
 
@@ -38,7 +38,7 @@ def overlap(a, b, c=1.0, tol=1e-9):
 @settings(max_examples=15, deadline=None)
 @given(family)
 def test_bracket_ordered_and_above_brute_force(mats):
-    res = jsr_bounds(mats, methods=METHODS, budget=5)
+    res = analyze_jsr(mats, methods=METHODS, budget=5)
     assert not res.lower > res.upper
     brute = brute_lower_safe(mats)
     if math.isfinite(res.upper):
@@ -52,8 +52,8 @@ def test_bracket_ordered_and_above_brute_force(mats):
 @settings(max_examples=10, deadline=None)
 @given(family, st.sampled_from([-3.0, -0.5, 0.25, 2.0]))
 def test_scaling(mats, c):
-    a = jsr_bounds(mats, methods=METHODS, budget=5)
-    b = jsr_bounds([c * m for m in mats], methods=METHODS, budget=5)
+    a = analyze_jsr(mats, methods=METHODS, budget=5)
+    b = analyze_jsr([c * m for m in mats], methods=METHODS, budget=5)
     assert overlap(b, a, abs(c)) and overlap(a, b, 1 / abs(c))
 
 
@@ -64,8 +64,8 @@ def test_similarity_invariance(mats, t, s):
     T = np.eye(n) * s
     T[0, n - 1] = t  # rational, invertible (triangular with s on the diagonal)
     Ti = np.linalg.inv(T)
-    a = jsr_bounds(mats, methods=METHODS, budget=5)
-    b = jsr_bounds([T @ m @ Ti for m in mats], methods=METHODS, budget=5)
+    a = analyze_jsr(mats, methods=METHODS, budget=5)
+    b = analyze_jsr([T @ m @ Ti for m in mats], methods=METHODS, budget=5)
     assert overlap(a, b) and overlap(b, a)
 
 
@@ -74,7 +74,7 @@ def test_similarity_invariance(mats, t, s):
 def test_adding_a_matrix_never_lowers(mats, data):
     n = mats[0].shape[0]
     extra = data.draw(mats_strategy(n).map(lambda v: v[0]))
-    a = jsr_bounds(mats, methods=METHODS, budget=5)
-    b = jsr_bounds(mats + [extra], methods=METHODS, budget=5)
+    a = analyze_jsr(mats, methods=METHODS, budget=5)
+    b = analyze_jsr(mats + [extra], methods=METHODS, budget=5)
     if math.isfinite(a.lower) and math.isfinite(b.upper):
         assert b.upper >= a.lower * (1 - 1e-12)

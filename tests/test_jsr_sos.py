@@ -15,7 +15,7 @@ from certify.certificates.quadratic import QuadraticCertificate
 from certify.exact import fraction_array, rationalize, symmetrize
 from certify.exact.lifting import lift_matrix, monomials
 from certify.families.matrix import MatrixFamily
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 from certify.jsr.cqlf import cqlf_search
 from certify.jsr.sos import LiftedFamily
 from certify.solver_options import SolverOptions
@@ -48,7 +48,7 @@ def test_lift_is_multiplicative_and_matches_interpolation():
 def test_sos_bound_certified_round_trips_and_forgery_refused():
     rng = np.random.default_rng(3)
     mats = [rng.integers(-3, 4, (3, 3)).astype(float) for _ in range(2)]
-    res = jsr_bounds(mats, methods="products,sos:2")
+    res = analyze_jsr(mats, methods="products,sos:2")
     rec = [c for c in res.certificates if c.certificate.kind == "sos"][0]
     assert rec.check.certified and res.lower <= res.upper
     brute = max(max(abs(np.linalg.eigvals(np.linalg.multi_dot([mats[i] for i in w] + [np.eye(3)]))))
@@ -96,9 +96,9 @@ def test_sos_method_name_errors():
     from certify.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        jsr_bounds(G3, methods="sos:0")
+        analyze_jsr(G3, methods="sos:0")
     with pytest.raises(InvalidInput):
-        jsr_bounds(G3, methods="sos:x")
+        analyze_jsr(G3, methods="sos:x")
 
 
 @pytest.mark.parametrize("alpha", [0.5, 1.0])
@@ -109,7 +109,7 @@ def test_generic_engine_on_the_direct_family_agrees_with_selection_jsr(alpha):
 
     p = seed_sls()
     fam = DirectFamily.from_mdp(p.mdp, p.sampling, alpha)
-    res = jsr_bounds(fam, ("products", "norms", "exact", "polytope", "lifting", "cqlf"), 20)
+    res = analyze_jsr(fam, ("products", "norms", "exact", "polytope", "lifting", "cqlf"), 20)
     ref = selection_jsr(fam)
     assert res.verdict is Verdict.CERTIFIED
     assert abs(res.lower - ref.lower) < 1e-9 and abs(res.upper - ref.upper) < 1e-9

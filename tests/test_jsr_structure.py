@@ -14,7 +14,7 @@ from certify.cli import main
 from certify.exact import fraction_array
 from certify.exact.structure import nilpotent_depth
 from certify.families.matrix import MatrixFamily
-from certify.jsr.bounds import jsr_bounds
+from certify.jsr.bounds import analyze_jsr
 from certify.jsr.structure import block_triangular_form, detect, max_cycle_mean
 from certify.verdict import Verdict
 
@@ -27,7 +27,7 @@ def _round_trip(rec):
 
 
 def test_nilpotent_exact_zero_and_not_nilpotent():
-    res = jsr_bounds(NIL)
+    res = analyze_jsr(NIL)
     assert res.lower == 0 and res.upper == 0 and res.exact
     assert res.structure["nilpotent_depth"] == 3  # (A_1 A_0 applied to e_3) != 0 at length 2
     p = NIL[0] @ NIL[1]
@@ -52,7 +52,7 @@ def test_block_triangular_permutation_and_value():
     for a in mats:
         b = a[np.ix_(form.perm, form.perm)]
         assert np.allclose(np.tril(b, -1), 0)
-    res = jsr_bounds(mats)
+    res = analyze_jsr(mats)
     assert res.lower == 3.0 and res.upper == 3.0 and res.exact  # max |diagonal entry| = 3
     kinds = {(c.certificate.kind, c.side) for c in res.certificates}
     assert {("block-triangular", "lower"), ("block-triangular", "upper")} <= kinds
@@ -62,7 +62,7 @@ def test_block_triangular_permutation_and_value():
 
 def test_block_certificate_forgeries_refused():
     mats = [np.array([[1.0, 1, 5], [0, 1, 0], [0, 0, 0.5]]), np.array([[1.0, 0, 0], [1, 1, 7], [0, 0, 0.5]])]
-    res = jsr_bounds(mats)
+    res = analyze_jsr(mats)
     assert res.structure["blocks"] == [2, 1]
     assert abs(res.upper - (1 + 5**0.5) / 2) < 1e-12 and res.exact
     up = [c for c in res.certificates if c.side == "upper" and c.certificate.kind == "block-triangular"][0]
@@ -95,7 +95,7 @@ def test_rank_one_cycle_mean_against_brute_force():
         assert abs(lam - best) <= 1e-12 * max(best, 1)
         if best == 0:
             continue
-        res = jsr_bounds(mats)
+        res = analyze_jsr(mats)
         assert detect(MatrixFamily(tuple(mats))).rank_one
         assert res.lower <= best * (1 + 1e-14) and res.upper >= best * (1 - 1e-14)
         assert res.upper - res.lower <= 1e-11 * best
@@ -116,5 +116,5 @@ def test_cli_shows_structure(tmp_path, capsys):
 
 @pytest.mark.parametrize("methods", ["structure", "structure,products"])
 def test_structure_alone_on_irreducible_family_is_harmless(methods):
-    res = jsr_bounds([np.array([[1.0, 1], [0, 1]]), np.array([[1.0, 0], [1, 1]])], methods=methods)
+    res = analyze_jsr([np.array([[1.0, 1], [0, 1]]), np.array([[1.0, 0], [1, 1]])], methods=methods)
     assert res.structure["blocks"] == [2] and not res.structure["nilpotent"]

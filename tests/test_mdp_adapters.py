@@ -42,7 +42,7 @@ def test_from_mdptoolbox_square_is_read_right(toolbox):
     q, _ = q_star(FiniteMDP.from_mdptoolbox(P, R, g))
     assert np.allclose(q, ref, atol=1e-9)
     # the silent misreading the layout argument prevents: same shape, different Q*
-    q_wrong, _ = q_star(FiniteMDP(P, R, g))
+    q_wrong, _ = q_star(FiniteMDP(P, R, g, layout="SAS"))  # the misreading, now asked for
     assert not np.allclose(q_wrong, ref, atol=1e-3)
     q_named, _ = q_star(FiniteMDP.from_arrays(P, R, g, layout="ASS"))
     assert np.allclose(q_named, ref, atol=1e-9)

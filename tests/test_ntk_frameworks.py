@@ -125,7 +125,7 @@ def test_theorem2_linear_multi_head_closed_form():
     S, A, g, alpha = 3, 2, 0.5, 0.5
     P = np.zeros((S, A, S))
     P[:, :, 0] = 1.0
-    mdp = FiniteMDP(P, np.ones((S, A)), g, name="line")
+    mdp = FiniteMDP(P, np.ones((S, A)), g, name="line", layout="SAS")
     res = check_q_network(_linear_dqn(S, A), alpha=alpha, mdp=mdp)
     np.testing.assert_array_equal(res.kernel, np.kron(np.eye(S) + 1, np.eye(A)))
     n = S * A
@@ -135,7 +135,7 @@ def test_theorem2_linear_multi_head_closed_form():
     # (17): (1 + g)(S - 1) <= (1 - g) 2 fails (3 > 1); dominance ratio 3 on every row
     assert all(r["dominance_ratio"] == pytest.approx(3.0) for r in res.worst_rows)
     # one state: K = 2 I_A, rho = 1/A: (16), (17) hold and beta = 1 - alpha (1 - g) 2/A
-    one = FiniteMDP(np.ones((1, A, 1)), np.ones((1, A)), g, name="one")
+    one = FiniteMDP(np.ones((1, A, 1)), np.ones((1, A)), g, name="one", layout="SAS")
     res1 = check_q_network(_linear_dqn(1, A), alpha=alpha, mdp=one, train=30)
     assert res1.verdict.value == "certified"
     assert float(res1.theorem.beta) == pytest.approx(1 - alpha * (1 - g) * 2 / A, abs=1e-15)
@@ -150,7 +150,7 @@ def test_single_head():
     S, A = 2, 2
     P = np.zeros((S, A, S))
     P[:, :, 1] = 1.0
-    mdp = FiniteMDP(P, np.zeros((S, A)), 0.9, name="two")
+    mdp = FiniteMDP(P, np.zeros((S, A)), 0.9, name="two", layout="SAS")
     lin = torch.nn.Linear(S + A, 1).double()
     res = check_q_network(lin, alpha=0.1, mdp=mdp)
     s_idx, a_idx = np.divmod(np.arange(S * A), A)
@@ -163,7 +163,7 @@ def test_bad_models():
     from certify.algorithms.ntk.model import check_q_network
     from certify.errors import InvalidInput
 
-    mdp = FiniteMDP(np.ones((1, 2, 1)), np.ones((1, 2)), 0.5, name="one")
+    mdp = FiniteMDP(np.ones((1, 2, 1)), np.ones((1, 2)), 0.5, name="one", layout="SAS")
     with pytest.raises(InvalidInput, match="neither shape"):
         check_q_network(torch.nn.Linear(7, 5), alpha=0.1, mdp=mdp)
     with pytest.raises(InvalidInput, match="expected a torch.nn.Module"):

@@ -68,7 +68,7 @@ def test_jax_source_single_head():
 
     P = np.zeros((2, 2, 2))
     P[:, :, 1] = 1.0
-    mdp = FiniteMDP(P, np.zeros((2, 2)), 0.9, name="two")
+    mdp = FiniteMDP(P, np.zeros((2, 2)), 0.9, name="two", layout="SAS")
     res = check_q_network((lambda p, x: x @ p[0].T + p[1], (np.zeros((1, 4)), np.zeros(1))),
                           alpha=0.1, mdp=mdp)
     s_idx, a_idx = np.divmod(np.arange(4), 2)

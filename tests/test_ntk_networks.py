@@ -10,9 +10,9 @@ import pytest
 
 from certify.algorithms.ntk.kernel import network_kernel, pair_features
 from certify.algorithms.ntk.mlp import MLP
-from certify.algorithms.ntk.network import analyse_network
+from certify.algorithms.ntk.network import analyze_ntk_network
 from certify.algorithms.ntk.preqn import train_preqn
-from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.theorem2 import analyze_ntk
 from certify.algorithms.ntk.training import train_expected
 from certify.certificates import certificate_from_dict
 from certify.certificates.ntk import NTKContractionCertificate
@@ -22,7 +22,7 @@ from certify.mdp import FiniteMDP, builtin_problem
 from certify.verdict import Verdict
 
 # the two-state chain 0 -> 1 -> 1, zero reward, gamma 0.9: Q* = 0; replay mass on state 0
-CHAIN = FiniteMDP(np.array([[[0.0, 1.0]], [[0.0, 1.0]]]), np.zeros((2, 1)), 0.9, name="chain")
+CHAIN = FiniteMDP(np.array([[[0.0, 1.0]], [[0.0, 1.0]]]), np.zeros((2, 1)), 0.9, name="chain", layout="SAS")
 CHAIN_RHO = np.array([0.9, 0.1])
 CHAIN_X = np.array([[1.0], [2.0]])  # one feature per pair: Q(1) is "twice" Q(0)
 
@@ -32,7 +32,7 @@ def test_sin_network_with_scaled_inputs_is_certified(seed):
     # sin MLP (width 256, depth 1) on one-hot inputs scaled by 256: the first layer puts
     # 256^2 |delta_1|^2 ~ 3e4 on the diagonal and nothing off it, so (16) and (17) hold.
     p = builtin_problem("seed-sls")
-    res = analyse_network(p, p.sampling.d, 5e-5, 256, 1, "sin", seed, "onehot", probes=100,
+    res = analyze_ntk_network(p, p.sampling.d, 5e-5, 256, 1, "sin", seed, "onehot", probes=100,
                           iterations=30, input_scale=256.0)
     t = res.theorem
     assert t.verdict is Verdict.CERTIFIED and res.verdict is Verdict.CERTIFIED
@@ -72,7 +72,7 @@ def test_unscaled_or_other_activations_are_not_certified(activation, scale):
     p = builtin_problem("seed-sls")
     net = MLP(4, 256, 1, activation)
     k = network_kernel(p.mdp, net, net.init_params(0), input_scale=scale)
-    res = theorem2(k, p.sampling.d, p.mdp.gamma, 1e-6)
+    res = analyze_ntk(k, p.sampling.d, p.mdp.gamma, 1e-6)
     assert not res.condition_17.holds and res.verdict is Verdict.INCONCLUSIVE
 
 
@@ -91,7 +91,7 @@ def test_relu_network_diverges_where_theorem2_fails_badly():
     # ||Q_k|| grows at least at that rate over the first 30 steps (the kernel grows too)
     assert rec.q_norms[30] / rec.q_norms[0] >= 0.9 * rad**30
     # (17) fails badly: K_01 is about 2 K_00 (features 1 and 2)
-    r = theorem2(k0, CHAIN_RHO, 0.9, 0.001)
+    r = analyze_ntk(k0, CHAIN_RHO, 0.9, 0.001)
     assert float(r.condition_17.margin) < -0.5 * float(k0[0, 0])
 
 

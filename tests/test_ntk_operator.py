@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify.algorithms.ntk.mlp import MLP
-from certify.algorithms.ntk.network import analyse_network
+from certify.algorithms.ntk.network import analyze_ntk_network
 from certify.algorithms.ntk.operator import empirical_lipschitz, product_bound, u3
-from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.theorem2 import analyze_ntk
 from certify.algorithms.ntk.training import train_expected
 from certify.mdp import FiniteMDP, builtin_problem, q_star
 from certify.mdp.ordering import flatten
@@ -36,7 +36,7 @@ def test_empirical_ratio_never_exceeds_certified_beta(seed, off, alpha):
     rng = np.random.default_rng(seed)
     c = rng.uniform(-off, off, (4, 4))
     k = np.diag(rng.uniform(1.0, 3.0, 4)) + (c + c.T) / 2 * (1 - np.eye(4))
-    res = theorem2(k, rho, mdp.gamma, alpha)
+    res = analyze_ntk(k, rho, mdp.gamma, alpha)
     lip = empirical_lipschitz(mdp, k, rho, alpha, n_pairs=40, seed=seed)
     # the ratio is a float difference quotient: its rounding error grows like
     # eps * |Q| / ||Q1 - Q2||_inf (close adversarial pairs of large Q-tables)
@@ -64,14 +64,14 @@ def test_adversarial_probe_attains_tabular_modulus():
 def _chain():
     # the classic "w -> 2w" example: s0 -> s1, s1 -> s1, one action, no reward, features 1 and 2
     P = np.array([[[0.0, 1.0]], [[0.0, 1.0]]])
-    return FiniteMDP(P, np.zeros((2, 1)), 0.9, name="two-state-chain")
+    return FiniteMDP(P, np.zeros((2, 1)), 0.9, name="two-state-chain", layout="SAS")
 
 
 def test_divergence_example_linear_features():
     mdp = _chain()
     k = np.array([[1.0, 2.0], [2.0, 4.0]])  # Phi Phi^T with phi = (1, 2)
     rho = np.array([0.9, 0.1])
-    res = theorem2(k, rho, 0.9, 0.1)
+    res = analyze_ntk(k, rho, 0.9, 0.1)
     assert res.verdict is Verdict.INCONCLUSIVE and not res.condition_17.holds
     q = np.array([1.0, 2.0])
     for _ in range(10):
@@ -106,7 +106,7 @@ def test_training_theorem3_bound_on_recorded_kernels():
 
 def test_network_analysis_consistent():
     p = builtin_problem("seed-sls")
-    res = analyse_network(p, p.sampling.d, 0.05, width=32, depth=1, activation="tanh", probes=40,
+    res = analyze_ntk_network(p, p.sampling.d, 0.05, width=32, depth=1, activation="tanh", probes=40,
                           iterations=10)
     assert res.lipschitz.ratio <= float(res.theorem.beta) * (1 + 1e-12)
     assert res.iteration.holds

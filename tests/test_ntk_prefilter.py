@@ -12,15 +12,15 @@ from hypothesis import strategies as st
 
 from certify.algorithms.ntk.enclose import candidates, enclose
 from certify.algorithms.ntk.inputs import NotPSDWarning, psd_screen
-from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.theorem2 import analyze_ntk
 from certify.exact.rows import exact_rows
 
 
 def _same(k, rho, gamma, alpha):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotPSDWarning)
-        fast = theorem2(k, rho, gamma, alpha)
-        slow = theorem2(k, rho, gamma, alpha, prefilter=False)
+        fast = analyze_ntk(k, rho, gamma, alpha)
+        slow = analyze_ntk(k, rho, gamma, alpha, prefilter=False)
     assert fast.beta == slow.beta and fast.beta_rows == slow.beta_rows
     assert fast.condition_16 == slow.condition_16 and fast.condition_17 == slow.condition_17
     assert fast.alpha_max_16 == slow.alpha_max_16 and fast.verdict is slow.verdict

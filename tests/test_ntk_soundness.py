@@ -12,7 +12,7 @@ import pytest
 
 from certify.algorithms.ntk import network as network_mod
 from certify.algorithms.ntk.operator import LipschitzEstimate, u3
-from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.theorem2 import analyze_ntk
 from certify.certificates.ntk import NTKContractionCertificate
 from certify.errors import InvalidInput
 from certify.mdp import FiniteMDP, builtin_problem, q_star
@@ -29,7 +29,7 @@ def test_negative_rho_within_the_tolerance_is_refused():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(InvalidInput, match=r"rho\[1\] = -1e-10 is negative"):
-            theorem2(k, np.array([1.0 + e, -e]), 0.0, 0.5)
+            analyze_ntk(k, np.array([1.0 + e, -e]), 0.0, 0.5)
 
 
 def test_negative_exact_rho_is_refused():
@@ -37,7 +37,7 @@ def test_negative_exact_rho_is_refused():
     tiny = F(1, 10**400)
     rho = np.array([F(1) + tiny, -tiny], dtype=object)
     with pytest.raises(InvalidInput, match=r"rho\[1\] = -1/10+ is negative"):
-        theorem2(np.array([[F(1), F(0)], [F(0), F(1)]], dtype=object), rho, F(1, 2), F(1, 2))
+        analyze_ntk(np.array([[F(1), F(0)], [F(0), F(1)]], dtype=object), rho, F(1, 2), F(1, 2))
     cert = NTKContractionCertificate(np.eye(2), rho, F(1, 2), F(1, 2), F(9, 10))
     assert cert.verify().verdict is Verdict.INCONCLUSIVE
 
@@ -56,7 +56,7 @@ def test_printed_bounds_are_rounded_up():
     k = np.array([[F(2), F(0)], [F(0), F(2)]], dtype=object)
     rho = np.array([F(1, 2)] * 2, dtype=object)
     alpha = F("0.1234567890123") * 2  # beta = 1 - (1/2) alpha
-    r = theorem2(k, rho, F(1, 2), alpha)
+    r = analyze_ntk(k, rho, F(1, 2), alpha)
     assert r.verdict is Verdict.CERTIFIED
     printed = F(re.search(r"beta = ([0-9.e+-]+)", r.reason).group(1))
     assert printed >= r.beta
@@ -65,7 +65,7 @@ def test_printed_bounds_are_rounded_up():
 def _chain():
     # s0 -> s1 -> s1, one action, no reward; K = x x^T with features 1, 2 ("w -> 2w")
     P = np.array([[[0.0, 1.0]], [[0.0, 1.0]]])
-    return FiniteMDP(P, np.zeros((2, 1)), 0.9, name="two-state-chain")
+    return FiniteMDP(P, np.zeros((2, 1)), 0.9, name="two-state-chain", layout="SAS")
 
 
 def test_exact_ratio_confirms_a_real_expansion():
@@ -93,7 +93,7 @@ def test_network_refutes_only_on_an_exact_counterexample(monkeypatch):
         return LipschitzEstimate(1.0 + 2.0**-52, 2, "random", pair)
 
     monkeypatch.setattr(network_mod, "empirical_lipschitz", fake)
-    res = network_mod.analyse_network(p, p.sampling.d, 0.05, width=16, depth=1, activation="tanh",
+    res = network_mod.analyze_ntk_network(p, p.sampling.d, 0.05, width=16, depth=1, activation="tanh",
                                       probes=4, iterations=2)
     assert res.verdict is res.theorem.verdict and res.verdict is not Verdict.REFUTED
     assert any("not confirmed" in n for n in res.notes)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify.algorithms.ntk.inputs import NotPSDWarning
-from certify.algorithms.ntk.theorem2 import HYPOTHESES_FAIL, NON_EXPANSION, tabular_beta, theorem2
+from certify.algorithms.ntk.theorem2 import HYPOTHESES_FAIL, NON_EXPANSION, analyze_ntk, tabular_beta
 from certify.certificates import certificate_from_dict
 from certify.certificates.ntk import NTKContractionCertificate
 from certify.errors import InvalidInput
@@ -24,7 +24,7 @@ def test_hand_kernel_certified():
     # a_i = 1, o_i = 1/4; (16): 1/2 < 1; (17): (6/5)(1/4) = 3/10 <= (4/5)(1) = 4/5.
     # beta = 1 - (4/5)(1/2)(1) + (6/5)(1/2)(1/4) = 1 - 2/5 + 3/20 = 3/4.
     k = [[F(2), F(1, 2)], [F(1, 2), F(2)]]
-    r = theorem2(np.array(k, dtype=object), np.array([F(1, 2)] * 2, dtype=object), F(1, 5), F(1, 2))
+    r = analyze_ntk(np.array(k, dtype=object), np.array([F(1, 2)] * 2, dtype=object), F(1, 5), F(1, 2))
     assert r.beta == F(3, 4)
     assert r.verdict is Verdict.CERTIFIED
     assert r.condition_16.margin == F(1, 2)
@@ -37,7 +37,7 @@ def test_hand_kernel_certified():
 def test_16_fails_but_raw_beta_below_one_is_hypotheses_fail():
     # n = 1, K = [[3]], rho = (1), gamma = 1/10, alpha = 1/2: alpha K rho = 3/2 >= 1, (16) fails.
     # raw beta = |1 - 3/2| + (1/2)(1/10)(3) = 1/2 + 3/20 = 13/20 < 1.
-    r = theorem2(np.array([[3.0]]), np.array([1.0]), F(1, 10), F(1, 2))
+    r = analyze_ntk(np.array([[3.0]]), np.array([1.0]), F(1, 10), F(1, 2))
     assert r.beta == F(13, 20)
     assert not r.condition_16.holds
     assert r.condition_16.margin == F(-1, 2)
@@ -52,7 +52,7 @@ def test_17_fails_over_generalisation():
     # row 0: a = 1/2, o = 1; (1.9)(1) > (0.1)(1/2): (17) fails, margin 0.05 - 1.9 = -1.85.
     # beta row 1: a = 2, o = 1: |1 - 0.2| + 0.1*0.9*2 + 1.9*0.1*1 = 0.8 + 0.18 + 0.19 = 1.17;
     # row 0: 0.95 + 0.045 + 0.19 = 1.185.
-    r = theorem2(np.array([[1.0, 2.0], [2.0, 4.0]]), np.array([0.5, 0.5]), F(9, 10), F(1, 10))
+    r = analyze_ntk(np.array([[1.0, 2.0], [2.0, 4.0]]), np.array([0.5, 0.5]), F(9, 10), F(1, 10))
     assert not r.condition_17.holds and r.condition_17.worst_row == 0
     assert float(r.condition_17.margin) == pytest.approx(-1.85)
     assert r.beta == F(237, 200)
@@ -63,7 +63,7 @@ def test_17_fails_over_generalisation():
 def test_tight_17_is_non_expansion():
     # K = [[1, 1/3], [1/3, 1]], rho uniform, gamma = 1/2: (1.5)(1/6) = (0.5)(1/2): equality.
     k = np.array([[F(1), F(1, 3)], [F(1, 3), F(1)]], dtype=object)
-    r = theorem2(k, np.array([F(1, 2), F(1, 2)], dtype=object), F(1, 2), F(1, 2))
+    r = analyze_ntk(k, np.array([F(1, 2), F(1, 2)], dtype=object), F(1, 2), F(1, 2))
     assert r.condition_17.holds and r.condition_17.margin == 0
     assert r.beta == 1
     assert r.status == NON_EXPANSION and r.verdict is Verdict.INCONCLUSIVE
@@ -76,7 +76,7 @@ def test_tabular_closed_form(weights, gamma, alpha):
     rho = np.array([F(w, sum(weights)) for w in weights], dtype=object)
     n = len(weights)
     k = np.array([[F(int(i == j)) for j in range(n)] for i in range(n)], dtype=object)
-    r = theorem2(k, rho, gamma, alpha)
+    r = analyze_ntk(k, rho, gamma, alpha)
     # alpha <= 1 and rho <= 1, so alpha rho_max <= 1: beta = 1 - alpha (1 - gamma) rho_min.
     assert r.beta == 1 - alpha * (1 - gamma) * min(rho)
     assert r.beta == tabular_beta(rho, gamma, alpha)
@@ -86,7 +86,7 @@ def test_tabular_closed_form(weights, gamma, alpha):
 
 def test_float_input_is_exact_dyadic():
     # 0.1 as a double is not 1/10; the exact check uses the double's value.
-    r = theorem2(np.eye(2), np.array([0.5, 0.5]), 0.9, 0.1)
+    r = analyze_ntk(np.eye(2), np.array([0.5, 0.5]), 0.9, 0.1)
     g, a = F(0.9), F(0.1)
     assert r.beta == 1 - a * (1 - g) * F(1, 2)
 
@@ -100,7 +100,7 @@ def test_beta_matches_float_brute_force(n, seed):
     k = (k + k.T) / 2
     rho = rng.dirichlet(np.ones(n))
     gamma, alpha = 0.7, 0.3
-    r = theorem2(k, rho, gamma, alpha)
+    r = analyze_ntk(k, rho, gamma, alpha)
     brute = max(sum(abs((i == j) - alpha * k[i, j] * rho[j]) + alpha * gamma * abs(k[i, j]) * rho[j]
                     for j in range(n)) for i in range(n))
     assert float(r.beta) == pytest.approx(brute, rel=1e-12)
@@ -110,7 +110,7 @@ def test_beta_matches_float_brute_force(n, seed):
 def test_certificate_round_trip_and_tamper():
     k = np.array([[F(2), F(1, 2)], [F(1, 2), F(2)]], dtype=object)
     rho = np.array([F(1, 2)] * 2, dtype=object)
-    r = theorem2(k, rho, F(1, 5), F(1, 2))
+    r = analyze_ntk(k, rho, F(1, 5), F(1, 2))
     cert = NTKContractionCertificate(k, rho, F(1, 5), F(1, 2), r.beta)
     doc = json.loads(json.dumps(cert.to_dict(cert.verify())))
     again = certificate_from_dict(doc)
@@ -133,7 +133,7 @@ def test_certificate_round_trip_and_tamper():
 def test_float_certificate_round_trip_exact():
     k = np.array([[1.0, 0.01], [0.01, 1.0]])
     rho = np.array([0.3, 0.7])
-    r = theorem2(k, rho, 0.5, 0.3)
+    r = analyze_ntk(k, rho, 0.5, 0.3)
     cert = NTKContractionCertificate(k, rho, F(0.5), F(0.3), r.beta)
     doc = json.loads(json.dumps(cert.to_dict()))
     assert doc["witness"]["alpha"] == 0.3  # a double is stored as a JSON number, exactly
@@ -154,7 +154,7 @@ def test_float_certificate_round_trip_exact():
 ])
 def test_bad_input(k, rho, gamma, alpha, words):
     with pytest.raises(InvalidInput, match=None) as info:
-        theorem2(k, rho, gamma, alpha)
+        analyze_ntk(k, rho, gamma, alpha)
     assert words in str(info.value)
 
 
@@ -162,7 +162,7 @@ def test_not_psd_warns_but_evaluates():
     k = np.array([[1.0, 2.0], [2.0, 1.0]])  # eigenvalues 3 and -1
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
-        r = theorem2(k, [0.5, 0.5], 0.5, 0.1)
+        r = analyze_ntk(k, [0.5, 0.5], 0.5, 0.1)
     assert any(issubclass(w.category, NotPSDWarning) and "-1" in str(w.message) for w in rec)
     assert r.data.min_eigenvalue == pytest.approx(-1.0)
 
@@ -171,12 +171,12 @@ def test_a_condition_holding_within_rounding_is_marked_fragile():
     """(17) with K_12 = 1/3 given as a double holds by 2^-56 exactly: fragile, not changed."""
     k = np.array([[1.0, 1 / 3], [1 / 3, 1.0]])
     rho = np.array([0.5, 0.5])
-    res = theorem2(k, rho, 0.5, 0.1)
+    res = analyze_ntk(k, rho, 0.5, 0.1)
     c17 = res.condition_17.to_dict()
     assert c17["holds"] and c17["fragile"]
     assert F(c17["margin_exact"]) == F(1, 2 ** 56)  # 0.25 - 1.5 * 0.5 * double(1/3)
     assert not res.condition_16.to_dict()["fragile"]
     # with the exact rational 1/3 the same condition holds with equality (margin 0)
-    exact = theorem2(np.array([[F(1), F(1, 3)], [F(1, 3), F(1)]], dtype=object),
+    exact = analyze_ntk(np.array([[F(1), F(1, 3)], [F(1, 3), F(1)]], dtype=object),
                      np.array([F(1, 2)] * 2, dtype=object), F(1, 2), F(1, 10))
     assert exact.condition_17.margin == 0 and exact.condition_17.holds

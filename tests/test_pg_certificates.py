@@ -20,7 +20,7 @@ BANDIT = "gamma: 0.0\nP: [[[1.0], [1.0]]]\nR: [[1.0, 0.0]]\n"
 
 
 def bandit_margin(kappa=50.0):
-    mdp = FiniteMDP(np.ones((1, 2, 1)), [[1.0, 0.0]], 0.0, name="bandit")
+    mdp = FiniteMDP(np.ones((1, 2, 1)), [[1.0, 0.0]], 0.0, name="bandit", layout="SAS")
     mf = make_meanfield(mdp, 0.1, 1.0, kappa, 2)
     return MeanFieldMarginCertificate.from_meanfield(mf, bound_constants(mf))
 
@@ -79,7 +79,7 @@ BETA_S = 8 + 0.5 * (4 + 8 * math.log(2))  # span of R + tau ln mu is 1 with unif
 
 
 def tabular_cert(eta=None):
-    mdp = FiniteMDP(np.ones((1, 2, 1)), [[1.0, 0.0]], 0.0)
+    mdp = FiniteMDP(np.ones((1, 2, 1)), [[1.0, 0.0]], 0.0, layout="SAS")
     mu, bound = np.array([0.5, 0.5]), BETA_S
     return TabularStepCertificate.from_problem(mdp, 0.5, mu, eta or 1 / (bound * (1 + 1e-9))), bound
 
@@ -168,7 +168,7 @@ def test_failed_margin_claim_does_not_contradict_itself():
     """A negative margin is reported as 'not > 0', never as 'beta >= -x > 0'."""
     from certify.algorithms.pg.meanfield import make_meanfield
 
-    mdp = FiniteMDP(np.ones((1, 3, 1)), [[1.0, 0.5, 0.0]], 0.0, name="bandit")
+    mdp = FiniteMDP(np.ones((1, 3, 1)), [[1.0, 0.5, 0.0]], 0.0, name="bandit", layout="SAS")
     mf = make_meanfield(mdp, 0.1, 1.0, 1.0, 2)
     cert = MeanFieldMarginCertificate.from_meanfield(mf, bound_constants(mf))
     assert cert.margin < 0 and cert.verify().verdict is Verdict.INCONCLUSIVE

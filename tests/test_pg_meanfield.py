@@ -26,7 +26,7 @@ from certify.verdict import Verdict
 
 
 def bandit_mf(kappa=50.0, width=2):
-    mdp = FiniteMDP(np.ones((1, 3, 1)), [[1.0, 0.5, 0.0]], 0.0, name="bandit")
+    mdp = FiniteMDP(np.ones((1, 3, 1)), [[1.0, 0.5, 0.0]], 0.0, name="bandit", layout="SAS")
     return make_meanfield(mdp, 0.1, 1.0, kappa, width)
 
 

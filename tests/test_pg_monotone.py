@@ -35,7 +35,7 @@ def test_drift_is_n_times_gradient_of_objective():
 
 
 def test_objective_hand_value():
-    mdp = FiniteMDP(np.ones((1, 2, 1)), [[1.0, 0.0]], 0.0)
+    mdp = FiniteMDP(np.ones((1, 2, 1)), [[1.0, 0.0]], 0.0, layout="SAS")
     mf = make_meanfield(mdp, 0.5, 2.0, 3.0, 1)
     theta = np.ones((2, 1, 6))  # mean |theta|^2 = 6
     assert objective(mf, 0.25, theta) == pytest.approx(0.25 - 4 * 3 / 4 * 6)

@@ -11,7 +11,7 @@ from certify.mdp import FiniteMDP, builtin_problem
 
 def bandit(r, gamma=0.0):
     r = np.asarray(r, dtype=float)
-    return FiniteMDP(np.ones((1, len(r), 1)), r[None, :], gamma, name="bandit")
+    return FiniteMDP(np.ones((1, len(r), 1)), r[None, :], gamma, name="bandit", layout="SAS")
 
 
 def test_bandit_closed_form():

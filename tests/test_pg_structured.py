@@ -21,7 +21,7 @@ from certify.mdp import FiniteMDP, builtin_problem
 
 def random_mdp(rng, s):
     P = rng.dirichlet(np.ones(s), size=(s, 2))
-    return FiniteMDP(P, rng.random((s, 2)), 0.9, name="random")
+    return FiniteMDP(P, rng.random((s, 2)), 0.9, name="random", layout="SAS")
 
 
 def values_at(mdp, tau, mu, rho, x):

@@ -28,7 +28,7 @@ def test_gradient_matches_finite_differences():
 
 
 def test_smoothness_bound_hand_value():
-    mdp = FiniteMDP(np.ones((1, 2, 1)), [[1.0, 0.0]], 0.0)
+    mdp = FiniteMDP(np.ones((1, 2, 1)), [[1.0, 0.0]], 0.0, layout="SAS")
     b = smoothness_bound(mdp, 0.5, np.array([0.5, 0.5]))
     assert float(b) == pytest.approx(8 + 0.5 * (4 + 8 * math.log(2)), rel=1e-12)
     assert float(b) >= 8 + 0.5 * (4 + 8 * math.log(2))
@@ -47,7 +47,7 @@ def test_rate_on_small_mdp():
 
 def test_large_step_is_inconclusive_but_converges_to_closed_form():
     r, mu, tau = np.array([1.0, 0.2, 0.0]), np.array([0.3, 0.3, 0.4]), 0.5
-    mdp = FiniteMDP(np.ones((1, 3, 1)), r[None, :], 0.0)
+    mdp = FiniteMDP(np.ones((1, 3, 1)), r[None, :], 0.0, layout="SAS")
     res = run_tabular(mdp, tau, eta=1.0, steps=400, mu=mu)
     assert res.verdict is Verdict.INCONCLUSIVE and res.rate is None
     w = mu * np.exp(r / tau)

@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from certify.algorithms.qlearning.analysis import certify_qlearning
+from certify.algorithms.qlearning.analysis import analyze_qlearning
 from certify.algorithms.qlearning.perron_direct import direct_perron
 from certify.algorithms.qlearning.system import DirectFamily
 from certify.errors import SolverError
@@ -81,7 +81,7 @@ def test_q_star_value_iteration_fallback(monkeypatch):
 
 
 def test_q_star_check_in_the_main_job():
-    res = certify_qlearning(load_problem("seed-sls"), 0.5, cqlf=False)
+    res = analyze_qlearning(load_problem("seed-sls"), 0.5, cqlf=False)
     chk = res.q_star_check
     # seed-sls: Q* = [[10, 9], [10, 9]], action gap 1 in both states
     assert np.allclose(res.q_star, [[10, 9], [10, 9]], atol=1e-12)

@@ -35,7 +35,7 @@ def test_quick_start_comes_first():
     assert README.index("pip install certify") < README.index("from certify import") \
         < README.index("make demo")
     first = next(c for c in rc.commands(README)[1])
-    assert first.script and "certify_qlearning" in first.text
+    assert first.script and "analyze_qlearning" in first.text
 
 
 def test_parser_rules():

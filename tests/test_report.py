@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certify import certify_qlearning, load_problem
+from certify import analyze_qlearning, load_problem
 from certify.algorithms.qlearning.report import qlearning_report
 from certify.cli import main
 from certify.exact.printing import fmt_upper
@@ -32,7 +32,7 @@ needs_tex = pytest.mark.skipif(not HAVE_TEX and not IN_CI,
 
 @pytest.fixture(scope="module")
 def sls():
-    return certify_qlearning(load_problem("seed-sls"), 0.5)
+    return analyze_qlearning(load_problem("seed-sls"), 0.5)
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +191,7 @@ def test_seed_sls_pdf(tmp_path, sls_jsr):
     hi = float(f"{sls_jsr:.10g}")
     assert "0.9944683716" in text and "0.9944683715" in text and abs(hi - 0.99446837154) < 1e-10
     assert "certified" in text and "0.995" in text
-    res = build.build_pdf(qlearning_report(certify_qlearning(load_problem("seed-sls"), 0.5)),
+    res = build.build_pdf(qlearning_report(analyze_qlearning(load_problem("seed-sls"), 0.5)),
                           tmp_path / "again.pdf")
     assert res.undefined_references == ()
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(out),
@@ -212,7 +212,7 @@ def test_claims_pdf(tmp_path):
 def test_cli_report_on_an_mdp_yaml_file(tmp_path, capsys):
     """An MDP given as a .yaml file was taken for a claims file ("unknown key 'P'")."""
     mdp = tmp_path / "two.yaml"
-    mdp.write_text("gamma: 0.9\nP: [[[1, 0], [0, 1]], [[0, 1], [1, 0]]]\nR: [[1, 0], [0, 1]]\n")
+    mdp.write_text("gamma: 0.9\nlayout: SAS\nP: [[[1, 0], [0, 1]], [[0, 1], [1, 0]]]\nR: [[1, 0], [0, 1]]\n")
     out = tmp_path / "r.tex"
     assert main(["report", str(mdp), "--alpha", "0.5", "-o", str(out), "--runs", "0", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)

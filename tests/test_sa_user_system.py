@@ -120,11 +120,11 @@ def test_original_gtd_builtin_levels(capsys):
     nonsingular); its limit is the TD fixed point, as for GTD2."""
     import numpy as np
 
-    from certify.algorithms.td.analysis import check_sa
+    from certify.algorithms.td.analysis import analyze_sa
     from certify.algorithms.td.linear import from_problem
     from certify.mdp import load_problem
 
-    res = check_sa("gtd", load_problem("random-walk-5"), "0.6,0.8")
+    res = analyze_sa("gtd", load_problem("random-walk-5"), "0.6,0.8")
     assert res.verdict.value == "certified"
     td = from_problem(load_problem("random-walk-5"))
     a = np.asarray(td.A, dtype=float)

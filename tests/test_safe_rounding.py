@@ -73,7 +73,7 @@ def shown(text: str) -> Fraction:
 
 def random_mdp(rng: np.random.Generator, S: int, A: int) -> dict:
     P = rng.dirichlet(np.ones(S), size=(S, A))
-    return {"gamma": float(rng.uniform(0.5, 0.97)), "P": P.tolist(),
+    return {"gamma": float(rng.uniform(0.5, 0.97)), "P": P.tolist(), "layout": "SAS",
             "R": rng.uniform(-1, 1, size=(S, A)).round(3).tolist()}
 
 

@@ -79,7 +79,7 @@ def test_synchronous_noise_free_is_deterministic_value_iteration(seed_sls):
     # deterministic MDP: sync Q-learning with alpha = 1 is exactly value iteration
     P = np.zeros((2, 2, 2))
     P[0, 0, 0] = P[0, 1, 1] = P[1, 0, 0] = P[1, 1, 1] = 1.0
-    mdp = FiniteMDP(P, [[1.0, 0.0], [0.0, 2.0]], 0.5)
+    mdp = FiniteMDP(P, [[1.0, 0.0], [0.0, 2.0]], 0.5, layout="SAS")
     sim = simulate_qlearning(mdp, 1.0, runs=3, steps=2, mode="sync", times=[0, 2])
     # V0 = 0 -> Q1 = R; V1 = (1, 2) -> Q2 = R + 0.5 * [[1, 2], [1, 2]]
     np.testing.assert_allclose(sim.q_final, np.tile([1.5, 1.0, 0.5, 3.0], (3, 1)))

@@ -23,7 +23,7 @@ def _deterministic_mdp() -> FiniteMDP:
         for a in range(A):
             P[s, a, (s + a + 1) % S] = 1.0
     R = np.arange(S * A, dtype=float).reshape(S, A) / 7.0
-    return FiniteMDP(P, R, 0.9)
+    return FiniteMDP(P, R, 0.9, layout="SAS")
 
 
 @pytest.mark.parametrize("op,temp,mu", [("max", None, None), ("lse", 3.0, None), ("mellowmax", 0.7, None),

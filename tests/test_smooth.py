@@ -161,7 +161,7 @@ def test_stochastic_smooth_qlearning_approaches_fixed_point(sls):
 
 def test_huge_rewards_do_not_overflow():
     P = np.array([[[0.5, 0.5], [1.0, 0.0]], [[0.0, 1.0], [0.3, 0.7]]])
-    mdp = FiniteMDP(P, np.array([[1e5, 9e4], [-1e5, 2e5]]), 0.9)
+    mdp = FiniteMDP(P, np.array([[1e5, 9e4], [-1e5, 2e5]]), 0.9, layout="SAS")
     res = analyze_smooth(mdp, "lse", 50.0, symbolic=False)
     assert np.all(np.isfinite(res.fixed_point)) and res.p_norm.verdict is Verdict.CERTIFIED
 

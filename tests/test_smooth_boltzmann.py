@@ -86,7 +86,7 @@ def test_check_bound_accepts_only_true_bounds():
 def _mdp3(gamma):
     rng = np.random.default_rng(1)
     P = rng.dirichlet(np.ones(2), size=(2, 3))
-    return FiniteMDP(P, rng.normal(size=(2, 3)), gamma)
+    return FiniteMDP(P, rng.normal(size=(2, 3)), gamma, layout="SAS")
 
 
 def test_sharp_modulus_certifies_what_the_closed_form_could_not():

@@ -25,7 +25,7 @@ BASE = {"command": "qlearning",
         "cqlf": False,
         "record": ["direct_jsr.upper", "row_sum_rate", "direct_jsr.certificate.verdict"]}
 
-TWO_STATE = {"gamma": 0.5, "P": [[[1.0, 0.0], [0.0, 1.0]], [[0.5, 0.5], [1.0, 0.0]]],
+TWO_STATE = {"gamma": 0.5, "layout": "SAS", "P": [[[1.0, 0.0], [0.0, 1.0]], [[0.5, 0.5], [1.0, 0.0]]],
              "R": [[1.0, 0.0], [0.0, 1.0]]}
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 
-from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.analysis import analyze_sa
 from certify.algorithms.td.linear import from_problem
 from certify.mdp import load_problem
 
@@ -26,7 +26,7 @@ def test_float_rank_does_not_refute_an_exactly_nonsingular_level():
     assert td.C_exact.det() != 0 and td.A_exact.det() != 0
     assert np.linalg.matrix_rank(td.C) < 2  # the float rank test is wrong here
     # exactly: L_1 = -C is Hurwitz (C > 0), L_2 = -A^T C^{-1} A is Hurwitz (A nonsingular)
-    res = check_sa("gtd2", p, "0.6,0.7")
+    res = analyze_sa("gtd2", p, "0.6,0.7")
     levels = {c.name: c.holds for c in res.conditions}
     assert levels["(C.2.1)"] is True and levels["(C.2.2)"] is True, res.failing
     assert res.verdict.value == "certified"

@@ -20,7 +20,7 @@ def _cycle(n: int = 5) -> Problem:
     P = np.zeros((n, 1, n))
     for s in range(n):
         P[s, 0, (s + 1) % n] = 1.0
-    mdp = FiniteMDP(P, np.ones((n, 1)), 0.5)
+    mdp = FiniteMDP(P, np.ones((n, 1)), 0.5, layout="SAS")
     beh = np.ones((n, 1))
     return Problem(mdp, sampling_markov(mdp, beh), features=np.eye(n), target=beh)
 

@@ -77,7 +77,7 @@ def test_cli_check_exit_codes(capsys):
 
 
 def _bad_problem(tmp_path, features, behaviour=((0.5, 0.5), (0.5, 0.5))):
-    data = {"gamma": 0.9, "P": [[[0.5, 0.5], [0.5, 0.5]], [[0.5, 0.5], [0.5, 0.5]]],
+    data = {"gamma": 0.9, "layout": "SAS", "P": [[[0.5, 0.5], [0.5, 0.5]], [[0.5, 0.5], [0.5, 0.5]]],
             "R": [[1, 0], [0, 1]], "features": features, "target": [[0, 1], [0, 1]],
             "sampling": {"behaviour": [list(r) for r in behaviour], "model": "markov"}}
     path = tmp_path / "p.yaml"

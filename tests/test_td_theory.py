@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certify.algorithms.td.algorithms import ALGORITHMS, W, assemble, expected_mats
-from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.analysis import analyze_sa
 from certify.algorithms.td.conditions import _augment, nested_schur
 from certify.algorithms.td.hurwitz import hurwitz_exact, hurwitz_range
 from certify.algorithms.td.linear import chain_quantities, from_problem
@@ -74,7 +74,7 @@ def test_square_summability_both_sides_of_half(e, square):
 def test_failed_step_conditions_are_inconclusive_not_refuted():
     facts = {f.name: f.holds for f in step_conditions((F("0.6"), F("0.6"), F("0.7")))}
     assert facts["a_2(n)/a_1(n) -> 0"] is False and facts["a_3(n)/a_2(n) -> 0"] is True
-    res = check_sa("gtd2-m3", load_problem("boyan-chain"), "0.35,0.35,0.45", 0.1)
+    res = analyze_sa("gtd2-m3", load_problem("boyan-chain"), "0.35,0.35,0.45", 0.1)
     # (A:3) is a sufficient condition: its failure is no witness against convergence
     assert res.verdict.value == "inconclusive"
     assert "(A:3) sum a_1(n)^2 < inf" in res.failing
@@ -82,7 +82,7 @@ def test_failed_step_conditions_are_inconclusive_not_refuted():
 
 
 def test_certified_example_and_limit():
-    res = check_sa("tdc-m4", load_problem("random-walk-5"), "0.6,0.7,0.8,0.9", 1.0)
+    res = analyze_sa("tdc-m4", load_problem("random-walk-5"), "0.6,0.7,0.8,0.9", 1.0)
     assert res.verdict.value == "certified"
     td = from_problem(load_problem("random-walk-5"))
     assert [sp.Rational(x) for x in res.limit_exact] == list(td.theta_star_exact())
@@ -92,7 +92,7 @@ def test_certified_example_and_limit():
 def test_hurwitz_threshold_in_w_against_eigenvalues(name):
     td = from_problem(load_problem("boyan-chain"))
     algo = ALGORITHMS[name]
-    res = check_sa(name, load_problem("boyan-chain"), ",".join(["0.6", "0.7", "0.8", "0.9"][
+    res = analyze_sa(name, load_problem("boyan-chain"), ",".join(["0.6", "0.7", "0.8", "0.9"][
         :algo.n_timescales]), 1.0)
     ranges = [lv["w_range"] for lv in res.levels]
     for i, rng in enumerate(ranges):
@@ -132,8 +132,8 @@ def test_bad_inputs_raise():
     p = load_problem("random-walk-5")
     for args in (("gtd2", "0.6"), ("gtd2", "0,0.6"), ("gtd2", "0.6,1.5"), ("td0", "x")):
         with pytest.raises(InvalidInput):
-            check_sa(args[0], p, args[1])
+            analyze_sa(args[0], p, args[1])
     with pytest.raises(InvalidInput, match="contradicts"):
-        check_sa("gtd2", p, "0.6,0.7", order="theta,u")
+        analyze_sa("gtd2", p, "0.6,0.7", order="theta,u")
     with pytest.raises(InvalidInput, match="rank 7 < 8"):
-        check_sa("gtd2", load_problem("baird-star"), "0.6,0.7")
+        analyze_sa("gtd2", load_problem("baird-star"), "0.6,0.7")

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from certify.algorithms.td.algorithms import get_algorithm
-from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.analysis import analyze_sa
 from certify.algorithms.td.kernel import BASES, heavy_ball_step, sample_directions
 from certify.algorithms.td.mean import mean_run
 from certify.algorithms.td.simulate import algorithm_steps, simulate_td
@@ -142,7 +142,7 @@ def test_expected_update_converges_to_theta_star(prob, name):
     p = load_problem(prob)
     algo = get_algorithm(name)
     ex = EXPONENTS[algo.n_timescales]
-    assert check_sa(name, p, ex, 1.0).verdict.value == "certified"  # inside the conditions
+    assert analyze_sa(name, p, ex, 1.0).verdict.value == "certified"  # inside the conditions
     (fast, slow), tol = MEAN_CASES[prob]
     scales = (fast,) * (algo.n_timescales - 1) + (slow,)
     from certify.algorithms.td.linear import from_problem

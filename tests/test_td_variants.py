@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from certify.algorithms.td.analysis import check_sa
+from certify.algorithms.td.analysis import analyze_sa
 from certify.algorithms.td.linear import from_problem
 from certify.algorithms.td.variants import (
     check_variant,
@@ -37,7 +37,7 @@ def two_state_off_policy(gamma: float = 0.9) -> Problem:
     P[:, 0, 0] = 1.0
     P[:, 1, 1] = 1.0
     R = np.array([[0.0, 0.0], [0.0, 1.0]])
-    mdp = FiniteMDP(P, R, gamma, name="two-state-off-policy")
+    mdp = FiniteMDP(P, R, gamma, name="two-state-off-policy", layout="SAS")
     beh = np.full((2, 2), 0.5)
     target = np.array([[0.0, 1.0], [0.0, 1.0]])
     return Problem(mdp, sampling_markov(mdp, beh), features=np.array([[1.0], [2.0]]),
@@ -49,7 +49,7 @@ def test_emphatic_td_hand_values_and_stability_where_td0_is_refuted():
     # TD(0): A = sum_s mu_s phi_s (gamma 2 - phi_s) = 0.5 (1.8 - 1) + 0.5 * 2 (1.8 - 2) = 0.2
     td = from_problem(p)
     assert td.A_exact == sp.Matrix([[sp.Rational(1, 5)]])
-    assert check_sa("td0", p, "0.7").verdict.value == "refuted"
+    assert analyze_sa("td0", p, "0.7").verdict.value == "refuted"
     # f = (I - gamma P_pi^T)^{-1} mu: f_0 = 1/2, f_1 = (1/2 + 0.9/2) / 0.1 = 9.5
     etd, f = emphatic_quantities(p)
     assert f == pytest.approx([0.5, 9.5])
@@ -61,7 +61,7 @@ def test_emphatic_td_hand_values_and_stability_where_td0_is_refuted():
 
 
 def test_emphatic_key_matrix_negative_definite_for_random_behaviours():
-    """Sutton et al. 2016, Theorem 1: Phi^T F (I - gamma P_pi) Phi is positive definite for
+    """Sutton et al. 2016 (stability of ETD): Phi^T F (I - gamma P_pi) Phi is positive definite for
     any behaviour covering the target (checked on random two-action chains)."""
     rng = np.random.default_rng(3)
     for _ in range(5):
@@ -132,7 +132,7 @@ def test_lambda_zero_is_gtd2_and_tdc():
     assert q.A_exact == base.A_exact and q.b_exact == base.b_exact and q.C_exact == base.C_exact
     for name, plain in (("gtd2-lambda", "gtd2"), ("tdc-lambda", "tdc")):
         a = check_variant(name, p, "0.6,0.8", lam=0.0)
-        b = check_sa(plain, p, "0.6,0.8")
+        b = analyze_sa(plain, p, "0.6,0.8")
         assert a.verdict == b.verdict and a.limit_exact == b.limit_exact
         assert [c.holds for c in a.conditions] == [c.holds for c in b.conditions]
 
@@ -266,7 +266,7 @@ def test_actor_critic_linearisation_is_the_jacobian_and_levels_decide():
     # near the optimum of a 2-state bandit-like chain it is Hurwitz; (A:2) stays undecided
     P = np.zeros((2, 2, 2))
     P[:, 0, 0] = P[:, 1, 1] = 1.0
-    mdp = FiniteMDP(P, np.array([[0.0, 1.0], [0.0, 1.0]]), 0.5)
+    mdp = FiniteMDP(P, np.array([[0.0, 1.0], [0.0, 1.0]]), 0.5, layout="SAS")
     pi0 = np.array([[0.1, 0.9], [0.1, 0.9]])
     near = Problem(mdp, sampling_markov(mdp, pi0), features=np.eye(2), target=pi0)
     chk = check_actor_critic(near, "0.6,0.9")
@@ -280,3 +280,45 @@ def test_actor_critic_cli(capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["verdict"] == "refuted" and [t["dim"] for t in doc["timescales"]] == [5, 5]
     assert main(["sa", "check", "actor-critic", "boyan-chain", "--exponents", "0.6,0.9"]) == 2
+
+
+def test_emphatic_td_simulation_converges_where_td0_diverges():
+    """On the two-state off-policy chain TD(0)'s mean field grows (A = 1/5 > 0) while ETD(0)'s
+    contracts (A_E = -17/5): simulated TD(0) runs blow up, ETD(0) runs reach theta*_E."""
+    from certify.algorithms.td.simulate import simulate_td
+
+    p = two_state_off_policy()
+    kw = {"runs": 8, "steps": 3000, "seed": 2, "theta0": np.array([1.0])}
+    td = simulate_td("td0", p, "0.5", **kw)
+    etd = simulate_td("etd0", p, "0.6", scales=(0.1,), **kw)
+    ts = emphatic_quantities(p)[0].theta_star
+    assert td.diverged == 8
+    assert etd.diverged == 0 and abs(etd.theta_final.mean() - ts[0]) < 0.05 * abs(ts[0])
+    with pytest.raises(Exception, match="i.i.d. model"):
+        simulate_td("etd0", p, "0.6", mode="markov", **kw)
+
+
+def test_trace_and_gq_simulators_reach_their_fixed_points():
+    """With the u-step ~0 (u stays ~0), TDC(lambda)'s sampled update is off-policy TD(lambda)
+    with the trace e_t = rho_t (phi_t + gamma lambda e_{t-1}) and GQ(0)'s is expected-Sarsa
+    TD(0) on psi: the runs must reach theta*_lambda = -A_l^{-1} b_l and Q^pi (tabular)."""
+    from certify.algorithms.td.simulate_variants import simulate_variant
+
+    p = load_problem("random-walk-5", positive_sampling=False)
+    ts = lambda_quantities(p, 0.5).theta_star
+    sim = simulate_variant("tdc-lambda", p, "0.4,0.5", 0.5, scales=(1e-12, 2.0), runs=8,
+                           steps=20_000, seed=3)
+    assert sim.diverged == 0
+    assert np.linalg.norm(sim.theta_final.mean(0) - ts) < 0.05 * np.linalg.norm(ts)
+    gq = gq_quantities(p)
+    sim = simulate_variant("gq0", p, "0.4,0.5", scales=(1e-12, 2.0), runs=8, steps=20_000,
+                           seed=3, mode="iid")
+    assert np.linalg.norm(sim.theta_final.mean(0) - gq.theta_star) < (
+        0.05 * np.linalg.norm(gq.theta_star))
+    # the full two-timescale GTD2(lambda) runs lower their lambda-RMSPBE
+    sim = simulate_variant("gtd2-lambda", p, "0.5,0.7", 0.5, runs=4, steps=5000, seed=1)
+    assert sim.diverged == 0 and sim.rmspbe_mean[-1] < 0.6 * sim.rmspbe_mean[0]
+    with pytest.raises(Exception, match="use --mode markov"):
+        simulate_variant("tdc-lambda", p, "0.5,0.7", 0.5, mode="iid")
+    assert main(["simulate", "tdc-lambda", "random-walk-5", "--runs", "2", "--steps", "100",
+                 "--json"]) == 2  # --lam is required

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from certify import trust
@@ -23,7 +24,7 @@ def test_a_search_import_would_be_caught(tmp_path, monkeypatch):
     """The checker sees a function-level import of search code (the NTK certificate once
     called the analysis it should check)."""
     fake = trust.ROOT / "certificates" / "_probe_for_test.py"
-    fake.write_text("def verify():\n    from certify.jsr.bounds import jsr_bounds\n")
+    fake.write_text("def verify():\n    from certify.jsr.bounds import analyze_jsr\n")
     try:
         bad = trust.outside(trust.closure(("certify.certificates._probe_for_test",)))
     finally:
@@ -59,3 +60,50 @@ def test_trust_md_names_every_kernel_file():
     text = (Path(trust.ROOT).parent / "docs" / "trust.md").read_text()
     for p in trust.kernel_files():
         assert str(p.relative_to(trust.ROOT.parent)) in text, p
+
+
+def test_each_non_pg_verdict_is_within_the_budget():
+    """What a reviewer reads to trust one verdict (a kind, about any family type)."""
+    sizes = trust.verdict_sizes()
+    assert set(sizes) == set(KINDS)
+    over = {k: s.code_lines for k, s in sizes.items()
+            if s.code_lines >= trust.VERDICT_BUDGET and not k.startswith("pg-")}
+    assert over == {}
+    # the union is larger than any one verdict, and each verdict includes the core
+    union = trust.size(trust.kernel_files()).code_lines
+    assert max(s.code_lines for k, s in sizes.items() if not k.startswith("pg-")) < union
+    core = set(trust.closure(("certify.certificates.base",)))
+    assert all(core <= set(trust.verdict_files(k)) for k in KINDS)
+
+
+def test_rendering_methods_import_only_the_latex_module():
+    """claim_latex / to_latex live outside the base; their imports reach nothing else."""
+    for path in trust.closure():
+        assert trust.imports_of(path, rendering=True) <= {trust.RENDERING_MODULE}, path
+    assert trust.RENDERING_MODULE not in {trust._module_name(p) for p in trust.closure()}
+
+
+def test_verifying_a_saved_certificate_runs_no_rendering(tmp_path):
+    """Loading and verifying a certificate never imports the LaTeX module (nor any module
+    outside the trusted base); writing it (to_dict) does."""
+    import subprocess
+    import sys
+
+    from certify.jsr.bounds import analyze_jsr
+
+    res = analyze_jsr([np.array([[0.5, 0.25], [0.0, 0.5]])], "products,norms", 10)
+    kinds = []
+    for i, rec in enumerate(res.certificates):
+        rec.certificate.save(tmp_path / f"{i}.json")
+        kinds.append(rec.certificate.kind)
+    assert "product-word" in kinds and len(kinds) >= 2
+    code = ("import glob, sys\nfrom certify.certificates import load_certificate\n"
+            f"for f in sorted(glob.glob({str(tmp_path / '*.json')!r})):\n"
+            "    assert load_certificate(f).verify().certified\n"
+            "print(sorted(m for m in sys.modules if m.startswith('certify')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    loaded = eval(out)
+    assert trust.RENDERING_MODULE not in loaded
+    base = {trust._module_name(p) for p in trust.kernel_files()} | {"certify"}
+    assert set(loaded) <= base

@@ -205,12 +205,5 @@ class AlgebraicBalancedCertificate(AlgebraicRateClaim, Certificate):
                    tuple(int(b) for b in w["basis"]), cols, data.get("solver"),
                    tuple(fraction_array_from_json(e, "extra") for e in w.get("extra", [])))
 
-    def to_latex(self) -> str:
-        k = len(self.word)
-        return (rf"The product $A_w$, $w = {list(self.word)}$, has the eigenvalue $\rho^{{{k}}}$ "
-                rf"and a balanced polytope with {len(self.parents) + 1 + len(self.extra)} vertices in "
-                rf"$\mathbb{{Q}}(\rho)^n$ is invariant under $A_i/\rho$ (exact arithmetic over the "
-                rf"degree-{self.rate.degree} field), hence ${self.claim_latex()}$.")
-
 
 __all__ = ["AlgebraicBalancedCertificate", "add", "build_vertices", "times_element"]

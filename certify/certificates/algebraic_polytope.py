@@ -32,7 +32,7 @@ from certify.certificates.base import Certificate, CheckResult, register
 from certify.errors import InvalidCertificate
 from certify.exact import as_fraction, fraction_array, fraction_array_from_json, fraction_array_to_json
 from certify.exact.algebraic import RealAlgebraic, apply, int_matrix
-from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -99,10 +99,6 @@ class AlgebraicRateClaim:
         name = getattr(self.family, "name", "family")
         return (f"JSR({name}) = rho in [{fmt_lower(self.rate.lo, 15)}, {fmt_upper(self.rate.hi, 15)}], "
                 f"rho the root of a degree-{self.rate.degree} polynomial = rho(A_w)^(1/{len(self.word)})")
-
-    def claim_latex(self) -> str:
-        return (rf"\rho(\Sigma) = \rho(A_w)^{{1/{len(self.word)}}} \in "
-                rf"[{latex_number(self.rate.lo, 12, 'down')}, {latex_number(self.rate.hi, 12, 'up')}]")
 
 
 @register
@@ -195,13 +191,6 @@ class AlgebraicPolytopeCertificate(AlgebraicRateClaim, Certificate):
         return cls(family_from_spec(w["family"]), RealAlgebraic.from_json(w["rate"]),
                    tuple(int(i) for i in w["word"]), fraction_array_from_json(w["vector"], "vector"),
                    tuple((int(p), int(i)) for p, i in w["parents"]), cols, data.get("solver"))
-
-    def to_latex(self) -> str:
-        k = len(self.word)
-        return (rf"The product $A_w$, $w = {list(self.word)}$, has the eigenvalue $\rho^{{{k}}}$ "
-                rf"and a cone with {len(self.parents) + 1} vertices in $\mathbb{{Q}}(\rho)^n$ is "
-                rf"invariant under $A_i/\rho$ (exact arithmetic over the degree-{self.rate.degree} "
-                rf"field), hence ${self.claim_latex()}$.")
 
 
 __all__ = ["AlgebraicPolytopeCertificate", "AlgebraicRateClaim", "build_vertices", "is_eigenvector"]

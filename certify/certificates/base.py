@@ -47,8 +47,10 @@ class CheckResult:
 class Certificate(ABC):
     """Base class of certificate kinds.
 
-    Subclasses set ``kind`` and implement :meth:`claim`, :meth:`claim_latex`,
-    :meth:`verify`, :meth:`witness_dict` and :meth:`from_dict`.  ``solver`` records how the
+    Subclasses set ``kind`` and implement :meth:`claim`, :meth:`verify`,
+    :meth:`witness_dict` and :meth:`from_dict`.  The LaTeX of the claim and of the argument
+    (:meth:`claim_latex`, :meth:`to_latex`) lives in :mod:`certify.report.certificate_latex`,
+    outside the trusted base: it never decides a verdict.  ``solver`` records how the
     witness was found (solver name, status, tolerances); it never enters the verdict.
     """
 
@@ -60,9 +62,11 @@ class Certificate(ABC):
     def claim(self) -> str:
         """The claim in words, e.g. ``JSR <= 0.9731``."""
 
-    @abstractmethod
     def claim_latex(self) -> str:
-        """The claim in LaTeX (math mode content)."""
+        """The claim in LaTeX (math mode content; :mod:`certify.report.certificate_latex`)."""
+        from certify.report.certificate_latex import claim_latex
+
+        return claim_latex(self)
 
     @abstractmethod
     def verify(self) -> CheckResult:
@@ -106,8 +110,11 @@ class Certificate(ABC):
         return out
 
     def to_latex(self) -> str:
-        """A short LaTeX paragraph stating the claim (subclasses add the witness)."""
-        return f"Claim: ${self.claim_latex()}$."
+        """A short LaTeX paragraph stating the claim and how the witness proves it
+        (:mod:`certify.report.certificate_latex`)."""
+        from certify.report.certificate_latex import to_latex
+
+        return to_latex(self)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(self.verify()), indent=1))
@@ -186,7 +193,7 @@ def read_certificate_document(path: str | Path) -> Any:
     path : str or Path
         The JSON file.
     """
-    from certify.safeio import load_json, read_text
+    from certify.safejson import load_json, read_text
 
     text = read_text(path, "certificate file", InvalidCertificate)  # regular UTF-8 file
     return load_json(text, str(path), InvalidCertificate)  # depth checked before parsing

@@ -37,9 +37,6 @@ class CollatzLowerCertificate(Certificate):
     def claim(self) -> str:
         return f"JSR({self.family.name}) >= {fmt_lower(self.bound, 12)}"
 
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \ge {fmt_lower(self.bound, 10)}"
-
     def verify(self) -> CheckResult:
         fam = self.family
         x = np.asarray(self.x, dtype=float)
@@ -81,7 +78,3 @@ class CollatzLowerCertificate(Certificate):
         return cls(family_from_spec(wit["family"]), np.asarray(wit["policy"], dtype=int),
                    np.asarray(wit["x"], dtype=float), as_fraction(wit["bound"]),
                    data.get("solver"))
-
-    def to_latex(self) -> str:
-        return (rf"The member $A_\pi$ with $\pi = ({', '.join(map(str, self.policy))})$ and "
-                rf"$x \ge 0$ satisfy $A_\pi x \ge r x$ exactly, hence ${self.claim_latex()}$.")

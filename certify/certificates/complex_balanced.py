@@ -13,7 +13,11 @@ check is needed for it.  The first k - 1 vertices must be the chain of w, so tha
 A_{w_k} v_(k-1) / rho = lambda v / rho^k = e^(i theta) v, a point of the balanced hull.
 An image that is itself a vertex (its parent and member) is inside by construction; a
 vertex may also be declared the complex conjugate of another (member -1), and the images
-that are conjugates of vertices are then inside too (:func:`trivial_columns`).
+that are conjugates of vertices are then inside too (:func:`trivial_columns`).  Under the
+exact check a vertex may also be a given Gaussian-rational padding vector (member -2,
+parent = its index in ``free``): when the orbit of v spans only a common invariant
+subspace, small padding vectors make P full-dimensional; their images are checked like
+every other image, so any padding is sound (the basis check proves P has interior).
 
 Every other image x = A_i v_j / rho is proved inside P = absco{v_j} (the balanced
 complex hull: sums of c_k v_k with sum |c_k| <= 1).  Membership is an upper bound on a
@@ -62,7 +66,7 @@ from certify.exact.polynomials import (
     rational_root_floor,
     region_contains_root,
 )
-from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -190,6 +194,7 @@ class ComplexBalancedCertificate(Certificate):
     inverse: tuple[tuple[GaussQ, ...], ...]  # G, n x n Gaussian rationals (interval check)
     _solver: dict | None = None
     check: str = "exact"  # "exact" (rational discs) or "interval" (mpmath fallback)
+    free: tuple[tuple[GaussQ, ...], ...] = ()  # padding vertices (exact check only)
 
     kind = "complex-balanced-polytope"
 
@@ -209,11 +214,6 @@ class ComplexBalancedCertificate(Certificate):
         name = getattr(self.family, "name", "family")
         return (f"JSR({name}) = |lambda|^(1/{len(self.word)}) in [{fmt_lower(lo, 15)}, "
                 f"{fmt_upper(hi, 15)}], lambda a complex eigenvalue of A_w")
-
-    def claim_latex(self) -> str:
-        lo, hi = self.bracket()
-        return (rf"\rho(\Sigma) = |\lambda(A_w)|^{{1/{len(self.word)}}} \in "
-                rf"[{latex_number(lo, 12, 'down')}, {latex_number(hi, 12, 'up')}]")
 
     def verify(self) -> CheckResult:
         try:
@@ -242,7 +242,12 @@ class ComplexBalancedCertificate(Certificate):
         for t in range(k - 1):
             if parents[t] != (t, word[t]):
                 return _refuse(f"vertex {t + 1} must be the chain A_{word[t]} v_{t} / rho of the word")
+        free = [[(as_fraction(re), as_fraction(im)) for re, im in f] for f in self.free]
+        if any(len(f) != n for f in free):
+            return _refuse(f"every padding vertex must have {n} entries")
         for j, (p, i) in enumerate(parents, start=1):
+            if i == -2 and self.check == "exact" and 0 <= p < len(free):
+                continue  # padding vertex number p, given exactly
             if not 0 <= p < j or not -1 <= i < m:
                 return _refuse(f"vertex {j}: parent {p} or member {i} out of range")
         given = {}
@@ -251,7 +256,7 @@ class ComplexBalancedCertificate(Certificate):
                 return _refuse(f"two coefficient columns for A_{i} v_{j}")
             given[(int(i), int(j))] = [(int(t), (as_fraction(re), as_fraction(im))) for t, (re, im) in col_c]
         if self.check == "exact":
-            return self._verify_exact(exact, prod, reg, col, word, parents, given)
+            return self._verify_exact(exact, prod, reg, col, word, parents, given, free)
         if self.check != "interval":
             return _refuse(f"unknown check {self.check!r} (expected 'exact' or 'interval')")
         lam = CI(iv.mpf([_q(reg.re_lo).a, _q(reg.re_hi).b]), iv.mpf([_q(reg.im_lo).a, _q(reg.im_hi).b]))
@@ -333,7 +338,8 @@ class ComplexBalancedCertificate(Certificate):
 
     def _verify_exact(self, exact: list, prod: np.ndarray, reg: RootRegion, col: int,
                       word: tuple[int, ...], parents: list[tuple[int, int]],
-                      given: dict[tuple[int, int], list[tuple[int, GaussQ]]]) -> CheckResult:
+                      given: dict[tuple[int, int], list[tuple[int, GaussQ]]],
+                      free: list[list[GaussQ]]) -> CheckResult:
         """The exact check: rational discs over the rectangle, exact basis solves."""
         m, n, k = len(exact), self.family.dim, len(word)
         low2 = reg.min_modulus_squared()  # |lambda|^2 over the rectangle: [low2, high2]
@@ -360,7 +366,9 @@ class ComplexBalancedCertificate(Certificate):
         A = [[[Fraction(x) for x in row] for row in a] for a in exact]
         verts = [v]
         for p, i in parents:
-            if i == -1:  # the complex conjugate of vertex p
+            if i == -2:  # a padding vertex (any point may be a vertex: the check covers it)
+                verts.append([Disc(re, im) for re, im in free[p]])
+            elif i == -1:  # the complex conjugate of vertex p
                 verts.append([x.conj() for x in verts[p]])
             else:
                 verts.append([x * inv_rho for x in disc_matvec(A[i], verts[p])])
@@ -405,7 +413,8 @@ class ComplexBalancedCertificate(Certificate):
                                  for i, j, c in self.coefficients],
                 "basis": list(self.basis),
                 "inverse": [[[str(re), str(im)] for re, im in row] for row in self.inverse],
-                "check": self.check}
+                "check": self.check,
+                "free": [[[str(re), str(im)] for re, im in f] for f in self.free]}
 
     @classmethod
     def from_dict(cls, data: dict) -> ComplexBalancedCertificate:
@@ -418,14 +427,9 @@ class ComplexBalancedCertificate(Certificate):
                    RootRegion.from_json(w["region"]), int(w["column"]),
                    tuple((int(p), int(i)) for p, i in w["parents"]), coeffs,
                    tuple(int(b) for b in w["basis"]), inverse, data.get("solver"),
-                   str(w.get("check", "interval")))
-
-    def to_latex(self) -> str:
-        return (rf"The product $A_w$, $w = {list(self.word)}$, has a complex eigenvalue "
-                rf"$\lambda$ in an exact rectangle, and a balanced complex polytope with "
-                rf"{len(self.parents) + 1} vertices is invariant under $A_i/|\lambda|^{{1/k}}$ "
-                rf"({'exact rational' if self.check == 'exact' else 'interval'} arithmetic over "
-                rf"the rectangle), hence ${self.claim_latex()}$.")
+                   str(w.get("check", "interval")),
+                   tuple(tuple((as_fraction(re), as_fraction(im)) for re, im in f)
+                         for f in w.get("free", [])))
 
 
 __all__ = ["ComplexBalancedCertificate", "faddeev_columns", "trivial_columns"]

@@ -22,7 +22,7 @@ import numpy as np
 from certify.certificates.base import Certificate, CheckResult, register
 from certify.errors import InvalidCertificate
 from certify.exact import as_fraction
-from certify.exact.printing import decimal_digits, fmt_upper, latex_number
+from certify.exact.printing import decimal_digits, fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -52,9 +52,6 @@ class FamilyMaxNormCertificate(Certificate):
 
     def claim(self) -> str:
         return f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.bound, 15)}"
-
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
 
     def verify(self) -> CheckResult:
         n = self.family.dim
@@ -86,10 +83,6 @@ class FamilyMaxNormCertificate(Certificate):
         wit = data["witness"]
         return cls(family_from_spec(wit["family"]), tuple(as_fraction(x) for x in wit["w"]),
                    as_fraction(wit["bound"]), data.get("solver"))
-
-    def to_latex(self) -> str:
-        return (r"A weighted max-norm $\|x\|_w = \max_k |x_k|/w_k$ with rational $w > 0$ satisfies "
-                rf"$|A_i| w \le r\,w$ exactly for every member, hence ${self.claim_latex()}$.")
 
 
 __all__ = ["FamilyMaxNormCertificate", "max_weighted_ratio"]

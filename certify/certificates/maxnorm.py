@@ -16,7 +16,7 @@ import numpy as np
 
 from certify.certificates.base import Certificate, CheckResult, register
 from certify.exact import as_fraction, round_up_float
-from certify.exact.printing import fmt_upper, latex_number
+from certify.exact.printing import fmt_upper
 from certify.families.matrix import family_from_spec
 from certify.families.selection import SelectionFamily, exact_ratios
 from certify.verdict import Verdict
@@ -36,9 +36,6 @@ class WeightedMaxNormCertificate(Certificate):
 
     def claim(self) -> str:
         return f"JSR({self.family.name}) <= {fmt_upper(self.bound, 12)}"
-
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {fmt_upper(self.bound, 10)}"
 
     def verify(self) -> CheckResult:
         w = np.asarray(self.w, dtype=float)
@@ -70,11 +67,3 @@ class WeightedMaxNormCertificate(Certificate):
         wit = data["witness"]
         return cls(family_from_spec(wit["family"]), np.asarray(wit["w"], dtype=float),
                    as_fraction(wit["bound"]), data.get("solver"))
-
-    def to_latex(self) -> str:
-        w = np.asarray(self.w)
-        return (
-            rf"Weighted max-norm $\|x\|_w = \max_i |x_i|/w_i$ with $w>0$ "
-            rf"($\min w = {latex_number(w.min(), 4)}$, $\max w = {latex_number(w.max(), 4)}$) satisfies "
-            rf"$\max_\pi A_\pi w \le r\,w$ exactly, hence ${self.claim_latex()}$."
-        )

@@ -30,7 +30,7 @@ from certify.certificates.product_word import exact_word_product
 from certify.errors import InvalidCertificate
 from certify.exact import as_fraction, ldl_definiteness, matmul, round_down_float, round_up_float
 from certify.exact.polynomials import X, exact_charpoly
-from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -71,9 +71,6 @@ class InducedNormCertificate(Certificate):
     def claim(self) -> str:
         return f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.bound, 15)}"
 
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
-
     def verify(self) -> CheckResult:
         if self.norm not in NORMS:
             return CheckResult(Verdict.INCONCLUSIVE,
@@ -109,11 +106,6 @@ class InducedNormCertificate(Certificate):
         wit = data["witness"]
         return cls(family_from_spec(wit["family"]), str(wit["norm"]), int(wit["length"]),
                    as_fraction(wit["bound"]), data.get("solver"))
-
-    def to_latex(self) -> str:
-        return (rf"Every product of length {self.length} has induced "
-                rf"$\|\cdot\|_{{{self.norm}}}$-norm at most $r^{{{self.length}}}$ "
-                rf"(exact check), hence ${self.claim_latex()}$.")
 
 
 def algebraic_max_at_most(q: sp.Poly, p: sp.Poly, a: Fraction, b: Fraction) -> bool:
@@ -181,11 +173,6 @@ class ExactValueCertificate(Certificate):
                 f"[{fmt_lower(lo, 15)}, {fmt_upper(hi, 15)}], theta the root of "
                 f"det(xI - A_w^{2 * self.length}) in [{fmt_lower(self.interval[0], 17)}, "
                 f"{fmt_upper(self.interval[1], 17)}]")
-
-    def claim_latex(self) -> str:
-        lo, hi = self.bracket()
-        return (rf"\rho(\Sigma) = \theta^{{1/{self.power}}} \in [{latex_number(lo, 12, 'down')}, "
-                rf"{latex_number(hi, 12, 'up')}]")
 
     def verify(self) -> CheckResult:
         m, l_ = self.family.size, int(self.length)

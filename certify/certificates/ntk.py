@@ -18,7 +18,7 @@ import numpy as np
 
 from certify.certificates.base import Certificate, CheckResult, register
 from certify.exact import as_fraction
-from certify.exact.printing import fmt_upper, latex_number
+from certify.exact.printing import fmt_upper
 from certify.exact.rows import exact_rows
 from certify.tolerance import SYMMETRY_RTOL
 from certify.verdict import Verdict
@@ -71,10 +71,6 @@ class NTKContractionCertificate(Certificate):
         return (f"U3 = I + alpha K D_rho (T* - I) is {what} <= "
                 f"{fmt_upper(self.bound, 12)} (n = {np.shape(self.k)[0]}, alpha = "
                 f"{float(self.alpha):g}, gamma = {float(self.gamma):g})")
-
-    def claim_latex(self) -> str:
-        return (rf"\|\mathcal U_3 Q_1 - \mathcal U_3 Q_2\|_\infty \le "
-                rf"{latex_number(self.bound, 10, 'up')}\,\|Q_1 - Q_2\|_\infty")
 
     def verify(self) -> CheckResult:
         """Recompute (16), (17) and beta(K) on every row, exactly, from the stored K and rho.
@@ -136,9 +132,3 @@ class NTKContractionCertificate(Certificate):
         w = data["witness"]
         return cls(exact_from_json(w["K"]), exact_from_json(w["rho"]), as_fraction(w["gamma"]),
                    as_fraction(w["alpha"]), as_fraction(w["bound"]), data.get("solver"))
-
-    def to_latex(self) -> str:
-        return (rf"The kernel $K$ ($n = {np.shape(self.k)[0]}$) and replay distribution $\rho$ "
-                rf"satisfy $\alpha K_{{ii}}\rho_i < 1$ and $(1+\gamma)\sum_{{j\ne i}}|K_{{ij}}|\rho_j "
-                rf"\le (1-\gamma)K_{{ii}}\rho_i$ for every $i$ (exact check), hence "
-                rf"${self.claim_latex()}$ (Achiam et al., Theorem 2).")

@@ -35,7 +35,7 @@ import numpy as np
 from certify.certificates.base import Certificate, CheckResult, register
 from certify.certificates.ntk import exact_from_json, exact_json, exact_json_array
 from certify.exact import as_fraction, round_down_float, round_up_float
-from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.verdict import Verdict
 
 #: Ingredients of the mean-field bounds stored in the witness (attribute names of
@@ -110,7 +110,7 @@ class MeanFieldMarginCertificate(Certificate):
 
         try:
             mdp = FiniteMDP(np.asarray(self.P, dtype=float), np.asarray(self.rewards, dtype=float),
-                            float(self.gamma), name="certificate")
+                            float(self.gamma), name="certificate", layout="SAS")
         except (ValueError, TypeError) as exc:
             return f"P, R do not form an MDP: {exc}", None
         mu, rho = np.asarray(self.mu, dtype=float), np.asarray(self.rho, dtype=float)
@@ -137,11 +137,6 @@ class MeanFieldMarginCertificate(Certificate):
         # never print "beta >= (negative) > 0": a non-positive margin claims nothing
         return (f"mean-field PG margin beta = sigma^2 kappa/2 - C2 - L >= "
                 f"{fmt_lower(self.margin, 8)} (not > 0: the sufficient condition fails) {bounds}")
-
-    def claim_latex(self) -> str:
-        tail = r" > 0" if self.margin > 0 else r" \not> 0"
-        return (rf"\beta = \tfrac{{\sigma^2\kappa}}{{2}} - C_2 - L \ge {fmt_lower(self.margin, 8)}"
-                + tail)
 
     def verify(self) -> CheckResult:
         from certify.algorithms.pg.constants import margin_bounds
@@ -204,14 +199,6 @@ class MeanFieldMarginCertificate(Certificate):
                    *((exact_from_json(w["P"]), exact_from_json(w["mu"]),
                       exact_from_json(w["rho"]), w.get("budget", 0)) if "P" in w else ()))
 
-    def to_latex(self) -> str:
-        return (rf"For the mean-field tanh parameterisation with $K = {self.width}$, "
-                rf"$\tau = {float(self.tau):g}$, $\sigma = {float(self.sigma):g}$, "
-                rf"$\kappa = {float(self.kappa):g}$: $C_2 \le {fmt_upper(self.c2_bar, 8)}$, "
-                rf"$L \le {fmt_upper(self.l_bar, 8)}$ (derived bounds, recomputed exactly), "
-                rf"hence ${self.claim_latex()}$ and $W_2(\nu_t, \nu^*) \le e^{{-\beta t}} "
-                r"W_2(\nu_0, \nu^*)$.")
-
 
 @register
 @dataclass(frozen=True, eq=False)
@@ -261,13 +248,6 @@ class TabularStepCertificate(Certificate):
         return (f"softmax PG step eta = {fmt_lower(self.eta, 10)} <= 1/beta_s "
                 f"(beta_s <= {fmt_upper(self.beta_s_bar, 8)})")
 
-    def claim_latex(self) -> str:
-        if self.eta * self.beta_s_bar > 1:
-            return (rf"\eta = {latex_number(self.eta, 10, 'up')} > 1/\bar\beta_s,\ "
-                    rf"\beta_s \le {fmt_upper(self.beta_s_bar, 8)}")
-        return (rf"\eta = {latex_number(self.eta, 10, 'down')} \le 1/\beta_s,\ "
-                rf"\beta_s \le {fmt_upper(self.beta_s_bar, 8)}")
-
     def verify(self) -> CheckResult:
         from certify.algorithms.pg.tabular import smoothness_bound_exact
 
@@ -304,7 +284,7 @@ class TabularStepCertificate(Certificate):
 
         try:
             mdp = FiniteMDP(np.asarray(self.P, dtype=float), np.asarray(self.rewards, dtype=float),
-                            float(self.gamma), name="certificate")
+                            float(self.gamma), name="certificate", layout="SAS")
         except (ValueError, TypeError) as exc:
             return f"P, R do not form an MDP: {exc}", Fraction(0)
         rho = np.asarray(self.rho, dtype=float)
@@ -337,9 +317,3 @@ class TabularStepCertificate(Certificate):
         return cls(as_fraction(w["gamma"]), exact_from_json(w["R"]), as_fraction(w["tau"]),
                    exact_from_json(w["mu"]), as_fraction(w["eta"]),
                    as_fraction(w["beta_s_bar"]), data.get("solver"), *extra)
-
-    def to_latex(self) -> str:
-        return (rf"Smoothness of $\theta \mapsto V^{{\pi_\theta}}_\tau(\rho)$ "
-                rf"(Mei et al.\ 2020, Lemma 14, reconstructed): $\beta_s \le "
-                rf"{fmt_upper(self.beta_s_bar, 8)}$; hence ${self.claim_latex()}$ and "
-                r"Theorem 6's linear rate applies.")

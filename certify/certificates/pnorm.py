@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from certify.certificates.base import Certificate, CheckResult, register
 from certify.exact import as_fraction
 from certify.exact.boltzmann import boltzmann_grad_sup
-from certify.exact.printing import fmt_lower, latex_number
+from certify.exact.printing import fmt_lower
 from certify.verdict import Verdict
 
 ARGUMENTS = ("young", "norm-equivalence")
@@ -96,10 +96,6 @@ class PNormLyapunovCertificate(Certificate):
     def claim(self) -> str:
         return (f"V(Q) = (1/{self.p}) sum_i (u_i/d_i)(Q_i - Q*_i)^{self.p} satisfies "
                 f"dV/dt <= -{fmt_lower(self.c, 10)} V along dQ/dt = D(F_{self.operator}(Q) - Q)")
-
-    def claim_latex(self) -> str:
-        return (rf"\dot V \le -{latex_number(self.c, 8, 'down')}\, V,\quad V(Q) = \tfrac1{{{self.p}}}"
-                rf"\sum_i \tfrac{{u_i}}{{d_i}} (Q_i - Q^*_i)^{{{self.p}}}")
 
     def verify(self) -> CheckResult:
         p, u, d = self.p, self.u, self.d
@@ -206,7 +202,3 @@ class PNormLyapunovCertificate(Certificate):
                    tuple(as_fraction(x) for x in w["d"]), int(w["n_actions"]), int(w["p"]),
                    tuple(as_fraction(x) for x in w["u"]), as_fraction(w["c"]), str(w["argument"]),
                    as_fraction(w.get("grad_bound", "1")), data.get("solver"))
-
-    def to_latex(self) -> str:
-        return (rf"With $p = {self.p}$ and weights $u_i > 0$, ${self.claim_latex()}$ "
-                rf"holds along $\dot Q = D(F_h(Q) - Q)$ (exact check, argument: {self.argument}).")

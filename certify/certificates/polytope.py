@@ -34,7 +34,7 @@ from certify.exact import (
     fraction_array_to_json,
     matmul,
 )
-from certify.exact.printing import fmt_upper, latex_number
+from certify.exact.printing import fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -78,9 +78,6 @@ class PolytopeCertificate(Certificate):
 
     def claim(self) -> str:
         return f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.rate, 15)}"
-
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {latex_number(self.rate, 12, 'up')}"
 
     def _refuse(self, why: str) -> CheckResult:
         return CheckResult(Verdict.INCONCLUSIVE, f"certificate refused: {why}")
@@ -142,11 +139,6 @@ class PolytopeCertificate(Certificate):
         return cls(family_from_spec(wit["family"]), fraction_array_from_json(wit["vertices"],
                    "vertices"), coeffs, as_fraction(wit["rate"]), str(wit["mode"]),
                    data.get("solver"))
-
-    def to_latex(self) -> str:
-        N = np.asarray(self.vertices).shape[1]
-        return (rf"An invariant {self.mode} polytope with {N} rational vertices satisfies "
-                rf"$A_i P \subseteq r P$ exactly, hence ${self.claim_latex()}$.")
 
 
 __all__ = ["Fraction", "PolytopeCertificate", "exact_rank"]

@@ -19,7 +19,7 @@ from certify.certificates.base import Certificate, CheckResult, register
 from certify.errors import InvalidCertificate
 from certify.exact import as_fraction, matmul
 from certify.exact.polynomials import RootRegion, exact_charpoly, region_contains_root
-from certify.exact.printing import fmt_lower, latex_number
+from certify.exact.printing import fmt_lower
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -47,9 +47,6 @@ class ProductWordCertificate(Certificate):
 
     def claim(self) -> str:
         return f"JSR({getattr(self.family, 'name', 'family')}) >= {fmt_lower(self.bound, 15)}"
-
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \ge {latex_number(self.bound, 12, 'down')}"
 
     def verify(self) -> CheckResult:
         word = tuple(int(i) for i in self.word)
@@ -93,9 +90,3 @@ class ProductWordCertificate(Certificate):
         return cls(family_from_spec(wit["family"]), tuple(int(i) for i in wit["word"]),
                    RootRegion.from_json(wit["region"]), as_fraction(wit["bound"]),
                    data.get("solver"))
-
-    def to_latex(self) -> str:
-        w = r"A_{" + r"}A_{".join(str(i) for i in reversed(self.word)) + "}"
-        return (rf"The product ${w}$ has an eigenvalue in an exactly isolated region, so "
-                rf"$\rho({w})^{{1/{len(self.word)}}}$ bounds the JSR below: "
-                rf"${self.claim_latex()}$.")

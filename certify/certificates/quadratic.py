@@ -26,7 +26,7 @@ from certify.exact import (
     fraction_array_to_json,
     ldl_definiteness,
 )
-from certify.exact.printing import decimal_digits, fmt_upper, latex_number
+from certify.exact.printing import decimal_digits, fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -45,9 +45,6 @@ class QuadraticCertificate(Certificate):
 
     def claim(self) -> str:
         return f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.beta, 12)}"
-
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {fmt_upper(self.beta, 10)}"
 
     def verify(self) -> CheckResult:
         try:  # the witness in exact rationals, whatever type it was given in
@@ -95,11 +92,3 @@ class QuadraticCertificate(Certificate):
         wit = data["witness"]
         return cls(family_from_spec(wit["family"]), fraction_array_from_json(wit["X"], "X"),
                    as_fraction(wit["beta"]), data.get("solver"))
-
-    def to_latex(self) -> str:
-        Xf = np.asarray(self.X, dtype=float)
-        ev = np.linalg.eigvalsh(Xf)
-        return (rf"A rational $X = X^\top \succ 0$ (eigenvalues in "
-                rf"$[{latex_number(ev.min(), 4)}, {latex_number(ev.max(), 4)}]$) satisfies "
-                rf"$A^\top X A \preceq \beta^2 X$ for every member, checked by exact "
-                rf"$LDL^\top$ factorisation; hence ${self.claim_latex()}$.")

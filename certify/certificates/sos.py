@@ -20,7 +20,7 @@ from certify.certificates.quadratic import QuadraticCertificate
 from certify.exact import as_fraction, round_up_float
 from certify.exact.lifting import lift_matrix
 from certify.exact.polynomials import rational_root_ceil
-from certify.exact.printing import fmt_upper, latex_number
+from certify.exact.printing import fmt_upper
 from certify.families.matrix import Family, family_from_spec
 from certify.verdict import Verdict
 
@@ -48,9 +48,6 @@ class SOSCertificate(Certificate):
     def claim(self) -> str:
         return (f"JSR({getattr(self.family, 'name', 'family')}) <= {fmt_upper(self.bound, 15)} "
                 f"(SOS norm of degree {2 * int(self.degree)})")
-
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
 
     def verify(self) -> CheckResult:
         d = int(self.degree)
@@ -84,7 +81,3 @@ class SOSCertificate(Certificate):
         if not isinstance(lifted, QuadraticCertificate):
             raise ValueError("sos certificate: 'lifted' must be a quadratic certificate")
         return cls(family_from_spec(w["family"]), int(w["degree"]), lifted, data.get("solver"))
-
-    def to_latex(self) -> str:
-        return (rf"A common quadratic Lyapunov function of the degree-{self.degree} Veronese "
-                rf"lift (an SOS form of degree {2 * int(self.degree)}) proves ${self.claim_latex()}$.")

@@ -22,7 +22,7 @@ import numpy as np
 from certify.certificates.base import Certificate, CheckResult, certificate_from_dict, register
 from certify.errors import InvalidCertificate
 from certify.exact import as_fraction
-from certify.exact.printing import fmt_lower, fmt_upper, latex_number
+from certify.exact.printing import fmt_lower, fmt_upper
 from certify.exact.structure import cycle_weights, nilpotent_depth, rank_one_factors
 from certify.families.matrix import Family, MatrixFamily, family_from_spec
 from certify.verdict import Verdict
@@ -87,9 +87,6 @@ class NilpotentCertificate(Certificate):
     def claim(self) -> str:
         return f"JSR({_name(self.family)}) = 0"
 
-    def claim_latex(self) -> str:
-        return r"\rho(\Sigma) = 0"
-
     def verify(self) -> CheckResult:
         depth = nilpotent_depth(self.family.exact_matrices())
         if depth is None:
@@ -129,11 +126,6 @@ class BlockTriangularCertificate(Certificate):
         if self.side == "upper":
             return f"JSR({_name(self.family)}) <= {fmt_upper(self.bound, 15)}"
         return f"JSR({_name(self.family)}) >= {fmt_lower(self.bound, 15)}"
-
-    def claim_latex(self) -> str:
-        if self.side == "upper":
-            return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
-        return rf"\rho(\Sigma) \ge {latex_number(self.bound, 12, 'down')}"
 
     def verify(self) -> CheckResult:
         n = self.family.dim
@@ -189,10 +181,6 @@ class BlockTriangularCertificate(Certificate):
                    tuple(int(b) for b in w["blocks"]),
                    tuple(certificate_from_dict(c) for c in w["certificates"]), data.get("solver"))
 
-    def to_latex(self) -> str:
-        return (rf"A permutation puts every member in block upper-triangular form with blocks "
-                rf"of sizes {list(self.sizes)}; the blocks' certificates give ${self.claim_latex()}$.")
-
 
 @register
 @dataclass(frozen=True, eq=False)
@@ -208,9 +196,6 @@ class RankOneCertificate(Certificate):
 
     def claim(self) -> str:
         return f"JSR({_name(self.family)}) <= {fmt_upper(self.bound, 15)}"
-
-    def claim_latex(self) -> str:
-        return rf"\rho(\Sigma) \le {latex_number(self.bound, 12, 'up')}"
 
     def verify(self) -> CheckResult:
         exact = self.family.exact_matrices()

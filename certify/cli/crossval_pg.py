@@ -30,9 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from certify.algorithms.pg.analysis import pg_crossval
+    from certify.algorithms.pg.analysis import run_pg_crossval
 
-    doc = pg_crossval(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.particles,
+    doc = run_pg_crossval(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.particles,
                       args.eta, args.steps, args.seed, args.shift, args.mu, args.rho,
                       args.flow_eta, args.flow_steps, args.budget)
     if args.json:

@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from certify.errors import InvalidFamily
-    from certify.jsr.bounds import jsr_bounds
+    from certify.jsr.bounds import analyze_jsr
 
     if Path(args.family).is_dir():  # guard: the family loader would raise IsADirectoryError
         raise InvalidFamily(f"FAMILY: {args.family!r} is a folder; expected a .json or .npz file")
     check_certificates_folder(args.save_certificates)
-    res = jsr_bounds(args.family, args.methods, args.budget, args.seed,
+    res = analyze_jsr(args.family, args.methods, args.budget, args.seed,
                      progress=_json_progress if getattr(args, "progress", "none") == "json" else None)
     if args.save_certificates is not None:
         write_certificates(args.save_certificates,

@@ -109,10 +109,10 @@ def register_sweep(ntk: argparse._SubParsersAction, name: str = "sweep") -> None
 
 def run_check(args: argparse.Namespace) -> int:
     from certify.algorithms.ntk.inputs import load_array
-    from certify.algorithms.ntk.theorem2 import theorem2
+    from certify.algorithms.ntk.theorem2 import analyze_ntk
     from certify.certificates.ntk import NTKContractionCertificate
 
-    res = theorem2(load_array(args.kernel, "K"), load_array(args.rho, "rho"), args.gamma, args.alpha)
+    res = analyze_ntk(load_array(args.kernel, "K"), load_array(args.rho, "rho"), args.gamma, args.alpha)
     doc = res.to_dict()
     if args.save_certificate is not None and res.verdict.value == "certified":
         d = res.data
@@ -150,12 +150,12 @@ def render_theorem(doc: dict, title: str) -> None:
 
 
 def run_network(args: argparse.Namespace) -> int:
-    from certify.algorithms.ntk.network import analyse_network
+    from certify.algorithms.ntk.network import analyze_ntk_network
     from certify.cli.common import load_problem_and_sampling
     from certify.verdict import Verdict
 
     problem, sampling = load_problem_and_sampling(args)
-    res = analyse_network(problem, sampling.d, args.alpha, args.width, args.depth, args.activation,
+    res = analyze_ntk_network(problem, sampling.d, args.alpha, args.width, args.depth, args.activation,
                           args.seed, args.features, args.init, args.probes, args.iterations,
                           args.input_scale)
     doc = res.to_dict()

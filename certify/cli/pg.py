@@ -88,13 +88,13 @@ def register_meanfield(kinds: argparse._SubParsersAction, name: str = "meanfield
 
 
 def run(args: argparse.Namespace) -> int:
-    from certify.algorithms.pg.analysis import pg_meanfield, pg_tabular
+    from certify.algorithms.pg.analysis import run_pg_meanfield, run_pg_tabular
 
     if args.pg_kind == "tabular":
-        doc = pg_tabular(args.mdp, args.tau, args.eta, args.steps, args.mu, args.rho,
+        doc = run_pg_tabular(args.mdp, args.tau, args.eta, args.steps, args.mu, args.rho,
                          args.save_certificate)
     else:
-        doc = pg_meanfield(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.mu,
+        doc = run_pg_meanfield(args.mdp, args.tau, args.sigma, args.kappa, args.width, args.mu,
                            args.rho, args.save_certificate, args.budget)
     if args.json:
         print_json(doc)

@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from certify.algorithms.qlearning.analysis import certify_qlearning
+    from certify.algorithms.qlearning.analysis import analyze_qlearning
     from certify.cli.common import load_problem_and_sampling
     from certify.solver_options import SolverOptions
 
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.noise < 0:
         raise InvalidInput(f"--noise {args.noise:g}: expected a number >= 0")
     q0 = None if args.q0 is None else load_q0(args.q0, problem.mdp)
-    res = certify_qlearning(problem, args.alpha, sampling, cqlf=cq,
+    res = analyze_qlearning(problem, args.alpha, sampling, cqlf=cq,
                             solver=SolverOptions(args.solver), noise=args.noise,
                             steps=args.steps, q0=q0)
     if args.save_certificates is not None:

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.alpha is None:
             raise InvalidInput(f"--alpha: required for a report on the problem {args.target!r}")
-        from certify.algorithms.qlearning.analysis import certify_qlearning
+        from certify.algorithms.qlearning.analysis import analyze_qlearning
         from certify.algorithms.qlearning.report import qlearning_report
         from certify.cli.common import load_problem_and_sampling
         from certify.verdict import Verdict
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         problem, sampling = load_problem_and_sampling(args)
         from certify.report.plots import default_steps, simulated_relative_error
 
-        res = certify_qlearning(problem, args.alpha, sampling)
+        res = analyze_qlearning(problem, args.alpha, sampling)
         sim = None
         if args.runs > 0:
             steps = args.steps or default_steps(res.direct.upper if res.direct.upper < 1

@@ -17,7 +17,8 @@ from certify.cli.common import (
 )
 
 ALGOS = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
-#: built-ins of certify.algorithms.td.variants: ``sa check`` decides them, the simulators do not run
+#: built-ins of certify.algorithms.td.variants / .actor_critic (``simulate`` runs all but
+#: actor-critic)
 CHECK_ONLY = ("gtd2-lambda", "tdc-lambda", "etd0", "gq0", "actor-critic")
 
 
@@ -60,14 +61,14 @@ def register_check(sa: argparse._SubParsersAction, name: str = "check") -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from certify.algorithms.td.analysis import check_sa
+    from certify.algorithms.td.analysis import analyze_sa
     from certify.errors import InvalidInput
     from certify.mdp import load_problem
 
     if args.algo not in ALGOS + CHECK_ONLY:
         if not args.algo.lower().endswith((".yaml", ".yml", ".json")):
-            raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS)}) nor "
-                               "a system file (.yaml, .yml, .json)")
+            raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS + CHECK_ONLY)}) "
+                               "nor a system file (.yaml, .yml, .json)")
         if args.problem is not None:
             raise InvalidInput("a system file carries its own mean field: give no PROBLEM")
         from certify.cli.sa_user import run_system
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.lam is not None:
             raise InvalidInput(f"{args.algo} has no trace parameter; omit --lam")
-        res = check_sa(args.algo, problem, args.exponents, args.w, args.order)
+        res = analyze_sa(args.algo, problem, args.exponents, args.w, args.order)
     return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
 
 

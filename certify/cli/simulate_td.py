@@ -1,4 +1,4 @@
-"""Gradient-TD family (TD(0), GTD2, TDC and momentum variants): RMSPBE over runs."""
+"""Gradient-TD family (TD(0), emphatic TD(0), GTD, GTD2, TDC, momentum variants): RMSPBE."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import argparse
 
 from certify.cli.common import console, escape, fmt, print_json, problem_spec, real, table
 
-ALGOS: tuple[str, ...] = ("td0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4")
-TIMESCALES: dict[str, int] = {"td0": 1, "gtd": 2, "gtd2": 2, "tdc": 2, "gtd2-m3": 3, "tdc-m3": 3,
-                              "gtd2-m4": 4, "tdc-m4": 4}
+ALGOS: tuple[str, ...] = ("td0", "etd0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4",
+                          "tdc-m4", "gtd2-lambda", "tdc-lambda", "gq0")
+TIMESCALES: dict[str, int] = {"td0": 1, "etd0": 1, "gtd": 2, "gtd2": 2, "tdc": 2, "gtd2-m3": 3,
+                              "tdc-m3": 3, "gtd2-m4": 4, "tdc-m4": 4, "gtd2-lambda": 2,
+                              "tdc-lambda": 2, "gq0": 2}
+#: run by certify.algorithms.td.simulate_variants (traces / state-action features)
+_VARIANTS = ("gtd2-lambda", "tdc-lambda", "gq0")
 """Timescales of each algorithm (``get_algorithm(name).n_timescales``, without importing it)."""
 _DEFAULT = {1: "0.6", 2: "0.6,0.8", 3: "0.6,0.7,0.8", 4: "0.6,0.7,0.8,0.9"}
 
@@ -31,11 +35,17 @@ def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
     p.add_argument("--exponents", default=_DEFAULT[n],
                    help=f"step exponents, one per timescale, fastest first (default {_DEFAULT[n]})")
     p.add_argument("--scales", default=None, help="step constants c_i (default all 1)")
-    p.add_argument("--w", type=real, default=1.0, help="momentum constant w")
+    if algo in _VARIANTS:
+        if algo != "gq0":
+            p.add_argument("--lam", type=real, required=True, help="trace parameter in [0, 1]")
+    else:
+        p.add_argument("--w", type=real, default=1.0, help="momentum constant w")
     p.add_argument("--theta0", default=None, help="initial theta, comma-separated (default 0)")
-    p.add_argument("--mode", choices=("iid", "markov"), default="iid",
+    lam_algo = algo in _VARIANTS and algo != "gq0"
+    p.add_argument("--mode", choices=("iid", "markov"), default="markov" if lam_algo else "iid",
                    help="iid: samples from the stationary law (the checker's model, seed 003 "
-                        "Assumption 3); markov: one behaviour trajectory per run")
+                        "Assumption 3); markov: one behaviour trajectory per run (default "
+                        f"{'markov: the trace follows a trajectory' if lam_algo else 'iid'})")
     p.add_argument("--divergence-factor", type=real, default=1e6,
                    help="a run has diverged once its RMSPBE is non-finite or exceeds this "
                         "multiple of its value at step 0 (default 1e6)")
@@ -62,9 +72,17 @@ def run(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem, positive_sampling=False)
     scales = _floats(args.scales, "--scales")
     th0 = _floats(args.theta0, "--theta0")
-    res = simulate_td(args.algo, problem, args.exponents, args.w, scales, args.runs, args.steps,
-                      args.seed, theta0=None if th0 is None else np.array(th0), mode=args.mode,
-                      divergence_factor=args.divergence_factor)
+    if args.algo in _VARIANTS:
+        from certify.algorithms.td.simulate_variants import simulate_variant
+
+        res = simulate_variant(args.algo, problem, args.exponents, getattr(args, "lam", None),
+                               scales, args.runs, args.steps, args.seed, mode=args.mode,
+                               theta0=None if th0 is None else np.array(th0),
+                               divergence_factor=args.divergence_factor)
+    else:
+        res = simulate_td(args.algo, problem, args.exponents, args.w, scales, args.runs,
+                          args.steps, args.seed, theta0=None if th0 is None else np.array(th0),
+                          mode=args.mode, divergence_factor=args.divergence_factor)
     if args.plot:
         _plot(res, args.plot)
     if args.json:

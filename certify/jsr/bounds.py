@@ -1,6 +1,6 @@
 """The JSR driver: certified lower and upper bounds within a wall-clock budget.
 
-:func:`jsr_bounds` runs the requested methods in order (cheap first), keeps a monotone
+:func:`analyze_jsr` runs the requested methods in order (cheap first), keeps a monotone
 history of (lower, upper, method, seconds), and accepts a bound only when its certificate
 passed the exact check.  Each method is a generator of
 :class:`~certify.jsr.bracket.Candidate` objects; :func:`drive` offers them to the
@@ -31,6 +31,9 @@ stage the bracket and elapsed time go to the ``progress`` callback (``certify js
   ``SEARCH_RESERVE`` when methods follow), Gripenberg candidates and polytope
   restarts at each new candidate and at rates rho (1 + eps), eps -> 0
   (:mod:`certify.jsr.search`);
+* ``dualsos[:d]`` (not run by default; the ``search`` step uses it once): s.m.p. candidates
+  read off the dual of the SOS Lyapunov programs of degree 2, ..., 2d
+  (:mod:`certify.jsr.dual_sos`);
 * ``structure`` (first by default): zero JSR, block-triangular form, rank one
   (:mod:`certify.jsr.structured`).
 
@@ -178,6 +181,19 @@ def _norms(st: Bracket, k: int, method: str) -> Iterator[Candidate]:
     yield Candidate(method, "upper", cert, None, round_up_float(bound))
 
 
+def _trivial_upper(st: Bracket) -> Iterator[Candidate]:
+    """JSR <= max_i ||A_i|| in the 1- or inf-norm (the smaller), checked exactly."""
+    vals = {norm: max_product_norm(st.mats, 1, ord_) for norm, ord_ in (("1", 1), ("inf", np.inf))}
+    norm = min(vals, key=lambda n: vals[n])
+    if not math.isfinite(vals[norm]):
+        return
+    st.notes.append(f"budget spent before an upper bound was proved: the {norm}-norm bound")
+    bound = Fraction(vals[norm] * (1 + 1e-12)) if vals[norm] > 0 else Fraction(0)
+    cert = InducedNormCertificate(st.family, norm, 1, bound, {"method": "norms (fallback)",
+                                                              "length": 1})
+    yield Candidate("norms", "upper", cert, None, round_up_float(bound))
+
+
 def _maxnorm(st: Bracket) -> Iterator[Candidate]:
     from certify.jsr.maxnorm_lp import maxnorm_search
 
@@ -299,7 +315,7 @@ def _cqlf(st: Bracket) -> Iterator[Candidate]:
         st.notes.append(f"cqlf: {res.reason}")
 
 
-def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Sequence[str] | None = None,
+def analyze_jsr(matrices_or_family: Family | Sequence | str, methods: str | Sequence[str] | None = None,
                budget: float = 30.0, seed: int = 0,
                progress: Callable[[dict], None] | None = None) -> JSRResult:
     """Certified bracket of the joint spectral radius (see the module docstring).
@@ -322,8 +338,8 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
     product of the two matrices:
 
     >>> import numpy as np
-    >>> from certify import jsr_bounds
-    >>> res = jsr_bounds([np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])],
+    >>> from certify import analyze_jsr
+    >>> res = analyze_jsr([np.array([[1.0, 1.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])],
     ...                  methods="products,exact")
     >>> res.verdict.value, res.exact
     ('certified', True)
@@ -361,6 +377,11 @@ def jsr_bounds(matrices_or_family: Family | Sequence | str, methods: str | Seque
         st.stage_done(f"{name}:{k}" if k else name)
         if handled:
             break
+    if not math.isfinite(st.upper) and not st.exact:
+        # the budget ran out before any upper bound was proved: the 1- and inf-norms of the
+        # single matrices are always checkable in milliseconds, so spend that little
+        # time past the budget rather than return no upper bound at all
+        drive(st, _trivial_upper(st))
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
     return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,
@@ -386,7 +407,7 @@ def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | No
     if name == "structure":
         from certify.jsr.structured import apply_structure
 
-        return (yield from apply_structure(st, plan, seed, jsr_bounds))
+        return (yield from apply_structure(st, plan, seed, analyze_jsr))
     if name == "sos":
         from certify.jsr.sos import sos_step
 
@@ -401,6 +422,8 @@ def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | No
         yield word_lower_candidate(family, st.word, "gripenberg")
         st.notes.append(f"gripenberg: float bracket [{g.lower:.12g}, {g.upper:.12g}] "
                         f"(depth {g.depth}, uncertified upper)")
+    elif name == "dualsos":
+        yield from _dualsos(st, k or 2)
     elif name == "norms":
         yield from _norms(st, 1, "norms")
     elif name == "maxnorm":
@@ -422,6 +445,26 @@ def _steps(st: Bracket, name: str, k: int | None, plan: list[tuple[str, int | No
     return False
 
 
+def _dualsos(st: Bracket, degree: int) -> Iterator[Candidate]:
+    """s.m.p. candidates from the dual of the SOS Lyapunov programs of degree 2, ..., 2d
+    (:mod:`certify.jsr.dual_sos`); the best is offered as a product-word lower bound."""
+    from certify.jsr.dual_sos import MAX_DIM, dual_sos_candidates
+
+    if st.rate <= 0:
+        bp = best_product(st.mats, 2, st.deadline)
+        st.propose_word(bp.word, bp.rate)
+    if st.rate <= 0:
+        st.notes.append("dualsos: skipped (no product with a positive spectral radius)")
+        return
+    for d in range(1, degree + 1):
+        if math.comb(st.family.dim + d - 1, d) > MAX_DIM or st.left() <= 0:
+            break
+        words = dual_sos_candidates(st.mats, st.rate, degree=d, deadline=st.deadline)
+        if words and st.propose_word(*words[0]):
+            yield word_lower_candidate(st.family, st.word, "dualsos", f"dual SOS sequence, degree {2 * d}")
+        st.notes.append(f"dualsos: degree {2 * d}: best word {list(words[0][0]) if words else None}")
+
+
 def _default_length(family: Family) -> int:
     m = max(family.size, 2)
     return max(1, min(12, int(math.log(4000) / math.log(m))))
@@ -430,3 +473,9 @@ def _default_length(family: Family) -> int:
 def _default_lift(family: Family) -> int:
     m = max(family.size, 2)
     return max(2, min(6, int(math.log(256) / math.log(m))))
+
+
+# Old names (certify.deprecation): the same functions, with a DeprecationWarning.
+from certify.deprecation import deprecated_alias  # noqa: E402
+
+jsr_bounds = deprecated_alias(analyze_jsr, "jsr_bounds")

@@ -15,6 +15,6 @@ def run_jsr(family, methods=None, budget: float = 30.0) -> dict:
     budget : float
         Wall-clock seconds.
     """
-    from certify.jsr.bounds import jsr_bounds
+    from certify.jsr.bounds import analyze_jsr
 
-    return jsr_bounds(family, methods, budget).to_dict()
+    return analyze_jsr(family, methods, budget).to_dict()

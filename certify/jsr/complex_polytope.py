@@ -7,7 +7,9 @@ eigenvector v (here the exact adjugate column of lambda I - A_w, evaluated in fl
 point), adds the chain of w, and iterates B_i = A_i / rho on the vertices: an image whose
 complex gauge min{sum |c_k| : V c = u} (a second-order cone program, Clarabel)
 is above 1 + ``ADD`` becomes a vertex; the conjugates of v (and of the chain end) are
-vertices from the start.  When no image is left outside, the gauges of
+vertices from the start.  When the vertices span only a common invariant subspace, small
+real dyadic vectors completing it are added as padding vertices (sizes 1e-2, 1e-4, 1e-6)
+and the iteration goes on from them.  When no image is left outside, the gauges of
 the other images are solved again on the final vertex set and rounded to Gaussian
 rationals (dyadic, on the non-basis vertices: the exact check solves the basis ones), or
 for the interval fallback with a rational approximate inverse of a basis of vertices.
@@ -34,6 +36,8 @@ ADD = 1e-7
 """An image becomes a vertex when its gauge exceeds 1 + ADD (boundary images must then be
 exact: vertices, the eigen-relation, or conjugates)."""
 MAX_DIM = 8
+MAX_PAD = 3
+"""Rounds of padding (vectors of size 1e-2, 1e-4, 1e-6) when the orbit spans a subspace."""
 
 
 def _gauge(V: np.ndarray, u: np.ndarray) -> tuple[float, np.ndarray | None]:
@@ -122,28 +126,44 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
         parents.append((k - 1, -1))
     todo = list(range(len(verts)))
     found: dict[tuple[int, int], np.ndarray] = {}
-    while todo:
-        j = todo.pop(0)
-        for i, b in enumerate(B):
-            if (i, j) in trivial_columns(tuple(word), parents):
-                continue
-            if deadline is not None and time.perf_counter() > deadline:
-                return None
-            u = b @ verts[j]
-            t, c = _gauge(np.array(verts).T, u)
-            if c is not None and t < 1 - 1e-9:
-                found[(i, j)] = c  # still valid on the final (larger) vertex set
-            if t > 1 + ADD:
-                if len(verts) >= max_vertices:
+    free: list[tuple[tuple[Fraction, Fraction], ...]] = []
+    pad = 0
+    while True:
+        while todo:
+            j = todo.pop(0)
+            for i, b in enumerate(B):
+                if (i, j) in trivial_columns(tuple(word), parents):
+                    continue
+                if deadline is not None and time.perf_counter() > deadline:
                     return None
-                verts.append(u)
-                parents.append((j, i))
-                todo.append(len(verts) - 1)
+                u = b @ verts[j]
+                t, c = _gauge(np.array(verts).T, u)
+                if c is not None and t < 1 - 1e-9:
+                    found[(i, j)] = c  # still valid on the final (larger) vertex set
+                if t > 1 + ADD:
+                    if len(verts) >= max_vertices:
+                        return None
+                    verts.append(u)
+                    parents.append((j, i))
+                    todo.append(len(verts) - 1)
+        V = np.array(verts).T
+        rank = int(np.linalg.matrix_rank(V))
+        if rank == n:
+            break
+        if pad >= MAX_PAD:
+            return None  # the orbit spans a common invariant subspace only
+        # padding: small real vectors completing the (conjugation-closed) span, exact dyadics
+        pad += 1
+        _, _, vt = np.linalg.svd(np.vstack([V.real.T, V.imag.T]))
+        size = 10.0 ** (-2 * pad)
+        for e in vt[rank:]:
+            vec = tuple(_dyadic(complex(x), 40) for x in size * e / np.abs(e).max())
+            free.append(vec)
+            verts.append(np.array([float(re) + 1j * float(im) for re, im in vec]))
+            parents.append((len(free) - 1, -2))
+            todo.append(len(verts) - 1)
     trivial = trivial_columns(tuple(word), parents)
-    V = np.array(verts).T
     N = V.shape[1]
-    if N < n or np.linalg.matrix_rank(V) < n:
-        return None  # the orbit spans a common invariant subspace only (no padding here)
     from scipy.linalg import qr
 
     _, _, piv = qr(V, pivoting=True)
@@ -177,10 +197,11 @@ def complex_search(family: Family, word: tuple[int, ...], max_vertices: int = 80
         coeffs.append((i, j, tuple((int(q), _dyadic(c[q])) for q in np.flatnonzero(keep)
                                    if int(q) not in in_basis)))
     cert = ComplexBalancedCertificate(family, tuple(word), region, col, tuple(parents),
-                                      tuple(coeffs), tuple(basis), (), dict(info, check="exact"),
-                                      check="exact")
-    if not exact_first or cert.verify().certified:
-        return cert
+                                      tuple(coeffs), tuple(basis), (),
+                                      dict(info, check="exact", padding=len(free)),
+                                      check="exact", free=tuple(free))
+    if not exact_first or free or cert.verify().certified:
+        return cert  # padding vertices need the exact check: no fallback then
     # fallback: the interval check with an approximate inverse of the basis
     coeffs = []
     for (i, j), c in cols.items():

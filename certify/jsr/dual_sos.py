@@ -8,10 +8,10 @@ has optimal lam > 0 when gamma is below the quadratic bound (always the case at 
 JSR unless an ellipsoidal norm is extremal).  Its dual variables Y_i >= 0 (one per mode)
 satisfy sum_i B_i Y_i B_i^T >= sum_i Y_i - lam-terms: they are the second moments of
 "occupation measures" of a trajectory that does not decay at rate gamma, Y_i the mass of
-the states where mode i is used.  A. Legat, R. Jungers and P. Parrilo read a switching
-sequence off such measures ("Certifying unstability of switched systems using sum of
-squares programming", SIAM J. Control Optim. 58, 2020; the ``sosbuildsequence`` /
-``findsmp`` routines of SwitchOnSafety.jl): backwards from a quadratic form Q_0 = I, the
+the states where mode i is used.  B. Legat, P. A. Parrilo and R. M. Jungers read a
+switching sequence off such measures ("Certifying unstability of switched systems using
+sum of squares programming", SIAM J. Control Optim., 2020 (volume and pages unconfirmed);
+the ``sosbuildsequence`` routine of SwitchOnSafety.jl): backwards from a quadratic form Q_0 = I, the
 next mode is the one whose measure weighs the pulled-back form most,
 
     i_k = argmax_i  < Y_i, B_i^T Q_k B_i >,   Q_(k+1) = B_(i_k)^T Q_k B_(i_k) / trace,
@@ -34,37 +34,64 @@ from certify.jsr.products import _lyndon_rotation, word_product
 MAX_DIM = 40
 
 
+def _svec(m: np.ndarray) -> np.ndarray:
+    """Upper triangle, column by column, off-diagonal entries times sqrt(2) (the scaled
+    vectorisation of Clarabel's PSD triangle cone, an isometry)."""
+    n = m.shape[0]
+    return np.array([m[i, j] * (1.0 if i == j else np.sqrt(2.0)) for j in range(n) for i in range(j + 1)])
+
+
+def _smat(z: np.ndarray, n: int) -> np.ndarray:
+    """The inverse of :func:`_svec`."""
+    m = np.zeros((n, n))
+    k = 0
+    for j in range(n):
+        for i in range(j + 1):
+            m[i, j] = m[j, i] = z[k] / (1.0 if i == j else np.sqrt(2.0))
+            k += 1
+    return m
+
+
 def quadratic_duals(mats: list[np.ndarray], gamma: float) -> list[np.ndarray] | None:
     """The dual matrices Y_i of the quadratic program above at rate ``gamma`` (or None).
 
-    Solved with cvxpy and Clarabel; a solver failure gives None (a search aid only)."""
-    import cvxpy as cp
+    Solved with Clarabel directly (variables: the upper triangle of P, and lam; cones: one
+    equality, then the PSD triangle cones of P and of the m Lyapunov constraints); a solver
+    failure gives None (a search aid only)."""
+    import clarabel
+    from scipy import sparse
 
     n = mats[0].shape[0]
     B = [a / gamma for a in mats]
-    P = cp.Variable((n, n), symmetric=True)
-    lam = cp.Variable()
-    eye = np.eye(n)
-    cons = [P >> 0, cp.trace(P) == 1]
-    lyap = []
+    pairs = [(a, b) for b in range(n) for a in range(b + 1)]
+    basis = []
+    for a, b in pairs:
+        e = np.zeros((n, n))
+        e[a, b] = e[b, a] = 1.0
+        basis.append(e)
+    nv = len(pairs) + 1  # p_ab, then lam
+    t = n * (n + 1) // 2
+    rows = [np.array([[1.0 if a == b else 0.0 for a, b in pairs] + [0.0]])]  # trace P = 1
+    rows.append(-np.column_stack([_svec(e) for e in basis] + [np.zeros(t)]))  # P >= 0
     for b in B:
-        expr = P - b.T @ P @ b + lam * eye
-        c = (expr + expr.T) / 2 >> 0
-        lyap.append(c)
-    prob = cp.Problem(cp.Minimize(lam), cons + lyap)
+        cols = [_svec(e - b.T @ e @ b) for e in basis] + [_svec(np.eye(n))]
+        rows.append(-np.column_stack(cols))
+    A = sparse.csc_matrix(np.vstack(rows))
+    rhs = np.zeros(A.shape[0])
+    rhs[0] = 1.0
+    q = np.zeros(nv)
+    q[-1] = 1.0
+    cones = [clarabel.ZeroConeT(1)] + [clarabel.PSDTriangleConeT(n)] * (1 + len(B))
+    settings = clarabel.DefaultSettings()
+    settings.verbose = False
     try:
-        prob.solve(solver=cp.CLARABEL)
+        sol = clarabel.DefaultSolver(sparse.csc_matrix((nv, nv)), q, A, rhs, cones, settings).solve()
     except Exception:  # noqa: BLE001 - any solver failure: no candidates
         return None
-    if prob.status not in ("optimal", "optimal_inaccurate"):
+    if str(sol.status) not in ("Solved", "AlmostSolved"):
         return None
-    out = []
-    for c in lyap:
-        y = np.asarray(c.dual_value, dtype=float)
-        if y.shape != (n, n):
-            return None
-        out.append((y + y.T) / 2)
-    return out
+    z = np.asarray(sol.z)
+    return [_smat(z[1 + t * (k + 1):1 + t * (k + 2)], n) for k in range(len(B))]
 
 
 def dual_sequence(mats: list[np.ndarray], duals: list[np.ndarray], gamma: float,

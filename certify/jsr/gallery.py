@@ -10,7 +10,7 @@ after ``pip install``: ``certify jsr golden``) with ``matrices`` and
 * ``exact_expected``: whether a finite s.m.p. is known (the finiteness property holds);
 * ``source``: where the value comes from.
 
-:func:`check_entry` runs :func:`~certify.jsr.bounds.jsr_bounds` on an entry and says
+:func:`check_entry` runs :func:`~certify.jsr.bounds.analyze_jsr` on an entry and says
 whether the certified bracket reproduces the value within the stated precision.
 """
 
@@ -116,9 +116,9 @@ def check_entry(entry: GalleryEntry, methods=None, budget: float = 30.0) -> Gall
     literature figure); for families with no known value: a certified bracket that is *not*
     claimed exact.
     """
-    from certify.jsr.bounds import jsr_bounds
+    from certify.jsr.bounds import analyze_jsr
 
-    res = jsr_bounds(entry.family, methods, budget)
+    res = analyze_jsr(entry.family, methods, budget)
     by = res.history[-1][2] if res.history else "-"
     ok = math.isfinite(res.lower) and math.isfinite(res.upper)
     if entry.value_float is not None and ok:

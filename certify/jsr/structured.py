@@ -2,7 +2,7 @@
 
 * nilpotent family: JSR = 0, proved by a ``zero-jsr`` certificate, nothing else runs;
 * block-triangular by a permutation: every diagonal block is bracketed by
-  :func:`~certify.jsr.bounds.jsr_bounds` on its own (sharing what is left of the budget),
+  :func:`~certify.jsr.bounds.analyze_jsr` on its own (sharing what is left of the budget),
   and the blocks' certificates are combined into ``block-triangular`` certificates
   (JSR = max over blocks, Jungers 2009, Prop. 1.5);
 * rank-one family: the maximum cycle mean gives the s.m.p. candidate (a simple cycle), its
@@ -48,7 +48,7 @@ def apply_structure(st: Bracket, plan: list[tuple[str, int | None]], seed: int,
                     solve: Callable) -> Steps:
     """The structure step: yields candidates; returns True when the family is fully handled.
 
-    ``solve`` is the driver itself (:func:`~certify.jsr.bounds.jsr_bounds`), called on each
+    ``solve`` is the driver itself (:func:`~certify.jsr.bounds.analyze_jsr`), called on each
     diagonal block of a block-triangular family (passed in, so this module does not import
     the driver)."""
     family = st.family

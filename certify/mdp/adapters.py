@@ -49,10 +49,22 @@ def check_tolerance(renormalize: object) -> float:
 
 
 def ambiguous_shape(P: object) -> bool:
-    """True when a dense transition array has as many states as actions (S = A), so that the
-    ``"SAS"`` and ``"ASS"`` readings have the same shape."""
+    """True when a dense transition array has as many states as actions (S = A > 1), so that
+    the ``"SAS"`` and ``"ASS"`` readings have the same shape and differ (with S = A = 1 they
+    are the same array)."""
+    if sp.issparse(P):
+        return False
     shape = np.shape(P)
-    return len(shape) == 3 and shape[0] == shape[1] == shape[2]
+    return len(shape) == 3 and shape[0] == shape[1] == shape[2] > 1
+
+
+def ambiguity_message(P: object, how: str = "pass layout='{}'") -> str:
+    """The one-line refusal of an (S, S, S) array whose layout is not named; ``how`` says how
+    to name it at this entry point (``{}`` stands for the layout)."""
+    n = np.shape(P)[0]
+    return (f"P has shape {tuple(np.shape(P))}: with S = A = {n} the layout is ambiguous; "
+            f"{how.format('SAS')} (P[s, a, s'], certify's order) or {how.format('ASS')} "
+            "(P[a, s, s'], pymdptoolbox's)")
 
 
 def to_sas(P: np.ndarray, layout: str) -> np.ndarray:
@@ -185,9 +197,6 @@ def from_arrays(P: Any, R: Any, gamma: float, layout: str | None = None,
     """
     from certify.mdp.finite import FiniteMDP
 
-    if layout is None and not sp.issparse(P) and ambiguous_shape(P):
-        n = np.shape(P)[0]
-        raise InvalidMDP(f"P has shape {np.shape(P)}: with S = A = {n} the layout is ambiguous; "
-                         "pass layout='SAS' (P[s, a, s']) or layout='ASS' (P[a, s, s'], "
-                         "pymdptoolbox)")
+    if layout is None and ambiguous_shape(P):
+        raise InvalidMDP(ambiguity_message(P))
     return FiniteMDP(P, R, gamma, layout=layout or "SAS", renormalize=renormalize, **kwargs)

@@ -31,7 +31,7 @@ def seed_sls() -> Problem:
         ]
     )
     R = np.array([[1.0, 0.0], [1.0, 0.0]])
-    mdp = FiniteMDP(P, R, 0.9, states=("s0", "s1"), actions=("a0", "a1"), name="seed-sls")
+    mdp = FiniteMDP(P, R, 0.9, layout="SAS", states=("s0", "s1"), actions=("a0", "a1"), name="seed-sls")
     d = np.array([0.1, 0.2, 0.3, 0.4])
     return Problem(mdp, sampling_from_d(mdp, d), description=seed_sls.__doc__.split("\n")[0])
 
@@ -56,7 +56,7 @@ def random_walk_5(gamma: float = 0.9) -> Problem:
         else:
             P[s, 1, centre] = 1.0
             R[s, 1] = 1.0
-    mdp = FiniteMDP(P, R, gamma, states=tuple("ABCDE"), actions=("left", "right"),
+    mdp = FiniteMDP(P, R, gamma, layout="SAS", states=tuple("ABCDE"), actions=("left", "right"),
                     name="random-walk-5")
     beta = np.full((S, A), 0.5)
     return Problem(mdp, sampling_markov(mdp, beta), features=np.eye(S), target=beta.copy(),
@@ -85,7 +85,7 @@ def boyan_chain(n_states: int = 13, gamma: float = 0.95) -> Problem:
             R[s, 0] = -2.0
         else:
             P[s, 0, top] = 1.0
-    mdp = FiniteMDP(P, R, gamma, states=tuple(str(s) for s in range(S)), actions=("step",),
+    mdp = FiniteMDP(P, R, gamma, layout="SAS", states=tuple(str(s) for s in range(S)), actions=("step",),
                     name="boyan-chain")
     anchors = np.linspace(top, 0, 4)
     phi = np.zeros((S, 4))
@@ -111,7 +111,7 @@ def baird_star(gamma: float = 0.99) -> Problem:
     P[:, 0, :6] = 1.0 / 6.0
     P[:, 1, 6] = 1.0
     R = np.zeros((S, A))
-    mdp = FiniteMDP(P, R, gamma, states=tuple(str(i + 1) for i in range(S)),
+    mdp = FiniteMDP(P, R, gamma, layout="SAS", states=tuple(str(i + 1) for i in range(S)),
                     actions=("dashed", "solid"), name="baird-star")
     beta = np.tile([6.0 / 7.0, 1.0 / 7.0], (S, 1))
     target = np.tile([0.0, 1.0], (S, 1))
@@ -167,7 +167,7 @@ def garnet(n_states: int, n_actions: int, branching: int, seed: int,
                       shape=(n, n_states))
     R = rng.random((n_states, n_actions))
     name = f"garnet:{n_states}:{n_actions}:{branching}:{seed}"
-    mdp = FiniteMDP(P, R, gamma, name=name)
+    mdp = FiniteMDP(P, R, gamma, layout="SAS", name=name)
     w = rng.uniform(0.5, 1.5, size=n)
     return Problem(mdp, sampling_from_d(mdp, w / w.sum()),
                    description=f"Garnet MDP, {n_states} states, {n_actions} actions, "

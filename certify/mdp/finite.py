@@ -28,10 +28,11 @@ class FiniteMDP:
         Names, for reports.
     name : str, optional
         Where the MDP came from (built-in name or file).
-    layout : {"SAS", "ASS"}, keyword-only
-        Axis order of a dense P: ``"SAS"`` is ``P[s, a, s']`` (default), ``"ASS"`` is
-        pymdptoolbox's ``P[a, s, s']`` (see :mod:`certify.mdp.adapters`; with S = A use
-        :meth:`from_arrays`, which refuses an unnamed layout).
+    layout : {"SAS", "ASS"}, keyword-only, optional
+        Axis order of a dense P: ``"SAS"`` is ``P[s, a, s']``, ``"ASS"`` is pymdptoolbox's
+        ``P[a, s, s']`` (see :mod:`certify.mdp.adapters`).  It may be omitted only when the
+        shape decides it: an (S, S, S) array with S > 1 (as many states as actions) is refused
+        without a named layout, since both readings are valid MDPs with different Q*.
     renormalize : float, keyword-only, optional
         Opt-in tolerance for float32 data: rows within it of 1 are divided by their sum;
         the largest correction is kept in :attr:`renormalized`.
@@ -50,7 +51,7 @@ class FiniteMDP:
     >>> import numpy as np
     >>> from certify import FiniteMDP, q_star
     >>> P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]]])
-    >>> mdp = FiniteMDP(P, R=np.array([[1.0, 0.0], [0.0, 2.0]]), gamma=0.9)
+    >>> mdp = FiniteMDP(P, R=np.array([[1.0, 0.0], [0.0, 2.0]]), gamma=0.9, layout="SAS")
     >>> mdp.n_states, mdp.n_actions, mdp.n_pairs
     (2, 2, 4)
     >>> q, policy = q_star(mdp)   # V(0) = 1 / (1 - 0.9) = 10, V(1) = 2 + 0.9 V(0) = 11
@@ -59,7 +60,7 @@ class FiniteMDP:
     """
 
     def __init__(self, P, R, gamma: float, states=None, actions=None, name: str = "mdp", *,
-                 layout: str = "SAS", renormalize: float | None = None) -> None:
+                 layout: str | None = None, renormalize: float | None = None) -> None:
         R = as_real_array(R, "R", (None, None), InvalidMDP)
         self.renormalized: float | None = None
         S, A = R.shape
@@ -67,7 +68,7 @@ class FiniteMDP:
             raise InvalidMDP(f"R: expected at least one state and one action, found shape {R.shape}")
         check_mdp_size(S, A, "R")
         if sp.issparse(P):
-            if layout != "SAS" or renormalize is not None:
+            if layout not in (None, "SAS") or renormalize is not None:
                 raise InvalidMDP("a sparse P is read as (S*A, S) rows: layout and renormalize "
                                  "apply to dense arrays only")
             Pm = sp.csr_matrix(P, dtype=float)
@@ -89,8 +90,18 @@ class FiniteMDP:
                                  f"P[s][a] must sum to 1 (tolerance {STOCHASTIC_ATOL:g})")
             dense = None
         else:
-            from certify.mdp.adapters import low_precision, renormalise_rows, to_sas
+            from certify.mdp.adapters import (
+                ambiguity_message,
+                ambiguous_shape,
+                low_precision,
+                renormalise_rows,
+                to_sas,
+            )
 
+            if layout is None:
+                if ambiguous_shape(P):
+                    raise InvalidMDP(ambiguity_message(P))
+                layout = "SAS"
             single = low_precision(P)
             dense = to_sas(as_real_array(P, "P", (None, None, None), InvalidMDP), layout)
             if dense.shape[:2] != (S, A) or dense.shape[2] != S:
@@ -143,7 +154,8 @@ class FiniteMDP:
         from certify.mdp.adapters import mdptoolbox_arrays
 
         Psas, Rsa = mdptoolbox_arrays(P, R)
-        return cls(Psas, Rsa, gamma, renormalize=renormalize, **{"name": "mdptoolbox", **kwargs})
+        return cls(Psas, Rsa, gamma, renormalize=renormalize, layout="SAS",  # converted above
+                   **{"name": "mdptoolbox", **kwargs})
 
     @classmethod
     def from_gymnasium(cls, env, gamma: float, terminal: str = "absorbing",
@@ -159,7 +171,7 @@ class FiniteMDP:
         n_a = getattr(getattr(inner, "action_space", None), "n", None)
         P, R, names = gymnasium_arrays(table, n_s, n_a, terminal)  # type: ignore[arg-type]
         spec = getattr(getattr(inner, "spec", None), "id", None)
-        return cls(P, R, gamma, states=names, renormalize=renormalize,
+        return cls(P, R, gamma, states=names, renormalize=renormalize, layout="SAS",  # P[s][a]
                    **{"name": str(spec or type(inner).__name__), **kwargs})
 
     def __repr__(self) -> str:

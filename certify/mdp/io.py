@@ -6,7 +6,8 @@ File formats (DESIGN.md):
   [state][action], optional ``states`` and ``actions`` names, optional ``sampling``
   (see :func:`certify.mdp.sampling.sampling_from_spec`), optional ``features``
   [state][feature] and ``target`` [state][action] (gradient TD), optional ``layout``
-  (``SAS``, the default, or ``ASS`` for P nested as [action][state][next_state]) and
+  (``SAS``, or ``ASS`` for P nested as [action][state][next_state]; required when there are
+  as many states as actions, S = A > 1, since both readings then have the same shape) and
   ``renormalize`` (a tolerance: opt into dividing rows of float32-rounded data by their sum).
 * NPZ: arrays ``P`` (S, A, S), ``R`` (S, A), scalar ``gamma``, optional ``d`` (n,),
   ``features``, ``target``, ``layout`` (a string) and ``renormalize`` (a scalar).  An NPZ
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from certify.errors import InvalidMDP
-from certify.mdp.adapters import ambiguous_shape, check_layout, check_tolerance
+from certify.mdp.adapters import ambiguity_message, ambiguous_shape, check_layout, check_tolerance
 from certify.mdp.builtins import builtin_problem, is_builtin
 from certify.mdp.finite import FiniteMDP, check_policy
 from certify.mdp.problem import Problem
@@ -51,14 +52,17 @@ def problem_from_dict(data: object, name: str = "mdp", positive_sampling: bool =
     missing = [k for k in ("gamma", "P", "R") if k not in data]
     if missing:
         raise InvalidMDP(f"{name}: missing required keys {missing} (an MDP needs gamma, P and R)")
+    P = as_real_array(data["P"], "P", (None, None, None), InvalidMDP)
+    if "layout" not in data and ambiguous_shape(P):
+        raise InvalidMDP(f"{name}: {ambiguity_message(P, 'add a field layout: {}')}")
     mdp = FiniteMDP(
-        P=as_real_array(data["P"], "P", (None, None, None), InvalidMDP),
+        P=P,
         R=data["R"],
         gamma=data["gamma"],
         states=data.get("states"),
         actions=data.get("actions"),
         name=str(data.get("name", name)),
-        layout=check_layout(data.get("layout", "SAS")),
+        layout=check_layout(data["layout"]) if "layout" in data else None,
         renormalize=check_tolerance(data["renormalize"]) if "renormalize" in data else None,
     )
     sampling = None
@@ -99,9 +103,7 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
         raise InvalidMDP(f"{path}: gamma must be a scalar array, found shape {gamma.shape}")
     layout = str(arrays["layout"]) if "layout" in arrays else None
     if layout is None and ambiguous_shape(arrays["P"]):
-        raise InvalidMDP(f"{path}: P has shape {arrays['P'].shape} (as many states as actions): "
-                         "add an array 'layout' = 'SAS' (P[s, a, s']) or 'ASS' (P[a, s, s'], "
-                         "pymdptoolbox) to say which")
+        raise InvalidMDP(f"{path}: {ambiguity_message(arrays['P'], 'add an array layout = {!r}')}")
     renorm = (check_tolerance(float(arrays["renormalize"].reshape(-1)[0]))
               if "renormalize" in arrays else None)
     mdp = FiniteMDP(arrays["P"], arrays["R"], float(gamma.reshape(-1)[0]), name=path.stem,

@@ -128,7 +128,7 @@ def third_step(jm, q):
     p_arr = np.array([[[float(P0[s, j]) for j in range(2)], [float(P1[s, j]) for j in range(2)]]
                       for s in range(2)])
     r_arr = np.array([[float(R0[s]), float(R1[s])] for s in range(2)])
-    mdp = FiniteMDP(p_arr, r_arr, float(GAMMA), name="proof")
+    mdp = FiniteMDP(p_arr, r_arr, float(GAMMA), layout="SAS", name="proof")
     d = two_action_data(mdp, float(TAU), np.array([float(m) for m in MU]),
                         np.array([float(x) for x in RHO]))
     pt = np.array([1 / 3, 5 / 7])

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from certify.exact.printing import side_of_key
 from certify.report.command_section import computation_body
 from certify.report.latex import Latex, escape, num, render
+from certify.report.references import COMMAND_PAPER, references_tex
 
 
 def _value(v: object, key: str = "") -> Latex:
@@ -50,7 +51,9 @@ def claims_body(run) -> str:
                 for i, (k, cs) in enumerate(computations(run), start=1)]
     return render("claims.tex.j2", title=run.file.title, description=run.file.description,
                   file=run.file.path.name, rows=rows, n_ok=n_ok, n=len(run.outcomes), key=key,
-                  computations=Latex("\n".join(sections)))
+                  computations=Latex("\n".join(sections)),
+                  references=Latex(references_tex([COMMAND_PAPER.get(o.claim.command.split()[0], "")
+                                                   for o in run.outcomes])))
 
 
 def claims_report(runs, fragment: bool = False) -> str:

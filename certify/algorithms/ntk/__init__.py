@@ -15,7 +15,8 @@ from certify.algorithms.ntk.kernel import kernel_from_jacobian as kernel_from_ja
 from certify.algorithms.ntk.kernel import pair_features as pair_features
 from certify.algorithms.ntk.mlp import MLP as MLP
 from certify.algorithms.ntk.model import check_q_network as check_q_network
-from certify.algorithms.ntk.network import analyse_network as analyse_network
+from certify.algorithms.ntk.network import analyse_network as analyse_network  # deprecated
+from certify.algorithms.ntk.network import analyze_ntk_network as analyze_ntk_network
 from certify.algorithms.ntk.operator import empirical_lipschitz as empirical_lipschitz
 from certify.algorithms.ntk.operator import product_bound as product_bound
 from certify.algorithms.ntk.operator import u3 as u3
@@ -24,5 +25,6 @@ from certify.algorithms.ntk.preqn import train_preqn as train_preqn
 from certify.algorithms.ntk.replay import ReplayBuffer as ReplayBuffer
 from certify.algorithms.ntk.sweep import ntk_sweep as ntk_sweep
 from certify.algorithms.ntk.theorem2 import Theorem2Result as Theorem2Result
-from certify.algorithms.ntk.theorem2 import theorem2 as theorem2
+from certify.algorithms.ntk.theorem2 import analyze_ntk as analyze_ntk
+from certify.algorithms.ntk.theorem2 import theorem2 as theorem2  # deprecated
 from certify.algorithms.ntk.training import train_expected as train_expected

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from certify.algorithms.ntk.inputs import load_array
-from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.theorem2 import analyze_ntk
 from certify.mdp import Problem, load_problem, uniform_sampling
 
 
@@ -25,7 +25,7 @@ def run_ntk_check(kernel: str, rho: str, gamma: float, alpha: float) -> dict:
     """Theorem 2 for the kernel in file ``kernel`` and the distribution in file ``rho``."""
     k = load_array(kernel, "K")
     r = load_array(rho, "rho")
-    return theorem2(k, r, gamma, alpha).to_dict()
+    return analyze_ntk(k, r, gamma, alpha).to_dict()
 
 
 def run_ntk_network(mdp: str, alpha: float, width: int = 64, depth: int = 2,
@@ -33,11 +33,11 @@ def run_ntk_network(mdp: str, alpha: float, width: int = 64, depth: int = 2,
                     init: str = "auto", sampling: str | None = None, probes: int = 200,
                     iterations: int = 50, input_scale: float = 1.0) -> dict:
     """Empirical NTK of an MLP on ``mdp`` (file or built-in name) and Theorem 2."""
-    from certify.algorithms.ntk.network import analyse_network
+    from certify.algorithms.ntk.network import analyze_ntk_network
 
     problem = load_problem(mdp)
     rho = replay_distribution(problem, sampling)
-    return analyse_network(problem, rho, alpha, width, depth, activation, seed, features, init,
+    return analyze_ntk_network(problem, rho, alpha, width, depth, activation, seed, features, init,
                            probes, iterations, input_scale).to_dict()
 
 

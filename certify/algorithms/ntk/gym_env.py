@@ -112,7 +112,7 @@ def mdp_from_gym_p(p: Mapping, gamma: float, name: str = "gym") -> FiniteMDP:
         P[n_s, :, n_s] = 1.0
     states = [str(s) for s in range(n_s)] + ([TERMINAL] if absorbing else [])
     try:
-        return FiniteMDP(P, R, gamma, states=states, name=name)
+        return FiniteMDP(P, R, gamma, layout="SAS", states=states, name=name)
     except InvalidMDP as exc:
         raise InvalidInput(f"P of {name!r}: {exc}") from exc
 

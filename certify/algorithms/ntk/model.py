@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from certify.algorithms.ntk.kernel import kernel_stats
-from certify.algorithms.ntk.theorem2 import Theorem2Result, theorem2
+from certify.algorithms.ntk.theorem2 import Theorem2Result, analyze_ntk
 from certify.errors import InvalidInput
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.ordering import flatten, pair_of
@@ -360,7 +360,7 @@ def check_model(model: Any, targets: Targets, alpha: float, kind: str = "auto",
     kind, x = network_inputs(qm, targets, kind)
     k = qm.kernel(x, method=method)
     q = qm.outputs(x).reshape(-1)
-    res = theorem2(k, targets.rho, targets.gamma, alpha)
+    res = analyze_ntk(k, targets.rho, targets.gamma, alpha)
     rows = worst_rows(k, targets.rho, targets.gamma, float(res.data.alpha), targets.n_actions,
                       state_names=targets.state_names)
     notes = []

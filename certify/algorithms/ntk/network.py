@@ -23,7 +23,7 @@ from certify.algorithms.ntk.operator import (
     exact_ratio_above_one,
     product_bound,
 )
-from certify.algorithms.ntk.theorem2 import Theorem2Result, theorem2
+from certify.algorithms.ntk.theorem2 import Theorem2Result, analyze_ntk
 from certify.mdp import Problem, q_star
 from certify.mdp.ordering import flatten
 from certify.verdict import Verdict
@@ -66,7 +66,7 @@ class NetworkResult:
         }
 
 
-def analyse_network(problem: Problem, rho: np.ndarray, alpha: float, width: int = 64, depth: int = 2,
+def analyze_ntk_network(problem: Problem, rho: np.ndarray, alpha: float, width: int = 64, depth: int = 2,
                     activation: str = "relu", seed: int = 0, features: str = "onehot",
                     init: str = "auto", probes: int = 200, iterations: int = 50,
                     input_scale: float = 1.0) -> NetworkResult:
@@ -102,7 +102,7 @@ def analyse_network(problem: Problem, rho: np.ndarray, alpha: float, width: int 
     net = MLP(x.shape[1], width, depth, activation, init)
     params = net.init_params(seed)
     k = network_kernel(mdp, net, params, features, input_scale)
-    res = theorem2(k, rho, mdp.gamma, alpha)
+    res = analyze_ntk(k, rho, mdp.gamma, alpha)
     lip = empirical_lipschitz(mdp, k, rho, float(res.data.alpha), probes, seed)
     q_opt = flatten(q_star(mdp)[0])
     beta = float(res.beta)
@@ -126,3 +126,9 @@ def analyse_network(problem: Problem, rho: np.ndarray, alpha: float, width: int 
              "row_ratio_max": float(np.max(res.row_ratio))}
     return NetworkResult(mdp.name, net, features, seed, float(input_scale), res, stats, lip, it, verdict,
                          notes)
+
+
+# Old names (certify.deprecation): the same functions, with a DeprecationWarning.
+from certify.deprecation import deprecated_alias  # noqa: E402
+
+analyse_network = deprecated_alias(analyze_ntk_network, "analyse_network")

@@ -17,7 +17,7 @@ import numpy as np
 
 from certify.algorithms.ntk.kernel import kernel_stats, network_kernel, pair_features
 from certify.algorithms.ntk.mlp import MLP, check_activation
-from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.theorem2 import analyze_ntk
 from certify.errors import InvalidInput
 from certify.mdp import Problem
 
@@ -85,7 +85,7 @@ def ntk_sweep(problem: Problem, rho: np.ndarray, alpha: float, widths: Sequence[
                 for seed in seeds:
                     net = MLP(in_dim, width, depth, act, init)
                     k = network_kernel(mdp, net, net.init_params(seed), features, input_scale)
-                    res = theorem2(k, rho, mdp.gamma, alpha)
+                    res = analyze_ntk(k, rho, mdp.gamma, alpha)
                     st = kernel_stats(k)
                     t = res.to_dict()
                     rows.append({"width": width, "depth": depth, "activation": act, "seed": seed,

@@ -120,7 +120,7 @@ class Theorem2Result:
         }
 
 
-def theorem2(k: object, rho: object, gamma: object, alpha: object,
+def analyze_ntk(k: object, rho: object, gamma: object, alpha: object,
              prefilter: bool = True) -> Theorem2Result:
     """Evaluate Theorem 2 (conditions (16), (17) and beta(K)) exactly.
 
@@ -146,9 +146,9 @@ def theorem2(k: object, rho: object, gamma: object, alpha: object,
     = 1 - 1/4 + 3/32 = 27/32 on both rows:
 
     >>> import numpy as np
-    >>> from certify import theorem2
-    >>> res = theorem2(np.array([[1.0, 0.125], [0.125, 1.0]]), rho=np.array([0.5, 0.5]),
-    ...                gamma=0.5, alpha=1.0)
+    >>> from certify import analyze_ntk
+    >>> res = analyze_ntk(np.array([[1.0, 0.125], [0.125, 1.0]]), rho=np.array([0.5, 0.5]),
+    ...                   gamma=0.5, alpha=1.0)
     >>> res.verdict.value, res.beta
     ('certified', Fraction(27, 32))
     """
@@ -231,3 +231,9 @@ def tabular_beta(rho: object, gamma: object, alpha: object) -> Fraction:
     r = fraction_array(np.asarray(rho))
     g, a = Fraction(gamma), Fraction(alpha)
     return max(abs(1 - a * ri) + a * g * ri for ri in r)
+
+
+# Old names (certify.deprecation): the same functions, with a DeprecationWarning.
+from certify.deprecation import deprecated_alias  # noqa: E402
+
+theorem2 = deprecated_alias(analyze_ntk, "theorem2")

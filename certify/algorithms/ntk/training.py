@@ -23,7 +23,7 @@ from certify.algorithms.ntk.kernel import kernel_from_jacobian, pair_features
 from certify.algorithms.ntk.mlp import MLP, Params, unflatten
 from certify.algorithms.ntk.mlp import flatten as flatten_params
 from certify.algorithms.ntk.operator import bellman_vector, u3
-from certify.algorithms.ntk.theorem2 import theorem2
+from certify.algorithms.ntk.theorem2 import analyze_ntk
 from certify.exact import round_up_float
 from certify.mdp import FiniteMDP, q_star
 from certify.mdp.ordering import flatten
@@ -93,7 +93,7 @@ def train_expected(mdp: FiniteMDP, net: MLP, params: Params, rho: np.ndarray, al
     for _ in range(steps):
         jac = net.jacobian(p, x)
         k = kernel_from_jacobian(jac)
-        res = theorem2(k, rho, mdp.gamma, alpha)
+        res = analyze_ntk(k, rho, mdp.gamma, alpha)
         td = bellman_vector(mdp, q) - q
         theta = theta + alpha * jac.T @ (rho * td)
         p = unflatten(theta, params)

@@ -7,9 +7,13 @@ the package (a certificate re-checking its bounds, say) does not run the others.
 import importlib
 
 _EXPORTS: dict[str, str] = {
+    "run_pg_crossval": "certify.algorithms.pg.analysis",
+    "run_pg_meanfield": "certify.algorithms.pg.analysis",
+    "pg_simulate": "certify.algorithms.pg.analysis",
+    "run_pg_tabular": "certify.algorithms.pg.analysis",
+    # deprecated names (certify.deprecation)
     "pg_crossval": "certify.algorithms.pg.analysis",
     "pg_meanfield": "certify.algorithms.pg.analysis",
-    "pg_simulate": "certify.algorithms.pg.analysis",
     "pg_tabular": "certify.algorithms.pg.analysis",
     "MeanFieldConstants": "certify.algorithms.pg.constants",
     "bound_constants": "certify.algorithms.pg.constants",

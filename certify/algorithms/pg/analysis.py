@@ -1,7 +1,7 @@
 """The PG computations as commands: plain parameters in, one JSON-ready document out.
 
 These are the functions behind ``certify pg tabular|meanfield``, ``certify simulate pg`` and
-``certify crossval pg`` and the ``pg_tabular`` / ``pg_meanfield`` entries of
+``certify crossval pg`` and the ``run_pg_tabular`` / ``run_pg_meanfield`` entries of
 :mod:`certify.commands`.  ``mdp`` is a built-in name or a file (see ``certify examples``).
 """
 
@@ -23,7 +23,7 @@ from certify.mdp import load_problem
 from certify.verdict import combine_evidence
 
 
-def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000,
+def run_pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000,
                mu: list | None = None, rho: list | None = None,
                save_certificate: str | None = None) -> dict:
     """Soft-optimal Q*, V*, pi* and Mei's linear rate checked on the exact-gradient run.
@@ -61,7 +61,7 @@ def pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000
     return {**res.to_dict(), **_certificate_entry(cert, save_certificate)}
 
 
-def pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
+def run_pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
                  mu: list | None = None, rho: list | None = None,
                  save_certificate: str | None = None, budget: int = 20000) -> dict:
     """Upper bounds on C2 and L, the margin beta = sigma^2 kappa/2 - C2 - L, its verdict.
@@ -158,7 +158,7 @@ def pg_simulate(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
             "reason": "a simulation is evidence, not a certificate"}
 
 
-def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
+def run_pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
                 particles: int = 64, eta: float = 0.001, steps: int = 500, seed: int = 0,
                 shift: float = 1.0, mu: list | None = None, rho: list | None = None,
                 flow_eta: float | None = None, flow_steps: int = 200,
@@ -219,3 +219,11 @@ def pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
             "monotone": {**mono.to_dict(), "objective": mono.objectives.tolist()},
             "checks": checks, "verdict": verdict,
             "reason": f"coupled W2: {res.reason}; monotone objective: {mono.reason}"}
+
+
+# Old names (certify.deprecation): the same functions, with a DeprecationWarning.
+from certify.deprecation import deprecated_alias  # noqa: E402
+
+pg_tabular = deprecated_alias(run_pg_tabular, "pg_tabular")
+pg_meanfield = deprecated_alias(run_pg_meanfield, "pg_meanfield")
+pg_crossval = deprecated_alias(run_pg_crossval, "pg_crossval")

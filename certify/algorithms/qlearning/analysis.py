@@ -1,6 +1,6 @@
 """The main job: certificates and bounds for constant-step Q-learning on a finite MDP.
 
-:func:`certify_qlearning` returns the computed quantities beside the theory's ones:
+:func:`analyze_qlearning` returns the computed quantities beside the theory's ones:
 
 * Q* and an optimal policy (policy iteration, :mod:`certify.mdp.qstar`), with the Bellman
   residual bound on ||Q - Q*||_inf and the states where the greedy policy is certified optimal;
@@ -56,7 +56,7 @@ CQLF_MAX_DIM = 16
 
 @dataclass(frozen=True)
 class QLearningResult:
-    """Everything :func:`certify_qlearning` computed (see the module docstring).
+    """Everything :func:`analyze_qlearning` computed (see the module docstring).
 
     Attributes
     ----------
@@ -208,7 +208,7 @@ class QLearningResult:
         }
 
 
-def certify_qlearning(
+def analyze_qlearning(
     problem: Problem | FiniteMDP,
     alpha: float,
     sampling: Sampling | None = None,
@@ -240,8 +240,8 @@ def certify_qlearning(
 
     Examples
     --------
-    >>> from certify import certify_qlearning, load_problem
-    >>> res = certify_qlearning(load_problem("seed-sls"), alpha=0.5, cqlf=False)  # no SDP: fast
+    >>> from certify import analyze_qlearning, load_problem
+    >>> res = analyze_qlearning(load_problem("seed-sls"), alpha=0.5, cqlf=False)  # no SDP: fast
     >>> res.direct.lower <= res.direct.upper < res.row_sum_rate
     True
     >>> res.direct_verdict.value
@@ -357,5 +357,11 @@ def run_qlearning(mdp: str, alpha: float, sampling: str | None = None,
     from certify.mdp.io import load_problem_with_sampling
 
     problem, samp = load_problem_with_sampling(mdp, sampling)
-    return certify_qlearning(problem, alpha, samp, cqlf=cqlf, solver=SolverOptions(solver),
+    return analyze_qlearning(problem, alpha, samp, cqlf=cqlf, solver=SolverOptions(solver),
                              noise=noise, steps=steps).to_dict()
+
+
+# Old names (certify.deprecation): the same functions, with a DeprecationWarning.
+from certify.deprecation import deprecated_alias  # noqa: E402
+
+certify_qlearning = deprecated_alias(analyze_qlearning, "certify_qlearning")

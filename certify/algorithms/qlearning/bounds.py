@@ -104,7 +104,7 @@ class QuadraticBound:
         E[e_k^T X e_k] <= beta^(2k) e_0^T X e_0 + alpha^2 lambda_max(X) W / (1 - beta^2).
 
     ``lam_max`` is an upper bound on lambda_max(X) (the bound stays a bound with it):
-    :func:`certify.algorithms.qlearning.analysis.certify_qlearning` uses Gershgorin's row sums of the
+    :func:`certify.algorithms.qlearning.analysis.analyze_qlearning` uses Gershgorin's row sums of the
     rational X,
     rounded up.
     """

@@ -1,7 +1,7 @@
 """Certificates and bound curves held against simulated Q-learning trajectories.
 
 :func:`crossval_qlearning` certifies Q-learning
-(:func:`certify.algorithms.qlearning.analysis.certify_qlearning`),
+(:func:`certify.algorithms.qlearning.analysis.analyze_qlearning`),
 simulates it (:func:`certify.algorithms.qlearning.simulate.simulate_qlearning`) and checks each
 prediction against the data, with a verdict ``consistent`` / ``violated`` /
 ``inconclusive`` and the evidence:
@@ -343,7 +343,7 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
     progress : bool
         Allow a progress bar on stderr.
     """
-    from certify.algorithms.qlearning.analysis import certify_qlearning
+    from certify.algorithms.qlearning.analysis import analyze_qlearning
 
     if isinstance(problem, FiniteMDP):
         problem = Problem(problem)
@@ -357,7 +357,7 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
                            "with model 'markov' (sampling: {behaviour: [[...]], model: markov}); "
                            f"{problem.name} has "
                            f"{'no sampling model' if sampling is None else sampling.description}")
-    cert = certify_qlearning(problem, alpha, sampling, cqlf=None)
+    cert = analyze_qlearning(problem, alpha, sampling, cqlf=None)
     sampling = cert.sampling
     if cert.direct.upper_certificate is None or (claimed_rate is None
                                                  and not cert.direct.upper_check.certified):

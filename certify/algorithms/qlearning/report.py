@@ -1,4 +1,4 @@
-"""The LaTeX report of :func:`certify.algorithms.qlearning.analysis.certify_qlearning` (the seed-sls
+"""The LaTeX report of :func:`certify.algorithms.qlearning.analysis.analyze_qlearning` (the seed-sls
 style report).
 
 The report holds the problem (MDP summary, step size, sampling), a booktabs table of every
@@ -20,6 +20,7 @@ from certify.algorithms.qlearning.system import row_sum_rate_exact, trivial_lowe
 from certify.mdp.ordering import pair_of
 from certify.report.latex import Latex, bound, escape, matrix, num, render, vector
 from certify.report.plots import bound_curves, caption, pgfplots
+from certify.report.references import references_tex
 
 MAX_TABLE_PAIRS = 40
 """Pairs listed in the data table; larger problems are summarised."""
@@ -58,7 +59,7 @@ def _quantities(res) -> list[dict]:
          "method": "weighted max-norm, exact", "verdict": d.upper_check.verdict.value},
         {"name": Latex(r"row-sum rate $1-\alpha d_{\min}(1-\gamma)$"),
          "value": bound(row_sum_rate_exact(*exact), "upper"),
-         "method": "closed form (seed 002, Lemma 3)", "verdict": "--"},
+         "method": "closed form (Lee (2026), Lemma 3)", "verdict": "--"},
         {"name": Latex(r"$1-\alpha d_{\max}(1-\gamma)$"),
          "value": bound(trivial_lower_rate_exact(*exact), "lower"),
          "method": "closed form (lower bound)", "verdict": "--"},
@@ -140,7 +141,8 @@ def qlearning_body(res, steps: int | None = None,
                   policy=policy,
                   speedup=num(res.speedup, 4) if math.isfinite(res.speedup) else Latex("--"),
                   certificates=_certificates(res), max_norm=mn, quadratic=qd,
-                  figure=figure, figure_note=Latex(note), notes=list(res.notes))
+                  figure=figure, figure_note=Latex(note), notes=list(res.notes),
+                  references=Latex(references_tex(["qlearning"])))
 
 
 def document(body: str, title: str, fragment: bool = False) -> str:

@@ -2,7 +2,8 @@
 
 from certify.algorithms.td.algorithms import ALGORITHMS as ALGORITHMS
 from certify.algorithms.td.analysis import SACheck as SACheck
-from certify.algorithms.td.analysis import check_sa as check_sa
+from certify.algorithms.td.analysis import analyze_sa as analyze_sa
+from certify.algorithms.td.analysis import check_sa as check_sa  # deprecated
 from certify.algorithms.td.analysis import run_sa_check as run_sa_check
 from certify.algorithms.td.linear import LinearTD as LinearTD
 from certify.algorithms.td.linear import chain_quantities as chain_quantities

@@ -1,7 +1,8 @@
 """A two-timescale linear actor-critic: the linearised mean field, checked as linear SA.
 
-The algorithm (Konda and Tsitsiklis 2003; Bhatnagar, Sutton, Ghavamzadeh and Lee 2009,
-Algorithm 1, with the TD error as the advantage estimate), on-policy, samples
+The algorithm (Konda and Tsitsiklis 2003; the TD-error actor-critic of Bhatnagar, Sutton,
+Ghavamzadeh and Lee 2009, Algorithm 1, there for the average reward, here discounted),
+on-policy, samples
 s ~ d_theta, a ~ pi_theta(.|s), s' ~ P(.|s, a):
 
     critic (fast, step beta_n):  w     += beta_n  delta phi(s),

@@ -1,6 +1,6 @@
 """``sa check``: build an algorithm's N-timescale linear SA from a problem and check it.
 
-One function, :func:`check_sa`, returns a frozen :class:`SACheck` holding the computed
+One function, :func:`analyze_sa`, returns a frozen :class:`SACheck` holding the computed
 quantities (conditions with their numbers, nested-level margins, the exact range of w), the
 theoretical limit theta* = -A^{-1} b, and the verdict (seed 003, Theorems 5.1-5.4).
 :func:`run_sa_check` is the command-registry form (plain parameters in, JSON-ready dict out).
@@ -57,7 +57,7 @@ class SACheck:
         }
 
 
-def check_sa(algorithm: str, problem: Problem, exponents: object, w: float = 1.0,
+def analyze_sa(algorithm: str, problem: Problem, exponents: object, w: float = 1.0,
              order: object = None) -> SACheck:
     """Check seed 003's conditions for ``algorithm`` on ``problem``.
 
@@ -80,8 +80,8 @@ def check_sa(algorithm: str, problem: Problem, exponents: object, w: float = 1.0
     --------
     TD(0) on the 5-state random walk with a_1(n) = 1/(n+1)^0.7 (summable squares):
 
-    >>> from certify import check_sa, load_problem
-    >>> chk = check_sa("td0", load_problem("random-walk-5"), [0.7])
+    >>> from certify import analyze_sa, load_problem
+    >>> chk = analyze_sa("td0", load_problem("random-walk-5"), [0.7])
     >>> chk.verdict.value, all(c.holds for c in chk.conditions)
     ('certified', True)
     """
@@ -105,8 +105,14 @@ def check_sa(algorithm: str, problem: Problem, exponents: object, w: float = 1.0
 
 def run_sa_check(algorithm: str, problem: str, exponents: str, w: float = 1.0,
                  order: str | None = None) -> dict:
-    """Command form of :func:`check_sa`: names in, the ``certify sa check --json`` document out."""
+    """Command form of :func:`analyze_sa`: names in, the ``certify sa check --json`` document out."""
     from certify.mdp import load_problem
 
-    return check_sa(algorithm, load_problem(problem, positive_sampling=False), exponents, w,
+    return analyze_sa(algorithm, load_problem(problem, positive_sampling=False), exponents, w,
                     order).to_dict()
+
+
+# Old names (certify.deprecation): the same functions, with a DeprecationWarning.
+from certify.deprecation import deprecated_alias  # noqa: E402
+
+check_sa = deprecated_alias(analyze_sa, "check_sa")

@@ -34,12 +34,12 @@ def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: i
     """
     import numpy as np
 
-    from certify.algorithms.td.analysis import check_sa
+    from certify.algorithms.td.analysis import analyze_sa
     from certify.algorithms.td.mean import mean_run
     from certify.algorithms.td.simulate import simulate_td
     from certify.verdict import Evidence, Verdict
 
-    chk = check_sa(algorithm, problem, exponents, w)
+    chk = analyze_sa(algorithm, problem, exponents, w)
     sim = simulate_td(algorithm, problem, exponents, w, runs=runs, steps=steps, seed=seed,
                       td=chk.td, mode=mode)
     mean = mean_run(algorithm, chk.td, exponents, w, steps=steps)

@@ -4,6 +4,8 @@ Every run applies the update rules of :mod:`certify.algorithms.td.kernel` in the
 form to samples drawn either i.i.d. from the stationary law of the behaviour policy
 (``mode="iid"``: seed 003, Assumption 3, the model the checker assumes) or along one
 behaviour trajectory per run (``mode="markov"``: how the built-in problems are sampled).
+``etd0`` (emphatic TD(0), i.i.d. model only) is TD(0) with the ratio scaled by the expected
+emphasis f(s)/mu(s) of :mod:`certify.algorithms.td.variants`.
 Run r uses stream r of ``seed`` (:func:`certify.simulate.rng.run_states`), so a run's
 trajectory depends neither on how many runs are simulated nor on the batch size.
 
@@ -15,7 +17,7 @@ varrho and beta = xi' varrho' with (xi, xi', varrho', varrho) for the 4-timescal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -182,15 +184,30 @@ def simulate_td(algorithm: str, problem: Problem, exponents: object, w: float = 
         raise InvalidInput(f"divergence_factor = {divergence_factor!r}; expected a finite "
                            "number > 1")
     require("numba", "simulate")  # compiled kernels: without numba, a one-line error
-    algo = get_algorithm(algorithm)
+    emphatic = algorithm == "etd0"
+    algo = replace(get_algorithm("td0"), name="etd0") if emphatic else get_algorithm(algorithm)
     ex = parse_exponents(exponents, algo.n_timescales, algo.name)
     seed = check_seed(seed)
     if mode not in MODES:
         raise InvalidInput(f"mode = {mode!r}; expected one of {', '.join(MODES)}")
     scales = check_scales(scales, algo.n_timescales)
+    f_weight = None
+    if emphatic:
+        # emphatic TD(0) in the i.i.d. model: TD(0) with rho scaled by the expected emphasis
+        # f(s)/mu(s) (certify.algorithms.td.variants); its own A_E, b_E give the error
+        from certify.algorithms.td.variants import emphatic_quantities
+
+        if mode != "iid":
+            raise InvalidInput("etd0 is simulated in the i.i.d. model (emphasis at its "
+                               "expectation f(s)/mu(s)); --mode markov is not supported")
+        td_e, f = emphatic_quantities(problem)
+        td = td if td is not None else td_e
+        f_weight = f / td_e.mu
     td = td if td is not None else from_problem(problem, require_full_rank=False, exact=False)
     mdp = problem.mdp
     beh, ratio = behaviour_and_ratio(problem)
+    if f_weight is not None:
+        ratio = ratio * f_weight[:, None]
     st = algorithm_steps(algo, ex, scales, steps, float(w))
     k = td.k
     th0 = np.zeros(k) if theta0 is None else np.asarray(theta0, dtype=float)

@@ -8,7 +8,7 @@ same exact conditions (seed 003, Theorems 5.1-5.4; theory.md section 4).  Notati
 the target policy's chain and rewards, rho = pi/beta.
 
 * ``gtd2-lambda``, ``tdc-lambda``: GTD2(lambda) and TDC(lambda) with the off-policy trace
-  e_t = rho_t (phi_t + gamma lambda e_{t-1}) (Maei 2011, Ch. 6; TDC(lambda) is the algorithm
+  e_t = rho_t (phi_t + gamma lambda e_{t-1}) (Maei 2011; TDC(lambda) is the algorithm
   the thesis calls GTD(lambda)).  With E[delta e] = b_l + A_l theta,
 
       A_l = Phi^T D (I - gamma lambda P_pi)^{-1} (gamma P_pi - I) Phi,
@@ -22,7 +22,7 @@ the target policy's chain and rewards, rho = pi/beta.
   is theta' = b_E + A_E theta with f = (I - gamma P_pi^T)^{-1} mu (the expected followon
   times mu), A_E = Phi^T diag(f) (gamma P_pi - I) Phi, b_E = Phi^T diag(f) r_pi; -A_E is
   positive definite for every behaviour policy that covers the target (Sutton et al. 2016,
-  Theorem 1; Yu 2015), so the level is Hurwitz whenever Phi has full rank.
+  stability of ETD; Yu 2015), so the level is Hurwitz whenever Phi has full rank.
 * ``gq0``: GQ(0) (Maei and Sutton 2010): linear action values q(s, a) = theta^T psi(s, a)
   with psi(s, a) = e_a (x) phi(s) (one copy of the state features per action), target
   policy pi in the expected next features psi_bar(s') = sum_a pi(a|s') psi(s', a); TDC's
@@ -66,9 +66,9 @@ class Variant:
 
 
 VARIANTS: dict[str, Variant] = {
-    "gtd2-lambda": Variant("gtd2-lambda", "gtd2", "GTD2(lambda)", "Maei 2011, Ch. 6", True),
+    "gtd2-lambda": Variant("gtd2-lambda", "gtd2", "GTD2(lambda)", "Maei 2011", True),
     "tdc-lambda": Variant("tdc-lambda", "tdc", "TDC(lambda) (Maei's GTD(lambda))",
-                          "Maei 2011, Ch. 6", True),
+                          "Maei 2011", True),
     "etd0": Variant("etd0", "td0", "emphatic TD(0), interest 1",
                     "Sutton, Mahmood and White 2016; Yu 2015"),
     "gq0": Variant("gq0", "tdc", "GQ(0)", "Maei and Sutton 2010"),
