@@ -29,7 +29,7 @@ import itertools
 
 import numpy as np
 
-from certify.algorithms.qlearning.analysis import certify_qlearning
+from certify.algorithms.qlearning.analysis import analyze_qlearning
 from certify.algorithms.qlearning.meansquare import mean_square_bound
 from certify.algorithms.qlearning.simulate import simulate_qlearning
 from certify.algorithms.qlearning.system import DirectFamily
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows, panels = [], []
     times = np.unique(np.linspace(0, steps, 121).astype(int))
     for alpha in args.alphas:
-        res = certify_qlearning(problem, alpha, samp, cqlf=False)
+        res = analyze_qlearning(problem, alpha, samp, cqlf=False)
         fam = DirectFamily.from_mdp(mdp, samp, alpha)
         fp = finite_product_rate(fam, args.length)
         sim = simulate_qlearning(problem, alpha, samp, runs=runs, steps=steps, seed=6,
