@@ -322,7 +322,12 @@ def markov_second_moment_route(chain: PairChain, steps: int,
     best: RouteBound | None = None
     # the SDP objective is the i.i.d. bound; the Markovian correction needs a drift margin,
     # so candidates chosen for the floor (a long horizon) are tried as well
-    for horizon in sorted({int(steps), FLOOR_HORIZON}):
+    horizons = {int(steps), FLOOR_HORIZON}
+    model = chain.model
+    if model.n * model.n_actions**model.n_states <= 64:  # tiny: a few more SDP objectives
+        horizons |= {h for h in (int(steps) // 100, int(steps) // 10, 10 * int(steps))
+                     if 1 <= h <= 10**8}
+    for horizon in sorted(horizons):
         for beta, eps, X, inv_diag in checked_lmi_candidates(chain.model, horizon, q0, options,
                                                              tries=tries):
             r = markov_route_from(chain, beta, eps, X, inv_diag, steps, q0)
