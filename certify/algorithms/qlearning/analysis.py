@@ -353,8 +353,9 @@ def _seed_theorem2(mdp, sampling, alpha, noise, steps, q0, direct, w, notes):
                      "direct JSR below 1 (not available)")
         return None
     try:
-        return seed_theorem2(mdp, sampling, alpha, noise, steps, direct.lower, direct.upper, w,
-                             q0=q0)
+        # the lower bound on C_eps needs a certified lower bound on the JSR (0: none)
+        low = direct.lower if direct.lower_check.certified else 0.0
+        return seed_theorem2(mdp, sampling, alpha, noise, steps, low, direct.upper, w, q0=q0)
     except InvalidInput as exc:
         notes.append(f"seed Theorem 2 constant: {exc}")
         return None
