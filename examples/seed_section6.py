@@ -46,7 +46,8 @@ def seed_instance(p: tuple[float, float] = (0.5, 0.5),
     S = A = 2
     P = np.tile(np.asarray(p, dtype=float), (S, A, 1))
     R = np.array([[1.0, 0.0], [1.0, 0.0]])
-    mdp = FiniteMDP(P, R, gamma, states=("s1", "s2"), actions=("a1", "a2"), name="seed-section6")
+    mdp = FiniteMDP(P, R, gamma, states=("s1", "s2"), actions=("a1", "a2"), name="seed-section6",
+                    layout="SAS")
     dam = np.asarray(d_action_major, dtype=float).reshape(A, S)  # [a, s]
     return Problem(mdp, sampling_from_d(mdp, dam.T.reshape(-1)))
 
