@@ -21,6 +21,7 @@ from certify.mdp.ordering import pair_of
 from certify.report.latex import Latex, bound, escape, matrix, num, render, vector
 from certify.report.plots import bound_curves, caption, pgfplots
 from certify.report.references import references_tex
+from certify.verdict import SKIPPED
 
 MAX_TABLE_PAIRS = 40
 """Pairs listed in the data table; larger problems are summarised."""
@@ -70,7 +71,7 @@ def _quantities(res) -> list[dict]:
                      "verdict": res.cqlf.verdict.value})
     else:
         rows.append({"name": Latex(r"CQLF rate $\beta$"), "value": Latex("--"),
-                     "method": "not run", "verdict": "--"})
+                     "method": res.cqlf_skipped or "not run", "verdict": SKIPPED})
     return rows
 
 
