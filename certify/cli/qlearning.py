@@ -125,7 +125,7 @@ def render(res) -> None:
         rows.append(["CQLF rate", cq_rate, "quadratic (SDP, "
                      f"{res.cqlf.solver.get('solver')})", verdict_text(res.cqlf.verdict)])
     else:
-        rows.append(["CQLF rate", "-", res.cqlf_skipped, ""])
+        rows.append(["CQLF rate", "-", res.cqlf_skipped, "skipped"])
     console.print(table("Rates", ["quantity", "value", "method", "verdict"], rows))
     dm = res.direct_margin
     if dm["fragile"]:

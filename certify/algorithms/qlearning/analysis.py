@@ -46,7 +46,7 @@ from certify.mdp.qstar import solve_q_star
 from certify.mdp.sampling import Sampling, uniform_sampling
 from certify.mdp.validate import check_step_size
 from certify.solver_options import SolverOptions
-from certify.verdict import Verdict, combine
+from certify.verdict import SKIPPED, Verdict, combine
 
 CQLF_MAX_POLICIES = 64
 """The CQLF SDP has one LMI per deterministic policy: at most this many (|A|^|S|)."""
@@ -207,8 +207,7 @@ class QLearningResult:
             "comparison": self._comparison_dict(),
             "speedup": self.speedup,
             "cqlf": (self.cqlf.to_dict() if self.cqlf is not None else
-                     {"rate": None, "verdict": Verdict.INCONCLUSIVE.value,
-                      "reason": self.cqlf_skipped}),
+                     {"rate": None, "verdict": SKIPPED, "reason": self.cqlf_skipped}),
             "finite_time": {
                 "max_norm": ({**self.max_norm_bound.to_dict(), "kind": "worst case (pathwise)"}
                              if self.max_norm_bound else None),
