@@ -116,7 +116,9 @@ def render(res) -> None:
     console.print(table("Conditions", ["condition", "status", "detail"],
                         [[c.name, status[c.holds], c.detail] for c in res.conditions]))
     if res.td.theta_star is not None:
-        console.print("limit theta* = -A^{-1} b = [" + ", ".join(fmt(float(x), 6)
+        label = ("limit theta*" if res.verdict.value == "certified"
+                 else f"fixed point theta* (a limit only if certified; check {res.verdict.value})")
+        console.print(f"{label} = -A^{{-1}} b = [" + ", ".join(fmt(float(x), 6)
                                                             for x in res.td.theta_star) + "]")
     if getattr(res, "note", ""):
         console.print(f"note: {escape(res.note)}")

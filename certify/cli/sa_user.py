@@ -28,7 +28,10 @@ def render(res) -> None:
     console.print(table("Conditions", ["condition", "status", "detail"],
                         [[c.name, status[c.holds], c.detail] for c in res.conditions]))
     if res.limit_exact is not None:
-        console.print("limit x* = [" + ", ".join(res.limit_exact) + "]")
+        # the equilibrium is the limit only where convergence is certified
+        label = ("limit x*" if res.verdict.value == "certified"
+                 else f"equilibrium x* (a limit only if certified; check {res.verdict.value})")
+        console.print(f"{label} = [" + ", ".join(res.limit_exact) + "]")
     if res.failing:
         console.print("[red]failing:[/] " + "; ".join(res.failing))
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
