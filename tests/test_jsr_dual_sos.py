@@ -64,10 +64,10 @@ def test_duals_and_sequence_shapes():
 
 
 def test_dualsos_method_in_the_driver():
-    from certify.jsr.bounds import jsr_bounds
+    from certify.jsr.bounds import analyze_jsr
 
     mats = gallery_entry("btv_sturmian").family.float_matrices()
-    res = jsr_bounds(mats, methods="products:3,dualsos", budget=20)
+    res = analyze_jsr(mats, methods="products:3,dualsos", budget=20)
     # products up to length 3 find A_0^2 A_1; the degree-4 dual finds the Sturmian word
     assert res.word == (0, 0, 1, 0, 0, 1, 0, 1)
     assert res.lower == pytest.approx(gallery_entry("btv_sturmian").value_float, rel=1e-13)

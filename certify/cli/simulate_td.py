@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 
 from certify.cli.common import console, escape, fmt, print_json, problem_spec, real, table
+from certify.commands.registry import SIMULATE_TD
 
-ALGOS: tuple[str, ...] = ("td0", "etd0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4",
-                          "tdc-m4", "gtd2-lambda", "tdc-lambda", "gq0")
+ALGOS: tuple[str, ...] = SIMULATE_TD
+"""The algorithms simulated here: the registry's ``simulate ALGO`` entries (one list)."""
+
 TIMESCALES: dict[str, int] = {"td0": 1, "etd0": 1, "gtd": 2, "gtd2": 2, "tdc": 2, "gtd2-m3": 3,
                               "tdc-m3": 3, "gtd2-m4": 4, "tdc-m4": 4, "gtd2-lambda": 2,
                               "tdc-lambda": 2, "gq0": 2}

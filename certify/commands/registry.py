@@ -82,6 +82,9 @@ class Command:
 
 
 _C = Command
+SIMULATE_TD: tuple[str, ...] = ("td0", "etd0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3",
+                                "gtd2-m4", "tdc-m4", "gtd2-lambda", "tdc-lambda", "gq0")
+"""The algorithms ``certify/cli/simulate_td.py`` runs (its ``ALGOS``), listed once here."""
 _QL = "certify.algorithms.qlearning"
 _SIM = "Monte-Carlo trajectories of "
 
@@ -100,8 +103,7 @@ REGISTRY: tuple[Command, ...] = (
     _C("simulate smooth-qlearning", None, _SIM + "smooth Q-learning",
        "certify.cli.simulate_smooth:register"),
     *(_C(f"simulate {algo}", None, _SIM + algo, "certify.cli.simulate_td:register")
-      for algo in ("td0", "etd0", "gtd", "gtd2", "tdc", "gtd2-m3", "tdc-m3", "gtd2-m4", "tdc-m4",
-                   "gtd2-lambda", "tdc-lambda", "gq0")),
+      for algo in SIMULATE_TD),
     _C("simulate pg", None, _SIM + "mean-field policy gradient", "certify.cli.simulate_pg:register"),
     _C("crossval", f"{_QL}.crossval:run_crossval",
        "Q-learning certificates and bound curves against simulated trajectories",
