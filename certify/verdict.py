@@ -25,6 +25,11 @@ class Verdict(StrEnum):
         return self.value
 
 
+SKIPPED = "skipped"
+"""Status of a check that was not run (on request, or beyond a size limit).  Not a verdict:
+it never enters :func:`combine` and is shown as "skipped", never as "inconclusive"."""
+
+
 def is_fragile(margin: object, scale: object = 1) -> bool:
     """Whether a margin that decides a verdict is within rounding of the boundary.
 

@@ -151,7 +151,12 @@ def test_simulated_hook_and_matplotlib(sls):
     assert curves.k[0] == 0 and curves.k[-1] == 100
     assert list(curves.simulated_k) == list(range(0, 101, 10))
     assert np.allclose(curves.curves["simulated mean relative error"], 0.9 ** curves.simulated_k)
-    assert np.allclose(curves.curves[r"row-sum rate $\rho_{\mathrm{row}}^k$"], 0.995 ** curves.k)
+    # bounds, not bare rates: rate^k plus the floor alpha w_inf (1 - rate^k)/(1 - rate), relative
+    # to ||Q*||_inf = 10, with w_inf = 2 (1 + 1.9 * 10) = 40 and alpha = 0.5
+    row = curves.curves[r"pathwise bound, row-sum rate: $\rho_{\mathrm{row}}^k$ + floor"]
+    r = 0.995 ** curves.k
+    assert np.allclose(row, r + 0.5 * 40 * (1 - r) / 0.005 / 10)
+    assert not any(y.shape == r.shape and np.allclose(y, r) for y in curves.curves.values())
     assert matplotlib_pdf(curves).startswith(b"%PDF")
     tex = qlearning_report(sls, steps=100, simulated=sim)
     assert "simulated mean relative error" in tex and "(100,2.65614e-05)" in tex

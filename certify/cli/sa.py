@@ -106,7 +106,9 @@ def render(res) -> None:
                   f"w = {res.w:g}, exponents " + ", ".join(str(e) for e in res.exponents))
     console.print(table("Timescales (fastest first)", ["level", "iterate", "step", "exponent",
                                                        "Hurwitz margin", "exact range of w"],
-                        [[i + 1, v, s, str(e), fmt(lv.get("margin"), 4), lv.get("w_range", "-")]
+                        [[i + 1, v, s, str(e),
+                          fmt(lv.get("margin"), 4) + (" (fragile)" if lv.get("fragile") else ""),
+                          lv.get("w_range", "-")]
                          for i, (v, s, e, lv) in enumerate(zip(a.variables, a.steps,
                                                                res.exponents, res.levels,
                                                                strict=False))]))

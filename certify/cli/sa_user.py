@@ -20,7 +20,8 @@ def render(res) -> None:
     lv = {d["level"]: d for d in res.levels}
     console.print(table("Timescales (fastest first)", ["level", "iterate", "dim", "exponent",
                                                        "Hurwitz margin"],
-                        [[i + 1, v, d, str(e), fmt(lv.get(i + 1, {}).get("margin"), 4)]
+                        [[i + 1, v, d, str(e), fmt(lv.get(i + 1, {}).get("margin"), 4)
+                          + (" (fragile)" if lv.get(i + 1, {}).get("fragile") else "")]
                          for i, (v, d, e) in enumerate(zip(s.variables, s.dims, res.exponents,
                                                            strict=True))]))
     status = {True: "[green]holds[/]", False: "[red]fails[/]", None: "[yellow]undecided[/]"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from certify.exact.printing import side_of_key
+from certify.formatting import side_of_key
 from certify.report.command_section import computation_body
 from certify.report.latex import Latex, escape, num, render
 from certify.report.references import COMMAND_PAPER, references_tex

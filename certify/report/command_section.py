@@ -26,7 +26,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from certify.exact.printing import side_of_key
+from certify.formatting import side_of_key
+from certify.report.check_latex import text_latex
 from certify.report.latex import RATE_DIGITS, Latex, escape, num, render, vector
 
 MAX_ROWS = 50
@@ -59,7 +60,7 @@ _MODE = {"upper": "up", "lower": "down", "value": "nearest"}
 
 def _value_tex(v: object, key: str = "") -> Latex | None:
     """Typeset a scalar or short vector; None when it belongs to the JSON only.  A float
-    field is rounded the safe way for its name (:func:`certify.exact.printing.side_of_key`)."""
+    field is rounded the safe way for its name (:func:`certify.formatting.side_of_key`)."""
     if v is None:
         return Latex("--")
     if isinstance(v, bool):
@@ -147,11 +148,11 @@ def certificate_paragraph(path: str, data: dict) -> dict:
             return {"title": title, "text": escape(f"The recorded witness is malformed: {exc}"),
                     "verdict": "refused", "source": "re-checked now", "reason": ""}
         return {"title": title, "text": Latex(cert.to_latex()), "verdict": check.verdict.value,
-                "source": "exact check re-run from the witness", "reason": escape(check.reason)}
+                "source": "exact check re-run from the witness", "reason": text_latex(check.reason)}
     if data.get("claim_latex"):
         text = Latex("Claim: $" + str(data["claim_latex"]) + "$.")
     elif data.get("claim"):
-        text = escape(f"Claim: {data['claim']}.")
+        text = Latex("Claim: " + text_latex(data["claim"]) + ".")
     else:
         text = Latex("")
     if isinstance(data.get("bound"), (int, float)):
@@ -162,7 +163,7 @@ def certificate_paragraph(path: str, data: dict) -> dict:
         text = Latex(text + " Bound: " + shown + ".")
     return {"title": title, "text": text, "verdict": str(data.get("verdict", "--")),
             "source": "recorded by the command (no witness in its output)",
-            "reason": escape(data.get("reason", "") or "")}
+            "reason": text_latex(data.get("reason", "") or "")}
 
 
 def _params_tex(params: dict) -> Latex:

@@ -1,16 +1,19 @@
 """Bound curves of constant-step Q-learning, as pgfplots code or a matplotlib PDF.
 
-The curves are the exponential transients the certificates imply for the relative error
-||Q_k - Q*||_inf / ||Q_0 - Q*||_inf (seed 002, Section 6 plots the same quantity):
+Every curve drawn is a *bound* on the relative error ||Q_k - Q*||_inf / ||Q_0 - Q*||_inf
+(Q_0 = 0; seed 002, Section 6 plots the same quantity), constant times rate^k plus the
+noise floor, never a bare rate rho^k (which bounds no error of constant-step Q-learning):
 
-* certified direct-JSR rate rho^k (weighted max-norm certificate),
-* max-norm transient kappa rho^k with kappa = max(w)/min(w)
-(:class:`certify.algorithms.qlearning.bounds.MaxNormBound`),
-* row-sum rate rho_row^k, rho_row = 1 - alpha d_min (1 - gamma) (seed 002, Lemma 3),
-* CQLF rate beta^k when a quadratic certificate was found,
+* the pathwise max-norm bound of the certified weighted max-norm certificate (w, rho),
+  (kappa rho^k ||e_0|| + alpha kappa w_inf (1 - rho^k)/(1 - rho)) / ||e_0||, kappa =
+  max(w)/min(w) (:class:`certify.algorithms.qlearning.bounds.MaxNormBound`, reconstruction
+  of seed 002, Theorem 2);
+* the same bound with w = 1 and the row-sum rate 1 - alpha d_min (1 - gamma) (seed 002,
+  Lemma 3: ||A_pi||_inf is at most that rate, so (1, rho_row) is a certificate),
 
 and, when given, a simulated mean relative error (``simulated`` of :func:`bound_curves`:
-recorded steps and values, e.g. from :func:`simulated_relative_error`).
+recorded steps and values, e.g. from :func:`simulated_relative_error`).  The y-range
+(:func:`y_range`) spans the curves and the data, at most :data:`DECADES` decades.
 """
 
 from __future__ import annotations
@@ -60,21 +63,25 @@ def bound_curves(result, steps: int | None = None,
                  simulated: tuple[np.ndarray, np.ndarray] | None = None,
                  simulated_label: str = "simulated mean relative error") -> BoundCurves:
     """The curves listed in the module docstring for a
-    :class:`~certify.algorithms.qlearning.analysis.QLearningResult`."""
+    :class:`~certify.algorithms.qlearning.analysis.QLearningResult` (relative to
+    ||Q_0 - Q*||_inf = ||Q*||_inf, Q_0 = 0; absolute when Q* = 0)."""
+    from certify.algorithms.qlearning.bounds import max_norm_bound, noise_constants
+
     d = result.direct
     rho = d.upper if d.upper_check.certified else math.nan
     steps = steps or default_steps(rho if math.isfinite(rho) else result.row_sum_rate)
     k = np.unique(np.linspace(0, steps, N_POINTS).round().astype(int))
+    e0 = float(np.abs(np.asarray(result.q_star, dtype=float)).max())
+    e0 = e0 if e0 > 0 else 1.0
     curves: dict[str, np.ndarray] = {}
-    if math.isfinite(rho):
-        curves[r"certified JSR rate $\rho^k$"] = rho ** k.astype(float)
     if result.max_norm_bound is not None:
-        b = result.max_norm_bound
-        curves[r"max-norm transient $\kappa\rho^k$"] = b.kappa * b.rho ** k.astype(float)
-    curves[r"row-sum rate $\rho_{\mathrm{row}}^k$"] = result.row_sum_rate ** k.astype(float)
-    if result.cqlf is not None and math.isfinite(result.cqlf.rate) and \
-            result.cqlf.verdict.value == "certified":
-        curves[r"CQLF rate $\beta^k$"] = result.cqlf.rate ** k.astype(float)
+        curves[r"pathwise bound, certified $\rho$: $\kappa\rho^k$ + floor"] = \
+            result.max_norm_bound.curve(k, e0) / e0
+    if 0 < result.row_sum_rate < 1:
+        row = max_norm_bound(np.ones(result.mdp.n_pairs), result.row_sum_rate, result.alpha,
+                             noise_constants(result.mdp))
+        curves[r"pathwise bound, row-sum rate: $\rho_{\mathrm{row}}^k$ + floor"] = \
+            row.curve(k, e0) / e0
     if simulated is None:
         return BoundCurves(k, curves)
     times, values = (np.asarray(a, dtype=float) for a in simulated)
@@ -86,17 +93,37 @@ def bound_curves(result, steps: int | None = None,
     return BoundCurves(k, curves, simulated_label, times[keep].astype(int))
 
 
+DECADES = 8.0
+"""Largest span of the y-axis in decades."""
+
+
+def y_range(curves: BoundCurves) -> tuple[float, float]:
+    """(bottom, top) of the y-axis: every positive value drawn, at most :data:`DECADES` decades."""
+    vals = np.concatenate([np.asarray(y, dtype=float) for y in curves.curves.values()] or
+                          [np.ones(1)])
+    vals = vals[np.isfinite(vals) & (vals > 0)]
+    if vals.size == 0:
+        return 1e-3, 1.0
+    top = 1.5 * float(vals.max())
+    return max(0.5 * float(vals.min()), top * 10.0 ** -DECADES), top
+
+
 _STYLES = ("thick, blue", "thick, dashed, blue!60!black", "thick, red", "thick, dotted, green!50!black",
            "thin, black, mark=*, mark size=0.6pt")
 
 
 def pgfplots(curves: BoundCurves, caption: str, label: str = "fig:bounds") -> Latex:
-    """A ``figure`` with a semilog pgfplots axis of the curves."""
+    """A ``figure`` with a semilog pgfplots axis of the curves (legend below the axis)."""
+    bottom, top = y_range(curves)
     lines = [r"\begin{figure}[ht]", r"\centering", r"\begin{tikzpicture}",
-             r"\begin{semilogyaxis}[width=0.85\linewidth, height=6cm, xlabel={iteration $k$},"
-             r" ylabel={relative error bound}, enlarge x limits=false, scaled x ticks=false,"
-             r" x tick label style={/pgf/number format/1000 sep={}}, legend pos=south west,"
-             r" legend cell align=left, legend style={font=\footnotesize}, grid=major]"]
+             r"\begin{semilogyaxis}[width=0.85\linewidth, height=6cm,"
+             r" xlabel={iteration $k$ (samples)},"
+             r" ylabel={$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$},"
+             rf" ymin={bottom:.4e}, ymax={top:.4e},"
+             r" enlarge x limits=false, scaled x ticks=false,"
+             r" x tick label style={/pgf/number format/1000 sep={}},"
+             r" legend style={at={(0.5,-0.25)}, anchor=north, font=\footnotesize, draw=none},"
+             r" legend cell align=left, grid=major]"]
     for i, (name, y) in enumerate(curves.curves.items()):
         sim = name == curves.simulated_label
         style = _STYLES[-1] if sim else _STYLES[i % (len(_STYLES) - 1)]
@@ -140,10 +167,11 @@ def matplotlib_pdf(curves: BoundCurves, title: str = "") -> bytes:
             sim = name == curves.simulated_label
             style = {"marker": ".", "lw": 0.8} if sim else {"lw": 1.6}
             ax.semilogy(curves.simulated_k if sim else curves.k, y, label=name, **style)
-        ax.set_xlabel("iteration $k$")
-        ax.set_ylabel("relative error bound")
+        ax.set_ylim(*y_range(curves))
+        ax.set_xlabel("iteration $k$ (samples)")
+        ax.set_ylabel(r"$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$")
         ax.grid(True, which="major", alpha=0.4)
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
         if title:
             ax.set_title(title)
         buf = io.BytesIO()
@@ -156,6 +184,8 @@ def matplotlib_pdf(curves: BoundCurves, title: str = "") -> bytes:
 def caption(result) -> Latex:
     """Figure caption naming the rates with their values."""
     return Latex(
-        "Exponential transients implied by the certificates for the relative error "
-        r"$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$ (noise floor omitted); row-sum rate "
-        f"{num(result.row_sum_rate, 10, 'up')}.")
+        "Certified pathwise bounds on the relative error "
+        r"$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$ ($Q_0 = 0$), each a constant times "
+        r"its rate to the power $k$ plus the noise floor of the constant step: the weighted "
+        r"max-norm certificate (rate $\rho$) and the row-sum rate "
+        f"{num(result.row_sum_rate, 10, 'up')} with unit weights.")

@@ -458,6 +458,7 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
 
     mb = max_norm_bound(w, rate, alpha, nc)
     path = mb.curve(times, float(np.abs(e0_vec).max()))
+    curves["pathwise max-norm bound"] = path
     over = errs - path * (1 + 1e-12)
     r_, t_ = np.unravel_index(int(np.argmax(over)), over.shape)
     bad = over[r_, t_] > 0
@@ -476,34 +477,11 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
 
 
 def plot_crossval(res: CrossvalResult, path: str) -> None:
-    """Averaged relative error against the certified-rate and row-sum-rate lines."""
-    from certify.extras import require
+    """The runs' error ||Q_k - Q*||_inf against the certified bound curves the checks used
+    (:mod:`certify.report.crossval_figure`); the format follows the suffix of ``path``."""
+    from certify.report.crossval_figure import save_crossval_figure
 
-    matplotlib = require("matplotlib", "report")
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    st = res.simulation.stats(True)
-    k = st.times.astype(float)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.fill_between(k, st.quantiles[0.05], st.quantiles[0.95], alpha=0.2, label="5-95% of runs")
-    ax.plot(k, st.mean, label=f"mean relative error ({st.runs} runs)")
-    ax.plot(k, res.rate**k, "--", label=f"certified rate {res.rate:.6g}")
-    ax.plot(k, res.row_sum_rate**k, ":", label=f"row-sum rate {res.row_sum_rate:.6g}")
-    ax.set_yscale("log")
-    # the rate lines keep falling; show them down to a decade below the simulated errors
-    positive = st.mean[st.mean > 0]
-    if positive.size:
-        top = max(2.0, 2.0 * float(np.max(st.quantiles[0.95])))
-        ax.set_ylim(bottom=max(float(positive.min()) / 10.0, 1e-300), top=top)
-    ax.set_xlabel("step k")
-    ax.set_ylabel("||Q_k - Q*||_inf / ||Q_0 - Q*||_inf")
-    ax.set_title(f"{res.mdp.name}, alpha = {res.alpha:g}")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    save_crossval_figure([res], path)
 
 
 def run_crossval(mdp: str, alpha: float, runs: int = 200, steps: int = 20_000, seed: int = 0,

@@ -18,9 +18,11 @@ import numpy as np
 
 from certify.algorithms.qlearning.system import row_sum_rate_exact, trivial_lower_rate_exact
 from certify.mdp.ordering import pair_of
+from certify.report.check_latex import text_latex
 from certify.report.latex import Latex, bound, escape, matrix, num, render, vector
 from certify.report.plots import bound_curves, caption, pgfplots
 from certify.report.references import references_tex
+from certify.verdict import SKIPPED
 
 MAX_TABLE_PAIRS = 40
 """Pairs listed in the data table; larger problems are summarised."""
@@ -70,7 +72,7 @@ def _quantities(res) -> list[dict]:
                      "verdict": res.cqlf.verdict.value})
     else:
         rows.append({"name": Latex(r"CQLF rate $\beta$"), "value": Latex("--"),
-                     "method": "not run", "verdict": "--"})
+                     "method": res.cqlf_skipped or "not run", "verdict": SKIPPED})
     return rows
 
 
@@ -80,19 +82,19 @@ def _certificates(res) -> list[dict]:
     if d.upper_certificate is not None:
         c = d.upper_certificate
         out.append({"title": "Upper bound: weighted max-norm", "text": Latex(c.to_latex()),
-                    "verdict": d.upper_check.verdict.value, "reason": d.upper_check.reason,
+                    "verdict": d.upper_check.verdict.value, "reason": text_latex(d.upper_check.reason),
                     "witness": Latex(r"w = " + vector(c.w)[1:-1])})
     if d.lower_certificate is not None:
         c = d.lower_certificate
         out.append({"title": "Lower bound: Collatz-Wielandt", "text": Latex(c.to_latex()),
-                    "verdict": d.lower_check.verdict.value, "reason": d.lower_check.reason,
+                    "verdict": d.lower_check.verdict.value, "reason": text_latex(d.lower_check.reason),
                     "witness": Latex(r"x = " + vector(c.x)[1:-1])})
     cq = res.cqlf
     if cq is not None and cq.certificate is not None:
         c = cq.certificate
         out.append({"title": "Common quadratic Lyapunov function", "text": Latex(c.to_latex()),
                     "verdict": cq.check.verdict.value if cq.check else cq.verdict.value,
-                    "reason": cq.check.reason if cq.check else cq.reason,
+                    "reason": text_latex(cq.check.reason if cq.check else cq.reason),
                     "witness": Latex(r"X \approx " + matrix(c.X))})
     return out
 

@@ -1,0 +1,120 @@
+"""ASCII formulas of check reasons and claims, typeset in LaTeX for the reports.
+
+The exact checks (:mod:`certify.certificates`, the trusted base) explain their verdicts in
+plain text such as ``"exact check T(w) <= r w passed on every row"`` or ``"exact LDL^T:
+X > 0 and beta^2 X - A^T X A >= 0 for every member"``; the console prints them as they are.
+A report typesets them: :func:`text_latex` finds the formula runs among the words and sets
+each in math mode (``<=`` as ``\\le``, ``^T`` as ``^\\top``, ``beta`` as ``\\beta``,
+``||x||_inf`` as ``\\|x\\|_\\infty``, ...), escaping the words around them.  The result
+never contains a bare ``<=``, ``>=`` or ``^T``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from certify.report.latex import Latex, escape
+
+GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "kappa", "lambda",
+         "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
+         "Gamma", "Delta", "Theta", "Lambda", "Sigma", "Pi", "Phi", "Psi", "Omega")
+"""Greek letters spelled out in ASCII text (set as ``\\beta`` ...)."""
+OPERATORS = ("min", "max", "sup", "inf", "log", "exp", "det", "sum")
+"""Names set as math operators (``\\min`` ...); ``sum`` as ``\\sum``."""
+
+_RELATIONS = [("<=", r" \le "), (">=", r" \ge "), ("!=", r" \ne "), ("->", r" \to "),
+              ("+-", r" \pm ")]
+_MATHY = re.compile(r"(<=|>=|!=|->|[<>=^_|*/+]|\w\(|^\(|\)$|^-\w?$|^[\d.]+(e-?\d+)?$)")
+_WORD = re.compile(r"^[A-Za-z]+$")
+_TRAIL = ".,;:"
+_MATH_SPECIAL = {"{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&",
+                 "~": r"\sim ", "\\": r"\backslash ", "_": r"\_", "^": r"\wedge "}
+
+
+def _is_math_token(tok: str, prev_math: bool) -> bool:
+    """Whether a whitespace-separated token is (part of) a formula."""
+    core = tok.rstrip(_TRAIL) or tok
+    if core in GREEK or core in OPERATORS and prev_math:
+        return True
+    if _WORD.match(core):
+        # a single letter continues a formula (``r w``, ``X A``); 'a' and 'A' start none
+        return len(core) == 1 and (prev_math or core not in ("a", "A", "I"))
+    return bool(_MATHY.search(core))
+
+
+def _ident(m: re.Match) -> str:
+    name = m.group(0)
+    if name in GREEK:
+        return "\\" + name + " "
+    if name == "sum":
+        return r"\sum "
+    if name in OPERATORS:
+        return "\\" + name + " "
+    if name in ("inf", "infty"):
+        return r"\infty "
+    if len(name) == 1 or name in ("LDL",):
+        return name
+    return r"\mathrm{" + name + "}"
+
+
+def formula_latex(text: str) -> str:
+    """One ASCII formula (no surrounding words) as math-mode LaTeX (no dollars).
+
+    >>> formula_latex("beta^2 X - A^T X A >= 0")
+    '\\\\beta ^{2} X - A^\\\\top X A \\\\ge 0'
+    """
+    s = text.replace("||", "\x00")
+    s = re.sub(r"_inf(ty)?\b", "\x01", s)
+    out = []
+    for piece in re.split(r"(\^\([^)]*\)|\^[A-Za-z0-9]+|_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*)", s):
+        if piece.startswith("^(") or piece.startswith("^"):
+            body = piece[2:-1] if piece.startswith("^(") else piece[1:]
+            out.append(r"^\top" if body == "T" else "^{" + formula_latex(body) + "}")
+        elif piece.startswith("_") and len(piece) > 1:
+            out.append("_{" + ",".join(formula_latex(p) for p in piece[1:].split("_")) + "}")
+        else:
+            t = "".join(_MATH_SPECIAL.get(c, c) for c in piece)
+            t = re.sub(r"[A-Za-z]+", _ident, t)  # before the relations add \le, \ge, ...
+            for a, b in _RELATIONS:
+                t = t.replace(a, b)
+            out.append(t.replace("*", r" \cdot "))
+    s = "".join(out).replace("\x00", r"\|").replace("\x01", r"_\infty")
+    return re.sub(r" {2,}", " ", s).strip()
+
+
+def text_latex(text: object) -> Latex:
+    """A check's reason or a claim in plain ASCII, with its formulas typeset in math mode.
+
+    Parameters
+    ----------
+    text : str
+        E.g. ``"exact check T(w) <= r w passed on every row"``.
+
+    >>> str(text_latex("exact check T(w) <= r w passed on every row"))
+    'exact check $T(w) \\\\le r w$ passed on every row'
+    """
+    tokens = str(text).split()
+    parts: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            parts.append("$" + formula_latex(" ".join(run)) + "$")
+            run.clear()
+
+    for tok in tokens:
+        if _is_math_token(tok, bool(run)):
+            # a math run ends at trailing punctuation, printed after the closing dollar
+            core = tok.rstrip(_TRAIL)
+            tail = tok[len(core):] if core else ""
+            run.append(core or tok)
+            if tail:
+                flush()
+                parts[-1] += escape(tail)
+        else:
+            if run and _WORD.match(run[-1]) and len(run) == 1 and run[-1] in ("a", "A", "I"):
+                parts.append(escape(run.pop()))
+            flush()
+            parts.append(escape(tok))
+    flush()
+    return Latex(" ".join(parts))

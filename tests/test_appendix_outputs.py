@@ -1,0 +1,98 @@
+"""Reports and figures a researcher pastes into an appendix (issue 19, item 6).
+
+* a CQLF skipped on request is "skipped" in console, JSON and LaTeX, never "inconclusive";
+* checks are typeset in LaTeX (\\le, \\top), never as ASCII "<=" or "^T";
+* crossval figures draw the certified bound curves the checks use, above the data, with
+  labelled axes, the legend outside the axes and vector output by the file's suffix;
+* the claims report's table fits \\textwidth and its timings are in an appendix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from certify.cli import main
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 2
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ------------------------------------------------------------------ CQLF skipped on request
+def test_cqlf_skipped_console_and_json(capsys):
+    code, out, err = run(["qlearning", "seed-sls", "--alpha", "0.5", "--cqlf", "no", "--json"],
+                         capsys)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["cqlf"]["verdict"] == "skipped" and doc["cqlf"]["rate"] is None
+    assert "request" in doc["cqlf"]["reason"]
+    assert doc["verdict"] == "certified"  # a check not run does not lower the verdict
+    code, out, err = run(["qlearning", "seed-sls", "--alpha", "0.5", "--cqlf", "no"], capsys)
+    row = next(line for line in out.splitlines() if "CQLF rate" in line)
+    assert "skipped" in row.split("│")[-2] and "inconclusive" not in row
+
+
+def test_cqlf_skipped_in_report():
+    from certify.algorithms.qlearning.analysis import analyze_qlearning
+    from certify.algorithms.qlearning.report import qlearning_report
+    from certify.mdp.builtins import builtin_problem
+
+    res = analyze_qlearning(builtin_problem("seed-sls"), 0.5, cqlf=False)
+    tex = qlearning_report(res, fragment=True)
+    row = next(line for line in tex.splitlines() if line.startswith(r"CQLF rate"))
+    assert row.rstrip(" \\").endswith("skipped") and "inconclusive" not in row
+
+
+# ------------------------------------------------------------------ checks typeset in LaTeX
+ASCII_REASONS = [
+    "exact check T(w) <= r w passed on every row",
+    "exact LDL^T: X > 0 and beta^2 X - A^T X A >= 0 for every member",
+    "exact check of (16), (17) and beta(K) <= bound < 1",
+    "exact check gamma(p-1)u_i + gamma col(u) - p u_i <= -c u_i",
+    "exact check a^p sum(u) <= min(u) (1 - c/(p d_min))^p",
+    "refused: ||x||_inf = 5, 1/beta_s_bar, A_pi x >= r x, {x} #1 $2 50% & ~",
+]
+
+
+def test_text_latex_typesets_the_issue_examples():
+    from certify.report.check_latex import text_latex
+
+    assert text_latex(ASCII_REASONS[0]) == r"exact check $T(w) \le r w$ passed on every row"
+    assert text_latex(ASCII_REASONS[1]) == (r"exact $LDL^\top$: $X > 0$ and "
+                                            r"$\beta ^{2} X - A^\top X A \ge 0$ for every member")
+
+
+@pytest.mark.parametrize("text", ASCII_REASONS)
+def test_text_latex_has_no_ascii_relations(text):
+    from certify.report.check_latex import text_latex
+
+    tex = text_latex(text)
+    assert "<=" not in tex and ">=" not in tex and "^T" not in tex
+    parts = re.split(r"(?<!\\)\$", tex)  # unescaped dollars open and close math mode
+    assert "textasciicircum" not in tex and len(parts) % 2 == 1
+    # the words outside math mode are the words of the text, escaped
+    words = [w for i, part in enumerate(parts) if i % 2 == 0 for w in part.split()]
+    assert "exact" in words or "refused:" in words
+
+
+def test_qlearning_report_checks_in_latex():
+    from certify.algorithms.qlearning.analysis import analyze_qlearning
+    from certify.algorithms.qlearning.report import qlearning_report
+    from certify.mdp.builtins import builtin_problem
+
+    tex = qlearning_report(analyze_qlearning(builtin_problem("seed-sls"), 0.5), fragment=True)
+    checks = [line for line in tex.splitlines() if line.startswith("Exact check:")]
+    assert len(checks) == 3  # max-norm, Collatz-Wielandt, CQLF
+    for line in checks:
+        assert "<=" not in line and ">=" not in line and "textasciicircum" not in line
+        assert "ensuremath{<}" not in line and "ensuremath{>}" not in line
+    assert any(r"$T(w) \le r w$" in line for line in checks)
+    assert any(r"A^\top X A \ge 0" in line for line in checks)
