@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        console.print(f"{doc['algorithm']}: check {doc['check']}; ||theta - theta*|| "
+        lam = "" if doc["lambda"] is None else f" (lambda = {doc['lambda']:g})"
+        console.print(f"{doc['algorithm']}{lam}, {doc['mode']} runs: check {doc['check']}; "
+                      "||theta - theta*|| "
                       f"{fmt(doc['distance_start'], 5)} -> {fmt(doc['distance_end'], 5)}; "
                       f"{doc['note']}; verdict {doc['verdict']}")
     return 0 if doc["verdict"] == "consistent" else 1

@@ -19,7 +19,9 @@ stage the bracket and elapsed time go to the ``progress`` callback (``certify js
 * ``exact``: JSR = rho(A_w)^(1/k) proved exactly when it meets the 2-norm of products
   (:class:`~certify.certificates.norm.ExactValueCertificate`);
 * ``polytope``: Guglielmi-Protasov invariant polytope (cone for nonnegative families); it
-  first tries the exact value JSR = rho(A_w)^(1/|w|) by an invariant cone over the
+  runs even when the bracket is already closed to 1e-9 but not exact (then only its exact
+  routes, which cost little when the candidate product is the s.m.p.); it first tries the
+  exact value JSR = rho(A_w)^(1/|w|) by an invariant cone over the
   algebraic field Q(rho) for a nonnegative family (:mod:`certify.jsr.exact_cone`), by a
   balanced polytope over Q(rho) for a signed one (:mod:`certify.jsr.exact_balanced`), or
   a balanced complex polytope when A_w's leading eigenvalue is complex
@@ -238,6 +240,9 @@ def _polytope(st: Bracket) -> Iterator[Candidate]:
                         "(the algorithm scales the family by 1/rho)")
         return
     deadline = min(st.deadline, time.perf_counter() + POLYTOPE_SHARE * st.left())
+    closed = st.closed()
+    if closed and st.word in st.tried:
+        return  # the exact routes already ran on this candidate; a float polytope adds nothing
 
     nonneg = all((a >= 0).all() for a in st.mats)
     if nonneg and st.rate > 0:
@@ -248,6 +253,11 @@ def _polytope(st: Bracket) -> Iterator[Candidate]:
         yield from _exact_balanced(st, deadline)
         if st.exact:
             return
+    if closed:
+        # the bracket is already under 1e-9: only an exact value can improve it
+        st.notes.append("polytope: bracket already closed; no exact value from the candidate "
+                        f"product {list(st.word)}")
+        return
     for mode in (("cone", "symmetric") if nonneg else ("symmetric",)):
         V = polytope_search(st.mats, st.word, st.rate, mode, deadline=deadline)
         if V is None:
@@ -364,7 +374,9 @@ def analyze_jsr(matrices_or_family: Family | Sequence | str, methods: str | Sequ
         if st.left() <= 0:
             st.notes.append(f"{name}: skipped, budget spent")
             continue
-        if st.exact or (st.closed() and name not in ("products", "exact")):
+        if st.exact or (st.closed() and name not in ("products", "exact", "polytope")):
+            # a closed bracket that is not exact still gets the exact routes (the ``exact``
+            # step and the polytope step's exact value from the candidate product)
             continue
         handled = False
         try:

@@ -104,7 +104,10 @@ def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: i
     else:
         verdict = Evidence.INCONCLUSIVE
         where = "theta*" if ts is not None else "a limit (no theta*: A is singular)"
-        note = (f"check {chk.verdict.value} ({', '.join(chk.failing) or 'undecided'}); runs "
+        undecided = [c.name for c in chk.conditions if c.holds is None]
+        why = ", ".join(chk.failing) or (", ".join(undecided) + " undecided" if undecided
+                                         else "undecided")
+        note = (f"check {chk.verdict.value} ({why}); runs "
                 f"{'approach' if approaches else 'do not approach'} {where} in {steps} steps")
     return {"algorithm": algorithm, "lambda": None if lam is None else float(lam),
             "check": chk.verdict.value, "failing": chk.failing,
