@@ -36,6 +36,9 @@ def _is_math_token(tok: str, prev_math: bool) -> bool:
     core = tok.rstrip(_TRAIL) or tok
     if core in GREEK or core in OPERATORS and prev_math:
         return True
+    bare = core.strip("()")
+    if _WORD.match(bare) and len(bare) > 1 and bare not in GREEK and bare not in OPERATORS:
+        return False  # a word, perhaps in parentheses: "(Lemma", "tight)"
     if _WORD.match(core):
         # a single letter continues a formula (``r w``, ``X A``); 'a' and 'A' start none
         return len(core) == 1 and (prev_math or core not in ("a", "A", "I"))

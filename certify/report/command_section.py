@@ -47,9 +47,22 @@ class Row:
 
     field: Latex
     value: Latex
+    path: str = ""
+    raw: object = None
 
 
-def _path_tex(path: str) -> Latex:
+TIMING_KEYS = ("timings", "seconds", "elapsed", "wall_time")
+"""A field is a timing when one of its dotted path's parts is one of these (the claims report
+moves timings to its appendix: they vary between runs and decide no verdict)."""
+
+
+def is_timing(path: str) -> bool:
+    """Whether the dotted field name ``path`` (``direct_jsr.timings.search_s``) is a timing."""
+    parts = re.split(r"[.\[\]: ]+", path)
+    return any(p in TIMING_KEYS or p.endswith("_seconds") for p in parts)
+
+
+def path_tex(path: str) -> Latex:
     """A dotted field name in typewriter type, breakable after dots and underscores."""
     t = escape(path).replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
     return Latex(r"\texttt{" + t + "}")
@@ -103,7 +116,7 @@ def _walk(doc: dict, prefix: str, kinds: set[str], rows: list[Row], certs: list[
             if t is None:
                 skipped.append(path)
             else:
-                rows.append(Row(_path_tex(path), t))
+                rows.append(Row(path_tex(path), t, path, v))
 
 
 def _walk_items(items: list[dict], path: str, kinds: set[str], rows: list[Row],
@@ -114,7 +127,8 @@ def _walk_items(items: list[dict], path: str, kinds: set[str], rows: list[Row],
         elif isinstance(item.get("name"), str):
             status = item.get("status", item.get("verdict", item.get("holds")))
             t = _value_tex(status)
-            rows.append(Row(_path_tex(f"{path}: {item['name']}"), t if t is not None else Latex("--")))
+            rows.append(Row(path_tex(f"{path}: {item['name']}"), t if t is not None else Latex("--"),
+                            f"{path}: {item['name']}"))
         elif i < MAX_ITEMS:
             _walk(item, f"{path}[{i}].", kinds, rows, certs, skipped)
         else:
@@ -139,7 +153,7 @@ def certificate_paragraph(path: str, data: dict) -> dict:
     from certify.errors import CertifyError
 
     kind = str(data.get("kind"))
-    title = Latex(f"Certificate {escape(kind)} at " + _path_tex(path))
+    title = Latex(f"Certificate {escape(kind)} at " + path_tex(path))
     if "witness" in data:
         try:
             cert = certificate_from_dict(data)
@@ -180,11 +194,23 @@ def _params_tex(params: dict) -> Latex:
 
 def computation_body(index: int, command: str, params: dict, doc: dict, claim_names: list[str],
                      key: str) -> str:
-    """A ``\\subsection`` typesetting the output ``doc`` of ``command`` run with ``params``."""
-    rows, certs, skipped = document_fields(doc)
-    shown, extra = rows[:MAX_ROWS], len(rows) - MAX_ROWS
+    """A ``\\subsection`` for the output ``doc`` of ``command`` run with ``params``: its
+    parameters, verdict and certificates (the recorded fields are in the appendix,
+    :func:`computation_fields`)."""
+    _, certs, _ = document_fields(doc)
     return render("computation.tex.j2", index=index, command=command, params=_params_tex(params),
                   claims=Latex("; ".join(r"``" + escape(n) + "''" for n in claim_names)),
-                  verdict=str(doc.get("verdict", "--")), rows=shown, more=max(extra, 0),
-                  skipped=len(skipped), key=f"{key}:computation-{index}",
+                  verdict=str(doc.get("verdict", "--")), key=f"{key}:computation-{index}",
                   certificates=[certificate_paragraph(p, c) for p, c in certs])
+
+
+def computation_fields(index: int, command: str, doc: dict, key: str) -> tuple[str, list[Row]]:
+    """The appendix table of the recorded fields of one computation, without its timings,
+    and the timing rows (for the appendix's table of timings)."""
+    rows, _, skipped = document_fields(doc)
+    timings = [r for r in rows if is_timing(r.path)]
+    rows = [r for r in rows if not is_timing(r.path)]
+    shown, extra = rows[:MAX_ROWS], len(rows) - MAX_ROWS
+    tex = render("computation_fields.tex.j2", index=index, command=command, rows=shown,
+                 more=max(extra, 0), skipped=len(skipped), key=f"{key}:computation-{index}")
+    return tex, timings
