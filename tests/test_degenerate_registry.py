@@ -88,8 +88,8 @@ def test_every_registered_command_is_covered():
     assert not missing, f"commands never run on degenerate input: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("problem", [p if p == "one-pair" else pytest.param(p, marks=SLOW)
-                                     for p in PROBLEMS])
+@SLOW  # the step-size search: several seconds per problem
+@pytest.mark.parametrize("problem", list(PROBLEMS))
 def test_stepsize(problem, files, capsys):
     assert_valid_run(["stepsize", str(files / f"{problem}.json"), "--steps", "50", "--json"],
                      capsys)
