@@ -29,7 +29,7 @@ import itertools
 
 import numpy as np
 
-from certify.algorithms.qlearning.analysis import certify_qlearning
+from certify.algorithms.qlearning.analysis import analyze_qlearning
 from certify.algorithms.qlearning.meansquare import mean_square_bound
 from certify.algorithms.qlearning.simulate import simulate_qlearning
 from certify.algorithms.qlearning.system import DirectFamily
@@ -46,7 +46,8 @@ def seed_instance(p: tuple[float, float] = (0.5, 0.5),
     S = A = 2
     P = np.tile(np.asarray(p, dtype=float), (S, A, 1))
     R = np.array([[1.0, 0.0], [1.0, 0.0]])
-    mdp = FiniteMDP(P, R, gamma, states=("s1", "s2"), actions=("a1", "a2"), name="seed-section6")
+    mdp = FiniteMDP(P, R, gamma, states=("s1", "s2"), actions=("a1", "a2"), name="seed-section6",
+                    layout="SAS")
     dam = np.asarray(d_action_major, dtype=float).reshape(A, S)  # [a, s]
     return Problem(mdp, sampling_from_d(mdp, dam.T.reshape(-1)))
 
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows, panels = [], []
     times = np.unique(np.linspace(0, steps, 121).astype(int))
     for alpha in args.alphas:
-        res = certify_qlearning(problem, alpha, samp, cqlf=False)
+        res = analyze_qlearning(problem, alpha, samp, cqlf=False)
         fam = DirectFamily.from_mdp(mdp, samp, alpha)
         fp = finite_product_rate(fam, args.length)
         sim = simulate_qlearning(problem, alpha, samp, runs=runs, steps=steps, seed=6,

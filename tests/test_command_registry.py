@@ -116,3 +116,23 @@ def test_simulate_plugins_match_the_registry():
         by_module.setdefault(cmd.cli.partition(":")[0], []).append(cmd.leaf)
     for mod, algos in by_module.items():
         assert tuple(algos) == importlib.import_module(mod).ALGOS, mod
+
+
+def test_claims_accept_the_canonical_name_and_the_alias(tmp_path):
+    """A claims file may name a command as on the command line or by its old name."""
+    from certify.claims import load_claims, run_claims
+
+    body = ("claims:\n"
+            "  - name: canonical\n"
+            "    sa check: {algorithm: gtd2, problem: boyan-chain, exponents: '0.6,0.8'}\n"
+            "  - name: alias\n"
+            "    sa_check: {algorithm: gtd2, problem: boyan-chain, exponents: '0.6,0.8'}\n")
+    path = tmp_path / "c.yaml"
+    path.write_text(body)
+    claims = load_claims(path).claims
+    assert [c.command for c in claims] == ["sa check", "sa_check"]
+    assert get_command(claims[0].command) is get_command(claims[1].command)
+    run = run_claims(path)
+    docs = list(run.documents.values())
+    assert len(docs) == 1 and docs[0]["verdict"] == "certified"  # one computation, run once
+    assert [o.status for o in run.outcomes] == ["pass", "pass"]

@@ -29,7 +29,7 @@ def test_known_values():
 
 
 def test_huge_integers_are_summarised():
-    from certify.exact.printing import summarise_digits, summarise_int
+    from certify.formatting import summarise_digits, summarise_int
     from certify.jsr.cqlf import CQLFResult
     from certify.verdict import Verdict
 

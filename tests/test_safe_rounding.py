@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from certify.cli import main
-from certify.exact.printing import safe_round, side_of_key
+from certify.exact.printing import safe_round
+from certify.formatting import side_of_key
 
 NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
 

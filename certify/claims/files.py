@@ -445,8 +445,11 @@ class ClaimOutcome:
 
 
 def computation_key(claim: Claim) -> str:
-    """Claims with equal keys run the same computation (command and parameters)."""
-    return claim.command + json.dumps(claim.params, sort_keys=True, default=str)
+    """Claims with equal keys run the same computation (command, by its canonical name, and
+    parameters)."""
+    from certify.commands import canonical_name
+
+    return canonical_name(claim.command) + json.dumps(claim.params, sort_keys=True, default=str)
 
 
 @dataclass
@@ -513,7 +516,8 @@ def run_claim(claim: Claim, cache: dict | None = None, budget: EvalBudget | None
 def show_value(v: Any, key: str = "") -> str:
     """A computed value: a float bound is rounded the safe way for its field name."""
     if isinstance(v, float) and math.isfinite(v):
-        from certify.exact.printing import safe_round, side_of_key
+        from certify.exact.printing import safe_round
+        from certify.formatting import side_of_key
 
         return str(safe_round(v, side_of_key(key), 12))
     return repr(v)

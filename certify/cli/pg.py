@@ -144,6 +144,10 @@ def render_meanfield(doc: dict) -> None:
             ["L (upper bound)", fmt(doc["l_bound"], 8, "up"), how],
             ["beta = sigma^2 kappa/2 - C2 - L", fmt(doc["beta"], 8, "down"), "exact rational sign"]]
     console.print(table("convergence margin (seed 004)", ["quantity", "value", "how"], rows))
+    if doc.get("fragile"):
+        from certify.margin import fragile_text
+
+        console.print("[yellow]" + fragile_text("beta > 0", doc["beta"]) + "[/]")
     console.print(f"verdict: {verdict_text(doc['verdict'])}: {escape(str(doc['reason']))}")
     render_certificate(doc)
 

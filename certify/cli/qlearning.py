@@ -127,6 +127,11 @@ def render(res) -> None:
     else:
         rows.append(["CQLF rate", "-", res.cqlf_skipped, "skipped"])
     console.print(table("Rates", ["quantity", "value", "method", "verdict"], rows))
+    dm = res.direct_margin
+    if dm["fragile"]:
+        from certify.margin import fragile_text
+
+        console.print("[yellow]" + fragile_text("direct JSR < 1", dm["margin"]) + "[/]")
     if m.n_states <= 40:
         pol = ", ".join(f"{escape(m.state_name(s))}->{escape(m.action_name(a))}"
                         for s, a in enumerate(d.policy))

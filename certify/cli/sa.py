@@ -106,7 +106,9 @@ def render(res) -> None:
                   f"w = {res.w:g}, exponents " + ", ".join(str(e) for e in res.exponents))
     console.print(table("Timescales (fastest first)", ["level", "iterate", "step", "exponent",
                                                        "Hurwitz margin", "exact range of w"],
-                        [[i + 1, v, s, str(e), fmt(lv.get("margin"), 4), lv.get("w_range", "-")]
+                        [[i + 1, v, s, str(e),
+                          fmt(lv.get("margin"), 4) + (" (fragile)" if lv.get("fragile") else ""),
+                          lv.get("w_range", "-")]
                          for i, (v, s, e, lv) in enumerate(zip(a.variables, a.steps,
                                                                res.exponents, res.levels,
                                                                strict=False))]))
@@ -114,7 +116,9 @@ def render(res) -> None:
     console.print(table("Conditions", ["condition", "status", "detail"],
                         [[c.name, status[c.holds], c.detail] for c in res.conditions]))
     if res.td.theta_star is not None:
-        console.print("limit theta* = -A^{-1} b = [" + ", ".join(fmt(float(x), 6)
+        label = ("limit theta*" if res.verdict.value == "certified"
+                 else f"fixed point theta* (a limit only if certified; check {res.verdict.value})")
+        console.print(f"{label} = -A^{{-1}} b = [" + ", ".join(fmt(float(x), 6)
                                                             for x in res.td.theta_star) + "]")
     if getattr(res, "note", ""):
         console.print(f"note: {escape(res.note)}")

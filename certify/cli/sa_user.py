@@ -20,14 +20,18 @@ def render(res) -> None:
     lv = {d["level"]: d for d in res.levels}
     console.print(table("Timescales (fastest first)", ["level", "iterate", "dim", "exponent",
                                                        "Hurwitz margin"],
-                        [[i + 1, v, d, str(e), fmt(lv.get(i + 1, {}).get("margin"), 4)]
+                        [[i + 1, v, d, str(e), fmt(lv.get(i + 1, {}).get("margin"), 4)
+                          + (" (fragile)" if lv.get(i + 1, {}).get("fragile") else "")]
                          for i, (v, d, e) in enumerate(zip(s.variables, s.dims, res.exponents,
                                                            strict=True))]))
     status = {True: "[green]holds[/]", False: "[red]fails[/]", None: "[yellow]undecided[/]"}
     console.print(table("Conditions", ["condition", "status", "detail"],
                         [[c.name, status[c.holds], c.detail] for c in res.conditions]))
     if res.limit_exact is not None:
-        console.print("limit x* = [" + ", ".join(res.limit_exact) + "]")
+        # the equilibrium is the limit only where convergence is certified
+        label = ("limit x*" if res.verdict.value == "certified"
+                 else f"equilibrium x* (a limit only if certified; check {res.verdict.value})")
+        console.print(f"{label} = [" + ", ".join(res.limit_exact) + "]")
     if res.failing:
         console.print("[red]failing:[/] " + "; ".join(res.failing))
     console.print(f"overall verdict: {verdict_text(res.verdict)}")

@@ -79,6 +79,10 @@ def render(res) -> None:
                      "sup norm", "||Q - Q*|| <= gamma ln m / (lam (1 - gamma))",
                      verdict_text(res.invariant_set.verdict)])
     console.print(table("Certificates", ["check", "value", "bound", "how", "verdict"], rows))
+    if mod.fragile:
+        from certify.margin import fragile_text
+
+        console.print("[yellow]" + fragile_text("sup-norm modulus < 1", float(1 - mod.upper)) + "[/]")
     if res.tradeoff is not None and res.tradeoff.rows:
         render_tradeoff(res.tradeoff)
     if mod.witness.get("q_row") is not None and mod.verdict.value == "refuted":

@@ -36,7 +36,7 @@ class BoundRecord:
 
     def to_dict(self) -> dict:
         from certify.certificates.base import exact_bound
-        from certify.exact.printing import exact_text
+        from certify.formatting import exact_text
 
         return {"kind": self.certificate.kind, "method": self.method, "side": self.side,
                 "bound": self.bound, "bound_exact": exact_text(exact_bound(self.certificate, self.side)),

@@ -46,13 +46,13 @@ class CQLFResult:
     history: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        from certify.exact.printing import summarise_digits
+        from certify.formatting import summarise_digits
 
         # a reason may quote an exact rational of thousands of digits (5^5000): summarise it
         object.__setattr__(self, "reason", summarise_digits(self.reason))
 
     def to_dict(self) -> dict:
-        from certify.exact.printing import exact_text
+        from certify.formatting import exact_text
 
         return {"rate": self.rate, "verdict": self.verdict.value, "reason": self.reason,
                 "rate_exact": None if self.certificate is None else exact_text(self.certificate.beta),

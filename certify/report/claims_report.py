@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from certify.exact.printing import side_of_key
+from certify.formatting import side_of_key
 from certify.report.check_latex import text_latex
 from certify.report.command_section import computation_body, computation_fields, path_tex
 from certify.report.latex import Latex, escape, num, render

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from certify.exact.printing import side_of_key
+from certify.formatting import side_of_key
 from certify.report.check_latex import text_latex
 from certify.report.latex import RATE_DIGITS, Latex, escape, num, render, vector
 
@@ -73,7 +73,7 @@ _MODE = {"upper": "up", "lower": "down", "value": "nearest"}
 
 def _value_tex(v: object, key: str = "") -> Latex | None:
     """Typeset a scalar or short vector; None when it belongs to the JSON only.  A float
-    field is rounded the safe way for its name (:func:`certify.exact.printing.side_of_key`)."""
+    field is rounded the safe way for its name (:func:`certify.formatting.side_of_key`)."""
     if v is None:
         return Latex("--")
     if isinstance(v, bool):

@@ -46,7 +46,7 @@ q_star_check.policy_certified_optimal q_star_check.seconds
 timings timings.bounds_s timings.cqlf_s timings.direct_jsr_s timings.lower_comparison_s
 timings.q_star_s
 cqlf.rate_exact direct_jsr.lower_exact direct_jsr.upper_exact row_sum_rate_exact
-trivial_lower_rate_exact"""
+trivial_lower_rate_exact direct_jsr.margin direct_jsr.fragile finite_time.seed_theorem2"""
 
 DECLARED_FIELDS: dict[str, frozenset[str]] = {"qlearning": frozenset(_QL.split())}
 """Every dotted field a command's document can hold (union over the cases it covers)."""

@@ -101,7 +101,18 @@ def run_pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: in
     return {"command": "pg_meanfield", "mdp": mf.mdp.summary(), "tau": mf.tau,
             "sigma": mf.sigma, "kappa": mf.kappa, "width": mf.width, "dim": mf.dim,
             **consts.to_dict(), "verdict": consts.verdict.value, "reason": consts.reason,
+            "fragile": _beta_fragile(consts.beta, mf.sigma, mf.kappa),
             **_certificate_entry(cert, save_certificate)}
+
+
+def _beta_fragile(beta, sigma: float, kappa: float) -> bool:
+    """Whether beta = sigma^2 kappa/2 - C2 - L > 0 holds within rounding of its terms
+    (:mod:`certify.margin`; the scale is sigma^2 kappa / 2)."""
+    from fractions import Fraction
+
+    from certify.margin import margin_fields
+
+    return margin_fields(beta, Fraction(sigma) ** 2 * Fraction(kappa) / 2)["fragile"]
 
 
 def _certificate_entry(cert, path: str | None) -> dict:

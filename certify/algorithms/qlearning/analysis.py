@@ -36,8 +36,8 @@ from certify.algorithms.qlearning.system import (
 from certify.certificates.base import exact_bound
 from certify.errors import InvalidInput
 from certify.exact import round_up_float
-from certify.exact.printing import exact_text
 from certify.families.selection import SelectionFamily
+from certify.formatting import exact_text
 from certify.jsr.cqlf import CQLFResult, cqlf_search
 from certify.jsr.policy_iteration import SelectionJSRResult, selection_jsr
 from certify.mdp.finite import FiniteMDP
@@ -136,6 +136,20 @@ class QLearningResult:
         return combine(vs)
 
     @property
+    def direct_margin(self) -> dict:
+        """``margin`` = 1 - the certified upper bound of the direct JSR (exact when the
+        certificate's bound is rational) and whether it is ``fragile``
+        (:func:`certify.margin.margin_fields`)."""
+        from fractions import Fraction
+
+        from certify.margin import margin_fields
+
+        up = exact_bound(self.direct.upper_certificate, "upper")
+        if up is None and math.isfinite(self.direct.upper):
+            up = Fraction(self.direct.upper)
+        return margin_fields(None if up is None else 1 - Fraction(up))
+
+    @property
     def speedup(self) -> float:
         """ln(row-sum rate) / ln(certified rate): how many times faster the certified
         exponential transient is than the row-sum one (1 = no gain)."""
@@ -171,6 +185,7 @@ class QLearningResult:
                 "policy": d.policy.tolist(),
                 "nonnegative_family": self.direct_nonnegative,
                 "verdict": self.direct_verdict.value,
+                **self.direct_margin,
                 "iterations": d.iterations,
                 "timings": d.timings,
                 "certificate": {
@@ -337,8 +352,9 @@ def _seed_theorem2(mdp, sampling, alpha, noise, steps, q0, direct, w, notes):
                      "direct JSR below 1 (not available)")
         return None
     try:
-        return seed_theorem2(mdp, sampling, alpha, noise, steps, direct.lower, direct.upper, w,
-                             q0=q0)
+        # the lower bound on C_eps needs a certified lower bound on the JSR (0: none)
+        low = direct.lower if direct.lower_check.certified else 0.0
+        return seed_theorem2(mdp, sampling, alpha, noise, steps, low, direct.upper, w, q0=q0)
     except InvalidInput as exc:
         notes.append(f"seed Theorem 2 constant: {exc}")
         return None

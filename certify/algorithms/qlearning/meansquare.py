@@ -470,6 +470,22 @@ def _rational_symmetric(X: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
+def _float_up(t: Fraction) -> float:
+    """The smallest double >= t."""
+    f = float(t)
+    return f if F(f) >= t else float(np.nextafter(f, math.inf))
+
+
+def sum_up(terms) -> Fraction:
+    """A rational >= the exact sum of the Fractions ``terms``: each term rounded up to a
+    double, the doubles summed correctly rounded (``math.fsum``), the result moved one ulp up.
+    Long exact sums of rationals with unrelated denominators cost a gcd per addition on ever
+    longer integers; this costs one comparison per term.  Used only where a larger value is
+    the safe side."""
+    total = math.fsum(_float_up(t) for t in terms)
+    return F(float(np.nextafter(total, math.inf)))
+
+
 def maxnorm_rate(model: ExactModel, w: list) -> Fraction:
     """The exact rate of the weighted max-norm certificate w for the direct family:
     max_i ((1 - alpha d_i) w_i + alpha gamma d_i sum_s' P(s'|i) max_a w(s', a)) / w_i
@@ -484,10 +500,11 @@ def column_rate(model: ExactModel, w: list) -> Fraction:
     """max_j of the column sums of W^-1 |A_sigma| W over all selections:
     (1 - alpha d_j) + alpha gamma w_j sum_i d_i P(s_j | i) / w_i."""
     A, a, g = model.n_actions, model.alpha, model.gamma
-    into = [F(0)] * model.n_states
+    terms: list[list[Fraction]] = [[] for _ in range(model.n_states)]
     for i in range(model.n):
         for s, p in model.rows[i]:
-            into[s] += model.d[i] * p / w[i]
+            terms[s].append(model.d[i] * p / w[i])
+    into = [sum(t, F(0)) if len(t) <= 64 else sum_up(t) for t in terms]  # rounded up if long
     return max((1 - a * model.d[j]) + a * g * w[j] * into[j // A] for j in range(model.n))
 
 
@@ -513,10 +530,13 @@ def pnorm_route(model: ExactModel, w_float: np.ndarray | None, steps: int,
     wbar = [max(w[s * A:(s + 1) * A]) for s in range(model.n_states)]
     e_hat, delta = _initial_error(model, q0)
     e0w = max((abs(x) + delta) / wi for x, wi in zip(e_hat, w, strict=True))
-    B0 = sum(model.d[i] * sum(p * (g * wbar[s] + w[i]) ** 2 for s, p in model.rows[i]) / w[i] ** 2
-             for i in range(n))
-    sure = sum(model.d[i] * ((1 + g) * model.e_max) ** 2 / w[i] ** 2 for i in range(n))
+    # long sums rounded up (sum_up): every one of them enters the bound on the safe side
+    B0 = sum_up(model.d[i] * sum(p * (g * wbar[s] + w[i]) ** 2 for s, p in model.rows[i])
+                / w[i] ** 2 for i in range(n))
+    sure = sum_up(model.d[i] * ((1 + g) * model.e_max) ** 2 / w[i] ** 2 for i in range(n))
     best: RouteBound | None = None
+    sig2_of = {eps: sum_up(model.d[i] * ((1 + 1 / F(eps)) * g * g * model.v_up[i] + model.b2)
+                           / w[i] ** 2 for i in range(n)) for eps in eps_grid}
     for p in p_grid:
         rho_p = _root_up(c, p) * _root_up(rho, p) ** (p - 1) if c > 0 else rho
         rho_p = min(rho_p, max(c, rho))  # the Riesz-Thorin bound is <= max(c, rho)
@@ -526,8 +546,7 @@ def pnorm_route(model: ExactModel, w_float: np.ndarray | None, steps: int,
         f0 = npow * e0w**2
         for eps in eps_grid:
             e = F(eps)
-            sig2 = sum(model.d[i] * ((1 + 1 / e) * g * g * model.v_up[i] + model.b2) / w[i] ** 2
-                       for i in range(n))
+            sig2 = sig2_of[eps]
             for th in theta_grid:
                 beta = 1 - 2 * (1 - rho_p) + (p - 1) * a * a * (1 + e) * th * B0
                 beta = max(beta, F(0))
@@ -648,8 +667,8 @@ def _markov_bound(mdp: FiniteMDP, sampling: Sampling, model: ExactModel, alpha: 
     notes: list[str] = []
     routes: list[RouteBound] = []
     if sampling.behaviour is None:
-        notes.append("Markovian sampling without a behaviour policy: no mixing constant, so "
-                     "only the trivial bound 2 q_bar holds")
+        notes.append("Markovian sampling without a behaviour policy: the pair chain (and its "
+                     "Poisson solution) is unknown, so only the trivial bound 2 q_bar holds")
     elif model.n > SECOND_MOMENT_MAX_DIM or \
             model.n_actions**model.n_states > SECOND_MOMENT_MAX_POLICIES:
         notes.append(f"Markovian sampling: the Poisson-corrected LMI route needs |S||A| <= "

@@ -69,7 +69,7 @@ F = Fraction
 FLOOR_HORIZON = 10**12
 """A horizon at which the SDP objective is the floor alone."""
 
-TAU_GRID = tuple(F(2) ** k for k in range(-12, 13, 2))
+TAU_GRID = tuple(F(2) ** k for k in range(-14, 15))
 """The Young weights tau tried for the cross term p1 sqrt(V) <= (p1 / 2)(tau V + 1 / tau)."""
 
 
@@ -322,7 +322,12 @@ def markov_second_moment_route(chain: PairChain, steps: int,
     best: RouteBound | None = None
     # the SDP objective is the i.i.d. bound; the Markovian correction needs a drift margin,
     # so candidates chosen for the floor (a long horizon) are tried as well
-    for horizon in sorted({int(steps), FLOOR_HORIZON}):
+    horizons = {int(steps), FLOOR_HORIZON}
+    model = chain.model
+    if model.n * model.n_actions**model.n_states <= 64:  # tiny: a few more SDP objectives
+        horizons |= {h for h in (int(steps) // 100, int(steps) // 10, 10 * int(steps))
+                     if 1 <= h <= 10**8}
+    for horizon in sorted(horizons):
         for beta, eps, X, inv_diag in checked_lmi_candidates(chain.model, horizon, q0, options,
                                                              tries=tries):
             r = markov_route_from(chain, beta, eps, X, inv_diag, steps, q0)

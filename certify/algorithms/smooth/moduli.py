@@ -98,7 +98,15 @@ class SupNormModulus:
         lo = self.upper if self.lower is None else self.lower
         return {"value": self.value, "upper": str(self.upper), "upper_float": round_up_float(self.upper),
                 "interval": [round_down_float(lo), round_up_float(self.upper)],
-                "theory": self.theory, "verdict": self.verdict.value, "witness": self.witness}
+                "theory": self.theory, "verdict": self.verdict.value, "witness": self.witness,
+                "fragile": self.fragile}
+
+    @property
+    def fragile(self) -> bool:
+        """Whether ``upper < 1`` holds within rounding of 1 (:mod:`certify.margin`)."""
+        from certify.margin import margin_fields
+
+        return margin_fields(1 - self.upper)["fragile"]
 
 
 def sup_norm_modulus(operator: str, gamma: float, n_actions: int,

@@ -20,7 +20,8 @@ from certify.algorithms.smooth.pnorm import (
     search_young,
     young_threshold_p,
 )
-from certify.exact.printing import exact_text, safe_round
+from certify.exact.printing import safe_round
+from certify.formatting import exact_text
 from certify.mdp.finite import FiniteMDP
 from certify.verdict import Verdict
 

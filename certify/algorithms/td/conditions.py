@@ -158,6 +158,7 @@ def check_conditions(algo: Algorithm, td: LinearTD, exponents: tuple[Fraction, .
             info.update(hurwitz=hc.to_dict(), w_range=None if rng is None else range_text(rng),
                         w_range_method=how)
             holds: bool | None = hc.hurwitz
+            info["fragile"] = level_fragile(holds, margin, levels_e[i])
             why = (f"L_{i + 1} ({var}) {'is' if holds else 'is not'} Hurwitz "
                    f"(Routh-Hurwitz, exact; float margin -max Re eig = {margin:.4g})")
             if not holds:
@@ -201,3 +202,23 @@ def verdict_of(conds: list[Condition]) -> Verdict:
           (Verdict.REFUTED if c.refutes else Verdict.INCONCLUSIVE) if c.holds is False
           else Verdict.INCONCLUSIVE for c in conds]
     return combine(vs)
+
+
+def level_fragile(hurwitz: bool | None, margin: float, level: object) -> bool:
+    """Whether a level proved Hurwitz has a float margin -max Re eig within rounding of the
+    size of its entries (:mod:`certify.margin`): exact for the numbers given, fragile.
+
+    Parameters
+    ----------
+    hurwitz : bool or None
+        The exact Routh-Hurwitz decision.
+    margin : float
+        -max Re eig, in floating point.
+    level : matrix
+        The level matrix (sympy or numpy).
+    """
+    from certify.margin import margin_fields
+
+    entries = np.abs(np.array(getattr(level, "evalf", lambda: level)(), dtype=float))
+    scale = float(entries.max()) if entries.size else 0.0
+    return bool(hurwitz) and margin_fields(abs(margin), scale)["fragile"]

@@ -12,41 +12,89 @@ the mean iterate and the mean recursion both end closer to theta* with no diverg
 
 from __future__ import annotations
 
+#: built-ins ``sa check`` decides but no simulator runs (the actor-critic's linear model is
+#: the Jacobian of a nonlinear mean field at one point, not a sampled update)
+NOT_SIMULATED: tuple[str, ...] = ("actor-critic",)
+
+
+def default_mode(algorithm: str) -> str:
+    """The sampling of the runs when none is given: ``markov`` for the lambda algorithms
+    (their trace follows one trajectory), ``iid`` (the checker's model) otherwise."""
+    from certify.algorithms.td.variants import VARIANTS
+
+    v = VARIANTS.get(algorithm)
+    return "markov" if v is not None and v.uses_lambda else "iid"
+
 
 def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: int = 20,
-                steps: int = 5000, seed: int = 0, mode: str = "iid") -> dict:
+                steps: int = 5000, seed: int = 0, mode: str | None = None,
+                lam: float | None = None) -> dict:
     """Check, simulate, compare: returns a JSON-ready dict with a ``verdict``.
 
     Parameters
     ----------
     algorithm : str
-        A built-in N-timescale algorithm (``gtd2-m3``, ...).
+        A built-in N-timescale algorithm (``gtd2-m3``, ...) or a built-in of
+        :mod:`certify.algorithms.td.variants` (``gtd2-lambda``, ``tdc-lambda``, ``etd0``,
+        ``gq0``), checked by :func:`~certify.algorithms.td.variants.check_variant`, simulated by
+        :mod:`certify.algorithms.td.simulate_variants` (``etd0``: by the TD(0) simulator with
+        the expected emphasis), and its mean recursion is its form's with its own (A, b, C).
+        ``actor-critic`` is refused (nothing simulates it).
     problem : Problem
         With features.
     exponents : str
         Step-size exponents, fastest timescale first.
     w : float
-        Momentum constant.
+        Momentum constant (1 for the variants, which have no momentum term).
     runs, steps, seed : int
         Simulated runs, their length and the seed.
-    mode : {"iid", "markov"}
-        Sampling of the simulated runs.
+    mode : {"iid", "markov"}, optional
+        Sampling of the simulated runs (default :func:`default_mode`).
+    lam : float, optional
+        Trace parameter of ``gtd2-lambda`` and ``tdc-lambda``.
     """
     import numpy as np
 
     from certify.algorithms.td.analysis import analyze_sa
     from certify.algorithms.td.mean import mean_run
     from certify.algorithms.td.simulate import simulate_td
+    from certify.algorithms.td.variants import VARIANTS, check_variant
+    from certify.errors import InvalidInput
     from certify.verdict import Evidence, Verdict
 
-    chk = analyze_sa(algorithm, problem, exponents, w)
-    sim = simulate_td(algorithm, problem, exponents, w, runs=runs, steps=steps, seed=seed,
-                      td=chk.td, mode=mode)
-    mean = mean_run(algorithm, chk.td, exponents, w, steps=steps)
+    if algorithm in NOT_SIMULATED:
+        raise InvalidInput(f"{algorithm}: no simulator runs it (its linear SA is a Jacobian at "
+                           "one point); use `certify sa check` alone")
+    mode = default_mode(algorithm) if mode is None else mode
+    variant = VARIANTS.get(algorithm)
+    if variant is not None:
+        if w != 1.0:
+            raise InvalidInput(f"w = {w!r}: {algorithm} has no momentum term; omit --w")
+        chk = check_variant(algorithm, problem, exponents, lam)
+        if algorithm == "etd0":
+            sim = simulate_td(algorithm, problem, exponents, 1.0, runs=runs, steps=steps,
+                              seed=seed, td=chk.td, mode=mode)
+        else:
+            from certify.algorithms.td.simulate_variants import simulate_variant
+
+            sim = simulate_variant(algorithm, problem, exponents, lam, runs=runs, steps=steps,
+                                   seed=seed, mode=mode)
+        mean = mean_run(variant.form, chk.td, exponents, 1.0, steps=steps)
+    else:
+        if lam is not None:
+            raise InvalidInput(f"{algorithm} has no trace parameter; omit --lam")
+        chk = analyze_sa(algorithm, problem, exponents, w)
+        sim = simulate_td(algorithm, problem, exponents, w, runs=runs, steps=steps, seed=seed,
+                          td=chk.td, mode=mode)
+        mean = mean_run(algorithm, chk.td, exponents, w, steps=steps)
     ts = chk.td.theta_star
-    d0 = float(np.linalg.norm(ts))
-    d1 = float(np.linalg.norm(sim.theta_final.mean(0) - ts))
-    approaches = bool(np.isfinite(d1) and d1 < d0 and mean.distance < d0)
+    if ts is None:
+        d0 = d1 = float("inf")
+        approaches = False
+    else:
+        d0 = float(np.linalg.norm(ts))
+        d1 = float(np.linalg.norm(sim.theta_final.mean(0) - ts))
+        approaches = bool(np.isfinite(d1) and d1 < d0 and mean.distance < d0)
     if chk.verdict is Verdict.CERTIFIED:
         ok = approaches and sim.diverged == 0
         verdict = Evidence.CONSISTENT if ok else Evidence.VIOLATED
@@ -55,18 +103,21 @@ def crossval_sa(algorithm: str, problem, exponents: str, w: float = 1.0, runs: i
                 else "certified convergence but the runs moved away from theta*")
     else:
         verdict = Evidence.INCONCLUSIVE
+        where = "theta*" if ts is not None else "a limit (no theta*: A is singular)"
         note = (f"check {chk.verdict.value} ({', '.join(chk.failing) or 'undecided'}); runs "
-                f"{'approach' if approaches else 'do not approach'} theta* in {steps} steps")
-    return {"algorithm": algorithm, "check": chk.verdict.value, "failing": chk.failing,
+                f"{'approach' if approaches else 'do not approach'} {where} in {steps} steps")
+    return {"algorithm": algorithm, "lambda": None if lam is None else float(lam),
+            "check": chk.verdict.value, "failing": chk.failing,
             "mode": mode, "distance_start": d0, "distance_end": d1,
             "mean_recursion_distance_end": mean.distance, "rmspbe_end": float(sim.rmspbe_mean[-1]),
             "diverged_runs": sim.diverged, "note": note, "verdict": verdict.value}
 
 
 def run_sa_crossval(algorithm: str, problem: str, exponents: str, w: float = 1.0, runs: int = 20,
-                    steps: int = 5000, seed: int = 0, mode: str = "iid") -> dict:
+                    steps: int = 5000, seed: int = 0, mode: str | None = None,
+                    lam: float | None = None) -> dict:
     """Command form of :func:`crossval_sa`: a problem name or file in, the --json document out."""
     from certify.mdp import load_problem
 
     return crossval_sa(algorithm, load_problem(problem, positive_sampling=False), exponents, w,
-                       runs, steps, seed, mode)
+                       runs, steps, seed, mode, lam)

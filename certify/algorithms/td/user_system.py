@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from certify.algorithms.td.conditions import Condition, verdict_of
+from certify.algorithms.td.conditions import Condition, level_fragile, verdict_of
 from certify.algorithms.td.hurwitz import hurwitz_exact, spectral_margin
 from certify.algorithms.td.stepsizes import parse_exponent, step_conditions
 from certify.errors import InvalidInput
@@ -286,6 +286,7 @@ def check_system(sys_: UserSystem, exponents: object = None) -> UserSACheck:
         if maps[i] is None and hc.hurwitz is False:
             why += "; L is singular (eigenvalue 0)"
         info.append({"level": i + 1, "variable": var, "margin": margin,
+                     "fragile": level_fragile(hc.hurwitz, margin, L),
                      "hurwitz": hc.to_dict()})
         conds.append(Condition(f"(C.{n_ts}.{i + 1})", hc.hurwitz, f"{why}; the equilibrium "
                                "map is linear in the slower iterates", {"margin": margin}))
@@ -306,3 +307,4 @@ def _limit(maps: list, dims: tuple[int, ...]) -> tuple[str, ...]:
         xi = E * tail
         tail = xi.col_join(tail)
     return tuple(sp.sstr(v) for v in tail[:-1])
+
