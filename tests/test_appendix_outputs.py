@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from certify.cli import main
@@ -96,3 +97,37 @@ def test_qlearning_report_checks_in_latex():
         assert "ensuremath{<}" not in line and "ensuremath{>}" not in line
     assert any(r"$T(w) \le r w$" in line for line in checks)
     assert any(r"A^\top X A \ge 0" in line for line in checks)
+
+
+# ------------------------------------------------------------------ Q-learning report figure
+def _pgf_curves(tex: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """legend -> (x, y) of every \\addplot of a pgfplots figure."""
+    out = {}
+    for coords, legend in re.findall(r"\\addplot\[[^\]]*\] coordinates \{([^}]*)\};\n"
+                                     r"\\addlegendentry\{(.*)\}", tex):
+        pts = np.array([[float(v) for v in p.split(",")] for p in re.findall(r"\(([^)]*)\)", coords)])
+        out[legend] = (pts[:, 0], pts[:, 1])
+    return out
+
+
+def test_report_figure_draws_bounds_above_the_simulated_data():
+    from certify.algorithms.qlearning.analysis import analyze_qlearning
+    from certify.algorithms.qlearning.report import qlearning_report
+    from certify.mdp.builtins import builtin_problem
+    from certify.report.plots import simulated_relative_error
+
+    res = analyze_qlearning(builtin_problem("seed-sls"), 0.5, cqlf=False)
+    sim = simulated_relative_error(res, runs=5, steps=400, seed=1)
+    tex = qlearning_report(res, fragment=True, steps=400, simulated=sim)
+    curves = _pgf_curves(tex)
+    data_x, data_y = curves.pop("simulated mean relative error")
+    assert len(curves) == 2 and all("floor" in name for name in curves)
+    for name, (x, y) in curves.items():
+        # a bound at k = 0 is at least 1 (the relative error starts at 1); never a bare rate^k
+        assert y[0] >= 1.0 and not np.allclose(y, res.direct.upper ** x, rtol=1e-3)
+        assert np.all(np.interp(data_x, x, y) >= data_y), name  # above the data it is drawn with
+    ymin = float(re.search(r"ymin=([0-9.e+-]+)", tex).group(1))
+    ymax = float(re.search(r"ymax=([0-9.e+-]+)", tex).group(1))
+    assert ymax / ymin <= 1e8 * (1 + 1e-6) and ymax >= max(y.max() for _, y in curves.values())
+    assert "legend style={at={(0.5,-0.25)}, anchor=north" in tex  # below the axis, off the data
+    assert r"ylabel={$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$}" in tex
