@@ -132,6 +132,7 @@ def test_sa_check_every_algorithm(algo, files, capsys):
             assert json.loads(out)["verdict"] in ("certified", "refuted", "inconclusive")
 
 
+@SLOW  # imports torch
 def test_ntk_model_one_state(files, capsys, tmp_path):
     pytest.importorskip("torch")
     (tmp_path / "models.py").write_text(MODEL)
