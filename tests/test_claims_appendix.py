@@ -57,6 +57,8 @@ def test_timings_and_fields_only_in_the_appendix(tex):
     # the fields tables of the appendix hold no timing row
     fields = appendix.split(r"\subsection*{Timings}", 1)[0]
     assert "timings" not in fields.replace("timings}", "")
+    # formula fields typeset: the max-norm bound of the recorded output
+    assert r"$\|e_{k}\|_\infty \le \kappa \rho ^{k} \|e_{0}\|_\infty" in fields
     # certificates: checks typeset in LaTeX, no ASCII relations
     assert r"$T(w) \le r w$" in body and "<=" not in body.split(r"\begin{longtable}")[0]
     for line in body.splitlines():

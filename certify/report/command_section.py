@@ -38,6 +38,8 @@ MAX_VECTOR = 8
 """Numeric lists up to this length are printed as vectors."""
 MAX_ITEMS = 4
 """Items of a list of mappings (without names) flattened into the table."""
+FORMULA_KEYS = ("formula", "claim", "reason", "evidence", "relation")
+"""Text fields whose ASCII formulas are typeset (:func:`certify.report.check_latex.text_latex`)."""
 _FRACTION = re.compile(r"^-?\d+/\d+$")
 
 
@@ -88,6 +90,8 @@ def _value_tex(v: object, key: str = "") -> Latex | None:
         if any(len(tok) > 40 for tok in v.split()):
             return None  # a long formula or number: it would not fit a line
         text = v if len(v) <= MAX_TEXT else v[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
+        if re.split(r"[.\[\]: ]+", key)[-1] in FORMULA_KEYS:
+            return text_latex(text)  # its ASCII formulas typeset (<= as \le, ...)
         return escape(text)
     if isinstance(v, list) and 0 < len(v) <= MAX_VECTOR and all(
             isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
