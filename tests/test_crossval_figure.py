@@ -72,3 +72,30 @@ def test_crossval_axes_labelled_legend_off_the_data(crossval_result):
         assert ax.get_yscale() == "log"
     finally:
         plt.close(fig)
+
+
+def test_multi_panel_one_legend_below(crossval_result, tmp_path, monkeypatch):
+    """Several panels share one figure legend below them (no per-panel legend on the data)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from certify.report import crossval_figure
+
+    seen = {}
+    real_savefig = plt.Figure.savefig
+
+    def spy(fig, *args, **kwargs):
+        fig.canvas.draw()
+        seen["axes"] = [ax.get_legend() for ax in fig.axes]
+        seen["legends"] = [(lg.get_window_extent(), [ax.get_window_extent() for ax in fig.axes])
+                           for lg in fig.legends]
+        return real_savefig(fig, *args, **kwargs)
+
+    monkeypatch.setattr(plt.Figure, "savefig", spy)
+    crossval_figure.save_crossval_figure([crossval_result, crossval_result], tmp_path / "two.svg")
+    assert seen["axes"] == [None, None] and len(seen["legends"]) == 1
+    box, axes_boxes = seen["legends"][0]
+    assert all(box.y1 <= a.y0 for a in axes_boxes)
+    assert (tmp_path / "two.svg").read_bytes().lstrip().startswith(b"<?xml")

@@ -36,6 +36,9 @@ def _is_math_token(tok: str, prev_math: bool) -> bool:
     core = tok.rstrip(_TRAIL) or tok
     if core in GREEK or core in OPERATORS and prev_math:
         return True
+    bare = core.strip("()")
+    if _WORD.match(bare) and len(bare) > 1 and bare not in GREEK and bare not in OPERATORS:
+        return False  # a word, perhaps in parentheses: "(Lemma", "tight)"
     if _WORD.match(core):
         # a single letter continues a formula (``r w``, ``X A``); 'a' and 'A' start none
         return len(core) == 1 and (prev_math or core not in ("a", "A", "I"))
@@ -57,6 +60,36 @@ def _ident(m: re.Match) -> str:
     return r"\mathrm{" + name + "}"
 
 
+_SCRIPT = re.compile(r"\^[A-Za-z0-9]+|_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*")
+
+
+def _scripts(s: str) -> list[tuple[str, str]]:
+    """Split ``s`` into ("", plain text), ("^", superscript) and ("_", subscript) pieces; a
+    superscript ``^(...)`` extends to its matching parenthesis."""
+    pieces: list[tuple[str, str]] = []
+    plain, i = "", 0
+    while i < len(s):
+        if s.startswith("^(", i):
+            depth, j = 0, i + 1
+            while j < len(s):
+                depth += {"(": 1, ")": -1}.get(s[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            if j < len(s):
+                pieces += [("", plain), ("^", s[i + 2:j])]
+                plain, i = "", j + 1
+                continue
+        m = _SCRIPT.match(s, i)
+        if m:
+            pieces += [("", plain), (m.group(0)[0], m.group(0)[1:])]
+            plain, i = "", m.end()
+            continue
+        plain += s[i]
+        i += 1
+    return [*pieces, ("", plain)]
+
+
 def formula_latex(text: str) -> str:
     """One ASCII formula (no surrounding words) as math-mode LaTeX (no dollars).
 
@@ -66,15 +99,15 @@ def formula_latex(text: str) -> str:
     s = text.replace("||", "\x00")
     s = re.sub(r"_inf(ty)?\b", "\x01", s)
     out = []
-    for piece in re.split(r"(\^\([^)]*\)|\^[A-Za-z0-9]+|_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*)", s):
-        if piece.startswith("^(") or piece.startswith("^"):
-            body = piece[2:-1] if piece.startswith("^(") else piece[1:]
-            out.append(r"^\top" if body == "T" else "^{" + formula_latex(body) + "}")
-        elif piece.startswith("_") and len(piece) > 1:
-            out.append("_{" + ",".join(formula_latex(p) for p in piece[1:].split("_")) + "}")
+    for kind, piece in _scripts(s):
+        if kind == "^":
+            out.append(r"^\top" if piece == "T" else "^{" + formula_latex(piece) + "}")
+        elif kind == "_":
+            out.append("_{" + ",".join(formula_latex(p) for p in piece.split("_")) + "}")
         else:
             t = "".join(_MATH_SPECIAL.get(c, c) for c in piece)
-            t = re.sub(r"[A-Za-z]+", _ident, t)  # before the relations add \le, \ge, ...
+            # names, not the commands just inserted; before the relations add \le, \ge, ...
+            t = re.sub(r"(?<![\\A-Za-z])[A-Za-z]+", _ident, t)
             for a, b in _RELATIONS:
                 t = t.replace(a, b)
             out.append(t.replace("*", r" \cdot "))

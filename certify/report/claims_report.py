@@ -8,9 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from certify.formatting import side_of_key
-from certify.report.command_section import computation_body
+from certify.report.check_latex import text_latex
+from certify.report.command_section import computation_body, computation_fields, path_tex
 from certify.report.latex import Latex, escape, num, render
 from certify.report.references import COMMAND_PAPER, references_tex
+
+TABLE_WIDTHS = (0.22, 0.33, 0.27, 0.18)
+"""Fractions of the line width of the claims table's columns (claim, assertion, computed
+values, verdict and outcome); each column is that fraction less its two \\tabcolsep, so the
+table is never wider than the line."""
 
 
 def _value(v: object, key: str = "") -> Latex:
@@ -38,20 +44,33 @@ def claims_body(run) -> str:
     """The body (a ``\\section``) for a :class:`certify.claims.ClaimsRun`."""
     rows = []
     for o in run.outcomes:
-        values = Latex(r"\newline ".join(escape(k) + " = " + _value(v, k) for k, v in o.values.items()))
-        rows.append({"name": o.claim.name, "command": o.claim.command,
+        values = Latex(r"\newline ".join(path_tex(k) + " = " + _value(v, k)
+                                          for k, v in o.values.items()))
+        rows.append({"name": text_latex(o.claim.name), "command": o.claim.command,
                      "asserts": Latex(r"\newline ".join(r"\texttt{" + escape(a) + "}"
                                                         for a in o.claim.assertions)),
                      "computed": values or Latex("--"), "verdict": o.verdict or "--",
                      "status": {"pass": "holds", "fail": "fails", "error": "error"}[o.status]})
     n_ok = sum(o.passed for o in run.outcomes)
     key = _key(run)
-    sections = [computation_body(i, cs[0].command, cs[0].params, run.documents[k],
-                                 [c.name for c in cs], key)
-                for i, (k, cs) in enumerate(computations(run), start=1)]
-    return render("claims.tex.j2", title=run.file.title, description=run.file.description,
+    sections, fields, timings = [], [], []
+    for i, (k, cs) in enumerate(computations(run), start=1):
+        sections.append(computation_body(i, cs[0].command, cs[0].params, run.documents[k],
+                                         [c.name for c in cs], key))
+        tex, times = computation_fields(i, cs[0].command, run.documents[k], key)
+        fields.append(tex)
+        timings += [{"index": i, "field": r.field,
+                     "value": num(r.raw, 3) if isinstance(r.raw, float) else r.value}
+                    for r in times]
+    appendix = [r"\section{Appendix: recorded outputs of " + r"\texttt{" + escape(run.file.path.name)
+                + "}}", rf"\label{{{key}:appendix}}"] + fields
+    if timings:
+        appendix.append(render("timings.tex.j2", rows=timings, file=run.file.path.name, key=key))
+    return render("claims.tex.j2", title=run.file.title,
+                  description=text_latex(run.file.description) if run.file.description else "",
                   file=run.file.path.name, rows=rows, n_ok=n_ok, n=len(run.outcomes), key=key,
-                  computations=Latex("\n".join(sections)),
+                  computations=Latex("\n".join(sections)), widths=[Latex(f"{w:.2f}") for w in TABLE_WIDTHS],
+                  appendix=Latex("\n".join(appendix)),
                   references=Latex(references_tex([COMMAND_PAPER.get(o.claim.command.split()[0], "")
                                                    for o in run.outcomes])))
 

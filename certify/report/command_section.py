@@ -38,6 +38,8 @@ MAX_VECTOR = 8
 """Numeric lists up to this length are printed as vectors."""
 MAX_ITEMS = 4
 """Items of a list of mappings (without names) flattened into the table."""
+FORMULA_KEYS = ("formula", "claim", "reason", "evidence", "relation")
+"""Text fields whose ASCII formulas are typeset (:func:`certify.report.check_latex.text_latex`)."""
 _FRACTION = re.compile(r"^-?\d+/\d+$")
 
 
@@ -47,9 +49,22 @@ class Row:
 
     field: Latex
     value: Latex
+    path: str = ""
+    raw: object = None
 
 
-def _path_tex(path: str) -> Latex:
+TIMING_KEYS = ("timings", "seconds", "elapsed", "wall_time")
+"""A field is a timing when one of its dotted path's parts is one of these (the claims report
+moves timings to its appendix: they vary between runs and decide no verdict)."""
+
+
+def is_timing(path: str) -> bool:
+    """Whether the dotted field name ``path`` (``direct_jsr.timings.search_s``) is a timing."""
+    parts = re.split(r"[.\[\]: ]+", path)
+    return any(p in TIMING_KEYS or p.endswith("_seconds") for p in parts)
+
+
+def path_tex(path: str) -> Latex:
     """A dotted field name in typewriter type, breakable after dots and underscores."""
     t = escape(path).replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
     return Latex(r"\texttt{" + t + "}")
@@ -75,6 +90,8 @@ def _value_tex(v: object, key: str = "") -> Latex | None:
         if any(len(tok) > 40 for tok in v.split()):
             return None  # a long formula or number: it would not fit a line
         text = v if len(v) <= MAX_TEXT else v[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
+        if re.split(r"[.\[\]: ]+", key)[-1] in FORMULA_KEYS:
+            return text_latex(text)  # its ASCII formulas typeset (<= as \le, ...)
         return escape(text)
     if isinstance(v, list) and 0 < len(v) <= MAX_VECTOR and all(
             isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
@@ -103,7 +120,7 @@ def _walk(doc: dict, prefix: str, kinds: set[str], rows: list[Row], certs: list[
             if t is None:
                 skipped.append(path)
             else:
-                rows.append(Row(_path_tex(path), t))
+                rows.append(Row(path_tex(path), t, path, v))
 
 
 def _walk_items(items: list[dict], path: str, kinds: set[str], rows: list[Row],
@@ -114,7 +131,8 @@ def _walk_items(items: list[dict], path: str, kinds: set[str], rows: list[Row],
         elif isinstance(item.get("name"), str):
             status = item.get("status", item.get("verdict", item.get("holds")))
             t = _value_tex(status)
-            rows.append(Row(_path_tex(f"{path}: {item['name']}"), t if t is not None else Latex("--")))
+            rows.append(Row(path_tex(f"{path}: {item['name']}"), t if t is not None else Latex("--"),
+                            f"{path}: {item['name']}"))
         elif i < MAX_ITEMS:
             _walk(item, f"{path}[{i}].", kinds, rows, certs, skipped)
         else:
@@ -139,7 +157,7 @@ def certificate_paragraph(path: str, data: dict) -> dict:
     from certify.errors import CertifyError
 
     kind = str(data.get("kind"))
-    title = Latex(f"Certificate {escape(kind)} at " + _path_tex(path))
+    title = Latex(f"Certificate {escape(kind)} at " + path_tex(path))
     if "witness" in data:
         try:
             cert = certificate_from_dict(data)
@@ -180,11 +198,23 @@ def _params_tex(params: dict) -> Latex:
 
 def computation_body(index: int, command: str, params: dict, doc: dict, claim_names: list[str],
                      key: str) -> str:
-    """A ``\\subsection`` typesetting the output ``doc`` of ``command`` run with ``params``."""
-    rows, certs, skipped = document_fields(doc)
-    shown, extra = rows[:MAX_ROWS], len(rows) - MAX_ROWS
+    """A ``\\subsection`` for the output ``doc`` of ``command`` run with ``params``: its
+    parameters, verdict and certificates (the recorded fields are in the appendix,
+    :func:`computation_fields`)."""
+    _, certs, _ = document_fields(doc)
     return render("computation.tex.j2", index=index, command=command, params=_params_tex(params),
                   claims=Latex("; ".join(r"``" + escape(n) + "''" for n in claim_names)),
-                  verdict=str(doc.get("verdict", "--")), rows=shown, more=max(extra, 0),
-                  skipped=len(skipped), key=f"{key}:computation-{index}",
+                  verdict=str(doc.get("verdict", "--")), key=f"{key}:computation-{index}",
                   certificates=[certificate_paragraph(p, c) for p, c in certs])
+
+
+def computation_fields(index: int, command: str, doc: dict, key: str) -> tuple[str, list[Row]]:
+    """The appendix table of the recorded fields of one computation, without its timings,
+    and the timing rows (for the appendix's table of timings)."""
+    rows, _, skipped = document_fields(doc)
+    timings = [r for r in rows if is_timing(r.path)]
+    rows = [r for r in rows if not is_timing(r.path)]
+    shown, extra = rows[:MAX_ROWS], len(rows) - MAX_ROWS
+    tex = render("computation_fields.tex.j2", index=index, command=command, rows=shown,
+                 more=max(extra, 0), skipped=len(skipped), key=f"{key}:computation-{index}")
+    return tex, timings

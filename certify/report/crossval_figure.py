@@ -34,7 +34,7 @@ PATHWISE = "pathwise max-norm bound"
 
 
 LABELS = {"mean-square bound (E||e|| <= sqrt(E||e||^2))":
-          r"mean-square bound $\sqrt{\mathbb{E}\,\|e_k\|_\infty^2}$"}
+          r"mean-square bound (via $E\,\|e_k\|_\infty^2$)"}
 """Legend text of curves whose names are ASCII formulas."""
 
 
@@ -76,8 +76,9 @@ def figure_data(res) -> CrossvalFigureData:
                               np.asarray(st.quantiles[0.95]), st.runs, curves, (bottom, top))
 
 
-def draw(ax, data: CrossvalFigureData, title: str = "") -> None:
-    """Draw ``data`` on the matplotlib axes ``ax`` (semilog y, labelled axes, legend below)."""
+def draw(ax, data: CrossvalFigureData, title: str = "", legend: bool = True) -> None:
+    """Draw ``data`` on the matplotlib axes ``ax`` (semilog y, labelled axes, legend below
+    the axes unless ``legend`` is False)."""
     ax.fill_between(data.k, np.maximum(data.q05, data.ylim[0]), data.q95, color="0.8",
                     label="5-95 % of runs", lw=0)
     ax.plot(data.k, data.mean, color="k", lw=1.4, label=f"mean error ({data.runs} runs)")
@@ -94,8 +95,9 @@ def draw(ax, data: CrossvalFigureData, title: str = "") -> None:
     ax.grid(True, which="major", alpha=0.35)
     if title:
         ax.set_title(title, fontsize=9)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7,
-              frameon=False)
+    if legend:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7,
+                  frameon=False)
 
 
 def save_crossval_figure(results: list, path: str | Path, titles: list[str] | None = None) -> None:
@@ -117,9 +119,19 @@ def save_crossval_figure(results: list, path: str | Path, titles: list[str] | No
     n = len(results)
     fig, axes = plt.subplots(1, n, figsize=(4.6 * n, 4.4), squeeze=False)
     try:
+        handles: dict[str, object] = {}
         for i, res in enumerate(results):
             title = titles[i] if titles else f"{res.mdp.name}, $\\alpha = {res.alpha:g}$"
-            draw(axes[0][i], figure_data(res), title)
+            ax = axes[0][i]
+            draw(ax, figure_data(res), title, legend=n == 1)
+            for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                handles.setdefault(label, h)
+            if i > 0:
+                ax.set_ylabel("")
+        if n > 1:  # one legend for all panels, below them
+            fig.legend(list(handles.values()), list(handles), loc="upper center",
+                       bbox_to_anchor=(0.5, -0.03), ncol=min(4, len(handles)), fontsize=8,
+                       frameon=False)
         fig.savefig(str(path), bbox_inches="tight")
     finally:
         plt.close(fig)

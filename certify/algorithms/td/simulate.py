@@ -202,7 +202,9 @@ def simulate_td(algorithm: str, problem: Problem, exponents: object, w: float = 
                                "expectation f(s)/mu(s)); --mode markov is not supported")
         td_e, f = emphatic_quantities(problem)
         td = td if td is not None else td_e
-        f_weight = f / td_e.mu
+        # a state of mass mu(s) = 0 is never sampled: its weight is irrelevant (0, not 0/0)
+        mu = np.asarray(td_e.mu, dtype=float)
+        f_weight = np.divide(f, mu, out=np.zeros_like(mu), where=mu > 0)
     td = td if td is not None else from_problem(problem, require_full_rank=False, exact=False)
     mdp = problem.mdp
     beh, ratio = behaviour_and_ratio(problem)
