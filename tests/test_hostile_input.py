@@ -101,7 +101,12 @@ def test_json_errors_are_a_json_document(capsys, monkeypatch, tmp_path):
 
 
 def test_usage_errors_are_one_line(capsys):
-    for argv in (["jsr"], ["qlearning", "seed-sls"], ["bogus"], ["simulate", "qlearning"]):
+    routed = [["crossval", *form, "--runs", "-1"] for form in
+              (["seed-sls", "--alpha", "0.5"], ["smooth", "seed-sls"],
+               ["sa", "gtd2", "random-walk-5", "--exponents", "0.6,0.8"],
+               ["pg", "garnet:3:2:2:0", "--tau", "0.1"])]
+    for argv in (["jsr"], ["qlearning", "seed-sls"], ["bogus"], ["simulate", "qlearning"],
+                 *routed):
         code, out, err = run(argv, capsys)
         assert code == 2 and out == "" and err.strip().count("\n") == 0, (argv, err)
         assert "--help" in err

@@ -20,6 +20,7 @@ import argparse
 from types import ModuleType
 
 from certify.cli.common import add_problem_argument, add_sampling_argument, check_output_options, escape, real
+from certify.cli.outcome import OneLineParser
 from certify.cli.simulate import add_simulation_options
 
 
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def build_qlearning_parser() -> argparse.ArgumentParser:
     """The parser of the Q-learning form."""
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="certify crossval",
         description="Cross-validate the Q-learning certificates of MDP at step size ALPHA "
                     "against simulated runs (i.i.d. or Markovian sampling, bounded reward noise).")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 
 from certify.cli.common import add_json_flag, console, escape, fmt, nonneg_int, positive_int, print_json, real
+from certify.cli.outcome import OneLineParser
 from certify.cli.pg import add_meanfield
 
 KEY: str = "pg"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="certify crossval pg",
+    p = OneLineParser(prog="certify crossval pg",
                                 description="Compare the predicted W2 contraction exp(-beta t) "
                                             "with two coupled particle systems (same noise).")
     add_meanfield(p)

@@ -28,6 +28,7 @@ from certify.cli.common import (
     problem_spec,
     real,
 )
+from certify.cli.outcome import OneLineParser
 
 KEY: str = "sa"
 
@@ -35,7 +36,7 @@ KEY: str = "sa"
 def build_parser() -> argparse.ArgumentParser:
     from certify.cli.sa import ALGOS, CHECK_ONLY
 
-    p = argparse.ArgumentParser(prog="certify crossval sa",
+    p = OneLineParser(prog="certify crossval sa",
                                 description=__doc__.strip().split("\n")[0])
     p.add_argument("algo", metavar="ALGO", choices=ALGOS + CHECK_ONLY,
                    help=", ".join(ALGOS + CHECK_ONLY) + " (actor-critic is checked, not simulated: "

@@ -16,6 +16,7 @@ from certify.cli.common import (
     table,
     verdict_text,
 )
+from certify.cli.outcome import OneLineParser
 from certify.errors import InvalidInput
 
 KEY = "smooth"
@@ -24,7 +25,7 @@ KEY = "smooth"
 def build_parser() -> argparse.ArgumentParser:
     from certify.cli.smooth import add_smooth_arguments
 
-    p = argparse.ArgumentParser(prog="certify crossval smooth",
+    p = OneLineParser(prog="certify crossval smooth",
                                 description="Hold the smooth Q-learning certificates (p-norm decay, "
                                             "Boltzmann invariant set) against ODE and stochastic "
                                             "trajectories.")
