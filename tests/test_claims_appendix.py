@@ -81,3 +81,14 @@ def test_claims_pdf_stays_inside_the_margins(tex, tmp_path):
     assert len(words) > 300
     worst = max(float(x1) for _, x1 in words)
     assert worst <= right + 2.0, (worst, right)
+
+
+def test_computation_titles_number_in_text_not_math():
+    """Section titles carry the computation's number as text (``Computation 3``), not as a
+    typeset number (``$3$``, which breaks PDF bookmarks)."""
+    from certify.report.command_section import computation_body, computation_fields
+
+    body = computation_body(3, "qlearning", {"alpha": 0.5}, {"verdict": "certified"}, [], "k")
+    fields, _ = computation_fields(3, "qlearning", {"verdict": "certified", "rate": 0.5}, "k")
+    assert r"\subsection{Computation 3: " in body
+    assert r"\subsection*{Output of computation 3: " in fields and "$3$" not in fields
