@@ -52,10 +52,13 @@ def test_lambda_variant_end_to_end_via_the_cli(capsys):
 
 def test_gq0_runs_and_actor_critic_is_refused(capsys):
     assert main(["crossval", "sa", "gq0", "boyan-chain", "--exponents", "0.6,0.8", *FAST,
-                 "--json"]) in (0, 1)
+                 "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
-    assert doc["algorithm"] == "gq0" and doc["verdict"] in ("consistent", "violated",
-                                                             "inconclusive")
+    # certified, but 1,500 steps close under 5 % of the distance to theta* (about 104 on
+    # Boyan's chain): too short to show anything, so inconclusive rather than consistent
+    assert doc["algorithm"] == "gq0" and doc["check"] == "certified"
+    assert 0.9 * doc["distance_start"] < doc["distance_end"] < doc["distance_start"]
+    assert doc["verdict"] == "inconclusive" and "too short" in doc["note"]
     assert main(["crossval", "sa", "actor-critic", "random-walk-5", "--exponents",
                  "0.6,0.8"]) == 2
     err = capsys.readouterr().err
