@@ -38,6 +38,7 @@ from certify.algorithms.qlearning.meansquare import (
     _quad_up,
     _rational_symmetric,
     _selections,
+    exact_lmi_products,
     exact_model,
 )
 from certify.exact import ldl_definiteness, round_up_float
@@ -85,14 +86,8 @@ def _check(model: ExactModel, Xq: np.ndarray, kappa: Fraction, eps: Fraction,
            a_max: Fraction) -> bool:
     if not ldl_definiteness(Xq).pd:
         return False
-    n = model.n
     for sigma in _selections(model.n_states, model.n_actions):
-        L, G = _lmi_pieces(model, sigma, exact=True)
-        XL = np.array([[sum(Xq[i, k] * L[k, j] for k in range(n) if L[k, j] != 0)
-                        for j in range(n)] for i in range(n)], dtype=object)
-        GX = np.full((n, n), F(0), dtype=object)
-        for i in range(n):
-            GX = GX + (model.d[i] * Xq[i, i]) * G[i]
+        XL, GX = exact_lmi_products(model, sigma, Xq)
         Z = -(XL + XL.T) - a_max * (1 + eps) * GX - kappa * Xq
         if not ldl_definiteness(Z).psd:
             return False

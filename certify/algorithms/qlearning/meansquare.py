@@ -259,15 +259,29 @@ def _lmi_pieces(model: ExactModel, sigma: tuple[int, ...], exact: bool):
     return L, G
 
 
+def exact_lmi_products(model: ExactModel, sigma: tuple, Xq: np.ndarray) -> tuple:
+    """X L_sigma and sum_i d_i X_ii G_i,sigma in rationals (the two products in which the
+    constant-step and diminishing-step LMIs of selection sigma differ only by coefficients)."""
+    n = model.n
+    L, G = _lmi_pieces(model, sigma, exact=True)
+    XL = np.array([[sum(Xq[i, k] * L[k, j] for k in range(n) if L[k, j] != 0)
+                    for j in range(n)] for i in range(n)], dtype=object)
+    GX = np.full((n, n), F(0), dtype=object)
+    for i in range(n):
+        GX = GX + (model.d[i] * Xq[i, i]) * G[i]
+    return XL, GX
+
+
 def _noise_weights(model: ExactModel, eps: Fraction) -> list:
     """s_i = (1 + 1/eps) gamma^2 v_i + b^2 (Young on the cross term E[(g^T e) gamma c])."""
     return [(1 + 1 / eps) * model.gamma**2 * v + model.b2 for v in model.v_up]
 
 
-def _exact_inverse_diag(X: np.ndarray) -> list | None:
-    """diag(X^-1) in rationals by Gauss-Jordan; None if X is singular."""
-    n = X.shape[0]
-    M = [[F(X[i, j]) for j in range(n)] + [F(int(i == j)) for j in range(n)] for i in range(n)]
+def solve_augmented(M: list) -> list | None:
+    """Gauss-Jordan on an augmented rational matrix M = [A | B] (n rows): the rows of
+    A^-1 B, or None when A is singular."""
+    n = len(M)
+    M = [row[:] for row in M]
     for c in range(n):
         piv = next((r for r in range(c, n) if M[r][c] != 0), None)
         if piv is None:
@@ -279,7 +293,15 @@ def _exact_inverse_diag(X: np.ndarray) -> list | None:
             if r != c and M[r][c] != 0:
                 f = M[r][c]
                 M[r] = [a - f * b for a, b in zip(M[r], M[c], strict=True)]
-    return [M[i][n + i] for i in range(n)]
+    return [row[n:] for row in M]
+
+
+def _exact_inverse_diag(X: np.ndarray) -> list | None:
+    """diag(X^-1) in rationals by Gauss-Jordan; None if X is singular."""
+    n = X.shape[0]
+    inv = solve_augmented([[F(X[i, j]) for j in range(n)] + [F(int(i == j)) for j in range(n)]
+                           for i in range(n)])
+    return None if inv is None else [inv[i][i] for i in range(n)]
 
 
 def _quad_up(X: np.ndarray, e_hat: list, delta: Fraction) -> Fraction:
@@ -344,15 +366,10 @@ def _check_lmi(model: ExactModel, Xq: np.ndarray, beta: Fraction, eps: Fraction)
     """Exact: X > 0 and beta X - M_sigma(X) >= 0 for every deterministic selection."""
     if not ldl_definiteness(Xq).pd:
         return False
-    n, a = model.n, model.alpha
+    a = model.alpha
     coeff = a * a * (1 + eps)
     for sigma in _selections(model.n_states, model.n_actions):
-        L, G = _lmi_pieces(model, sigma, exact=True)
-        XL = np.array([[sum(Xq[i, k] * L[k, j] for k in range(n) if L[k, j] != 0)
-                        for j in range(n)] for i in range(n)], dtype=object)
-        GX = np.full((n, n), F(0), dtype=object)
-        for i in range(n):
-            GX = GX + (model.d[i] * Xq[i, i]) * G[i]
+        XL, GX = exact_lmi_products(model, sigma, Xq)
         M = Xq + a * (XL + XL.T) + coeff * GX
         if not ldl_definiteness(beta * Xq - M).psd:
             return False

@@ -58,6 +58,7 @@ from certify.algorithms.qlearning.meansquare import (
     _quad_up,
     checked_lmi_candidates,
     pow_up,
+    solve_augmented,
 )
 from certify.errors import InvalidInput
 from certify.exact import round_up_float
@@ -95,25 +96,6 @@ class PairChain:
     mixing: Fraction | None
 
 
-def _solve_exact(M: list, rhs_cols: int) -> list | None:
-    """Gauss-Jordan on the augmented rational matrix M (n rows, n + rhs_cols columns); returns
-    the n x rhs_cols solution or None when singular."""
-    n = len(M)
-    M = [row[:] for row in M]
-    for c in range(n):
-        piv = next((r for r in range(c, n) if M[r][c] != 0), None)
-        if piv is None:
-            return None
-        M[c], M[piv] = M[piv], M[c]
-        pc = M[c][c]
-        M[c] = [v / pc for v in M[c]]
-        for r in range(n):
-            if r != c and M[r][c] != 0:
-                f = M[r][c]
-                M[r] = [a - f * b for a, b in zip(M[r], M[c], strict=True)]
-    return [row[n:] for row in M]
-
-
 def exact_pair_chain(model: ExactModel, behaviour: np.ndarray) -> PairChain:
     """:class:`PairChain` of the behaviour chain, all for the same rational chain.
 
@@ -143,7 +125,7 @@ def exact_pair_chain(model: ExactModel, behaviour: np.ndarray) -> PairChain:
     # d (K - I) = 0, sum d = 1: the last equation replaced by the normalisation
     M = [[K[j][i] - (1 if i == j else 0) for j in range(n)] + [F(0)] for i in range(n)]
     M[-1] = [F(1)] * n + [F(1)]
-    sol = _solve_exact(M, 1)
+    sol = solve_augmented(M)
     if sol is None:
         raise InvalidInput("Markovian sampling: the behaviour chain has no unique stationary "
                            "law (not irreducible)")
@@ -153,7 +135,7 @@ def exact_pair_chain(model: ExactModel, behaviour: np.ndarray) -> PairChain:
                            "zero entries; every pair must be visited")
     Zinv = [[(1 if x == y else 0) - K[x][y] + d[y] for y in range(n)]
             + [F(1 if x == j else 0) for j in range(n)] for x in range(n)]
-    Z = _solve_exact(Zinv, n)
+    Z = solve_augmented(Zinv)
     if Z is None:
         raise InvalidInput("Markovian sampling: I - K + 1 d^T is singular (the behaviour chain "
                            "is not irreducible)")
