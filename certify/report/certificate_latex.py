@@ -17,6 +17,16 @@ import numpy as np
 from certify.exact.printing import fmt_lower, fmt_upper, latex_number
 
 
+def _jsr_upper(bound: Any) -> str:
+    """``rho(Sigma) <= bound``, the bound rounded up to 12 digits."""
+    return rf"\rho(\Sigma) \le {latex_number(bound, 12, 'up')}"
+
+
+def _jsr_lower(bound: Any) -> str:
+    """``rho(Sigma) >= bound``, the bound rounded down to 12 digits."""
+    return rf"\rho(\Sigma) \ge {latex_number(bound, 12, 'down')}"
+
+
 def _para_AlgebraicBalancedCertificate(cert: Any) -> str:
     k = len(cert.word)
     return (rf"The product $A_w$, $w = {list(cert.word)}$, has the eigenvalue $\rho^{{{k}}}$ "
@@ -62,7 +72,7 @@ def _para_ComplexBalancedCertificate(cert: Any) -> str:
 
 
 def _claim_FamilyMaxNormCertificate(cert: Any) -> str:
-    return rf"\rho(\Sigma) \le {latex_number(cert.bound, 12, 'up')}"
+    return _jsr_upper(cert.bound)
 
 
 def _para_FamilyMaxNormCertificate(cert: Any) -> str:
@@ -84,7 +94,7 @@ def _para_WeightedMaxNormCertificate(cert: Any) -> str:
 
 
 def _claim_InducedNormCertificate(cert: Any) -> str:
-    return rf"\rho(\Sigma) \le {latex_number(cert.bound, 12, 'up')}"
+    return _jsr_upper(cert.bound)
 
 
 def _para_InducedNormCertificate(cert: Any) -> str:
@@ -152,7 +162,7 @@ def _para_PNormLyapunovCertificate(cert: Any) -> str:
 
 
 def _claim_PolytopeCertificate(cert: Any) -> str:
-    return rf"\rho(\Sigma) \le {latex_number(cert.rate, 12, 'up')}"
+    return _jsr_upper(cert.rate)
 
 
 def _para_PolytopeCertificate(cert: Any) -> str:
@@ -162,7 +172,7 @@ def _para_PolytopeCertificate(cert: Any) -> str:
 
 
 def _claim_ProductWordCertificate(cert: Any) -> str:
-    return rf"\rho(\Sigma) \ge {latex_number(cert.bound, 12, 'down')}"
+    return _jsr_lower(cert.bound)
 
 
 def _para_ProductWordCertificate(cert: Any) -> str:
@@ -186,7 +196,7 @@ def _para_QuadraticCertificate(cert: Any) -> str:
 
 
 def _claim_SOSCertificate(cert: Any) -> str:
-    return rf"\rho(\Sigma) \le {latex_number(cert.bound, 12, 'up')}"
+    return _jsr_upper(cert.bound)
 
 
 def _para_SOSCertificate(cert: Any) -> str:
@@ -200,8 +210,8 @@ def _claim_NilpotentCertificate(cert: Any) -> str:
 
 def _claim_BlockTriangularCertificate(cert: Any) -> str:
     if cert.side == "upper":
-        return rf"\rho(\Sigma) \le {latex_number(cert.bound, 12, 'up')}"
-    return rf"\rho(\Sigma) \ge {latex_number(cert.bound, 12, 'down')}"
+        return _jsr_upper(cert.bound)
+    return _jsr_lower(cert.bound)
 
 
 def _para_BlockTriangularCertificate(cert: Any) -> str:
@@ -210,7 +220,7 @@ def _para_BlockTriangularCertificate(cert: Any) -> str:
 
 
 def _claim_RankOneCertificate(cert: Any) -> str:
-    return rf"\rho(\Sigma) \le {latex_number(cert.bound, 12, 'up')}"
+    return _jsr_upper(cert.bound)
 
 
 CLAIMS: dict[str, Callable[[Any], str]] = {
