@@ -670,37 +670,49 @@ def _start_cluster(tmp: Path, tag: str) -> tuple[str, list[subprocess.Popen]]:
     pytest.fail(f"dask scheduler/worker {tag} did not start within {WAIT:g} s")
 
 
-@pytest.mark.slow
-def test_scheduler_killed_mid_sweep_then_resume_runs_every_cell_once(tmp_path):
-    """Kill the scheduler while a sweep runs, start a new one, --resume: every cell ends with
-    exactly one completed row, equal to the same cell run in process."""
+def _sweep_then_kill(tmp: Path, env: dict, victim: int, rows: int,
+                     what: str) -> tuple[Path, Path, subprocess.Popen, str]:
+    """Start a cluster and ``certify sweep`` of KILL_GRID on it; once ``rows`` rows are on
+    disk, SIGKILL the cluster process ``victim`` (0 the scheduler, 1 the worker); returns
+    the grid file, the output file, the finished sweep process and its stderr (skips when
+    the sweep ends before the kill)."""
     import yaml
 
-    from certify.sweep import grid_from_dict
-    from certify.sweep.cell import run_cell
-    from certify.sweep.output import is_retryable, read_rows
     from tests.test_sweep_remote import _stop
 
-    grid = tmp_path / "grid.yaml"
+    grid = tmp / "grid.yaml"
     grid.write_text(yaml.safe_dump(KILL_GRID))
-    out = tmp_path / "rows.jsonl"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CERTIFY_SWEEP_NO_WORKER_SECONDS": "10"}
-    address, procs = _start_cluster(tmp_path, "a")
+    out = tmp / "rows.jsonl"
+    address, procs = _start_cluster(tmp, "a")
     try:
         sweep = subprocess.Popen([sys.executable, "-m", "certify", "sweep", str(grid), "-o",
                                   str(out), "--scheduler", address], env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and sweep.poll() is None:
-            if out.exists() and out.read_text().count("\n") >= 2:
+            if out.exists() and out.read_text().count("\n") >= rows:
                 break
             time.sleep(0.1)
         if sweep.poll() is not None:
-            pytest.skip("the sweep finished before the scheduler could be killed")
-        os.killpg(procs[0].pid, signal.SIGKILL)  # the scheduler, mid-sweep
+            pytest.skip(f"the sweep finished before the {what} could be killed")
+        os.killpg(procs[victim].pid, signal.SIGKILL)
         _, err = sweep.communicate(timeout=120)
     finally:
         _stop(procs)
+    return grid, out, sweep, err
+
+
+@pytest.mark.slow
+def test_scheduler_killed_mid_sweep_then_resume_runs_every_cell_once(tmp_path):
+    """Kill the scheduler while a sweep runs, start a new one, --resume: every cell ends with
+    exactly one completed row, equal to the same cell run in process."""
+    from certify.sweep import grid_from_dict
+    from certify.sweep.cell import run_cell
+    from certify.sweep.output import is_retryable, read_rows
+    from tests.test_sweep_remote import _stop
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CERTIFY_SWEEP_NO_WORKER_SECONDS": "10"}
+    grid, out, sweep, err = _sweep_then_kill(tmp_path, env, 0, 2, "scheduler")
     assert sweep.returncode in (1, 2) and "Traceback" not in err, err[-2000:]
     first = read_rows(out)
     assert any(is_retryable(r) for r in first) or sweep.returncode == 2
@@ -725,31 +737,10 @@ def test_scheduler_killed_mid_sweep_then_resume_runs_every_cell_once(tmp_path):
 def test_a_sweep_whose_only_worker_died_says_so_and_exits(tmp_path):
     """The only worker is killed mid-sweep: the sweep reports it within the watchdog delay
     (CERTIFY_SWEEP_NO_WORKER_SECONDS) and exits 2, its finished rows on disk."""
-    import yaml
-
     from certify.sweep.output import read_rows
-    from tests.test_sweep_remote import _stop
 
-    grid = tmp_path / "grid.yaml"
-    grid.write_text(yaml.safe_dump(KILL_GRID))
-    out = tmp_path / "rows.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CERTIFY_SWEEP_NO_WORKER_SECONDS": "5"}
-    address, procs = _start_cluster(tmp_path, "w")
-    try:
-        sweep = subprocess.Popen([sys.executable, "-m", "certify", "sweep", str(grid), "-o",
-                                  str(out), "--scheduler", address], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and sweep.poll() is None:
-            if out.exists() and out.read_text().count("\n") >= 1:
-                break
-            time.sleep(0.1)
-        if sweep.poll() is not None:
-            pytest.skip("the sweep finished before the worker could be killed")
-        os.killpg(procs[1].pid, signal.SIGKILL)  # the worker and its nanny
-        _, err = sweep.communicate(timeout=120)
-    finally:
-        _stop(procs)
+    _, out, sweep, err = _sweep_then_kill(tmp_path, env, 1, 1, "worker")  # worker + nanny
     assert sweep.returncode == 2, err[-2000:]
     assert "no live Dask worker" in err and "--resume" in err and "Traceback" not in err
     assert err.strip().count("\n") == 0 or "sweep" in err.splitlines()[-1]
