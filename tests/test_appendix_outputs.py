@@ -16,17 +16,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from certify.cli import main
+from tests.test_cli_fuzz import run
 from tests.test_report import needs_tex
-
-
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # ------------------------------------------------------------------ CQLF skipped on request

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from certify.cli import main
-from tests.test_cli_fuzz import MDP_FORMS
+from tests.test_cli_fuzz import MDP_FORMS, run
 
 PROBLEMS = {
     "gamma0": {"gamma": 0.0, "layout": "SAS", "P": [[[0.5, 0.5], [1, 0]], [[0, 1], [0.5, 0.5]]],
@@ -40,23 +39,18 @@ FORMS = [f + ["--temperature", "1"] if "smooth" in f[:2] or "smooth-qlearning" i
          for f in MDP_FORMS]
 
 
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("degenerate")
+def write_files(d: Path) -> Path:
+    """Every degenerate problem and family as a JSON file in ``d``."""
     for name, data in PROBLEMS.items():
         (d / f"{name}.json").write_text(json.dumps(data))
     for name, mats in FAMILIES.items():
         (d / f"fam-{name}.json").write_text(json.dumps({"matrices": mats}))
     return d
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> Path:
+    return write_files(tmp_path_factory.mktemp("degenerate"))
 
 
 @pytest.mark.slow  # 17 forms x 4 problems: about a minute, most of it first imports

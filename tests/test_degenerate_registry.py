@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from certify.cli import main
 from certify.commands.registry import REGISTRY
-from tests.test_cli_fuzz import FAST_SIM, MDP_FORMS
-from tests.test_degenerate_inputs import FAMILIES, PROBLEMS
+from tests.test_cli_fuzz import FAST_SIM, MDP_FORMS, run
+from tests.test_degenerate_inputs import PROBLEMS, write_files
 
 TD_ALGOS = [c.leaf for c in REGISTRY if c.group == "simulate"
             and c.leaf not in ("qlearning", "smooth-qlearning", "pg")]
@@ -44,30 +43,11 @@ def one_state():
 '''
 
 
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def assert_valid_run(argv: list[str], capsys) -> tuple[int, str, str]:
     code, out, err = run(argv, capsys)
     assert code in (0, 1), (argv, code, err[-1500:])
     assert "Traceback" not in err and "Traceback" not in out
     return code, out, err
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("degenerate-registry")
-    for name, data in PROBLEMS.items():
-        (d / f"{name}.json").write_text(json.dumps(data))
-    for name, mats in FAMILIES.items():
-        (d / f"fam-{name}.json").write_text(json.dumps({"matrices": mats}))
-    return d
 
 
 def command_of(argv: list[str]) -> str:
@@ -86,6 +66,11 @@ COVERED_HERE = ({"stepsize", "ntk model", "check", "sweep", "verify", "examples"
 def test_every_registered_command_is_covered():
     missing = {c.name for c in REGISTRY} - COVERED_ELSEWHERE - COVERED_HERE
     assert not missing, f"commands never run on degenerate input: {sorted(missing)}"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> Path:
+    return write_files(tmp_path_factory.mktemp("degenerate-registry"))
 
 
 @SLOW  # the step-size search: several seconds per problem
