@@ -21,7 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from certify.algorithms.ntk.torch_model import CHUNK_BYTES, MAX_JACOBIAN_BYTES, gram_blocks
+from certify.algorithms.ntk.torch_model import (
+    CHUNK_BYTES,
+    MAX_JACOBIAN_BYTES,
+    gram_blocks,
+    output_matrix,
+)
 from certify.errors import InvalidInput
 from certify.extras import require
 
@@ -78,13 +83,7 @@ class JaxQModel:
 
     def outputs(self, x: np.ndarray) -> np.ndarray:
         """The outputs on the rows of ``x``: (m, heads)."""
-        out = np.asarray(self.apply(self.params, self._x(x)), dtype=float)
-        if out.ndim == 1:
-            out = out[:, None]
-        if out.ndim != 2 or out.shape[0] != np.shape(x)[0]:
-            raise InvalidInput(f"model: expected outputs of shape ({np.shape(x)[0]}, heads) on "
-                               f"inputs of shape {np.shape(x)}, found {out.shape}")
-        return out
+        return output_matrix(np.asarray(self.apply(self.params, self._x(x)), dtype=float), x)
 
     def _jacobian_fn(self) -> Callable[[Any], Any]:
         if self._jac is None:

@@ -50,6 +50,17 @@ def require_torch() -> Any:
     return require("torch")
 
 
+def output_matrix(out: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """A model's outputs on the rows of ``x`` as an (m, heads) array (one value: heads = 1);
+    InvalidInput when the shape is anything else."""
+    if out.ndim == 1:
+        out = out[:, None]
+    if out.ndim != 2 or out.shape[0] != np.shape(x)[0]:
+        raise InvalidInput(f"model: expected outputs of shape ({np.shape(x)[0]}, heads) on "
+                           f"inputs of shape {np.shape(x)}, found {out.shape}")
+    return out
+
+
 def is_torch_module(obj: object) -> bool:
     """True when ``obj`` is a torch.nn.Module (without importing torch when it is absent)."""
     import sys
@@ -133,13 +144,7 @@ class TorchQModel:
         """The network's outputs on the rows of ``x``: (m, heads) (heads = 1 for one value)."""
         with self.torch.no_grad():
             out = self.model(self._x(x))
-        out = out.detach().cpu().numpy().astype(float)
-        if out.ndim == 1:
-            out = out[:, None]
-        if out.ndim != 2 or out.shape[0] != np.shape(x)[0]:
-            raise InvalidInput(f"model: expected outputs of shape ({np.shape(x)[0]}, heads) on "
-                               f"inputs of shape {np.shape(x)}, found {out.shape}")
-        return out
+        return output_matrix(out.detach().cpu().numpy().astype(float), x)
 
     def _jacobian_fn(self) -> Callable[[Any], Any]:
         torch = self.torch
