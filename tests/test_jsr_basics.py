@@ -219,3 +219,26 @@ def test_resolvent_upper_bound_when_the_perron_search_stalls():
     assert res.upper - brute < 1e-9
     # the search restarts from the resolvent's better policy, so the lower side closes too
     assert res.lower_check.verdict is Verdict.CERTIFIED and brute - res.lower < 1e-9
+
+
+def test_forged_collatz_lower_certificates_are_refused():
+    """The Collatz-Wielandt lower certificate of seed-sls at alpha 0.5 re-verifies from JSON;
+    a bound raised past min (A_pi x)_i / x_i, a member swapped for another, and x = 0 are
+    refused.  The accepted bound is at most the brute-force spectral radius of the member."""
+    p = load_problem("seed-sls")
+    fam = DirectFamily(p.mdp.P_matrix, p.sampling.d, alpha=0.5, gamma=p.mdp.gamma,
+                       n_actions=p.mdp.n_actions)
+    res = selection_jsr(fam)
+    doc = json.loads(json.dumps(res.lower_certificate.to_dict()))
+    assert certificate_from_dict(doc).verify().certified
+    member = fam.member(np.asarray(doc["witness"]["policy"])).toarray()
+    assert Fraction(doc["witness"]["bound"]) <= max(abs(np.linalg.eigvals(member))) * (1 + 1e-12)
+    raised = json.loads(json.dumps(doc))
+    raised["witness"]["bound"] = str(Fraction(doc["witness"]["bound"]) * Fraction(1001, 1000))
+    assert not certificate_from_dict(raised).verify().certified
+    swapped = json.loads(json.dumps(doc))
+    swapped["witness"]["policy"] = [1 - a for a in doc["witness"]["policy"]]
+    assert not certificate_from_dict(swapped).verify().certified
+    zero = json.loads(json.dumps(doc))
+    zero["witness"]["x"] = [0.0] * len(doc["witness"]["x"])
+    assert not certificate_from_dict(zero).verify().certified
