@@ -25,7 +25,6 @@ late mean error), not the 1e-100 a rate line reaches.
 from __future__ import annotations
 
 import argparse
-import itertools
 
 import numpy as np
 
@@ -33,6 +32,7 @@ from certify.algorithms.qlearning.analysis import analyze_qlearning
 from certify.algorithms.qlearning.meansquare import mean_square_bound
 from certify.algorithms.qlearning.simulate import simulate_qlearning
 from certify.algorithms.qlearning.system import DirectFamily
+from certify.jsr.products import best_product
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.problem import Problem
 from certify.mdp.sampling import sampling_from_d
@@ -51,18 +51,6 @@ def seed_instance(p: tuple[float, float] = (0.5, 0.5),
     dam = np.asarray(d_action_major, dtype=float).reshape(A, S)  # [a, s]
     return Problem(mdp, sampling_from_d(mdp, dam.T.reshape(-1)))
 
-
-def finite_product_rate(fam: DirectFamily, length: int) -> float:
-    """The seed's estimate: max over words of length <= ``length`` of rho(A_word)^(1/|word|)."""
-    mats = fam.float_matrices()
-    best = 0.0
-    for k in range(1, length + 1):
-        for word in itertools.product(range(len(mats)), repeat=k):
-            m = np.eye(fam.n)
-            for i in word:
-                m = mats[i] @ m
-            best = max(best, float(np.max(np.abs(np.linalg.eigvals(m)))) ** (1.0 / k))
-    return best
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -85,7 +73,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     for alpha in args.alphas:
         res = analyze_qlearning(problem, alpha, samp, cqlf=False)
         fam = DirectFamily.from_mdp(mdp, samp, alpha)
-        fp = finite_product_rate(fam, args.length)
+        fp = best_product(fam.float_matrices(), args.length).rate  # max rho(A_w)^(1/|w|)
         sim = simulate_qlearning(problem, alpha, samp, runs=runs, steps=steps, seed=6,
                                  noise=args.noise, times=times)
         ms = mean_square_bound(mdp, samp, alpha, args.noise, steps)

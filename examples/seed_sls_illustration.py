@@ -14,26 +14,11 @@ and steps (for CI).
 from __future__ import annotations
 
 import argparse
-import itertools
-
-import numpy as np
 
 from certify.algorithms.qlearning.crossval import crossval_qlearning
 from certify.algorithms.qlearning.system import DirectFamily
+from certify.jsr.products import best_product
 from certify.mdp import load_problem
-
-
-def finite_product_rate(fam: DirectFamily, length: int) -> float:
-    """max over words of length <= ``length`` of rho(A_word)^(1/|word|) (a JSR lower estimate)."""
-    mats = fam.float_matrices()
-    best = 0.0
-    for k in range(1, length + 1):
-        for word in itertools.product(range(len(mats)), repeat=k):
-            m = np.eye(fam.n)
-            for i in word:
-                m = mats[i] @ m
-            best = max(best, float(np.max(np.abs(np.linalg.eigvals(m)))) ** (1.0 / k))
-    return best
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -51,7 +36,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         res = crossval_qlearning(problem, alpha, runs=runs, steps=steps, noise=args.noise,
                                  n_boot=100)
         fam = DirectFamily.from_mdp(problem.mdp, problem.sampling, alpha)
-        fp = finite_product_rate(fam, 4)
+        fp = best_product(fam.float_matrices(), 4).rate  # rho(A_w)^(1/|w|), |w| <= 4
         fit = res.fit
         rows.append({"alpha": alpha, "certified": res.rate, "finite_product": fp,
                      "row_sum": res.row_sum_rate, "empirical": fit.rate if fit else None,
