@@ -65,8 +65,22 @@ class OneLineParser(argparse.ArgumentParser):
     5-8 lines): ``certify jsr: error: MESSAGE (see `certify jsr --help`)``, exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        text = " ".join(str(message).split())
+        text = _suggest_choice(" ".join(str(message).split()))
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {text} (see `{self.prog} --help`)\n")
+
+
+def _suggest_choice(text: str) -> str:
+    """argparse's "invalid choice: 'x' (choose from ...)" with the close names suggested."""
+    import re
+
+    m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", text)
+    if m is None:
+        return text
+    from certify.errors import did_you_mean
+
+    choices = [c.strip().strip("'") for c in m.group(2).split(",")]
+    hint = did_you_mean(m.group(1), choices)
+    return text[: m.end(1) + 1] + hint + text[m.end(1) + 1:] if hint else text
 
 
 def one_line(text: str) -> str:
