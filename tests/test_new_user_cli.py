@@ -83,3 +83,85 @@ def test_help_texts_are_plain_text():
                 helps = [c.help for c in action._choices_actions]
                 assert not any("``" in (h or "") for h in helps), path
                 assert len(set(helps)) == len(helps), (path, helps)
+
+
+def _json(argv: list[str], capsys) -> dict:
+    import json
+
+    code, out, err = run(argv + ["--json"], capsys)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_qlearning_mean_square_and_theorem2_printed_rounded_up(capsys):
+    """`certify qlearning --steps K` printed the mean-square bound rounded to nearest
+    (0.8348 for the certified 0.83480126...: below the bound); every printed bound of the
+    finite-time block must be at least the value it shows."""
+    import re
+    from fractions import Fraction
+
+    argv = ["qlearning", "seed-sls", "--alpha", "0.02", "--noise", "0.5", "--steps", "20000"]
+    doc = _json(argv, capsys)["finite_time"]
+    code, out, _ = run(argv, capsys)
+    assert code == 0
+    ms = doc["mean_square"]
+    shown = Fraction(re.search(r"certified: sqrt\(E\|\|Q_K - Q\*\|\|_inf\^2\) <= (\S+)", out)[1])
+    assert shown >= Fraction(ms["bound"]) and shown - Fraction(ms["bound"]) < Fraction(1, 1000)
+    lmi = next(line for line in out.splitlines() if "second-moment LMI" in line)
+    assert Fraction(lmi.split("│")[5].split()[0]) >= Fraction(ms["bound"])
+    thm2 = Fraction(re.search(r"E\|\|Q_K - Q\*\|\|_inf <= (\S+)", out)[1])
+    assert thm2 >= Fraction(doc["seed_theorem2"]["bound"])
+
+
+def test_qlearning_worst_case_bound_counts_reward_noise_and_says_vacuous(capsys):
+    """The pathwise bound took its noise constant w_inf = 2 (R_max + (1 + gamma) q_bar) with
+    no reward noise and Q_0 = 0 whatever --noise said, so under noise it was no bound.  On
+    seed-sls (R_max = 1, gamma = 0.9): q_bar = (1 + b)/(1 - gamma), i.e. w_inf = 40 for
+    b = 0 and 60 for b = 0.5; its floor is far above the trivial bound 2 q_bar, which the
+    output must say."""
+    quiet = _json(["qlearning", "seed-sls", "--alpha", "0.5"], capsys)["finite_time"]["max_norm"]
+    noisy = _json(["qlearning", "seed-sls", "--alpha", "0.5", "--noise", "0.5", "--steps", "10"],
+                  capsys)["finite_time"]["max_norm"]
+    assert quiet["w_inf"] == pytest.approx(40, rel=1e-12)
+    assert noisy["w_inf"] == pytest.approx(60, rel=1e-12)
+    assert noisy["noise_floor"] == pytest.approx(quiet["noise_floor"] * 1.5, rel=1e-12)
+    assert quiet["trivial"] == pytest.approx(20, rel=1e-12) and quiet["vacuous"] is True
+    code, out, _ = run(["qlearning", "seed-sls", "--alpha", "0.5"], capsys)
+    line = " ".join(out.split("finite-time, worst case")[1].split("\n")[:2])
+    assert "vacuous" in line and "2 q_bar = 20" in line
+
+
+def test_worst_case_bound_from_q0():
+    """A start Q_0 outside the reward box raises q_bar to ||Q_0||_inf (seed 002, Lemma 5)."""
+    import numpy as np
+
+    from certify import analyze_qlearning, load_problem
+
+    res = analyze_qlearning(load_problem("seed-sls"), alpha=0.5, cqlf=False,
+                            q0=np.full((2, 2), 100.0), steps=10)
+    # td_bar = R_max + (1 + gamma) q_bar = 1 + 1.9 * 100; w_inf = 2 td_bar
+    assert res.max_norm_bound.w_inf == pytest.approx(382, rel=1e-12)
+    assert res.max_norm_bound.e_max == pytest.approx(200, rel=1e-12)
+
+
+def test_stepsize_bounds_printed_rounded_up(capsys):
+    """`certify stepsize` printed its certified bounds (best, the table versus alpha) rounded
+    to nearest; each printed one must be at least the certified value."""
+    from fractions import Fraction
+
+    from certify import load_problem
+    from certify.algorithms.qlearning.stepsize import best_step_size
+    from certify.cli.stepsize import render
+
+    problem = load_problem("seed-sls")
+    res = best_step_size(problem.mdp, problem.sampling, 2000, 0.5, None)
+    capsys.readouterr()
+    render(res, res.to_dict())
+    out = capsys.readouterr().out
+    table_rows = [line.split("│")[1:3] for line in out.splitlines()
+                  if line.startswith("│") and len(line.split("│")) == 4]
+    assert len(table_rows) == len(res.evaluated)
+    for (a, bound), (_, shown) in zip(res.evaluated, table_rows):
+        assert Fraction(shown.strip()) >= Fraction(bound), (a, bound, shown)
+    best = out.split("sqrt(E||Q_K - Q*||_inf^2) <= ")[1].split()[0]
+    assert Fraction(best) >= Fraction(res.best.bound)
