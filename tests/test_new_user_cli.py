@@ -161,7 +161,7 @@ def test_stepsize_bounds_printed_rounded_up(capsys):
     table_rows = [line.split("│")[1:3] for line in out.splitlines()
                   if line.startswith("│") and len(line.split("│")) == 4]
     assert len(table_rows) == len(res.evaluated)
-    for (a, bound), (_, shown) in zip(res.evaluated, table_rows):
+    for (a, bound), (_, shown) in zip(res.evaluated, table_rows, strict=True):
         assert Fraction(shown.strip()) >= Fraction(bound), (a, bound, shown)
     best = out.split("sqrt(E||Q_K - Q*||_inf^2) <= ")[1].split()[0]
     assert Fraction(best) >= Fraction(res.best.bound)
