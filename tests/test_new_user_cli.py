@@ -165,3 +165,16 @@ def test_stepsize_bounds_printed_rounded_up(capsys):
         assert Fraction(shown.strip()) >= Fraction(bound), (a, bound, shown)
     best = out.split("sqrt(E||Q_K - Q*||_inf^2) <= ")[1].split()[0]
     assert Fraction(best) >= Fraction(res.best.bound)
+
+
+def test_smooth_table_keeps_whole_words(capsys):
+    """`certify smooth` cut each check's reason at 70 characters, mid-word ("exact Young
+    decompositio", "... <= 0 pass"); a cut must fall between words and say so."""
+    from certify.cli.smooth import _clip
+
+    code, out, _ = run(["smooth", "seed-sls", "--operator", "lse", "--temperature", "2"], capsys)
+    assert code == 0
+    assert "Young decomposition" in out and "decompositio " not in out and "<= 0 pass " not in out
+    long = "word " * 100
+    assert _clip(long).endswith(" ...") and len(_clip(long)) <= 150
+    assert _clip("a short reason") == "a short reason"
