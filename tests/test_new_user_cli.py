@@ -178,3 +178,18 @@ def test_smooth_table_keeps_whole_words(capsys):
     long = "word " * 100
     assert _clip(long).endswith(" ...") and len(_clip(long)) <= 150
     assert _clip("a short reason") == "a short reason"
+
+
+def test_output_under_a_file_says_it_is_a_file(capsys, tmp_path, monkeypatch):
+    """`-o FILE/report.tex` (or `--plot FILE/x.png`) said the folder FILE "does not exist"
+    although it does, as a file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.yaml").write_text("x: 1\n")
+    for argv in (["report", "seed-sls", "--alpha", "0.5", "-o", "good.yaml/report.tex"],
+                 ["simulate", "qlearning", "seed-sls", "--alpha", "0.5",
+                  "--plot", "good.yaml/x.png"]):
+        code, out, err = run(argv, capsys)
+        assert code == 2 and "Traceback" not in err
+        assert "'good.yaml'" in err and "is a file, not a folder" in err, err
+    code, _, err = run(["report", "seed-sls", "--alpha", "0.5", "-o", "nodir/report.tex"], capsys)
+    assert code == 2 and "does not exist; create it first" in err
