@@ -19,6 +19,7 @@ from tests.test_cli_fuzz import run
     (["smooth", "seed-sls", "--operator", "lsee", "--temperature", "2"], "did you mean 'lse'?"),
     (["simulate", "qlearnin", "seed-sls"], "did you mean 'qlearning'"),
     (["ntk", "chek", "K.npy"], "did you mean 'check'?"),
+    (["sa", "check", "tdc-m5", "random-walk-5"], "did you mean 'tdc-m4'"),
 ])
 def test_misspelled_name_suggests_close_names(argv, hint, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -193,3 +194,20 @@ def test_output_under_a_file_says_it_is_a_file(capsys, tmp_path, monkeypatch):
         assert "'good.yaml'" in err and "is a file, not a folder" in err, err
     code, _, err = run(["report", "seed-sls", "--alpha", "0.5", "-o", "nodir/report.tex"], capsys)
     assert code == 2 and "does not exist; create it first" in err
+
+
+@pytest.mark.parametrize("argv, prefix", [
+    (["pg", "tabular", "seed-sls", "--tau", "0"], "certify pg tabular: error: tau"),
+    (["sa", "check", "td0", "nofile.yaml", "--exponents", "0.6"], "certify sa check: error:"),
+    (["ntk", "check", "K.npy", "--rho", "r.npy", "--gamma", "0.9", "--alpha", "1"],
+     "certify ntk check: error:"),
+    (["crossval", "sa", "td0", "nofile.yaml", "--exponents", "0.6"], "certify crossval sa: error:"),
+    (["crossval", "nofile.yaml", "--alpha", "0.5"], "certify crossval: error:"),
+    (["qlearning", "nofile.yaml", "--alpha", "0.5"], "certify qlearning: error:"),
+])
+def test_error_names_the_command_as_typed(argv, prefix, capsys, tmp_path, monkeypatch):
+    """An error of `certify pg tabular` began "certify pg: error" (the group, not the
+    command the user typed)."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(argv, capsys)
+    assert code == 2 and err.startswith(prefix), err

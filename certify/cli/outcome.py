@@ -83,6 +83,19 @@ def _suggest_choice(text: str) -> str:
     return text[: m.end(1) + 1] + hint + text[m.end(1) + 1:] if hint else text
 
 
+def full_command(command: str, argv: Sequence[str]) -> str:
+    """The command's words as typed, for the error prefix: ``pg tabular`` rather than the
+    group ``pg`` when ``command`` is a group and its sub-command follows it in ``argv``."""
+    from certify.commands.registry import group_commands
+
+    leaves = {c.leaf for c in group_commands(command)} if command else set()
+    if leaves and command in argv:
+        i = list(argv).index(command)
+        if i + 1 < len(argv) and argv[i + 1] in leaves:
+            return f"{command} {argv[i + 1]}"
+    return command
+
+
 def one_line(text: str) -> str:
     """``text`` on one line, cut at :data:`_MAX_MESSAGE` characters."""
     flat = " ".join(str(text).split()) if "\n" in str(text) else str(text)
@@ -196,7 +209,7 @@ def run_command(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
     try:
         with sigterm_as_exception():
             args = parser.parse_args(args_list)
-            command = str(getattr(args, "command", "") or "")
+            command = full_command(str(getattr(args, "command", "") or ""), args_list)
             with warnings.catch_warnings():
                 warnings.simplefilter("default")
                 code = dispatch(args)
