@@ -42,6 +42,9 @@ def _parsers(parser=None, path=()):
 
     if parser is None:
         yield from _parsers(build_parser())
+        from certify.cli.crossval import build_qlearning_parser
+
+        yield from _parsers(build_qlearning_parser(), ("crossval",))
         for key in ("sa", "pg", "smooth"):
             mod = importlib.import_module(f"certify.cli.crossval_{key}")
             yield from _parsers(mod.build_parser(), ("crossval", key))
@@ -211,3 +214,34 @@ def test_error_names_the_command_as_typed(argv, prefix, capsys, tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     code, _, err = run(argv, capsys)
     assert code == 2 and err.startswith(prefix), err
+
+
+def test_q0_is_the_same_flag_in_every_qlearning_command(capsys, tmp_path):
+    """`qlearning --q0` took a FILE and `simulate qlearning --q0` / `crossval --q0` a number:
+    one flag, two input types.  Each now takes a number (every entry) or a file, and the
+    two spellings of the same Q_0 give the same result."""
+    import json
+
+    import numpy as np
+
+    table = tmp_path / "q0.npy"
+    np.save(table, np.full((2, 2), 3.0))
+    sim = ["simulate", "qlearning", "seed-sls", "--alpha", "0.5", "--runs", "3", "--steps", "50",
+           "--json", "--q0"]
+    code, by_number, err = run(sim + ["3"], capsys)
+    assert code == 0, err
+    code, by_file, err = run(sim + [str(table)], capsys)
+    assert code == 0, err
+    first = json.loads(by_number)
+    assert first == json.loads(by_file)
+    # ||Q_0 - Q*||_inf at k = 0 on seed-sls (Q* = [[10, 9], [10, 9]]): 10 - 3 = 7
+    assert first["e0_mean"] == pytest.approx(7.0)
+    ql = ["qlearning", "seed-sls", "--alpha", "0.5", "--cqlf", "no", "--steps", "10", "--json",
+          "--q0"]
+    docs = [json.loads(run(ql + [q0], capsys)[1])["finite_time"] for q0 in ("30", str(table))]
+    assert docs[0]["max_norm"]["trivial"] == pytest.approx(60)   # 2 max(||Q_0||, R/(1-g))
+    assert docs[1]["max_norm"]["trivial"] == pytest.approx(20)
+    metavars = {" ".join(path): a.metavar for path, parser in _parsers()
+                for a in parser._actions if "--q0" in a.option_strings}
+    assert metavars["qlearning"] == metavars["simulate qlearning"] == "NUMBER|FILE"
+    assert metavars["crossval"] == "NUMBER|FILE"
