@@ -245,3 +245,18 @@ def test_q0_is_the_same_flag_in_every_qlearning_command(capsys, tmp_path):
                 for a in parser._actions if "--q0" in a.option_strings}
     assert metavars["qlearning"] == metavars["simulate qlearning"] == "NUMBER|FILE"
     assert metavars["crossval"] == "NUMBER|FILE"
+
+
+def test_family_file_with_a_misspelled_field_is_refused(capsys, tmp_path):
+    """A JSON family with an unknown field ran as if the field were absent (an MDP file with
+    one is refused); now it is refused the same way, naming the close field."""
+    from certify.data import names, path_of
+    from certify.jsr.io import load_family
+
+    f = tmp_path / "fam.json"
+    f.write_text('{"matrices": [[[1, 2], [3, 4]]], "nmae": "mine"}')
+    code, out, err = run(["jsr", str(f)], capsys)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "unknown keys ['nmae'] (did you mean 'name'?)" in err
+    for name in names("families"):  # every packaged family uses only the allowed fields
+        assert load_family(path_of("families", name)).dim >= 1
