@@ -38,8 +38,7 @@ def side_of_key(key: str) -> Side:
     upper bounds (a contraction rate is certified from above), unless the name says the
     number was measured; anything else is a ``"value"`` (rounded to nearest)."""
     k = key.lower()
-    # "finite_time" names the finite-time *bounds* (their rates and floors), not a timing
-    if any(w in k.replace("finite_time", "") for w in _NOT_BOUNDS):
+    if any(w in k for w in _NOT_BOUNDS):
         return "value"
     last = k.rsplit(".", 1)[-1]
     if "lower" in last or "margin" in last or "decay" in last:  # a decay rate: proved from below
