@@ -265,3 +265,22 @@ def test_family_file_with_a_misspelled_field_is_refused(capsys, tmp_path):
     assert "unknown keys ['nmae'] (did you mean 'name'?)" in err
     for name in names("families"):  # every packaged family uses only the allowed fields
         assert load_family(path_of("families", name)).dim >= 1
+
+
+def test_every_option_has_help_and_json_says_the_same_everywhere():
+    """Fourteen options (`stepsize --seed`, `ntk network --width`, `ntk sweep --widths`,
+    `crossval sa --runs`, ...) had no help at all, and `--json` was worded differently in
+    `simulate pg`."""
+    import argparse
+
+    bare, json_helps = [], set()
+    for path, parser in _parsers():
+        for action in parser._actions:
+            if not action.option_strings or action.help == argparse.SUPPRESS:
+                continue
+            if not (action.help or "").strip():
+                bare.append((" ".join(path), action.option_strings[0]))
+            if "--json" in action.option_strings:
+                json_helps.add(action.help)
+    assert bare == []
+    assert json_helps == {"print one JSON document on stdout"}
