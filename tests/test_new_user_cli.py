@@ -284,3 +284,17 @@ def test_every_option_has_help_and_json_says_the_same_everywhere():
                 json_helps.add(action.help)
     assert bare == []
     assert json_helps == {"print one JSON document on stdout"}
+
+
+def test_ntk_network_prints_one_verdict_and_names_the_theorem2_one(capsys):
+    """`certify ntk network` printed "verdict: inconclusive" (Theorem 2's) and then "overall
+    verdict: refuted" (the exact Lipschitz probe): two unlabelled verdicts that read as a
+    contradiction."""
+    code, out, _ = run(["ntk", "network", "seed-sls", "--width", "8", "--depth", "1",
+                        "--probes", "20", "--iterations", "5"], capsys)
+    lines = out.splitlines()
+    assert code == 1
+    assert [line for line in lines if line.startswith("verdict:")] == []
+    assert any(line.startswith("Theorem 2 verdict: inconclusive") for line in lines)
+    assert [line for line in lines if line.startswith("overall verdict:")] == \
+        ["overall verdict: refuted"]

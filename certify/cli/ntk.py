@@ -135,7 +135,10 @@ def run_check(args: argparse.Namespace) -> int:
     return emit(doc, lambda: render_theorem(doc, title), args.json, [res.verdict])
 
 
-def render_theorem(doc: dict, title: str) -> None:
+def render_theorem(doc: dict, title: str, label: str = "verdict") -> None:
+    """Theorem 2's conditions and verdict; ``label`` names the verdict line (a command with an
+    overall verdict of its own calls this one "Theorem 2 verdict", so that the two verdicts
+    it prints are not read as one contradicting the other)."""
     c16, c17 = doc["condition_16"], doc["condition_17"]
 
     def holds(c: dict) -> str:
@@ -158,7 +161,7 @@ def render_theorem(doc: dict, title: str) -> None:
         console.print("[yellow]fragile[/]: a condition holds by less than rounding of its terms "
                       "(exact for the numbers given; a one-ulp change of the input could flip it, "
                       "e.g. 1/3 given as a double: give it as \"1/3\")")
-    console.print(f"verdict: {verdict_text(doc['verdict'])} ({doc['status']})")
+    console.print(f"{label}: {verdict_text(doc['verdict'])} ({doc['status']})")
 
 
 def run_network(args: argparse.Namespace) -> int:
@@ -177,7 +180,7 @@ def run_network(args: argparse.Namespace) -> int:
         net = doc["network"]
         render_theorem({**doc, "verdict": doc["theorem2_verdict"]},
                        f"MLP width {net['width']}, depth {net['depth']}, {net['activation']} on "
-                       f"{escape(str(doc['mdp']))}")
+                       f"{escape(str(doc['mdp']))}", label="Theorem 2 verdict")
         lip = doc["empirical_lipschitz"]
         it = doc["u3_iteration"]
         console.print(f"empirical Lipschitz ratio of U3: {fmt(lip['ratio'], 8)} over "
