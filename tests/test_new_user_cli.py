@@ -298,3 +298,24 @@ def test_ntk_network_prints_one_verdict_and_names_the_theorem2_one(capsys):
     assert any(line.startswith("Theorem 2 verdict: inconclusive") for line in lines)
     assert [line for line in lines if line.startswith("overall verdict:")] == \
         ["overall verdict: refuted"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["qlearning", "seed-sls", "--alpha", "abc", "--json"],
+    ["qlearning", "seed-sls", "--json"],
+    ["jsr", "golden", "--budget", "x", "--json"],
+    ["crossval", "sa", "td0", "random-walk-5", "--json"],
+])
+def test_json_usage_error_is_a_json_document(argv, capsys):
+    """README: "With --json an error is also a JSON document on stdout"; argparse's usage
+    errors (a bad number, a missing option) printed nothing on stdout, so `... --json | jq`
+    got no document."""
+    import json
+
+    code, out, err = run(argv, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    doc = json.loads(out)
+    assert doc["error"]["kind"] == "usage" and doc["error"]["exit_code"] == 2
+    assert doc["error"]["message"] in err
+    code, out, _ = run([a for a in argv if a != "--json"], capsys)
+    assert code == 2 and out == ""
