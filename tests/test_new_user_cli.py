@@ -319,3 +319,25 @@ def test_json_usage_error_is_a_json_document(argv, capsys):
     assert doc["error"]["message"] in err
     code, out, _ = run([a for a in argv if a != "--json"], capsys)
     assert code == 2 and out == ""
+
+
+def test_messages_a_new_user_reads(capsys, tmp_path, monkeypatch):
+    """Messages that spoke Python or numpy, or showed a machine path: "found NoneType" for an
+    empty file, "expected shape (4)" beside numpy's "(3,)", "holds <U1 values" for a text
+    entry, and `certify check --example` titled with the package's site-packages path."""
+    from certify.data import data_folder
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.yaml").write_text("")
+    (tmp_path / "d.yaml").write_text("gamma: 0.9\nlayout: SAS\nP: [[[1.0, 0.0]], [[0.0, 1.0]]]\n"
+                                     "R: [[1], [0]]\nsampling: {d: [0.5, 0.25, 0.25]}\n")
+    (tmp_path / "fam.json").write_text('{"matrices": [[[1, 2], [3, "x"]]]}')
+    expected = {"empty.yaml": "found an empty document", "d.yaml": "expected shape (2,) but found (3,)",
+                "fam.json": "matrices[0]: holds text; expected real numbers"}
+    for name, message in expected.items():
+        cmd = ["jsr", name] if name.endswith(".json") else ["qlearning", name, "--alpha", "0.5"]
+        code, _, err = run(cmd, capsys)
+        assert code == 2 and message in err, err
+    code, out, _ = run(["check", "--example", "jsr-golden"], capsys)
+    assert code == 0 and "Claims of jsr-golden.yaml" in out
+    assert str(data_folder("claims")) not in out
