@@ -119,6 +119,7 @@ def _plot(res, path: str) -> None:
     lo, hi = min(res.rmspbe_q10), max(res.rmspbe_q90)
     if lo > 0 and hi > 10 * lo:  # a log axis only across a decade or more (else its ticks are 2.5 x 10^0)
         ax.set_yscale("log")
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))  # 5-digit labels stay apart
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
