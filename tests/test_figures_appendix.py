@@ -54,6 +54,29 @@ def test_sweep_figure_is_appendix_ready(tmp_path, monkeypatch):
     assert len(saved) == 1 and problems(*saved[0]) == []
 
 
+EXAMPLES = [pytest.param("seed_section6", ["--quick", "--alphas", "0.5", "-o", "{out}"],
+                         id="seed_section6"),
+            pytest.param("gtd_momentum", ["--quick", "--out", "{out}"], marks=pytest.mark.slow,
+                         id="gtd_momentum")]
+
+
+@pytest.mark.parametrize("script, argv", EXAMPLES)
+def test_example_figure_is_appendix_ready(script, argv, tmp_path, monkeypatch):
+    """The figures of the example scripts the README names."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / f"{script}.py"
+    spec = importlib.util.spec_from_file_location(script, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    with capture(monkeypatch) as saved:
+        mod.main([a.format(out=tmp_path / "fig.png") for a in argv])
+    assert saved
+    for fig, tight in saved:
+        assert problems(fig, tight) == [], script
+
+
 def test_audit_finds_what_it_checks():
     """The audit itself: each fault it names is found on a figure that has it."""
     import matplotlib
