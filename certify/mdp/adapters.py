@@ -194,9 +194,17 @@ def gymnasium_arrays(table: Mapping, n_states: int | None = None, n_actions: int
     as ``P[s, a, s']``, ``R[s, a]`` (expected reward) and state names.
 
     ``terminal="absorbing"`` (default): a transition with ``terminated`` set goes to one added
-    absorbing state ``"terminal"`` with reward 0, so that the discounted values are those of
-    the episodic task (the value after termination is 0).  ``"ignore"`` keeps the recorded
-    next state (right only when terminal states already loop on themselves with reward 0).
+    absorbing state ``"terminal"`` (every action loops on it with reward 0), so Q* is the
+    value of Gymnasium's episode: ``Q(s, a) = sum p (r + gamma (1 - terminated) max Q(s', .))``,
+    the reward of the terminating transition counted and nothing after it, as ``step``
+    returning ``terminated=True`` means.  The rows of states where episodes end (FrozenLake's
+    holes and goal, CliffWalking's goal) are kept as the table gives them: Gymnasium never
+    acts from them, so their Q values do not enter the others.  Truncation (the TimeLimit
+    wrapper's ``truncated``) is not in the table and not modelled: the MDP is the discounted
+    infinite-horizon one.  ``"ignore"`` keeps the recorded next state (right only when every
+    terminating transition is a reward-0 self-loop, as FrozenLake's but not CliffWalking's).
+    tests/test_gymnasium_real.py checks FrozenLake, Taxi and CliffWalking against a value
+    iteration over the raw table.
     """
     if not isinstance(table, Mapping) or not table:
         raise InvalidMDP("env.unwrapped.P: expected a non-empty dict {state: {action: "

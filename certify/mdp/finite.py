@@ -185,12 +185,18 @@ class FiniteMDP:
     def from_gymnasium(cls, env, gamma: float, terminal: str = "absorbing",
                        renormalize: float | None = None, **kwargs) -> FiniteMDP:
         """From a Gymnasium toy-text environment's ``env.unwrapped.P`` dict (FrozenLake, Taxi,
-        CliffWalking); terminations go to an added absorbing state (see
+        CliffWalking); terminations go to an added absorbing state with value 0, so Q* on the
+        environment's states is the value of its episodes (see
         :func:`certify.mdp.adapters.gymnasium_arrays`).  Gymnasium itself is not imported."""
         from certify.mdp.adapters import gymnasium_arrays
 
         inner = getattr(env, "unwrapped", env)
         table = getattr(inner, "P", None)
+        if table is None:
+            spec_id = getattr(getattr(inner, "spec", None), "id", None) or type(inner).__name__
+            raise InvalidMDP(f"{spec_id}: env.unwrapped has no transition table P; only "
+                             "environments that expose their model (Gymnasium's toy-text "
+                             "FrozenLake, Taxi, CliffWalking) can be read")
         n_s = getattr(getattr(inner, "observation_space", None), "n", None)
         n_a = getattr(getattr(inner, "action_space", None), "n", None)
         P, R, names = gymnasium_arrays(table, n_s, n_a, terminal)  # type: ignore[arg-type]
