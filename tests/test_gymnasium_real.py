@@ -75,3 +75,22 @@ def test_deterministic_frozenlake_closed_form():
 def test_an_environment_without_a_model_is_named():
     with pytest.raises(InvalidMDP, match=r"^CartPole-v1: env.unwrapped has no transition table P"):
         FiniteMDP.from_gymnasium(gym.make("CartPole-v1"), GAMMA)
+
+
+@pytest.mark.parametrize("slippery", [True, False])
+def test_builtin_frozenlake_is_gymnasiums(slippery):
+    """certify.algorithms.ntk.gym_env.frozenlake_p (used when gymnasium is absent) is
+    Gymnasium's own table: same outcomes, probabilities equal to rounding (Gymnasium writes
+    the slip probabilities as 1/3 and (1 - 1/3) / 2)."""
+    from certify.algorithms.ntk.gym_env import frozenlake_p
+
+    real = gym.make("FrozenLake-v1", is_slippery=slippery).unwrapped.P
+    ours = frozenlake_p(slippery=slippery)
+    assert set(real) == set(ours)
+    for s in real:
+        for a in real[s]:
+            r_rows = [(int(t), float(r), bool(d)) for _, t, r, d in real[s][a]]
+            o_rows = [(int(t), float(r), bool(d)) for _, t, r, d in ours[s][a]]
+            assert r_rows == o_rows
+            assert np.allclose([p for p, *_ in real[s][a]], [p for p, *_ in ours[s][a]],
+                               rtol=0, atol=1e-15)
