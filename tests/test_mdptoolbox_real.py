@@ -159,3 +159,18 @@ def test_the_suggested_opt_in_is_accepted():
     with pytest.raises(InvalidMDP, match="more than rounding") as e:
         FiniteMDP(far.astype(np.float16), np.zeros((6, 2)), GAMMA)
     assert "renormalize=" not in str(e.value)
+
+
+def test_float32_npz_file_cli(tmp_path, capsys):
+    """From a file: exit 2 with the row, its sum and the opt-in; the NPZ array opts in."""
+    from certify.cli import main
+
+    P, R = _rand(6, 5, 2)
+    Psas = P.transpose(1, 0, 2).astype(np.float32)
+    np.savez(tmp_path / "f32.npz", P=Psas, R=np.einsum("ast,ast->sa", P, R), gamma=np.array(GAMMA))
+    assert main(["qlearning", str(tmp_path / "f32.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 2
+    err = capsys.readouterr().err
+    assert "P[" in err and "sums to" in err and "renormalize = 1e-6" in err and "Traceback" not in err
+    np.savez(tmp_path / "ok.npz", P=Psas, R=np.zeros((5, 2)), gamma=np.array(GAMMA),
+             renormalize=np.array(1e-6))
+    assert main(["qlearning", str(tmp_path / "ok.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 0

@@ -102,8 +102,8 @@ def precision_hint(P: object, deviation: float) -> str:
     exp = max(-6, int(np.ceil(np.log10(deviation * 2)))) if deviation > 0 else -6
     tol = f"1e{exp}"
     return (f"P is {dt} data (machine epsilon {eps:.1e}), whose rows sum to 1 only within "
-            f"{deviation:.2g} here: opt in with renormalize={tol} (file field 'renormalize: "
-            f"{tol}') to divide each row by its sum, or pass float64 data")
+            f"{deviation:.2g} here: opt in with renormalize={tol} (in a file, a field or NPZ "
+            f"array renormalize = {tol}) to divide each row by its sum, or pass float64 data")
 
 
 def renormalise_sparse(P: sp.csr_matrix, tol: float, n_actions: int) -> tuple[sp.csr_matrix, float]:
