@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     require("distributed", "sweep")  # a missing extra: one line, before the progress bar
     from certify.sweep.scheduler import resolve_scheduler
 
-    scheduler = resolve_scheduler(args.scheduler, args.scheduler_file)
+    resolve_scheduler(args.scheduler, args.scheduler_file)  # a bad file: exit 2 before starting
     with Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console.real, transient=args.json) as progress:
         task = progress.add_task("cells", total=len(grid.cells))
@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         def start(total: int, skipped: int) -> None:
             progress.update(task, total=total, completed=skipped)
 
-        res = run_sweep(grid, args.output, scheduler=scheduler, workers=args.workers,
+        res = run_sweep(grid, args.output, scheduler=args.scheduler,
+                        scheduler_file=args.scheduler_file, workers=args.workers,
                         resume=args.resume, overwrite=args.overwrite, cell_timeout=args.cell_timeout,
                         connect_timeout=args.connect_timeout, on_start=start,
                         on_row=lambda row: progress.advance(task))

@@ -111,8 +111,11 @@ class SweepResult:
 
 @contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None,
-                connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Iterator[Any]:
-    """A Client to ``scheduler``, or to a new LocalCluster of ``workers`` processes."""
+                connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+                scheduler_file: str | Path | None = None) -> Iterator[Any]:
+    """A Client to ``scheduler`` (or the one of ``scheduler_file``, or of
+    ``DASK_SCHEDULER_ADDRESS``: :mod:`certify.sweep.scheduler`), or to a new LocalCluster of
+    ``workers`` processes."""
     from certify.extras import require
 
     distributed = require("distributed", "sweep")
@@ -121,14 +124,15 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
     if not connect_timeout > 0:
         raise InvalidInput(f"--connect-timeout: expected a positive number of seconds, found "
                            f"{connect_timeout}")
-    from certify.sweep.scheduler import resolve_scheduler
+    from certify.sweep.scheduler import locate_scheduler
 
-    scheduler = resolve_scheduler(scheduler)  # Dask's conventions: DASK_SCHEDULER_ADDRESS
+    # Dask's conventions: --scheduler, --scheduler-file, DASK_SCHEDULER_ADDRESS
+    scheduler, origin = locate_scheduler(scheduler, scheduler_file)
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=f"{connect_timeout}s")
         except (OSError, TimeoutError, ValueError) as exc:
-            raise InvalidInput(f"--scheduler {scheduler}: no Dask scheduler answered within "
+            raise InvalidInput(f"{origin}: no Dask scheduler answered within "
                                f"{connect_timeout:g} s ({type(exc).__name__}: {exc}); expected the "
                                "address of a running `dask scheduler`, e.g. tcp://host:8786") from exc
         quiet = _quiet_distributed_logs()
@@ -182,6 +186,7 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
               workers: int | None = None, resume: bool = False, overwrite: bool = False,
               cell_timeout: float | None = None,
               connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+              scheduler_file: str | Path | None = None,
               on_start: Callable[[int, int], None] | None = None,
               on_row: Callable[[dict[str, Any]], None] | None = None) -> SweepResult:
     """Run every cell of ``grid`` not yet in ``output``; stream the rows to ``output``.
@@ -205,6 +210,10 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
         The rows file (``.csv`` or ``.jsonl``).
     scheduler : str, optional
         Address of a Dask scheduler.
+    scheduler_file : str or Path, optional
+        A Dask scheduler file (``dask scheduler --scheduler-file FILE``) instead.  Without
+        either, ``DASK_SCHEDULER_ADDRESS`` (Dask's ``scheduler-address`` setting) is used if
+        set, else a LocalCluster is started.
     workers : int, optional
         Processes of the LocalCluster.
     overwrite : bool
@@ -240,7 +249,7 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     new_rows: list[dict[str, Any]] = []
     n_workers = 0
     if todo:
-        with _client(client, scheduler, workers, connect_timeout) as cl:
+        with _client(client, scheduler, workers, connect_timeout, scheduler_file) as cl:
             n_workers = _n_workers(cl)
             with RowWriter(output, grid.columns, append=resume) as writer:
                 new_rows = _collect(cl, grid, todo, cell_timeout, writer, on_row)
@@ -253,11 +262,11 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
 
 @contextmanager
 def _client(client: Any, scheduler: str | None, workers: int | None,
-            connect_timeout: float) -> Iterator[Any]:
+            connect_timeout: float, scheduler_file: str | Path | None = None) -> Iterator[Any]:
     if client is not None:
         yield client
     else:
-        with dask_client(scheduler, workers, connect_timeout) as c:
+        with dask_client(scheduler, workers, connect_timeout, scheduler_file) as c:
             yield c
 
 
@@ -348,7 +357,8 @@ def _lost_cell(cell: Any, grid: Grid, exc: BaseException) -> dict[str, Any]:
 
 def sweep_command(grid: str, output: str, scheduler: str | None = None, workers: int | None = None,
                   resume: bool = False, overwrite: bool = False,
-                  cell_timeout: float | None = None) -> dict[str, Any]:
+                  cell_timeout: float | None = None,
+                  scheduler_file: str | None = None) -> dict[str, Any]:
     """The ``sweep`` command as a function of plain parameters (claims files, reports).
 
     Returns :meth:`SweepResult.to_dict`, the document of ``certify sweep --json``.
@@ -356,4 +366,5 @@ def sweep_command(grid: str, output: str, scheduler: str | None = None, workers:
     from certify.sweep.grid import load_grid
 
     return run_sweep(load_grid(grid), output, scheduler=scheduler, workers=workers, resume=resume,
-                     overwrite=overwrite, cell_timeout=cell_timeout).to_dict()
+                     overwrite=overwrite, cell_timeout=cell_timeout,
+                     scheduler_file=scheduler_file).to_dict()
