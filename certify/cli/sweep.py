@@ -18,13 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Run every cell of GRID (a YAML grid file) through the named "
                                    "command, on a local Dask cluster (one worker process per "
                                    "core) or on an existing cluster (--scheduler), streaming one "
-                                   "row per cell to OUTPUT (.csv or .jsonl).")
+                                   "row per cell to OUTPUT (.csv, .jsonl or .parquet).")
     p.add_argument("grid", metavar="GRID", type=Path, nargs="?", default=None,
                    help="grid file (YAML), or the name of a packaged grid")
     p.add_argument("--example", metavar="NAME",
                    help="a packaged grid instead: small (8 cells), garnet_alpha (100 cells)")
     p.add_argument("-o", "--output", type=Path, required=True,
-                   help="output file: .csv or .jsonl (rows are written as cells finish)")
+                   help="output file: .csv, .jsonl or .parquet (rows are written as cells finish)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="address of a running Dask scheduler, e.g. tcp://host:8786 (default: "
                         "start a local cluster)")

@@ -207,7 +207,7 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     grid : Grid
         From :func:`load_grid`.
     output : str or Path
-        The rows file (``.csv`` or ``.jsonl``).
+        The rows file (``.csv``, ``.jsonl`` or ``.parquet``).
     scheduler : str, optional
         Address of a Dask scheduler.
     scheduler_file : str or Path, optional
@@ -229,7 +229,7 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
         raise InvalidInput(f"{output}: the folder {str(output.parent)!r} does not exist; create it "
                            "first (nothing was run)")
     if output.is_dir():
-        raise InvalidInput(f"{output} is a folder; expected an output file (.csv or .jsonl)")
+        raise InvalidInput(f"{output} is a folder; expected an output file (.csv, .jsonl or .parquet)")
     from certify.outputs import check_writable
 
     check_writable(output.parent, output, "-o")
