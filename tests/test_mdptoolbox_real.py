@@ -174,3 +174,21 @@ def test_float32_npz_file_cli(tmp_path, capsys):
     np.savez(tmp_path / "ok.npz", P=Psas, R=np.zeros((5, 2)), gamma=np.array(GAMMA),
              renormalize=np.array(1e-6))
     assert main(["qlearning", str(tmp_path / "ok.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 0
+
+
+def test_renormalisation_is_reported(tmp_path, capsys):
+    """The opt-in is visible in the output: the JSON's mdp summary and the console say so."""
+    from certify.cli import main
+
+    P, _ = _rand(7, 4, 2)
+    Psas = P.transpose(1, 0, 2).astype(np.float32)
+    np.savez(tmp_path / "ok.npz", P=Psas, R=np.zeros((4, 2)), gamma=np.array(GAMMA),
+             renormalize=np.array(1e-6))
+    assert main(["qlearning", str(tmp_path / "ok.npz"), "--alpha", "0.5", "--cqlf", "no", "--json"]) == 0
+    import json
+
+    corr = json.loads(capsys.readouterr().out)["mdp"]["renormalized"]
+    assert 0 < corr < 1e-6
+    assert main(["qlearning", str(tmp_path / "ok.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 0
+    assert "divided by their sums on request" in capsys.readouterr().out
+    assert "renormalized" not in FiniteMDP.from_mdptoolbox(P, np.zeros((4, 2)), GAMMA).summary()

@@ -256,8 +256,13 @@ class FiniteMDP:
         return out
 
     def summary(self) -> dict:
-        return {"name": self.name, "n_states": self.n_states, "n_actions": self.n_actions,
-                "gamma": self.gamma}
+        """Name, sizes and gamma; ``renormalized`` (the largest row correction) when the rows
+        of P were renormalised on request, so outputs say so."""
+        out = {"name": self.name, "n_states": self.n_states, "n_actions": self.n_actions,
+               "gamma": self.gamma}
+        if self.renormalized is not None:
+            out["renormalized"] = self.renormalized
+        return out
 
 
 def check_policy(pi: np.ndarray, mdp: FiniteMDP, field: str = "policy") -> np.ndarray:
