@@ -63,6 +63,7 @@ def test_scheduler_file(cluster, no_fallback, grid_file, tmp_path, capsys):
     code = main(["sweep", str(grid_file), "--scheduler-file", str(sched_file), "-o", str(out), "--json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and doc["ran"] == N_CELLS and doc["workers"] == 1
+    assert doc["scheduler"] == c.scheduler_address  # the output says where the cells ran
     assert _cells_run(c) - before == N_CELLS
     import pyarrow.parquet as pq
 
@@ -86,6 +87,7 @@ def test_environment_variable(cluster, no_fallback, grid_file, tmp_path, monkeyp
     before = _cells_run(c)
     res = run_sweep(grid_from_dict(GRID), tmp_path / "api.jsonl")
     assert _cells_run(c) - before == N_CELLS and res.workers == 1
+    assert res.scheduler == c.scheduler_address
     df = res.to_dataframe()
     assert len(df) == N_CELLS and list(df["mdp.states"]) == [3] * N_CELLS
     assert df["direct_jsr.upper"].between(0, 1).all()

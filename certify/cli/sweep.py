@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from certify.cli.common import add_json_flag, console, emit, err_console, positive_int, real, table
+from certify.cli.common import add_json_flag, console, emit, err_console, escape, positive_int, real, table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -94,7 +94,8 @@ def render(res, plot: Path | None) -> None:
     d = res.to_dict()
     console.print(f"[bold]sweep {d['grid_file']}[/] (grid {d['grid']}, command {d['command']}): "
                   f"{d['cells']} cells, {d['ran']} ran, {d['skipped']} skipped (already in "
-                  f"{d['output']}), {d['failed']} failed this run; {d['workers']} workers, "
+                  f"{d['output']}), {d['failed']} failed this run; {d['workers']} workers"
+                  f"{' (scheduler ' + escape(d['scheduler']) + ')' if d.get('scheduler') else ''}, "
                   f"{d['seconds']:.1f} s")
     console.print(table("Cells by verdict", ["verdict", "cells"],
                         [[k, v] for k, v in d["verdicts"].items()]))

@@ -68,6 +68,8 @@ class SweepResult:
         Every row (kept and new).
     seconds : float
     workers : int
+    scheduler : str or None
+        The address of the scheduler the cells ran on (None: nothing ran).
     """
 
     grid: Grid
@@ -78,6 +80,7 @@ class SweepResult:
     rows: tuple[dict[str, Any], ...]
     seconds: float
     workers: int
+    scheduler: str | None = None
 
     @property
     def verdicts(self) -> dict[str, int]:
@@ -105,7 +108,8 @@ class SweepResult:
         return {"grid": self.grid.hash, "grid_file": self.grid.source, "command": self.grid.command,
                 "output": self.output, "cells": len(self.grid.cells), "skipped": self.skipped,
                 "ran": self.ran, "failed": self.failed, "verdicts": self.verdicts,
-                "workers": self.workers, "seconds": round(self.seconds, 3),
+                "workers": self.workers, "scheduler": self.scheduler,
+                "seconds": round(self.seconds, 3),
                 "verdict": self.verdict.value}
 
 
@@ -248,16 +252,18 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     t0 = time.perf_counter()
     new_rows: list[dict[str, Any]] = []
     n_workers = 0
+    address: str | None = None
     if todo:
         with _client(client, scheduler, workers, connect_timeout, scheduler_file) as cl:
             n_workers = _n_workers(cl)
+            address = getattr(getattr(cl, "scheduler", None), "address", None)
             with RowWriter(output, grid.columns, append=resume) as writer:
                 new_rows = _collect(cl, grid, todo, cell_timeout, writer, on_row)
     rows = {**done, **{r["cell"]: r for r in new_rows}}
     ordered = tuple(rows[c.hash] for c in grid.cells if c.hash in rows)
     return SweepResult(grid, str(output), len(done), len(new_rows),
                        sum(1 for r in new_rows if r.get("error")), ordered,
-                       time.perf_counter() - t0, n_workers)
+                       time.perf_counter() - t0, n_workers, address)
 
 
 @contextmanager
