@@ -138,6 +138,9 @@ def render(res) -> None:
                   f"gamma = {m.gamma:.12g}, alpha = {res.alpha:g}, sampling: "
                   f"{res.sampling.description} (d_min = {res.sampling.d_min:.4g}, "
                   f"d_max = {res.sampling.d_max:.4g})")
+    if getattr(m, "renormalized", None) is not None:  # the user's opt-in, said where it applies
+        console.print(f"rows of P divided by their sums on request (renormalize; largest "
+                      f"correction {m.renormalized:.2g})")
     lower = fmt_lower(d.lower, 12) if math.isfinite(d.lower) else "-"
     upper = fmt_upper(d.upper, 12) if math.isfinite(d.upper) else "-"
     from certify.algorithms.qlearning.system import row_sum_rate_exact, trivial_lower_rate_exact

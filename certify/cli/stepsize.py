@@ -87,15 +87,15 @@ def plot_stepsize(problem, sampling, res, path: Path, runs: int, seed: int) -> l
         sims.append({"alpha": a, "mean": float(e.mean()), "rms": float(np.sqrt((e**2).mean())),
                      "runs": runs})
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.loglog(al, [b for _, b in ev], "o-", label="certified bound on sqrt(E||e_K||^2)")
+    ax.loglog(al, [b for _, b in ev], "o-", label=r"certified bound on $\sqrt{E\,\|e_K\|_\infty^2}$")
     ax.loglog([s["alpha"] for s in sims], [s["rms"] for s in sims], "s", label="simulated RMS")
     ax.loglog([s["alpha"] for s in sims], [s["mean"] for s in sims], "x", label="simulated mean")
-    ax.axhline(res.best.trivial, color="grey", ls=":", label="trivial 2 q_bar")
+    ax.axhline(res.best.trivial, color="grey", ls=":", label=r"trivial bound $2\bar q$")
     ax.set_xlabel(r"constant step size $\alpha$")
     ax.set_ylabel(rf"$\|Q_K - Q^*\|_\infty$ at $K = {res.steps}$ (reward units)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
+    # below the axes, off the curve and the points
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
+    fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return sims
 
