@@ -365,3 +365,17 @@ def test_show_output_reads_back_as_the_same_problem(name, as_json, capsys, tmp_p
         assert (a is None and b is None) or np.array_equal(a, b)
     if orig.sampling is not None:
         assert np.array_equal(back.sampling.d, orig.sampling.d)
+
+
+def test_step_size_series_exponents_are_parenthesised():
+    """`certify sa check` printed "sum_n 1/(n+1)^7/20 diverges", which reads as
+    (1/(n+1)^7)/20; a fractional exponent is written in parentheses."""
+    from fractions import Fraction
+
+    from certify.algorithms.td.stepsizes import series_facts
+
+    first, second = series_facts(Fraction(7, 20), 1)
+    assert "1/(n+1)^(7/20) diverges" in first.detail and first.holds is True
+    assert "1/(n+1)^(7/10) = oo" in second.detail and second.holds is False
+    first, second = series_facts(Fraction(1), 2)
+    assert "1/(n+1)^1 diverges" in first.detail and "1/(n+1)^2 = pi**2/6" in second.detail
