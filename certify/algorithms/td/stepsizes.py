@@ -70,7 +70,8 @@ def series_facts(e: Fraction, i: int) -> list[StepCondition]:
     v2 = sp.zeta(2 * er) if conv2 else sp.oo
     return [
         StepCondition(f"sum a_{i}(n) = inf", div,
-                      f"sum_n 1/(n+1)^{_exponent(e)} {'diverges' if div else 'converges'} (p-series, p = {e})"),
+                      f"sum_n 1/(n+1)^{_exponent(e)} {'diverges' if div else 'converges'} "
+                      f"(p-series, p = {e})"),
         StepCondition(f"sum a_{i}(n)^2 < inf", conv2,
                       f"sum_n 1/(n+1)^{_exponent(2 * e)} = {sp.sstr(v2)}"
                       + ("" if conv2 else f": not square summable, needs e_{i} > 1/2")),
