@@ -379,3 +379,21 @@ def test_step_size_series_exponents_are_parenthesised():
     assert "1/(n+1)^(7/10) = oo" in second.detail and second.holds is False
     first, second = series_facts(Fraction(1), 2)
     assert "1/(n+1)^1 diverges" in first.detail and "1/(n+1)^2 = pi**2/6" in second.detail
+
+
+def test_an_option_is_spelled_the_same_in_every_command():
+    """The same option showed different placeholders: `--scheduler ADDR` (check) and
+    `--scheduler ADDRESS` (sweep), `--noise NOISE` and `--noise B`, a file `--rho RHO`
+    (ntk check) beside `--rho FILE` (ntk model)."""
+    import collections
+
+    seen = collections.defaultdict(set)
+    for path, parser in _parsers():
+        for action in parser._actions:
+            if action.option_strings:
+                seen[action.option_strings[-1]].add(action.metavar)
+    assert seen["--scheduler"] == {"ADDRESS"}
+    assert seen["--noise"] == {"B"}
+    assert seen["--save-certificates"] == {"DIR"} and seen["--save-certificate"] == {"FILE"}
+    assert seen["--plot"] == {"FILE"}
+    assert dict(_parsers())[("ntk", "check")]._option_string_actions["--rho"].metavar == "FILE"

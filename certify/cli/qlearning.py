@@ -37,8 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cqlf", choices=("auto", "yes", "no"), default="auto",
                    help="run the CQLF SDP (auto: only for small families)")
     p.add_argument("--solver", default="CLARABEL", help="conic solver for the SDP")
-    p.add_argument("--noise", type=real, default=0.0,
-                   help="reward noise b (rewards R + xi, xi = +-b) for the mean-square bound")
+    p.add_argument("--noise", type=real, default=0.0, metavar="B",
+                   help="bounded reward noise: r + xi, xi uniform on {-B, +B}, for the "
+                        "finite-time bounds (default 0)")
     p.add_argument("--steps", type=nonneg_int, default=None, metavar="K",
                    help="also print the certified bound on sqrt(E||Q_K - Q*||_inf^2)")
     add_q0_argument(p, None)

@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_problem_argument(p)
     p.add_argument("--steps", type=positive_int, required=True, metavar="K",
                    help="the step budget K at which the bound is minimised")
-    p.add_argument("--noise", type=real, default=0.0, help="reward noise b (default 0)")
+    p.add_argument("--noise", type=real, default=0.0, metavar="B",
+                   help="bounded reward noise: r + xi, xi uniform on {-B, +B} (default 0)")
     p.add_argument("--target", type=real, default=None, metavar="EPS",
                    help="accuracy eps for sqrt(E||Q_k - Q*||_inf^2)")
     p.add_argument("--plot", type=Path, default=None, metavar="FILE",
