@@ -388,7 +388,7 @@ def test_an_option_is_spelled_the_same_in_every_command():
     import collections
 
     seen = collections.defaultdict(set)
-    for path, parser in _parsers():
+    for _path, parser in _parsers():
         for action in parser._actions:
             if action.option_strings:
                 seen[action.option_strings[-1]].add(action.metavar)
