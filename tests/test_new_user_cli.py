@@ -397,3 +397,20 @@ def test_an_option_is_spelled_the_same_in_every_command():
     assert seen["--save-certificates"] == {"DIR"} and seen["--save-certificate"] == {"FILE"}
     assert seen["--plot"] == {"FILE"}
     assert dict(_parsers())[("ntk", "check")]._option_string_actions["--rho"].metavar == "FILE"
+
+
+def test_cqlf_rate_at_or_above_one_says_vacuous(capsys):
+    """At a small step the CQLF's certified rate can exceed 1 (seed-sls, alpha = 2e-4:
+    1.0000044): a true bound on the JSR that proves no decay, printed as a plain
+    "certified" rate."""
+    import json
+
+    argv = ["qlearning", "seed-sls", "--alpha", "2e-4"]
+    code, out, _ = run(argv + ["--json"], capsys)
+    doc = json.loads(out)
+    assert doc["cqlf"]["rate"] > 1 and doc["direct_jsr"]["upper"] < 1
+    code, out, _ = run(argv, capsys)
+    row = next(line for line in out.splitlines() if "CQLF rate" in line)
+    assert "(vacuous: >= 1)" in row
+    row = next(line for line in out.splitlines() if "direct JSR, upper" in line)
+    assert "vacuous" not in row

@@ -157,6 +157,8 @@ def render(res) -> None:
     ]
     if res.cqlf is not None:
         cq_rate = fmt_upper(res.cqlf.rate, 10) if math.isfinite(res.cqlf.rate) else "-"
+        if math.isfinite(res.cqlf.rate) and res.cqlf.rate >= 1:  # a true bound, but no decay
+            cq_rate += " (vacuous: >= 1)"
         rows.append(["CQLF rate", cq_rate, "quadratic (SDP, "
                      f"{res.cqlf.solver.get('solver')})", verdict_text(res.cqlf.verdict)])
     else:
