@@ -414,3 +414,14 @@ def test_cqlf_rate_at_or_above_one_says_vacuous(capsys):
     assert "(vacuous: >= 1)" in row
     row = next(line for line in out.splitlines() if "direct JSR, upper" in line)
     assert "vacuous" not in row
+
+
+def test_crossval_help_names_every_crossval_verdict(capsys):
+    """`certify crossval --help` listed consistent, violated, inconclusive but not loose,
+    which `--rate` gives (README), on one unwrapped line."""
+    from certify.verdict import Evidence
+
+    code, out, _ = run(["crossval", "--help"], capsys)
+    assert code == 0
+    assert all(e.value in out for e in Evidence)
+    assert max(len(line) for line in out.splitlines()) <= 100
