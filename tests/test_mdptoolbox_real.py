@@ -134,8 +134,8 @@ def test_sparse_float32_opt_in_and_hint():
     P, _ = _rand(5, 5, 2)
     Psa = sp.csr_matrix(P.transpose(1, 0, 2).reshape(10, 5).astype(np.float32))
     R = np.zeros((5, 2))
-    with pytest.raises(InvalidMDP, match=r"^P\[\d\]\[\d\] sums to [0-9.]+ over next states.*"
-                                         r"float32.*renormalize=1e-6"):
+    with pytest.raises(InvalidMDP, match=r"^P\[\d\]\[\d\] \(state \d, action \d\) sums to "
+                                         r"[0-9.]+ over next states.*float32.*renormalize=1e-6"):
         FiniteMDP(Psa, R, GAMMA)
     m = FiniteMDP(Psa, R, GAMMA, renormalize=1e-6)
     assert 0 < m.renormalized < 1e-6
@@ -192,3 +192,36 @@ def test_renormalisation_is_reported(tmp_path, capsys):
     assert main(["qlearning", str(tmp_path / "ok.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 0
     assert "divided by their sums on request" in capsys.readouterr().out
     assert "renormalized" not in FiniteMDP.from_mdptoolbox(P, np.zeros((4, 2)), GAMMA).summary()
+
+
+def test_sparse_toolbox_mdp_stays_sparse():
+    """forest(S=5000, is_sparse=True): the dense (A, S, S) array would take 400 MB; the MDP is
+    built sparse (a few MB at most), and its Q* satisfies the Bellman optimality equation
+    written with pymdptoolbox's own sparse matrices (pymdptoolbox's PolicyIteration takes
+    a minute at this size; the sparse forests above compare with it)."""
+    import tracemalloc
+
+    P, R = example.forest(S=5000, is_sparse=True)
+    tracemalloc.start()
+    try:
+        mdp = FiniteMDP.from_mdptoolbox(P, R, GAMMA)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50e6 and mdp.P_matrix.nnz == 3 * 5000  # forest: wait 2 entries a row, cut 1
+    q, _ = q_star(mdp)
+    v = q.max(axis=1)
+    bellman = np.stack([R[:, a] + GAMMA * (P[a] @ v) for a in range(len(P))], axis=1)
+    assert np.abs(q - bellman).max() <= 1e-10 * max(1.0, np.abs(q).max())
+
+
+def test_sparse_toolbox_rewards_per_transition():
+    """R as A sparse (S, S) matrices with sparse P: the expected reward is pymdptoolbox's."""
+    P, R = _rand(8, 6, 3, is_sparse=True)
+    assert all(sp.issparse(m) for m in R)
+    v_ref, _ = _toolbox_vstar(P, R)
+    mdp = FiniteMDP.from_mdptoolbox(P, R, GAMMA)
+    q, _ = q_star(mdp)
+    assert np.abs(q.max(axis=1) - v_ref).max() <= 1e-10
+    dense = FiniteMDP.from_mdptoolbox(_dense(P), _dense(R), GAMMA)
+    assert np.allclose(dense.R, mdp.R, rtol=0, atol=1e-15) and np.array_equal(dense.P, mdp.P)

@@ -148,43 +148,74 @@ def renormalise_rows(P: np.ndarray, tol: float) -> tuple[np.ndarray, float]:
     return P / sums, float(off.max()) if off.size else 0.0
 
 
-def _dense_actions(P: object) -> np.ndarray:
-    """pymdptoolbox's P: an (A, S, S) array or a sequence (list, or object array as
+def _actions(P: object) -> np.ndarray | list:
+    """pymdptoolbox's P (or R): an (A, S, S) array, or a sequence (list, or object array as
     pymdptoolbox's own sparse examples and MATLAB cell arrays read by scipy give) of A (S, S)
-    arrays / sparse matrices."""
+    matrices.  Returned as an array, or as a list of CSR matrices when any is sparse (kept
+    sparse: a sparse MDP is sparse because the dense one does not fit)."""
     if isinstance(P, np.ndarray) and P.dtype == object:
         P = list(P.reshape(-1))
     if isinstance(P, np.ndarray):
         return P
     if isinstance(P, Sequence) and P and any(sp.issparse(m) for m in P):
-        return np.stack([m.toarray() if sp.issparse(m) else np.asarray(m) for m in P])
+        mats = [sp.csr_matrix(m) for m in P]
+        if len({m.shape for m in mats}) != 1 or mats[0].shape[0] != mats[0].shape[1]:
+            raise InvalidMDP(f"expected A matrices of one shape (S, S), found shapes "
+                             f"{[m.shape for m in mats][:6]}")
+        return mats
     return np.asarray(P)
 
 
-def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray, np.ndarray]:
-    """pymdptoolbox's (P, R) as a dense ``P[a, s, s']`` (layout ``"ASS"``, left in the caller's
-    order so that errors name the caller's indices) and certify's ``R[s, a]``.
+def _shape(M: np.ndarray | list) -> tuple[int, ...]:
+    return (len(M), *M[0].shape) if isinstance(M, list) else M.shape
 
-    P has shape (A, S, S) (an array, or a list of A dense or sparse (S, S) matrices).  R is
-    as pymdptoolbox accepts it: (S, A); (S,), the same reward for every action; or (A, S, S),
-    a reward per transition, reduced to the expected reward
-    ``R[s, a] = sum_s' P[a, s, s'] R[a, s, s']``.
+
+def _state_major(mats: list) -> sp.csr_matrix:
+    """A sparse (S*A, S) matrix, row ``s*A + a`` = row s of action a's matrix."""
+    A, S = len(mats), mats[0].shape[0]
+    stacked = sp.vstack(mats, format="csr")  # row a*S + s
+    i = np.arange(S * A)
+    return sp.csr_matrix(stacked[(i % A) * S + i // A])
+
+
+def _expected_reward(Pa, Ra) -> np.ndarray:
+    """sum_s' P[s, s'] R[s, s'] for one action (either may be sparse)."""
+    if sp.issparse(Pa):
+        return np.asarray(Pa.multiply(Ra).sum(axis=1), dtype=float).reshape(-1)
+    if sp.issparse(Ra):
+        return np.asarray(Ra.multiply(Pa).sum(axis=1), dtype=float).reshape(-1)
+    return (np.asarray(Pa, dtype=float) * np.asarray(Ra, dtype=float)).sum(axis=1)
+
+
+def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray | sp.csr_matrix, np.ndarray]:
+    """pymdptoolbox's (P, R) as P for :class:`~certify.mdp.finite.FiniteMDP` and certify's
+    ``R[s, a]``.
+
+    P has shape (A, S, S): an array, returned as it is (layout ``"ASS"``, left in the
+    caller's order so that errors name the caller's indices), or A (S, S) matrices of which
+    some are sparse, returned as the sparse state-major (S*A, S) matrix (never densified).
+    R is as pymdptoolbox accepts it: (S, A); (S,), the same reward for every action; or (A,
+    S, S) (an array or A matrices, sparse allowed), a reward per transition, reduced to the
+    expected reward ``R[s, a] = sum_s' P[a, s, s'] R[a, s, s']`` as pymdptoolbox does.
     """
-    Pa = _dense_actions(P)
-    if Pa.ndim != 3 or Pa.shape[1] != Pa.shape[2]:
-        raise InvalidMDP(f"P: expected pymdptoolbox's shape (A, S, S), found {Pa.shape}")
-    A, S = Pa.shape[0], Pa.shape[1]
-    Rr = np.asarray(_dense_actions(R), dtype=float)
-    if Rr.shape == (S,):
-        Rsa = np.repeat(Rr[:, None], A, axis=1)
-    elif Rr.shape == (S, A):
-        Rsa = Rr
-    elif Rr.shape == (A, S, S):
-        Rsa = np.einsum("ast,ast->sa", Pa.astype(float), Rr)
+    Pa = _actions(P)
+    shape = _shape(Pa)
+    if len(shape) != 3 or shape[1] != shape[2]:
+        raise InvalidMDP(f"P: expected pymdptoolbox's shape (A, S, S), found {shape}")
+    A, S = shape[0], shape[1]
+    Rr = _actions(R)
+    if _shape(Rr) == (A, S, S):
+        Rsa = np.stack([_expected_reward(Pa[a], Rr[a]) for a in range(A)], axis=1)
     else:
-        raise InvalidMDP(f"R: expected pymdptoolbox's shape (S, A) = ({S}, {A}), (S,) = ({S},) "
-                         f"or (A, S, S) = ({A}, {S}, {S}); found {Rr.shape}")
-    return Pa, Rsa
+        Rr = np.asarray(Rr, dtype=float)
+        if Rr.shape == (S,):
+            Rsa = np.repeat(Rr[:, None], A, axis=1)
+        elif Rr.shape == (S, A):
+            Rsa = Rr
+        else:
+            raise InvalidMDP(f"R: expected pymdptoolbox's shape (S, A) = ({S}, {A}), (S,) = "
+                             f"({S},) or (A, S, S) = ({A}, {S}, {S}); found {Rr.shape}")
+    return (_state_major(Pa) if isinstance(Pa, list) else Pa), Rsa
 
 
 def gymnasium_arrays(table: Mapping, n_states: int | None = None, n_actions: int | None = None,
