@@ -70,12 +70,17 @@ def run(runs: int, steps: int, w: float, out: str, seed: int = 0) -> dict:
             ax.plot(sim.times, sim.rmspbe_mean, label=algo)
             ax.fill_between(sim.times, sim.rmspbe_q10, sim.rmspbe_q90, alpha=0.12)
         ax.set_title(f"{prob} ({runs} runs)")
-        ax.set_xlabel("step")
-        ax.set_ylabel("RMSPBE")
-        ax.set_yscale("log")
-    axes[-1].legend(fontsize=7)
+        ax.set_xlabel("step $t$ (samples)")
+        ax.set_ylabel("RMSPBE (reward units)")
+        lo, hi = ax.get_ylim()
+        if lo > 0 and hi > 10 * lo:  # log only across a decade or more
+            ax.set_yscale("log")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(5))  # 5-digit step labels stay apart
+    handles, labels = axes[-1].get_legend_handles_labels()
     fig.tight_layout()
-    fig.savefig(out)
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(labels),
+               fontsize=8, frameon=False)  # below the panels, off the data
+    fig.savefig(out, bbox_inches="tight")
     plt.close(fig)
     return results
 

@@ -386,7 +386,7 @@ def plot(results: list[dict], out: str) -> None:
 
     panels = list(dict.fromkeys(r["panel"] for r in results))
     fig, axes = plt.subplots(len(READINGS), len(panels),
-                             figsize=(4 * len(panels), 3.4 * len(READINGS)), squeeze=False)
+                             figsize=(5.6 * len(panels), 3.4 * len(READINGS)), squeeze=False)
     for res in results:
         ax = axes[READINGS.index(res["reading"]), panels.index(res["panel"])]
         ep = np.arange(res["rmspbe"].shape[2])
@@ -402,9 +402,9 @@ def plot(results: list[dict], out: str) -> None:
         ax.set_xlabel("episode")
         ax.set_ylabel("RMSPBE (mean over runs)")
         ax.set_yscale("log")
-        ax.legend(fontsize=6)
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # off the data
     fig.tight_layout()
-    fig.savefig(out)
+    fig.savefig(out, bbox_inches="tight")
     plt.close(fig)
 
 

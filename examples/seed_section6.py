@@ -32,6 +32,7 @@ from certify.algorithms.qlearning.analysis import analyze_qlearning
 from certify.algorithms.qlearning.meansquare import mean_square_bound
 from certify.algorithms.qlearning.simulate import simulate_qlearning
 from certify.algorithms.qlearning.system import DirectFamily
+from certify.exact.printing import safe_round
 from certify.jsr.products import best_product
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.problem import Problem
@@ -89,13 +90,14 @@ def main(argv: list[str] | None = None) -> list[dict]:
           f"{'row-sum':>10} {'bound K':>9} {'RMS K':>8}")
     for r in rows:
         print(f"{r['alpha']:6g} {r['finite_product']:14.6f} "
-              f"[{r['jsr_lower']:.9f}, {r['jsr_upper']:.9f}] {r['row_sum']:10.6f} "
+              f"[{safe_round(r['jsr_lower'], 'lower', 9)}, {safe_round(r['jsr_upper'], 'upper', 9)}] "
+              f"{safe_round(r['row_sum'], 'upper', 6):>10} "
               f"{r['bound']:9.4g} {r['rms']:8.4g}")
-    _plot(panels, args.output, args.noise)
+    _plot(panels, args.output, args.noise, args.length)
     return rows
 
 
-def _plot(panels, path: str, noise: float) -> None:
+def _plot(panels, path: str, noise: float, length: int = 4) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -105,24 +107,30 @@ def _plot(panels, path: str, noise: float) -> None:
     for ax, (alpha, k, mean_rel, res, fp, ms, e0) in zip(axes[0], panels, strict=True):
         kf = k.astype(float)
         ax.plot(kf, mean_rel, color="k", lw=1.5, label="mean relative error (data)")
-        ax.plot(kf, res.direct.upper ** kf, "--", label=f"JSR {res.direct.upper:.5f}")
-        ax.plot(kf, fp ** kf, "-.", label=f"finite product {fp:.5f}")
-        ax.plot(kf, res.row_sum_rate ** kf, ":", label=f"row-sum {res.row_sum_rate:.5f}")
+        # the seed's normalised rate lines rho^k: rates, not bounds (no constant, no floor)
+        ax.plot(kf, res.direct.upper ** kf, "--", lw=1, label=r"rate line $\rho^k$, JSR")
+        ax.plot(kf, fp ** kf, "-.", lw=1, label=rf"rate line, finite product ($L \leq {length}$)")
+        ax.plot(kf, res.row_sum_rate ** kf, ":", lw=1, label="rate line, row-sum rate")
         if ms.best is not None:
             bound = np.array([np.sqrt(float(ms.best.bound_ms_at(int(t)))) for t in k]) / e0
-            ax.plot(kf, np.minimum(bound, ms.trivial / e0), color="tab:red",
-                    label="certified sqrt(E||e_k||^2) bound")
+            ax.plot(kf, np.minimum(bound, ms.trivial / e0), color="tab:red", lw=1.6,
+                    label=r"certified bound on $\sqrt{E\,\|e_k\|_\infty^2} / \|e_0\|_\infty$")
         late = float(np.median(mean_rel[len(mean_rel) // 2:]))
         ax.set_ylim(max(late / 3, 1e-4), 2.0)
         ax.set_yscale("log")
-        ax.set_title(f"alpha = {alpha:g}, noise +-{noise:g}")
-        ax.set_xlabel("step k")
-        ax.set_ylabel("||Q_k - Q*||_inf / ||Q_0 - Q*||_inf")
-        ax.legend(fontsize=6)
+        ax.set_title(rf"$\alpha = {alpha:g}$, reward noise $\pm {noise:g}$" + "\n"
+                     + rf"$\rho \leq {safe_round(res.direct.upper, 'upper', 6)}$, finite product "
+                     + rf"${fp:.6f}$, row-sum ${safe_round(res.row_sum_rate, 'upper', 6)}$",
+                     fontsize=8)
+        ax.set_xlabel("step $k$ (samples)")
+        ax.set_ylabel(r"$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$")
+    handles, labels = axes[0][0].get_legend_handles_labels()
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    # one legend below the panels, off the data
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+               fontsize=8, frameon=False)
+    fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
-
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""``certify simulate pg MDP``: noisy particle gradient ascent for mean-field PG (plug-in)."""
+"""``certify simulate pg MDP``: noisy particle gradient ascent for mean-field PG."""
 
 from __future__ import annotations
 
@@ -60,8 +60,7 @@ def plot_values(doc: dict, path: str) -> None:
     ax.plot(doc["values"], label=r"$V_\tau^{\pi_{\nu_k}}(\rho)$")
     ax.axhline(doc["v_star"], color="k", ls="--", label=r"$V^*_\tau(\rho)$")
     ax.set_xlabel("gradient step $k$")
-    ax.set_ylabel(r"entropy-regularised value $V_\tau(\rho)$ (reward units)")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
+    ax.set_ylabel(r"regularised value $V_\tau(\rho)$ (reward units)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+    fig.savefig(path, bbox_inches="tight")
     plt.close(fig)

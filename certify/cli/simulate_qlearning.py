@@ -77,7 +77,7 @@ def plot_simulation(sim, path: str, name: str) -> None:
     ax.set_xlabel("iteration $k$ (samples)")
     ax.set_ylabel(r"$\|Q_k - Q^*\|_\infty / \|Q_0 - Q^*\|_\infty$")
     ax.set_title(f"Q-learning on {name}")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))  # 5-digit labels stay apart
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
+    fig.savefig(path, bbox_inches="tight")
     plt.close(fig)

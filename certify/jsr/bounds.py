@@ -55,7 +55,7 @@ import numpy as np
 
 from certify.certificates.norm import ExactValueCertificate, InducedNormCertificate
 from certify.certificates.product_word import exact_word_product
-from certify.errors import InvalidInput, UnknownName
+from certify.errors import InvalidInput, UnknownName, did_you_mean
 from certify.exact import round_down_float, round_up_float
 from certify.exact.polynomials import dominant_root_region
 from certify.families.matrix import Family
@@ -150,7 +150,8 @@ def parse_methods(methods: str | Sequence[str] | None) -> list[tuple[str, int | 
     for item in items:
         name, _, arg = str(item).partition(":")
         if name not in METHODS:
-            raise UnknownName(f"methods: unknown method {name!r}; valid methods are "
+            raise UnknownName(f"methods: unknown method {name!r}{did_you_mean(name, METHODS)}; "
+                              f"valid methods are "
                               f"{list(METHODS)} (optionally 'lifting:k', 'products:k', 'sos:d')")
         k = None
         if arg:

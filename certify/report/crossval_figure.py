@@ -14,7 +14,8 @@ checks confirmed.  A bare rate rho^k is not drawn: it bounds no error without it
 and floor.
 
 The y-range covers the data and the curves' transients (at most :data:`DECADES` decades
-below the top); the legend sits below the axes, off the data.  The format follows the
+below the top); the legend sits below the axes, off the data; the step axis is logarithmic (symlog, linear
+on [0, 1]) so that the transient is visible next to the plateau.  The format follows the
 file's suffix (``.pdf``, ``.svg`` and ``.eps`` are vector).
 """
 
@@ -89,8 +90,11 @@ def draw(ax, data: CrossvalFigureData, title: str = "", legend: bool = True) -> 
         ax.plot(data.k, y, color=color, ls=ls, lw=1.3, label=LABELS.get(name, name))
     ax.set_yscale("log")
     ax.set_ylim(*data.ylim)
+    # a logarithmic step axis (linear below step 1, so k = 0 is drawn): the transient of the
+    # first hundreds of steps gets as much room as the plateau of the last thousands
+    ax.set_xscale("symlog", linthresh=1.0, linscale=0.3)
     ax.set_xlim(float(data.k[0]), float(data.k[-1]))
-    ax.set_xlabel("iteration $k$ (samples)")
+    ax.set_xlabel("iteration $k$ (samples, log scale)")
     ax.set_ylabel(r"$\|Q_k - Q^*\|_\infty$ (reward units)")
     ax.grid(True, which="major", alpha=0.35)
     if title:

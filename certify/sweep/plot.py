@@ -84,15 +84,15 @@ def plot_sweep(rows: Sequence[dict[str, Any]], path: str | Path, x: str = "alpha
         if c["ref"]:
             xs, ys = zip(*c["ref"], strict=True)
             ax.plot(xs, [max(1 - v, 1e-300) for v in ys], "--", color=color, label=f"{size}, {ref}")
-    ax.set_xlabel(x)
+    ax.set_xlabel(r"step size $\alpha$" if x == "alpha" else x)
     ax.set_ylabel("1 - rate (log scale; higher is faster)")
     ax.set_title(f"solid: {y} (certified cells), dashed: {ref}", fontsize="small")
     ax.set_yscale("log")
     ax.grid(True, which="both", alpha=0.3)
-    if data:
-        ax.legend(fontsize="small")
-    fig.tight_layout()
+    if data:  # below the axes, off the lines
+        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2,
+                  frameon=False)
     path = Path(path)
-    fig.savefig(path)
+    fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return path

@@ -114,20 +114,25 @@ def plot_sweep(result: SweepResult, path: str | Path) -> Path:
         for ax, col in zip(axes, ("diag_mean", "row_ratio_mean", "beta"), strict=True):
             ys = [np.mean([r[col] for r in rows if r["width"] == w]) for w in widths]
             ax.plot(widths, ys, marker="o", label=f"{act}, depth {depth}")
-    axes[0].set_ylabel("mean diagonal K_ii")
-    axes[0].set_yscale("log")
-    axes[1].set_ylabel("mean row ratio R_i(K)")
-    axes[2].set_ylabel(f"beta(K) at alpha = {result.alpha:g}")
-    axes[2].axhline(1.0, color="k", lw=0.8, ls="--")
+    axes[0].set_ylabel(r"mean diagonal $K_{ii}$")
+    diag = [r["diag_mean"] for r in result.rows]
+    if min(diag) > 0 and max(diag) > 10 * min(diag):  # log only across a decade or more
+        axes[0].set_yscale("log")
+    axes[1].set_ylabel(r"mean row ratio $R_i(K)$")
+    axes[2].set_ylabel(rf"$\beta(K)$ at $\alpha = {result.alpha:g}$")
+    axes[2].axhline(1.0, color="k", lw=0.8, ls="--", label=r"$\beta = 1$ (contraction below)")
     for ax in axes:
         ax.set_xscale("log", base=2)
         ax.set_xlabel("width")
-        ax.legend(fontsize=7)
+    # one legend for the three panels, below them (a legend per panel covered the lines)
+    handles, labels = axes[2].get_legend_handles_labels()
     fig.suptitle(f"Empirical NTK of MLP Q-networks on {result.problem} (init {result.init})")
     fig.tight_layout()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+               ncol=min(5, len(labels)), fontsize=8, frameon=False)
     out = Path(path)
     try:
-        fig.savefig(out)
+        fig.savefig(out, bbox_inches="tight")
     except OSError as exc:
         raise InvalidInput(f"--plot: cannot write {str(out)!r} ({exc.strerror})") from exc
     finally:
