@@ -225,3 +225,27 @@ def test_sparse_toolbox_rewards_per_transition():
     assert np.abs(q.max(axis=1) - v_ref).max() <= 1e-10
     dense = FiniteMDP.from_mdptoolbox(_dense(P), _dense(R), GAMMA)
     assert np.allclose(dense.R, mdp.R, rtol=0, atol=1e-15) and np.array_equal(dense.P, mdp.P)
+
+
+def test_float32_sampling_distribution_in_npz(tmp_path, capsys):
+    """An NPZ's float32 d is refused with the hint, and its renormalize array covers d too."""
+    from certify.cli import main
+
+    rng = np.random.default_rng(1)
+    P = rng.dirichlet(np.ones(5), size=(5, 2))
+    d = rng.dirichlet(np.ones(10)).astype(np.float32)
+    assert 1e-9 < abs(float(d.astype(float).sum()) - 1) < 1e-6
+    np.savez(tmp_path / "d.npz", P=P, R=np.zeros((5, 2)), gamma=np.array(GAMMA), d=d)
+    assert main(["qlearning", str(tmp_path / "d.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 2
+    err = capsys.readouterr().err
+    assert "sampling.d sums to" in err and "float32" in err and "renormalize = 1e-6" in err
+    np.savez(tmp_path / "ok.npz", P=P, R=np.zeros((5, 2)), gamma=np.array(GAMMA), d=d,
+             renormalize=np.array(1e-6))
+    assert main(["qlearning", str(tmp_path / "ok.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 0
+    capsys.readouterr()
+    far = d.astype(float)
+    far[0] += 1e-3
+    np.savez(tmp_path / "far.npz", P=P, R=np.zeros((5, 2)), gamma=np.array(GAMMA), d=far,
+             renormalize=np.array(1e-6))
+    assert main(["qlearning", str(tmp_path / "far.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 2
+    assert "not a rounding error" in capsys.readouterr().err

@@ -90,20 +90,20 @@ def low_precision(P: object) -> bool:
     return dt is not None and np.issubdtype(dt, np.floating) and np.finfo(dt).eps > np.finfo(float).eps
 
 
-def precision_hint(P: object, deviation: float) -> str:
+def precision_hint(P: object, deviation: float, field: str = "P") -> str:
     """What to do about low-precision ``P`` whose rows are up to ``deviation`` from 1: the
     ``renormalize`` value that accepts it (the power of ten at least 2 x ``deviation``, and
     at least 1e-6), or, when even 0.01 is too small, that this is not rounding."""
     dt = np.dtype(getattr(P, "dtype", float))
     eps = float(np.finfo(dt).eps) if np.issubdtype(dt, np.floating) else 0.0
     if not deviation * 2 <= 1e-2:
-        return (f"P is {dt} data (machine epsilon {eps:.1e}) but a row sum is {deviation:.2g} "
+        return (f"{field} is {dt} data (machine epsilon {eps:.1e}) but a sum is {deviation:.2g} "
                 "from 1, more than rounding: check the data")
     exp = max(-6, int(np.ceil(np.log10(deviation * 2)))) if deviation > 0 else -6
     tol = f"1e{exp}"
-    return (f"P is {dt} data (machine epsilon {eps:.1e}), whose rows sum to 1 only within "
+    return (f"{field} is {dt} data (machine epsilon {eps:.1e}), whose sums are 1 only within "
             f"{deviation:.2g} here: opt in with renormalize={tol} (in a file, a field or NPZ "
-            f"array renormalize = {tol}) to divide each row by its sum, or pass float64 data")
+            f"array renormalize = {tol}) to divide by the sums, or pass float64 data")
 
 
 def renormalise_sparse(P: sp.csr_matrix, tol: float, n_actions: int) -> tuple[sp.csr_matrix, float]:

@@ -108,7 +108,8 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
               if "renormalize" in arrays else None)
     mdp = FiniteMDP(arrays["P"], arrays["R"], float(gamma.reshape(-1)[0]), name=path.stem,
                     layout=check_layout(layout or "SAS"), renormalize=renorm)
-    sampling = sampling_from_d(mdp, arrays["d"], positive_sampling) if "d" in arrays else None
+    sampling = (sampling_from_d(mdp, arrays["d"], positive_sampling, renormalize=renorm)
+                if "d" in arrays else None)
     features, target = _features_and_target(mdp, arrays)
     return Problem(mdp, sampling, features, target, f"loaded from {path.name}")
 
