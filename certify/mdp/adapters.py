@@ -84,18 +84,39 @@ def to_sas(P: np.ndarray, layout: str) -> np.ndarray:
     return P
 
 
-def low_precision(P: object) -> bool:
-    """True for float arrays of less than double precision (float16, float32)."""
+def _float_info(P: object) -> tuple[str, float] | None:
+    """(dtype name, machine epsilon) of a floating array of numpy, torch, JAX, ...; None for
+    other data.  torch dtypes are not numpy dtypes (``torch.float32``): read by name."""
     dt = getattr(P, "dtype", None)
-    return dt is not None and np.issubdtype(dt, np.floating) and np.finfo(dt).eps > np.finfo(float).eps
+    if dt is None:
+        return None
+    name = str(dt).rsplit(".", 1)[-1]
+    if name == "bfloat16":
+        return name, 2.0 ** -7
+    try:
+        npdt = np.dtype(dt)
+    except TypeError:
+        try:
+            npdt = np.dtype(name)
+        except TypeError:
+            return None
+    if not np.issubdtype(npdt, np.floating):
+        return None
+    return str(npdt), float(np.finfo(npdt).eps)
+
+
+def low_precision(P: object) -> bool:
+    """True for float arrays of less than double precision (float16, float32, bfloat16),
+    numpy or not."""
+    info = _float_info(P)
+    return info is not None and info[1] > float(np.finfo(float).eps)
 
 
 def precision_hint(P: object, deviation: float, field: str = "P") -> str:
     """What to do about low-precision ``P`` whose rows are up to ``deviation`` from 1: the
     ``renormalize`` value that accepts it (the power of ten at least 2 x ``deviation``, and
     at least 1e-6), or, when even 0.01 is too small, that this is not rounding."""
-    dt = np.dtype(getattr(P, "dtype", float))
-    eps = float(np.finfo(dt).eps) if np.issubdtype(dt, np.floating) else 0.0
+    dt, eps = _float_info(P) or ("float64", float(np.finfo(float).eps))
     if not deviation * 2 <= 1e-2:
         return (f"{field} is {dt} data (machine epsilon {eps:.1e}) but a sum is {deviation:.2g} "
                 "from 1, more than rounding: check the data")
