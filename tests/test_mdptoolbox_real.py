@@ -249,3 +249,13 @@ def test_float32_sampling_distribution_in_npz(tmp_path, capsys):
              renormalize=np.array(1e-6))
     assert main(["qlearning", str(tmp_path / "far.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 2
     assert "not a rounding error" in capsys.readouterr().err
+
+
+def test_reward_shape_errors_are_one_line():
+    """R with a transition axis points to from_mdptoolbox; a ragged R is still refused in one
+    line (the shape test must not ask numpy for the shape of a ragged list)."""
+    P = np.full((2, 2, 2), 0.5)
+    with pytest.raises(InvalidMDP, match="use FiniteMDP.from_mdptoolbox"):
+        FiniteMDP(P, np.zeros((2, 2, 2)), GAMMA, layout="SAS")
+    with pytest.raises(InvalidMDP, match="^R: expected an array of real numbers"):
+        FiniteMDP(P, [[1.0, 2.0], [3.0]], GAMMA, layout="SAS")

@@ -63,7 +63,7 @@ class FiniteMDP:
 
     def __init__(self, P, R, gamma: float, states=None, actions=None, name: str = "mdp", *,
                  layout: str | None = None, renormalize: float | None = None) -> None:
-        if np.ndim(R) == 3 and not sp.issparse(R):
+        if getattr(R, "ndim", None) == 3:  # an array (a ragged list must reach as_real_array)
             raise InvalidMDP(f"R has shape {np.shape(R)}; FiniteMDP takes expected rewards R[s, a]; for "
                              "pymdptoolbox's per-transition rewards R[a, s, s'] use "
                              "FiniteMDP.from_mdptoolbox(P, R, gamma)")
@@ -77,7 +77,9 @@ class FiniteMDP:
 
         single = low_precision(P)
         if sp.issparse(P):
-            if layout not in (None, "SAS"):
+            from certify.mdp.adapters import check_layout
+
+            if layout is not None and check_layout(layout) != "SAS":
                 raise InvalidMDP("a sparse P is read as (S*A, S) rows, state-major: layout "
                                  "applies to dense arrays only")
             Pm = sp.csr_matrix(P, dtype=float)
