@@ -259,3 +259,11 @@ def test_reward_shape_errors_are_one_line():
         FiniteMDP(P, np.zeros((2, 2, 2)), GAMMA, layout="SAS")
     with pytest.raises(InvalidMDP, match="^R: expected an array of real numbers"):
         FiniteMDP(P, [[1.0, 2.0], [3.0]], GAMMA, layout="SAS")
+
+
+def test_ragged_transition_lists_are_one_line():
+    ragged = [[[1.0], [0.5, 0.5]], [[1.0, 0.0], [0.0, 1.0]]]
+    for build in (lambda: FiniteMDP(ragged, np.zeros((2, 2)), GAMMA),
+                  lambda: FiniteMDP.from_arrays(ragged, np.zeros((2, 2)), GAMMA)):
+        with pytest.raises(InvalidMDP, match="^P: expected an array of real numbers"):
+            build()

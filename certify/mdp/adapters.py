@@ -59,7 +59,10 @@ def ambiguous_shape(P: object) -> bool:
     are the same array)."""
     if sp.issparse(P):
         return False
-    shape = np.shape(P)
+    try:
+        shape = np.shape(P)
+    except ValueError:  # ragged nested lists: no shape; as_real_array refuses them in one line
+        return False
     return len(shape) == 3 and shape[0] == shape[1] == shape[2] > 1
 
 
