@@ -267,3 +267,15 @@ def test_ragged_transition_lists_are_one_line():
                   lambda: FiniteMDP.from_arrays(ragged, np.zeros((2, 2)), GAMMA)):
         with pytest.raises(InvalidMDP, match="^P: expected an array of real numbers"):
             build()
+
+
+def test_toolbox_odd_inputs_are_one_line():
+    R = np.zeros((2, 2))
+    with pytest.raises(InvalidMDP, match="^P: expected pymdptoolbox's arrays, found ragged"):
+        FiniteMDP.from_mdptoolbox([[[1.0], [0.5, 0.5]], [[1.0, 0.0], [0.0, 1.0]]], R, GAMMA)
+    with pytest.raises(InvalidMDP, match="^R: expected pymdptoolbox's arrays, found ragged"):
+        FiniteMDP.from_mdptoolbox(np.full((2, 2, 2), 0.5), [[1.0], [2.0, 3.0]], GAMMA)
+    with pytest.raises(InvalidMDP, match="A matrices of one shape"):
+        FiniteMDP.from_mdptoolbox([sp.eye(2, format="csr"), sp.eye(3, format="csr")], R, GAMMA)
+    with pytest.raises(InvalidMDP, match=r"shape \(A, S, S\), found \(\)"):
+        FiniteMDP.from_mdptoolbox(None, R, GAMMA)

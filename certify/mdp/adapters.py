@@ -187,7 +187,10 @@ def _actions(P: object) -> np.ndarray | list:
             raise InvalidMDP(f"expected A matrices of one shape (S, S), found shapes "
                              f"{[m.shape for m in mats][:6]}")
         return mats
-    return np.asarray(P)
+    try:
+        return np.asarray(P)
+    except ValueError as exc:  # ragged nested lists
+        raise InvalidMDP(f"expected pymdptoolbox's arrays, found ragged data ({exc})") from exc
 
 
 def _shape(M: np.ndarray | list) -> tuple[int, ...]:
@@ -222,12 +225,18 @@ def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray | sp.csr_matrix,
     S, S) (an array or A matrices, sparse allowed), a reward per transition, reduced to the
     expected reward ``R[s, a] = sum_s' P[a, s, s'] R[a, s, s']`` as pymdptoolbox does.
     """
-    Pa = _actions(P)
+    try:
+        Pa = _actions(P)
+    except InvalidMDP as exc:
+        raise InvalidMDP(f"P: {exc}") from exc
     shape = _shape(Pa)
     if len(shape) != 3 or shape[1] != shape[2]:
         raise InvalidMDP(f"P: expected pymdptoolbox's shape (A, S, S), found {shape}")
     A, S = shape[0], shape[1]
-    Rr = _actions(R)
+    try:
+        Rr = _actions(R)
+    except InvalidMDP as exc:
+        raise InvalidMDP(f"R: {exc}") from exc
     if _shape(Rr) == (A, S, S):
         Rsa = np.stack([_expected_reward(Pa[a], Rr[a]) for a in range(A)], axis=1)
     else:
