@@ -275,35 +275,54 @@ def gymnasium_arrays(table: Mapping, n_states: int | None = None, n_actions: int
                          "[(prob, next_state, reward, terminated), ...]}}")
     if terminal not in ("absorbing", "ignore"):
         raise InvalidMDP(f"terminal = {terminal!r}; expected 'absorbing' or 'ignore'")
+    if not all(isinstance(acts, Mapping) for acts in table.values()):
+        raise InvalidMDP("env.unwrapped.P: expected a dict {action: [(prob, next_state, reward, "
+                         "terminated), ...]} for every state")
     S = int(n_states) if n_states is not None else len(table)
     A = int(n_actions) if n_actions is not None else max(len(v) for v in table.values())
-    ends = terminal == "absorbing" and any(
-        len(t) > 3 and bool(t[3]) for acts in table.values() for ts in acts.values() for t in ts)
-    n = S + 1 if ends else S
-    P = np.zeros((n, A, n))
-    R = np.zeros((n, A))
+    rows: list[tuple[int, int, float, int, float, bool]] = []
     for s in range(S):
         if s not in table:
             raise InvalidMDP(f"env.unwrapped.P has no entry for state {s} of {S}")
         for a in range(A):
             if a not in table[s]:
                 raise InvalidMDP(f"env.unwrapped.P[{s}] has no entry for action {a} of {A}")
-            for t in table[s][a]:
-                if len(t) < 3:
-                    raise InvalidMDP(f"env.unwrapped.P[{s}][{a}]: expected (prob, next_state, "
-                                     f"reward, terminated) tuples, found {t!r}")
-                prob, nxt, rew = float(t[0]), int(t[1]), float(t[2])
-                if not 0 <= nxt < S:
-                    raise InvalidMDP(f"env.unwrapped.P[{s}][{a}]: next state {nxt} is outside "
-                                     f"0..{S - 1}")
-                done = ends and len(t) > 3 and bool(t[3])
-                P[s, a, S if done else nxt] += prob
-                R[s, a] += prob * rew
+            outcomes = table[s][a]
+            if not isinstance(outcomes, Sequence) or isinstance(outcomes, str):
+                raise InvalidMDP(f"env.unwrapped.P[{s}][{a}]: expected a list of (prob, "
+                                 f"next_state, reward, terminated) tuples, found {outcomes!r:.80}")
+            rows.extend((s, a, *_outcome(t, s, a, S)) for t in outcomes)
+    ends = terminal == "absorbing" and any(r[5] for r in rows)
+    n = S + 1 if ends else S
+    P = np.zeros((n, A, n))
+    R = np.zeros((n, A))
+    for s, a, prob, nxt, rew, done in rows:
+        P[s, a, S if ends and done else nxt] += prob
+        R[s, a] += prob * rew
     names = [str(s) for s in range(S)]
     if ends:
         P[S, :, S] = 1.0
         names.append("terminal")
     return P, R, names
+
+
+def _outcome(t: object, s: int, a: int, n_states: int) -> tuple[float, int, float, bool]:
+    """One ``(prob, next_state, reward[, terminated, ...])`` entry of Gymnasium's table, checked:
+    real prob and reward, an integer next state in range (0.5 is not truncated to 0)."""
+    where = f"env.unwrapped.P[{s}][{a}]"
+    if not isinstance(t, Sequence) or isinstance(t, str) or len(t) < 3:
+        raise InvalidMDP(f"{where}: expected (prob, next_state, reward, terminated) tuples, "
+                         f"found {t!r:.80}")
+    try:
+        prob, rew = float(t[0]), float(t[2])
+    except (TypeError, ValueError) as exc:
+        raise InvalidMDP(f"{where}: probability and reward must be numbers, found {t!r:.80}") from exc
+    nxt = t[1]
+    if isinstance(nxt, bool) or not isinstance(nxt, int | np.integer):
+        raise InvalidMDP(f"{where}: next state {nxt!r} is not an integer state index")
+    if not 0 <= int(nxt) < n_states:
+        raise InvalidMDP(f"{where}: next state {int(nxt)} is outside 0..{n_states - 1}")
+    return prob, int(nxt), rew, len(t) > 3 and bool(t[3])
 
 
 def from_arrays(P: Any, R: Any, gamma: float, layout: str | None = None,
