@@ -282,3 +282,10 @@ def test_toolbox_odd_inputs_are_one_line():
         FiniteMDP.from_mdptoolbox([sp.eye(2, format="csr"), sp.eye(3, format="csr")], R, GAMMA)
     with pytest.raises(InvalidMDP, match=r"shape \(A, S, S\), found \(\)"):
         FiniteMDP.from_mdptoolbox(None, R, GAMMA)
+    P = np.full((2, 3, 3), 1 / 3)
+    for bad in ("abc", [[1, 2], [3, 4], [5, "x"]]):
+        with pytest.raises(InvalidMDP, match="^R"):
+            FiniteMDP.from_mdptoolbox(P, bad, GAMMA)
+    # one sparse (S, A) reward matrix is read as the dense one
+    Rs = sp.csr_matrix(np.arange(6.0).reshape(3, 2))
+    assert np.array_equal(FiniteMDP.from_mdptoolbox(P, Rs, GAMMA).R, Rs.toarray())

@@ -233,6 +233,8 @@ def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray | sp.csr_matrix,
     if len(shape) != 3 or shape[1] != shape[2]:
         raise InvalidMDP(f"P: expected pymdptoolbox's shape (A, S, S), found {shape}")
     A, S = shape[0], shape[1]
+    if sp.issparse(R):  # one sparse (S, A) or (S, 1) matrix
+        R = R.toarray()
     try:
         Rr = _actions(R)
     except InvalidMDP as exc:
@@ -240,7 +242,9 @@ def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray | sp.csr_matrix,
     if _shape(Rr) == (A, S, S):
         Rsa = np.stack([_expected_reward(Pa[a], Rr[a]) for a in range(A)], axis=1)
     else:
-        Rr = np.asarray(Rr, dtype=float)
+        from certify.mdp.validate import as_real_array
+
+        Rr = as_real_array(Rr, "R", None, InvalidMDP)
         if Rr.shape == (S,):
             Rsa = np.repeat(Rr[:, None], A, axis=1)
         elif Rr.shape == (S, A):
