@@ -253,8 +253,10 @@ class FiniteMDP:
         return self.actions[a] if self.actions else str(a)
 
     def to_dict(self) -> dict:
-        """JSON-ready form in the documented input format."""
-        out: dict = {"gamma": self.gamma, "P": self.P.tolist(), "R": self.R.tolist()}
+        """JSON-ready form in the documented input format (read back by ``load_problem``: the
+        layout is named, as a file with S = A needs it)."""
+        out: dict = {"gamma": self.gamma, "layout": "SAS", "P": self.P.tolist(),
+                     "R": self.R.tolist()}
         if self.states:
             out["states"] = list(self.states)
         if self.actions:

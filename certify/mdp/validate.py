@@ -45,7 +45,8 @@ def as_real_array(
             e is None or e == f for e, f in zip(shape, arr.shape, strict=True)
         )
         if not ok:
-            want = "(" + ", ".join("*" if e is None else str(e) for e in shape) + ")"
+            want = "(" + ", ".join("*" if e is None else str(e) for e in shape) + \
+                ("," if len(shape) == 1 else "") + ")"  # written as numpy writes shapes: (4,)
             raise error(f"{field}: expected shape {want} but found {arr.shape}")
     bad = ~np.isfinite(arr)
     if bad.any():
