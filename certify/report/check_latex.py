@@ -17,6 +17,7 @@ from certify.report.latex import Latex, escape
 
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "kappa", "lambda",
          "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
+         "varrho", "varepsilon", "vartheta", "varphi", "varsigma",
          "Gamma", "Delta", "Theta", "Lambda", "Sigma", "Pi", "Phi", "Psi", "Omega")
 """Greek letters spelled out in ASCII text (set as ``\\beta`` ...)."""
 OPERATORS = ("min", "max", "sup", "inf", "log", "exp", "det", "sum")
@@ -90,12 +91,29 @@ def _scripts(s: str) -> list[tuple[str, str]]:
     return [*pieces, ("", plain)]
 
 
+_MATRIX_RELATIONS = {">": r"\succ", ">=": r"\succeq", "<": r"\prec", "<=": r"\preceq"}
+_ONE_RELATION = re.compile(r"^(?P<lhs>[^<>=]+?)\s*(?P<rel>>=|<=|>|<)\s*(?P<rhs>[^<>=]+)$")
+
+
+def _is_matrix(side: str) -> bool:
+    """A side of an inequality that is a matrix: one capital letter (not the operator T) or
+    an expression with a transpose ``^T``."""
+    side = side.strip()
+    return bool(re.fullmatch(r"[A-SU-Z]", side)) or "^T" in side
+
+
 def formula_latex(text: str) -> str:
-    """One ASCII formula (no surrounding words) as math-mode LaTeX (no dollars).
+    """One ASCII formula (no surrounding words) as math-mode LaTeX (no dollars).  An
+    inequality between matrices (``X > 0``, ``beta^2 X - A^T X A >= 0``) is the Loewner
+    order: ``\\succ``, ``\\succeq``, not ``>``.
 
     >>> formula_latex("beta^2 X - A^T X A >= 0")
-    '\\\\beta ^{2} X - A^\\\\top X A \\\\ge 0'
+    '\\\\beta ^{2} X - A^\\\\top X A \\\\succeq 0'
     """
+    m = _ONE_RELATION.match(text.strip())
+    if m and (_is_matrix(m["lhs"]) and m["rhs"].strip() in ("0", "I") or "^T" in m["lhs"] + m["rhs"]):
+        return (formula_latex(m["lhs"]) + " " + _MATRIX_RELATIONS[m["rel"]] + " "
+                + formula_latex(m["rhs"]))
     s = text.replace("||", "\x00")
     s = re.sub(r"_inf(ty)?\b", "\x01", s)
     out = []

@@ -47,8 +47,8 @@ def claims_body(run) -> str:
         values = Latex(r"\newline ".join(path_tex(k) + " = " + _value(v, k)
                                           for k, v in o.values.items()))
         rows.append({"name": text_latex(o.claim.name), "command": o.claim.command,
-                     "asserts": Latex(r"\newline ".join(r"\texttt{" + escape(a) + "}"
-                                                        for a in o.claim.assertions)),
+                     # breakable after dots and underscores: a long name stays in its column
+                     "asserts": Latex(r"\newline ".join(path_tex(a) for a in o.claim.assertions)),
                      "computed": values or Latex("--"), "verdict": o.verdict or "--",
                      "status": {"pass": "holds", "fail": "fails", "error": "error"}[o.status]})
     n_ok = sum(o.passed for o in run.outcomes)

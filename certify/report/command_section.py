@@ -41,6 +41,9 @@ MAX_ITEMS = 4
 FORMULA_KEYS = ("formula", "claim", "reason", "evidence", "relation")
 """Text fields whose ASCII formulas are typeset (:func:`certify.report.check_latex.text_latex`)."""
 _FRACTION = re.compile(r"^-?\d+/\d+$")
+LOOKS_LIKE_FORMULA = re.compile(r"<=|>=|!=|\|\||_inf\b|\^|\b(?:alpha|beta|gamma|delta|eta|kappa|lambda|"
+                                r"mu|rho|sigma|tau|xi)\b| [<>=] ")
+"""A text field matching this holds an ASCII formula and is typeset like a formula key's."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ def is_timing(path: str) -> bool:
 
 def path_tex(path: str) -> Latex:
     """A dotted field name in typewriter type, breakable after dots and underscores."""
-    t = escape(path).replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
+    t = re.sub(r"\.(?=[A-Za-z\\])", r".\\allowbreak{}", escape(path))  # not inside a number
+    t = t.replace(r"\_", r"\_\allowbreak{}")
     return Latex(r"\texttt{" + t + "}")
 
 
@@ -90,7 +94,7 @@ def _value_tex(v: object, key: str = "") -> Latex | None:
         if any(len(tok) > 40 for tok in v.split()):
             return None  # a long formula or number: it would not fit a line
         text = v if len(v) <= MAX_TEXT else v[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
-        if re.split(r"[.\[\]: ]+", key)[-1] in FORMULA_KEYS:
+        if re.split(r"[.\[\]: ]+", key)[-1] in FORMULA_KEYS or LOOKS_LIKE_FORMULA.search(text):
             return text_latex(text)  # its ASCII formulas typeset (<= as \le, ...)
         return escape(text)
     if isinstance(v, list) and 0 < len(v) <= MAX_VECTOR and all(
@@ -203,7 +207,7 @@ def computation_body(index: int, command: str, params: dict, doc: dict, claim_na
     :func:`computation_fields`)."""
     _, certs, _ = document_fields(doc)
     return render("computation.tex.j2", index=index, command=command, params=_params_tex(params),
-                  claims=Latex("; ".join(r"``" + escape(n) + "''" for n in claim_names)),
+                  claims=Latex("; ".join(r"``" + text_latex(n) + "''" for n in claim_names)),
                   verdict=str(doc.get("verdict", "--")), key=f"{key}:computation-{index}",
                   certificates=[certificate_paragraph(p, c) for p, c in certs])
 

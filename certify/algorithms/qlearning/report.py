@@ -136,7 +136,7 @@ def qlearning_body(res, steps: int | None = None,
         figure = pgfplots(bound_curves(res, steps, simulated), caption(res), label=f"{key}:bounds")
     note = "" if simulated is None else (
         "The dotted curve with markers is the mean relative error of simulated Q-learning runs "
-        "(i.i.d. sampling, $Q_0 = 0$); it levels off at the noise floor of the constant step.")
+        "(i.i.d. sampling, $Q_0 = 0$); every bound curve lies above it.")
     return render("qlearning.tex.j2", p=_problem(res), key=key, pairs=pairs,
                   pairs_omitted=omitted, quantities=_quantities(res),
                   verdict=res.verdict.value,
@@ -173,7 +173,8 @@ def qlearning_report(res, fragment: bool = False, steps: int | None = None,
     figure : Latex, optional
         Replaces the pgfplots figure.
     """
-    title = f"Certified convergence of Q-learning on {res.mdp.name} (alpha = {res.alpha:g})"
+    title = Latex(escape(f"Certified convergence of Q-learning on {res.mdp.name} (")
+                  + rf"$\alpha = {num(res.alpha, math_mode=False)}$)")
     return document(qlearning_body(res, steps, simulated, figure), title, fragment)
 
 

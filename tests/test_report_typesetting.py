@@ -1,0 +1,109 @@
+"""Reports a researcher pastes into an appendix (issue 19, item 6): formulas typeset (no ASCII
+"<=", "alpha", "||x||_inf" in the prose, matrix inequalities in the Loewner order), tables
+and headings inside the margin (no "Overfull \\hbox" in the TeX log)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from certify import analyze_qlearning, load_problem
+from certify.algorithms.qlearning.report import qlearning_report
+from certify.report.check_latex import text_latex
+
+ROOT = Path(__file__).resolve().parents[1]
+ASCII = re.compile(r"<=|>=|\\ensuremath\{[<>]\}|\+-|\|\||\b(alpha|beta|gamma|rho|lambda|kappa|"
+                   r"sigma|tau|xi|varrho|sqrt|nan|NaN|None)\b|\bd_min\b")
+"""ASCII formulas (and unprintable values) that must not appear in a report's prose."""
+
+
+def prose(tex: str) -> str:
+    """The text of ``tex`` outside math, \\texttt{...}, pgfplots code and comments."""
+    t = re.sub(r"(?s)\\begin\{tikzpicture\}.*?\\end\{tikzpicture\}", " ", tex)
+    t = re.sub(r"(?s)\\\[.*?\\\]", " ", t)
+    t = re.sub(r"(?s)\$[^$]*\$", " ", t)
+    t = re.sub(r"\\texttt\{(?:[^{}]|\{[^{}]*\})*\}", " ", t)
+    return re.sub(r"(?m)%.*$", " ", t)
+
+
+@pytest.fixture(scope="module")
+def sls_tex() -> str:
+    return qlearning_report(analyze_qlearning(load_problem("seed-sls"), 0.5))
+
+
+@pytest.fixture(scope="module")
+def ntk_claims_tex() -> str:
+    """The claims report of seed 001 (claim names with formulas: 'beta = 1 - alpha ...')."""
+    from certify.claims import run_claims
+    from certify.report.claims_report import claims_report
+
+    return claims_report(run_claims(ROOT / "certify/data/claims/seed-001-ntk.yaml"))
+
+
+def test_qlearning_report_prose_has_no_ascii_formula(sls_tex):
+    found = [m.group(0) for m in ASCII.finditer(prose(sls_tex))]
+    assert found == [], found
+    assert r"\title{Certified convergence of Q-learning on seed-sls ($\alpha = 0.5$)}" in sls_tex
+    # the CQLF's exact check is in the Loewner order, the max-norm check stays entrywise
+    assert r"$X \succ 0$ and $\beta ^{2} X - A^\top X A \succeq 0$" in sls_tex
+    assert r"$T(w) \le r w$" in sls_tex
+
+
+def test_claims_report_prose_has_no_ascii_formula(ntk_claims_tex):
+    found = [m.group(0) for m in ASCII.finditer(prose(ntk_claims_tex))]
+    assert found == [], found
+    # a claim's name is typeset alike in the table and where its computation is described
+    assert ntk_claims_tex.count(r"$\beta = 1 - \alpha (1 - \gamma ) \rho _{\min}$") >= 2
+
+
+def test_field_values_with_formulas_are_typeset():
+    """Text fields of an output (the appendix table) holding formulas are typeset."""
+    from certify.report.command_section import _value_tex
+
+    assert _value_tex("xi = alpha/varrho", "timescales[0].step") == r"$\xi = \alpha /\varrho$"
+    assert "<" not in prose(_value_tex("||Q - Q*||_inf <= gamma ln(m)", "invariant_set.set"))
+    assert _value_tex("policy iteration (dense solves)", "q_star_check.method") == \
+        "policy iteration (dense solves)"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("X > 0", r"X \succ 0"), ("beta^2 X - A^T X A >= 0", r"\beta ^{2} X - A^\top X A \succeq 0"),
+    ("A^T X A <= beta^2 X", r"A^\top X A \preceq \beta ^{2} X"),
+    ("T(w) <= r w", r"T(w) \le r w"), ("w > 0", "w > 0")])
+def test_matrix_inequalities_in_the_loewner_order(text, expected):
+    assert str(text_latex(text)) == f"${expected}$"
+
+
+def overfull(tex: str, folder: Path) -> list[str]:
+    """The "Overfull \\hbox" warnings of compiling ``tex`` twice with pdflatex."""
+    (folder / "r.tex").write_text(tex, encoding="utf-8")
+    for _ in range(2):
+        subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "r.tex"],
+                       cwd=folder, capture_output=True, timeout=120, check=True)
+    log = (folder / "r.log").read_text(errors="replace")
+    return [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
+
+
+needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no pdflatex")
+
+
+@pytest.mark.tex
+@needs_pdflatex
+def test_qlearning_report_inside_the_margin(sls_tex, tmp_path):
+    """The rates table and the mean-square heading ran 38 pt and 100 pt into the margin."""
+    assert overfull(sls_tex, tmp_path) == []
+
+
+@pytest.mark.tex
+@needs_pdflatex
+def test_claims_report_inside_the_margin(tmp_path):
+    """Long assertions in the claims table and certificate headings stay inside the margin."""
+    from certify.claims import run_claims
+    from certify.report.claims_report import claims_report
+
+    tex = claims_report(run_claims(ROOT / "certify/data/claims/seed-000-smooth.yaml"))
+    assert overfull(tex, tmp_path) == []
