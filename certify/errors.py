@@ -9,6 +9,8 @@ traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class CertifyError(Exception):
     """Base class of every error raised on purpose by certify."""
@@ -82,3 +84,23 @@ class BudgetExhausted(InvalidInput):
 class InfrastructureError(CertifyError, RuntimeError):
     """The machinery a command runs on failed (no live Dask worker, a lost scheduler); the
     command line exits 2, as for an unreachable scheduler."""
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` naming the choices closest to a misspelled ``name``, or "".
+
+    For the one-line error of an unknown name: ``unknown built-in problem 'seed-sl' (did you
+    mean 'seed-sls'?); valid names are ...``.  Closeness is difflib's ratio (at least 0.6),
+    so a name that resembles nothing gets no suggestion.
+
+    Parameters
+    ----------
+    name : str
+        The name the user gave.
+    choices : iterable of str
+        The valid names.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""

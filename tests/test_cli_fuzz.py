@@ -20,7 +20,7 @@ import pytest
 from certify.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = str(ROOT / "certify" / "data" / "claims" / "families" / "golden.json")
+GOLDEN = str(ROOT / "certify" / "data" / "families" / "golden.json")
 FAST_SIM = ["--runs", "2", "--steps", "5"]
 
 

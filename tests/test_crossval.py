@@ -69,10 +69,24 @@ def test_cli_bad_input_exit_2(argv, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_qlearning_word_is_the_same_form(capsys):
+    """`certify crossval qlearning MDP` (as `certify simulate qlearning MDP`) runs the form
+    `certify crossval MDP`: the same JSON document, and the same usage errors."""
+    argv = ["seed-sls", "--alpha", "0.5", "--runs", "4", "--steps", "300", "--json"]
+    docs = []
+    for prefix in ([], ["qlearning"]):
+        main(["crossval", *prefix, *argv])
+        docs.append(json.loads(capsys.readouterr().out))
+    assert docs[0] == docs[1] and docs[0]["predictions"]
+    assert main(["crossval", "qlearning", "seed-sls"]) == 2
+    err = capsys.readouterr().err
+    assert "--alpha" in err and "certify crossval qlearning" in err and "Traceback" not in err
+
+
 def test_help_mentions_both_forms(capsys):
     code = main(["crossval", "--help"])  # in process: --help exits 0 through main's outcome
     out = capsys.readouterr().out
-    assert code == 0 and "crossval MDP --alpha" in out and "crossval KEY" in out
+    assert code == 0 and "crossval [qlearning] MDP --alpha" in out and "crossval KEY" in out
 
 
 def test_one_run_gives_no_confidence_interval():

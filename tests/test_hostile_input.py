@@ -30,7 +30,7 @@ from certify.cli.outcome import EXIT_INTERNAL, EXIT_TERMINATED, run_command
 from certify.errors import InputTooLarge, InvalidInput, UnsafeInput
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "certify" / "data" / "claims" / "families" / "golden.json"
+GOLDEN = ROOT / "certify" / "data" / "families" / "golden.json"
 MDP1 = "gamma: 0.9\nP: [[[1.0]]]\nR: [[0]]\n"
 
 
@@ -761,3 +761,18 @@ def test_jsr_with_its_budget_spent_still_returns_the_exact_norm_bound():
     assert trivial <= res.upper <= trivial * (1 + 1e-11)
     assert [r.check.certified for r in res.certificates] == [True]
     assert any("budget spent before an upper bound" in n for n in res.notes)
+
+
+@pytest.mark.parametrize("mats, trivial, lower", [
+    ([[[0, 1], [0, 0]], [[0, 2], [0, 0]]], 2.0, 0.0),           # nilpotent: JSR 0
+    ([[[1, 1], [0, 1]], [[1, 0], [1, 1]]], 2.0, (1 + 5 ** 0.5) / 2),  # golden pair
+])
+def test_jsr_products_alone_still_returns_the_exact_norm_bound(mats, trivial, lower):
+    """``products`` proves lower bounds only; the bracket still gets the exactly checked
+    norm bound max_i ||A_i||_1 (both families: 2), and the note says why."""
+    from certify.jsr.bounds import analyze_jsr
+
+    res = analyze_jsr([np.array(m, dtype=float) for m in mats], methods="products", budget=10)
+    assert trivial <= res.upper <= trivial * (1 + 1e-11)
+    assert res.lower == pytest.approx(lower, abs=1e-12)
+    assert any("no upper bound from the methods asked for (products)" in n for n in res.notes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -78,14 +80,13 @@ def test_deterministic_frozenlake_q_star():
     assert q[14, 2] == pytest.approx(1.0)
 
 
-def test_unknown_env_without_gymnasium():
-    try:
-        import gymnasium  # noqa: F401
-    except ImportError:
-        with pytest.raises(InvalidInput, match="gymnasium"):
-            env_mdp("Taxi-v3", 0.9)
-    else:
-        pytest.skip("gymnasium is installed")
+def test_unknown_env_without_gymnasium(monkeypatch):
+    """Runs with gymnasium installed too (it is in the dev extra): the import is made to fail."""
+    monkeypatch.setitem(sys.modules, "gymnasium", None)  # `import gymnasium` raises ImportError
+    with pytest.raises(InvalidInput, match="gymnasium"):
+        env_mdp("Taxi-v3", 0.9)
+    mdp, n_real = env_mdp("FrozenLake-v1", 0.9)  # the built-in lake needs no gymnasium
+    assert (mdp.n_states, n_real) == (17, 16)
 
 
 def _buffer():

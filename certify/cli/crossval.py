@@ -2,9 +2,11 @@
 
 Two forms share the command:
 
-``certify crossval MDP --alpha A [--runs N --steps K --seed S --plot FILE --json]``
+``certify crossval [qlearning] MDP --alpha A [--runs N --steps K --seed S --plot FILE --json]``
     Q-learning: every prediction of ``certify qlearning`` (rates, bound curves, noise
-    floors) against Monte-Carlo runs (:mod:`certify.algorithms.qlearning.crossval`).
+    floors) against Monte-Carlo runs (:mod:`certify.algorithms.qlearning.crossval`).  The
+    word ``qlearning`` is optional; with it the command reads as ``certify simulate
+    qlearning MDP``.
 ``certify crossval KEY ...``
     routed to the plug-in of the registry entry ``crossval KEY``
     (:data:`certify.commands.REGISTRY`), whose ``cli`` names its ``build_parser()``; the
@@ -23,6 +25,9 @@ from certify.cli.common import add_problem_argument, add_sampling_argument, chec
 from certify.cli.outcome import OneLineParser
 from certify.cli.simulate import add_simulation_options
 
+#: The optional first word of the Q-learning form (``certify crossval qlearning MDP``).
+QLEARNING = "qlearning"
+
 
 def plugins() -> dict[str, ModuleType]:
     """``{KEY: module}`` for the registry's ``crossval KEY`` commands."""
@@ -37,8 +42,9 @@ def plugins() -> dict[str, ModuleType]:
 def _epilog() -> str:
     keys = ", ".join(sorted(plugins())) or "none installed"
     return ("forms:\n"
-            "  certify crossval MDP --alpha A [--runs N --steps K --seed S --plot FILE --json]\n"
-            "      Q-learning certificates vs trajectories (see `certify crossval MDP --help`)\n"
+            "  certify crossval [qlearning] MDP --alpha A [--runs N --steps K --seed S --plot FILE\n"
+            "                   --json]\n"
+            "      Q-learning certificates vs trajectories (see `certify crossval qlearning --help`)\n"
             "  certify crossval KEY ...\n"
             f"      another algorithm's cross-validation; KEY is one of: {keys}\n"
             "      (see `certify crossval KEY --help`)")
@@ -56,10 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def build_qlearning_parser() -> argparse.ArgumentParser:
+def build_qlearning_parser(prog: str = "certify crossval") -> argparse.ArgumentParser:
     """The parser of the Q-learning form."""
     p = OneLineParser(
-        prog="certify crossval",
+        prog=prog,
         description="Cross-validate the Q-learning certificates of MDP at step size ALPHA "
                     "against simulated runs (i.i.d. or Markovian sampling, bounded reward noise).")
     add_problem_argument(p)
@@ -96,7 +102,10 @@ def run(args: argparse.Namespace) -> int:
             return ns
         check_output_options(ns)
         return int(mod.run(ns) or 0)
-    ns = _parse(build_qlearning_parser(), [args.target, *args.rest])
+    if args.target == QLEARNING:
+        ns = _parse(build_qlearning_parser(f"certify crossval {QLEARNING}"), list(args.rest))
+    else:
+        ns = _parse(build_qlearning_parser(), [args.target, *args.rest])
     if isinstance(ns, int):
         return ns
     check_output_options(ns)

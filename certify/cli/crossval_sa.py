@@ -29,6 +29,7 @@ from certify.cli.common import (
     real,
 )
 from certify.cli.outcome import OneLineParser
+from certify.cli.simulate import plain_doc
 
 KEY: str = "sa"
 
@@ -37,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     from certify.cli.sa import ALGOS, CHECK_ONLY
 
     p = OneLineParser(prog="certify crossval sa",
-                                description=__doc__.strip().split("\n")[0])
+                                description=plain_doc(__doc__.strip().split("\n")[0]))
     p.add_argument("algo", metavar="ALGO", choices=ALGOS + CHECK_ONLY,
                    help=", ".join(ALGOS + CHECK_ONLY) + " (actor-critic is checked, not simulated: "
                         "refused here)")

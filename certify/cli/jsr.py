@@ -28,10 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("jsr", help="lower and upper JSR bounds with certificates",
                        description="Bracket the joint spectral radius of a finite family of "
                                    "real square matrices; every bound is re-checked exactly. "
-                                   "FAMILY is JSON {\"matrices\": [...]} or NPZ with "
-                                   "'matrices' (m, n, n). Complex entries are refused: write "
-                                   "a complex matrix as the real block [[Re, -Im], [Im, Re]].")
-    p.add_argument("family", metavar="FAMILY", help="family file (.json or .npz)")
+                                   "FAMILY is a packaged gallery name (`certify jsr golden`; "
+                                   "`certify examples` lists them) or a file: JSON "
+                                   "{\"matrices\": [...]} or NPZ with 'matrices' (m, n, n). "
+                                   "Complex entries are refused: write a complex matrix "
+                                   "as the real block [[Re, -Im], [Im, Re]].")
+    p.add_argument("family", metavar="FAMILY",
+                   help="a gallery name (see `certify examples`) or a family file (.json, .npz)")
     p.add_argument("--methods", default=None,
                    help=f"comma-separated, from {', '.join(METHODS)} (':k' sets a length); "
                         f"default {','.join(DEFAULT_METHODS)}")

@@ -65,8 +65,35 @@ class OneLineParser(argparse.ArgumentParser):
     5-8 lines): ``certify jsr: error: MESSAGE (see `certify jsr --help`)``, exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        text = " ".join(str(message).split())
+        text = _suggest_choice(" ".join(str(message).split()))
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {text} (see `{self.prog} --help`)\n")
+
+
+def _suggest_choice(text: str) -> str:
+    """argparse's "invalid choice: 'x' (choose from ...)" with the close names suggested."""
+    import re
+
+    m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", text)
+    if m is None:
+        return text
+    from certify.errors import did_you_mean
+
+    choices = [c.strip().strip("'") for c in m.group(2).split(",")]
+    hint = did_you_mean(m.group(1), choices)
+    return text[: m.end(1) + 1] + hint + text[m.end(1) + 1:] if hint else text
+
+
+def full_command(command: str, argv: Sequence[str]) -> str:
+    """The command's words as typed, for the error prefix: ``pg tabular`` rather than the
+    group ``pg`` when ``command`` is a group and its sub-command follows it in ``argv``."""
+    from certify.commands.registry import group_commands
+
+    leaves = {c.leaf for c in group_commands(command)} if command else set()
+    if leaves and command in argv:
+        i = list(argv).index(command)
+        if i + 1 < len(argv) and argv[i + 1] in leaves:
+            return f"{command} {argv[i + 1]}"
+    return command
 
 
 def one_line(text: str) -> str:
@@ -182,7 +209,7 @@ def run_command(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
     try:
         with sigterm_as_exception():
             args = parser.parse_args(args_list)
-            command = str(getattr(args, "command", "") or "")
+            command = full_command(str(getattr(args, "command", "") or ""), args_list)
             with warnings.catch_warnings():
                 warnings.simplefilter("default")
                 code = dispatch(args)

@@ -8,14 +8,21 @@ from certify.cli.common import add_json_flag, console, print_json, problem_spec,
 
 
 def register_examples(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("examples", help="list the built-in problem instances")
+    p = sub.add_parser("examples", help="list the built-in problem instances",
+                       description="List the built-in problems (usable wherever a command "
+                                   "takes MDP or PROBLEM) and the packaged JSR gallery "
+                                   "families, claims files and sweep grids, by name.")
     add_json_flag(p)
     p.set_defaults(handler=run_examples)
 
 
 def register_show(sub: argparse._SubParsersAction) -> None:
-    q = sub.add_parser("show", help="print one problem instance (built-in name or file)")
-    q.add_argument("name", metavar="NAME", type=problem_spec)
+    q = sub.add_parser("show", help="print one problem instance (built-in name or file)",
+                       description="Print the data of one problem: gamma, P, R, names and "
+                                   "sampling (as a problem file would hold them).")
+    q.add_argument("name", metavar="NAME", type=problem_spec,
+                   help="a built-in name (see `certify examples`) or a problem file (.yaml, "
+                        ".json, .npz)")
     add_json_flag(q)
     q.set_defaults(handler=run_show)
 

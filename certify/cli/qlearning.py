@@ -107,6 +107,9 @@ def render(res) -> None:
                   f"gamma = {m.gamma:.12g}, alpha = {res.alpha:g}, sampling: "
                   f"{res.sampling.description} (d_min = {res.sampling.d_min:.4g}, "
                   f"d_max = {res.sampling.d_max:.4g})")
+    if getattr(m, "renormalized", None) is not None:  # the user's opt-in, said where it applies
+        console.print(f"rows of P divided by their sums on request (renormalize; largest "
+                      f"correction {m.renormalized:.2g})")
     lower = fmt_lower(d.lower, 12) if math.isfinite(d.lower) else "-"
     upper = fmt_upper(d.upper, 12) if math.isfinite(d.upper) else "-"
     from certify.algorithms.qlearning.system import row_sum_rate_exact, trivial_lower_rate_exact
@@ -142,7 +145,7 @@ def render(res) -> None:
                   "row-sum rate")
     qc = res.q_star_check
     if qc is not None:
-        console.print(f"Q* by {qc['method']}: ||Q - Q*||_inf <= {qc['error_bound']:.3g} "
+        console.print(f"Q* by {qc['method']}: ||Q - Q*||_inf <= {fmt_upper(qc['error_bound'], 3)} "
                       f"(Bellman residual / (1 - gamma)); greedy policy certified optimal in "
                       f"{qc['certified_states']}/{qc['n_states']} states (action gap > 2x bound)")
     if m.n_pairs <= 40:
@@ -152,16 +155,19 @@ def render(res) -> None:
                             qrows))
     if res.max_norm_bound is not None:
         b = res.max_norm_bound
+        vacuous = (f" (vacuous once k is large: the floor is above the trivial bound "
+                   f"||e_k||_inf <= 2 q_bar = {fmt(b.e_max, 4)})" if b.vacuous else "")
         console.print(f"finite-time, worst case (pathwise, max-norm): ||e_k||_inf <= "
                       f"{fmt_upper(b.kappa, 4)} * {fmt_upper(b.rho, 11)}^k ||e_0||_inf + noise floor "
-                      f"{fmt_upper(b.floor(), 4)}")
+                      f"{fmt_upper(b.floor(), 4)}{vacuous}")
     if res.mean_square is not None:
         render_mean_square(res.mean_square)
     if getattr(res, "seed_theorem2", None) is not None:
         st = res.seed_theorem2
         console.print(f"seed 002 Theorem 2 (its V_eps, C_eps in [{st.c_eps_lower:.4g}, "
                       f"{st.c_eps:.4g}] at rho_eps = {st.rho:.10g}): E||Q_K - Q*||_inf <= "
-                      f"{st.bound:.4g} (transient {st.transient:.4g}, floor {st.floor:.4g})")
+                      f"{fmt_upper(st.bound, 4)} (transient {fmt_upper(st.transient, 4)}, floor "
+                      f"{fmt_upper(st.floor, 4)}){_vacuous(st.bound, res.mean_square)}")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {escape(str(note))}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
@@ -169,18 +175,28 @@ def render(res) -> None:
 
 def render_mean_square(ms) -> None:
     """The ``finite_time.mean_square`` block (certify.algorithms.qlearning.meansquare)."""
-    rows = [[r.route, fmt_upper(r.rate, 10), f"{r.floor:.4g}", f"{r.transient:.4g}",
-             f"{r.bound:.4g}"] for r in ms.routes]
-    rows.append(["trivial 2 q_bar (surely)", "-", "-", "-", f"{ms.trivial:.4g}"])
+    rows = [[r.route, fmt_upper(r.rate, 10), fmt_upper(r.floor, 4), fmt_upper(r.transient, 4),
+             fmt_upper(r.bound, 4) + _vacuous(r.bound, ms, short=True)] for r in ms.routes]
+    # the trivial bound is the yardstick, not a claim of certify: shown to nearest (30, not
+    # 30.01 for the float just above 30 that 2 q_bar rounds up to)
+    rows.append(["trivial 2 q_bar (surely)", "-", "-", "-", fmt(ms.trivial, 4)])
     console.print(table(f"Mean square at K = {ms.steps} (alpha = {ms.alpha:g}, reward noise "
                         f"+-{ms.noise:g}, "
                         f"{'i.i.d.' if ms.sampling == 'iid' else 'Markovian'} sampling)",
                         ["route", "rate (E||e||^2)", "floor (E||e||^2)", "transient",
                          "bound on sqrt(E||e_K||^2)"], rows))
-    console.print(f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {ms.bound:.4g} "
+    console.print(f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {fmt_upper(ms.bound, 4)} "
                   f"({verdict_text_ms(ms.verdict)})")
     for note in ms.notes:
         console.print(f"[yellow]note:[/] {note}")
+
+
+def _vacuous(bound: float, ms, short: bool = False) -> str:
+    """" (vacuous ...)" when ``bound`` is at or above the trivial bound 2 q_bar of ``ms``."""
+    if ms is None or bound < ms.trivial:
+        return ""
+    return " (vacuous)" if short else \
+        f" (vacuous: above the trivial bound 2 q_bar = {fmt(ms.trivial, 4)})"
 
 
 def verdict_text_ms(v: str) -> str:

@@ -62,13 +62,14 @@ def register_check(sa: argparse._SubParsersAction, name: str = "check") -> None:
 
 def run(args: argparse.Namespace) -> int:
     from certify.algorithms.td.analysis import analyze_sa
-    from certify.errors import InvalidInput
+    from certify.errors import InvalidInput, did_you_mean
     from certify.mdp import load_problem
 
     if args.algo not in ALGOS + CHECK_ONLY:
         if not args.algo.lower().endswith((".yaml", ".yml", ".json")):
-            raise InvalidInput(f"{args.algo!r} is neither an algorithm ({', '.join(ALGOS + CHECK_ONLY)}) "
-                               "nor a system file (.yaml, .yml, .json)")
+            raise InvalidInput(f"{args.algo!r}{did_you_mean(args.algo, ALGOS + CHECK_ONLY)} is "
+                               f"neither an algorithm ({', '.join(ALGOS + CHECK_ONLY)}) nor a "
+                               "system file (.yaml, .yml, .json)")
         if args.problem is not None:
             raise InvalidInput("a system file carries its own mean field: give no PROBLEM")
         from certify.cli.sa_user import run_system

@@ -53,12 +53,25 @@ def add_group(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
     return algos
 
 
-def add_plugin(algos: argparse._SubParsersAction, algo: str, mod: ModuleType) -> None:
-    """``certify simulate ALGO`` from the plug-in module ``mod``."""
-    ap = algos.add_parser(algo, help=_first_line(mod.__doc__), description=mod.__doc__)
+def add_plugin(algos: argparse._SubParsersAction, algo: str, mod: ModuleType,
+               help: str | None = None) -> None:
+    """``certify simulate ALGO`` from the plug-in module ``mod`` (its docstring, as plain
+    text, is the description; ``help`` the one-line summary, else its first line)."""
+    doc = plain_doc(mod.__doc__)
+    ap = algos.add_parser(algo, help=help or _first_line(doc), description=doc)
     mod.add_arguments(ap, algo)
     ap.set_defaults(handler=mod.run)
 
 
 def _first_line(doc: str | None) -> str:
     return (doc or "").strip().split("\n")[0]
+
+
+def plain_doc(doc: str | None) -> str:
+    """A module docstring as ``--help`` text: without its leading "``certify ... ``: " usage
+    line (the usage is printed above it) and with reST's double backquotes made single."""
+    import re
+
+    text = re.sub(r"^\s*``certify [^`]*``\s*:\s*", "", doc or "")
+    text = text.replace("``", "`")
+    return text[:1].upper() + text[1:]

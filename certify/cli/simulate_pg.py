@@ -1,4 +1,4 @@
-"""``certify simulate pg MDP``: noisy particle gradient ascent for mean-field PG (plug-in)."""
+"""``certify simulate pg MDP``: noisy particle gradient ascent for mean-field PG."""
 
 from __future__ import annotations
 

@@ -10,6 +10,13 @@ from certify.commands.registry import SIMULATE_TD
 ALGOS: tuple[str, ...] = SIMULATE_TD
 """The algorithms simulated here: the registry's ``simulate ALGO`` entries (one list)."""
 
+TITLES: dict[str, str] = {
+    "td0": "TD(0)", "etd0": "emphatic TD(0)", "gtd": "GTD", "gtd2": "GTD2", "tdc": "TDC",
+    "gtd2-m3": "GTD2 with momentum, 3 timescales", "tdc-m3": "TDC with momentum, 3 timescales",
+    "gtd2-m4": "GTD2 with momentum, 4 timescales", "tdc-m4": "TDC with momentum, 4 timescales",
+    "gtd2-lambda": "GTD2(lambda)", "tdc-lambda": "TDC(lambda)", "gq0": "GQ(0)"}
+"""The one-line name of each algorithm in ``certify simulate --help``."""
+
 TIMESCALES: dict[str, int] = {"td0": 1, "etd0": 1, "gtd": 2, "gtd2": 2, "tdc": 2, "gtd2-m3": 3,
                               "tdc-m3": 3, "gtd2-m4": 4, "tdc-m4": 4, "gtd2-lambda": 2,
                               "tdc-lambda": 2, "gq0": 2}
@@ -25,7 +32,7 @@ def register(algos: argparse._SubParsersAction, algo: str) -> None:
 
     from certify.cli.simulate import add_plugin
 
-    add_plugin(algos, algo, sys.modules[__name__])
+    add_plugin(algos, algo, sys.modules[__name__], help=f"{TITLES[algo]}: RMSPBE of the runs")
 
 
 def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:

@@ -70,9 +70,9 @@ def render(res) -> None:
     for pr in shown:
         rows.append([f"p-norm Lyapunov ({pr.argument})", "p = -" if pr.p is None else f"p = {pr.p}",
                      "-" if pr.certificate is None else f"c = {fmt(pr.certificate.c, 6, 'down')}",
-                     pr.reason[:70], verdict_text(pr.verdict)])
+                     _clip(pr.reason), verdict_text(pr.verdict)])
     if res.symbolic is not None:
-        rows.append(["symbolic dV/dt (sympy)", "", "", res.symbolic.reason[:70],
+        rows.append(["symbolic dV/dt (sympy)", "", "", _clip(res.symbolic.reason),
                      verdict_text(res.symbolic.verdict)])
     if res.invariant_set is not None:
         rows.append(["invariant set (derived)", f"radius {fmt(res.invariant_set.radius, 6, 'up')}",
@@ -95,6 +95,14 @@ def render(res) -> None:
     for note in res.notes:
         console.print(f"[yellow]note:[/] {escape(str(note))}")
     console.print(f"overall verdict: {verdict_text(res.verdict)}")
+
+
+def _clip(reason: str, width: int = 150) -> str:
+    """A check's reason for a table cell: whole words, at most ``width`` characters ending in
+    " ..." when cut (the whole reason is in --json); rich wraps it inside the cell."""
+    import textwrap
+
+    return textwrap.shorten(str(reason), width, placeholder=" ...")
 
 
 def render_tradeoff(tr) -> None:

@@ -18,6 +18,7 @@ from certify.cli.common import (
     table,
 )
 from certify.errors import InvalidInput
+from certify.exact.printing import fmt_upper
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -100,9 +101,9 @@ def render(res, doc: dict) -> None:
     b = res.best
     console.print(f"[bold]best constant step at K = {res.steps}[/] (reward noise +-{res.noise:g}, "
                   f"i.i.d. sampling): alpha = {b.alpha:.4g}, certified "
-                  f"sqrt(E||Q_K - Q*||_inf^2) <= {b.bound:.4g} (trivial {b.trivial:.4g}; "
+                  f"sqrt(E||Q_K - Q*||_inf^2) <= {fmt_upper(b.bound, 4)} (trivial {b.trivial:.4g}; "
                   f"{b.verdict})")
-    rows = [[f"{a:.4g}", f"{v:.4g}"] for a, v in res.evaluated]
+    rows = [[f"{a:.4g}", fmt_upper(v, 4)] for a, v in res.evaluated]  # bounds rounded up
     console.print(table("Certified bound versus alpha", ["alpha", "bound"], rows))
     if res.target is not None:
         if res.steps_to_target is None:
@@ -113,7 +114,7 @@ def render(res, doc: dict) -> None:
     if res.diminishing is not None:
         dm = res.diminishing
         console.print(f"best diminishing schedule alpha_k = {dm['c']:g}/(k + {dm['k0']:g}): "
-                      f"certified sqrt(E||Q_K - Q*||_inf^2) <= {dm['bound']:.4g}")
+                      f"certified sqrt(E||Q_K - Q*||_inf^2) <= {fmt_upper(dm['bound'], 4)}")
     lit = [[o["reference"], o["order"],
             "-" if o["steps_order_c1"] is None else f"{o['steps_order_c1']:.3g}",
             o.get("constants", "")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from certify.cli.common import add_json_flag, console, emit, err_console, positive_int, real, table
+from certify.cli.common import add_json_flag, console, emit, err_console, escape, positive_int, real, table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,13 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Run every cell of GRID (a YAML grid file) through the named "
                                    "command, on a local Dask cluster (one worker process per "
                                    "core) or on an existing cluster (--scheduler), streaming one "
-                                   "row per cell to OUTPUT (.csv or .jsonl).")
+                                   "row per cell to OUTPUT (.csv, .jsonl or .parquet).")
     p.add_argument("grid", metavar="GRID", type=Path, nargs="?", default=None,
                    help="grid file (YAML), or the name of a packaged grid")
     p.add_argument("--example", metavar="NAME",
                    help="a packaged grid instead: small (8 cells), garnet_alpha (100 cells)")
     p.add_argument("-o", "--output", type=Path, required=True,
-                   help="output file: .csv or .jsonl (rows are written as cells finish)")
+                   help="output file: .csv, .jsonl or .parquet (rows are written as cells finish)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="address of a running Dask scheduler, e.g. tcp://host:8786 (default: "
                         "start a local cluster)")
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     require("distributed", "sweep")  # a missing extra: one line, before the progress bar
     from certify.sweep.scheduler import resolve_scheduler
 
-    scheduler = resolve_scheduler(args.scheduler, args.scheduler_file)
+    resolve_scheduler(args.scheduler, args.scheduler_file)  # a bad file: exit 2 before starting
     with Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console.real, transient=args.json) as progress:
         task = progress.add_task("cells", total=len(grid.cells))
@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         def start(total: int, skipped: int) -> None:
             progress.update(task, total=total, completed=skipped)
 
-        res = run_sweep(grid, args.output, scheduler=scheduler, workers=args.workers,
+        res = run_sweep(grid, args.output, scheduler=args.scheduler,
+                        scheduler_file=args.scheduler_file, workers=args.workers,
                         resume=args.resume, overwrite=args.overwrite, cell_timeout=args.cell_timeout,
                         connect_timeout=args.connect_timeout, on_start=start,
                         on_row=lambda row: progress.advance(task))
@@ -93,7 +94,8 @@ def render(res, plot: Path | None) -> None:
     d = res.to_dict()
     console.print(f"[bold]sweep {d['grid_file']}[/] (grid {d['grid']}, command {d['command']}): "
                   f"{d['cells']} cells, {d['ran']} ran, {d['skipped']} skipped (already in "
-                  f"{d['output']}), {d['failed']} failed this run; {d['workers']} workers, "
+                  f"{d['output']}), {d['failed']} failed this run; {d['workers']} workers"
+                  f"{' (scheduler ' + escape(d['scheduler']) + ')' if d.get('scheduler') else ''}, "
                   f"{d['seconds']:.1f} s")
     console.print(table("Cells by verdict", ["verdict", "cells"],
                         [[k, v] for k, v in d["verdicts"].items()]))

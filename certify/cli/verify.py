@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="re-check saved certificates exactly",
                        description="Re-check saved certificates exactly.  With --against, also "
                                    "check that each certificate is about PROBLEM's data.")
-    p.add_argument("files", nargs="+", metavar="CERT.json")
+    p.add_argument("files", nargs="+", metavar="CERT.json",
+                   help="certificate files written by --save-certificates / "
+                        "--save-certificate")
     p.add_argument("--against", metavar="PROBLEM", default=None,
                    help="a family file (.json/.npz), a gallery family name, or an MDP (with "
                         "--alpha) whose data the certificates must be about")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from certify.errors import CertifyError, UnknownName
+from certify.errors import CertifyError, UnknownName, did_you_mean
 
 KINDS: dict[str, tuple[str, ...]] = {
     "families": (".json",),
@@ -96,7 +96,8 @@ def path_of(kind: str, name: str) -> Path:
     if name not in known:
         hits = [n for n in known if n.startswith(f"{name}-")]
         if len(hits) != 1:
-            why = f"is ambiguous ({', '.join(hits)})" if hits else "is unknown"
+            why = (f"is ambiguous ({', '.join(hits)})" if hits else
+                   f"is unknown{did_you_mean(name, known)}")
             raise UnknownName(f"{_WHAT[kind]} {name!r} {why}; the packaged names are "
                               f"{', '.join(known)}")
         stem = hits[0]

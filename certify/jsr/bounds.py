@@ -55,7 +55,7 @@ import numpy as np
 
 from certify.certificates.norm import ExactValueCertificate, InducedNormCertificate
 from certify.certificates.product_word import exact_word_product
-from certify.errors import InvalidInput, UnknownName
+from certify.errors import InvalidInput, UnknownName, did_you_mean
 from certify.exact import round_down_float, round_up_float
 from certify.exact.polynomials import dominant_root_region
 from certify.families.matrix import Family
@@ -150,7 +150,8 @@ def parse_methods(methods: str | Sequence[str] | None) -> list[tuple[str, int | 
     for item in items:
         name, _, arg = str(item).partition(":")
         if name not in METHODS:
-            raise UnknownName(f"methods: unknown method {name!r}; valid methods are "
+            raise UnknownName(f"methods: unknown method {name!r}{did_you_mean(name, METHODS)}; "
+                              f"valid methods are "
                               f"{list(METHODS)} (optionally 'lifting:k', 'products:k', 'sos:d')")
         k = None
         if arg:
@@ -183,13 +184,14 @@ def _norms(st: Bracket, k: int, method: str) -> Iterator[Candidate]:
     yield Candidate(method, "upper", cert, None, round_up_float(bound))
 
 
-def _trivial_upper(st: Bracket) -> Iterator[Candidate]:
-    """JSR <= max_i ||A_i|| in the 1- or inf-norm (the smaller), checked exactly."""
+def _trivial_upper(st: Bracket, why: str) -> Iterator[Candidate]:
+    """JSR <= max_i ||A_i|| in the 1- or inf-norm (the smaller), checked exactly; ``why`` says
+    in the note why the bracket needed it."""
     vals = {norm: max_product_norm(st.mats, 1, ord_) for norm, ord_ in (("1", 1), ("inf", np.inf))}
     norm = min(vals, key=lambda n: vals[n])
     if not math.isfinite(vals[norm]):
         return
-    st.notes.append(f"budget spent before an upper bound was proved: the {norm}-norm bound")
+    st.notes.append(f"{why}: the {norm}-norm bound of the single matrices")
     bound = Fraction(vals[norm] * (1 + 1e-12)) if vals[norm] > 0 else Fraction(0)
     cert = InducedNormCertificate(st.family, norm, 1, bound, {"method": "norms (fallback)",
                                                               "length": 1})
@@ -389,11 +391,14 @@ def analyze_jsr(matrices_or_family: Family | Sequence | str, methods: str | Sequ
         st.stage_done(f"{name}:{k}" if k else name)
         if handled:
             break
-    if not math.isfinite(st.upper) and not st.exact and st.left() <= 0:
-        # the budget ran out before any upper bound was proved: the 1- and inf-norms of the
-        # single matrices are always checkable in milliseconds, so spend that little
-        # time past the budget rather than return no upper bound at all
-        drive(st, _trivial_upper(st))
+    if not math.isfinite(st.upper) and not st.exact:
+        # the budget ran out, or the methods asked for prove no upper bound (``products``
+        # gives lower bounds only): the 1- and inf-norms of the single matrices are always
+        # checkable in milliseconds, so spend that little time (past the budget if need be)
+        # rather than return no upper bound at all
+        why = ("budget spent before an upper bound was proved" if st.left() <= 0 else
+               f"no upper bound from the methods asked for ({', '.join(n for n, _ in plan)})")
+        drive(st, _trivial_upper(st, why))
     if st.rate < 0:
         st.notes.append("no product was evaluated: lower bound missing")
     return JSRResult(st.lower, st.upper, st.records, st.history, st.word, st.exact,

@@ -1,17 +1,22 @@
 """Transition arrays as people have them: axis layouts, float32 data, other toolkits.
 
 certify stores P state-major, ``P[s, a, s']`` (layout ``"SAS"``).  Other tools do not:
-pymdptoolbox (and MATLAB's MDPToolbox) use ``P[a, s, s']`` (layout ``"ASS"``), Gymnasium's
-toy-text environments a dict ``env.unwrapped.P[s][a] = [(prob, next, reward, terminated),
-...]``.  With as many states as actions an ``"ASS"`` array has the same shape as an
-``"SAS"`` one and both readings are valid MDPs with different Q*: such an array is refused
-unless its layout is named (``layout=`` here, the ``layout`` field of a file).
+pymdptoolbox uses ``P[a, s, s']`` (layout ``"ASS"``; an (A, S, S) array, or a list or 1-D
+object array of A (S, S) matrices, dense or sparse), Gymnasium's toy-text environments a
+dict ``env.unwrapped.P[s][a] = [(prob, next, reward, terminated), ...]``.  (MATLAB's
+MDPToolbox stores a 3-D P as (S, S, A): ``P.transpose(2, 0, 1)`` is pymdptoolbox's order.)
+With as many states as actions an ``"ASS"`` array has the same shape as an ``"SAS"`` one and
+both readings are valid MDPs with different Q*: such an array is refused unless its layout
+is named (``layout=`` here, the ``layout`` field of a file).
 
 Single-precision data (float32) sums to 1 only within about 1e-7 per row, far outside the
 validation tolerance :data:`certify.tolerance.STOCHASTIC_ATOL`.  It is accepted only when
 the user opts in with ``renormalize=TOL``: each row whose sum is within TOL of 1 is divided
 by its sum (in float64), a row further off is refused.  The MDP then records the largest
-correction in ``renormalized``.  Nothing is renormalised silently.
+correction in ``renormalized``.  Nothing is renormalised silently: without the opt-in the
+refusal names the row, its sum and the ``renormalize`` value that would accept the data
+(:func:`precision_hint`).  Rows are checked in the caller's layout, so an error's indices
+are those of the caller's array.
 """
 
 from __future__ import annotations
@@ -85,6 +90,42 @@ def low_precision(P: object) -> bool:
     return dt is not None and np.issubdtype(dt, np.floating) and np.finfo(dt).eps > np.finfo(float).eps
 
 
+def precision_hint(P: object, deviation: float) -> str:
+    """What to do about low-precision ``P`` whose rows are up to ``deviation`` from 1: the
+    ``renormalize`` value that accepts it (the power of ten at least 2 x ``deviation``, and
+    at least 1e-6), or, when even 0.01 is too small, that this is not rounding."""
+    dt = np.dtype(getattr(P, "dtype", float))
+    eps = float(np.finfo(dt).eps) if np.issubdtype(dt, np.floating) else 0.0
+    if not deviation * 2 <= 1e-2:
+        return (f"P is {dt} data (machine epsilon {eps:.1e}) but a row sum is {deviation:.2g} "
+                "from 1, more than rounding: check the data")
+    exp = max(-6, int(np.ceil(np.log10(deviation * 2)))) if deviation > 0 else -6
+    tol = f"1e{exp}"
+    return (f"P is {dt} data (machine epsilon {eps:.1e}), whose rows sum to 1 only within "
+            f"{deviation:.2g} here: opt in with renormalize={tol} (in a file, a field or NPZ "
+            f"array renormalize = {tol}) to divide each row by its sum, or pass float64 data")
+
+
+def renormalise_sparse(P: sp.csr_matrix, tol: float, n_actions: int) -> tuple[sp.csr_matrix, float]:
+    """:func:`renormalise_rows` for a sparse (S*A, S) matrix (row ``s*A + a`` is P(.|s, a))."""
+    tol = check_tolerance(tol)
+    P = sp.csr_matrix(P, dtype=float, copy=True)
+    if (P.data < -tol).any():
+        i = int(np.flatnonzero(P.data < -tol)[0])
+        row = int(np.searchsorted(P.indptr, i, side="right") - 1)
+        raise InvalidMDP(f"P{list(divmod(row, n_actions))} has the entry {float(P.data[i])!r}, "
+                         f"negative beyond renormalize = {tol:g}")
+    P.data = np.clip(P.data, 0.0, None)
+    sums = np.asarray(P.sum(axis=1)).reshape(-1)
+    off = np.abs(sums - 1.0)
+    if (off > tol).any():
+        row = int(np.flatnonzero(off > tol)[0])
+        raise InvalidMDP(f"P{list(divmod(row, n_actions))} sums to {float(sums[row])!r}, further "
+                         f"from 1 than renormalize = {tol:g}: not a rounding error, refused")
+    P = sp.csr_matrix(sp.diags(1.0 / sums) @ P)
+    return P, float(off.max()) if off.size else 0.0
+
+
 def renormalise_rows(P: np.ndarray, tol: float) -> tuple[np.ndarray, float]:
     """Divide each row of ``P`` (last axis) by its sum when that sum is within ``tol`` of 1.
 
@@ -108,7 +149,11 @@ def renormalise_rows(P: np.ndarray, tol: float) -> tuple[np.ndarray, float]:
 
 
 def _dense_actions(P: object) -> np.ndarray:
-    """pymdptoolbox's P: an (A, S, S) array or a sequence of A (S, S) arrays / sparse matrices."""
+    """pymdptoolbox's P: an (A, S, S) array or a sequence (list, or object array as
+    pymdptoolbox's own sparse examples and MATLAB cell arrays read by scipy give) of A (S, S)
+    arrays / sparse matrices."""
+    if isinstance(P, np.ndarray) and P.dtype == object:
+        P = list(P.reshape(-1))
     if isinstance(P, np.ndarray):
         return P
     if isinstance(P, Sequence) and P and any(sp.issparse(m) for m in P):
@@ -117,7 +162,8 @@ def _dense_actions(P: object) -> np.ndarray:
 
 
 def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray, np.ndarray]:
-    """pymdptoolbox's (P, R) as certify's ``P[s, a, s']`` and ``R[s, a]``.
+    """pymdptoolbox's (P, R) as a dense ``P[a, s, s']`` (layout ``"ASS"``, left in the caller's
+    order so that errors name the caller's indices) and certify's ``R[s, a]``.
 
     P has shape (A, S, S) (an array, or a list of A dense or sparse (S, S) matrices).  R is
     as pymdptoolbox accepts it: (S, A); (S,), the same reward for every action; or (A, S, S),
@@ -138,7 +184,7 @@ def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray, np.ndarray]:
     else:
         raise InvalidMDP(f"R: expected pymdptoolbox's shape (S, A) = ({S}, {A}), (S,) = ({S},) "
                          f"or (A, S, S) = ({A}, {S}, {S}); found {Rr.shape}")
-    return Pa.transpose(1, 0, 2), Rsa
+    return Pa, Rsa
 
 
 def gymnasium_arrays(table: Mapping, n_states: int | None = None, n_actions: int | None = None,
@@ -148,9 +194,17 @@ def gymnasium_arrays(table: Mapping, n_states: int | None = None, n_actions: int
     as ``P[s, a, s']``, ``R[s, a]`` (expected reward) and state names.
 
     ``terminal="absorbing"`` (default): a transition with ``terminated`` set goes to one added
-    absorbing state ``"terminal"`` with reward 0, so that the discounted values are those of
-    the episodic task (the value after termination is 0).  ``"ignore"`` keeps the recorded
-    next state (right only when terminal states already loop on themselves with reward 0).
+    absorbing state ``"terminal"`` (every action loops on it with reward 0), so Q* is the
+    value of Gymnasium's episode: ``Q(s, a) = sum p (r + gamma (1 - terminated) max Q(s', .))``,
+    the reward of the terminating transition counted and nothing after it, as ``step``
+    returning ``terminated=True`` means.  The rows of states where episodes end (FrozenLake's
+    holes and goal, CliffWalking's goal) are kept as the table gives them: Gymnasium never
+    acts from them, so their Q values do not enter the others.  Truncation (the TimeLimit
+    wrapper's ``truncated``) is not in the table and not modelled: the MDP is the discounted
+    infinite-horizon one.  ``"ignore"`` keeps the recorded next state (right only when every
+    terminating transition is a reward-0 self-loop, as FrozenLake's but not CliffWalking's).
+    tests/test_gymnasium_real.py checks FrozenLake, Taxi and CliffWalking against a value
+    iteration over the raw table.
     """
     if not isinstance(table, Mapping) or not table:
         raise InvalidMDP("env.unwrapped.P: expected a non-empty dict {state: {action: "

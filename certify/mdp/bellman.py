@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from certify.errors import InvalidInput, SolverError, UnknownName
+from certify.errors import InvalidInput, SolverError, UnknownName, did_you_mean
 from certify.mdp.finite import FiniteMDP
 from certify.tolerance import FIXED_POINT_ATOL
 
@@ -42,7 +42,8 @@ def check_temperature(lam: float | None, operator: str) -> float:
 def check_operator(operator: str) -> str:
     if operator not in OPERATORS:
         raise UnknownName(
-            f"unknown operator {operator!r}; valid operators are {', '.join(OPERATORS)}"
+            f"unknown operator {operator!r}{did_you_mean(str(operator), OPERATORS)}; valid "
+            f"operators are {', '.join(OPERATORS)}"
         )
     return operator
 

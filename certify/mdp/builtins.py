@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from certify.errors import UnknownName
+from certify.errors import UnknownName, did_you_mean
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.problem import Problem
 from certify.mdp.sampling import sampling_from_d, sampling_markov
@@ -216,5 +216,6 @@ def builtin_problem(name: str) -> Problem:
             ) from exc
         return garnet(S, A, b, seed)
     raise UnknownName(
-        f"unknown built-in problem {name!r}; valid names are {', '.join(builtin_names())}"
+        f"unknown built-in problem {name!r}{did_you_mean(name, BUILTINS)}; valid names are "
+        f"{', '.join(builtin_names())}"
     )

@@ -35,7 +35,9 @@ class FiniteMDP:
         without a named layout, since both readings are valid MDPs with different Q*.
     renormalize : float, keyword-only, optional
         Opt-in tolerance for float32 data: rows within it of 1 are divided by their sum;
-        the largest correction is kept in :attr:`renormalized`.
+        the largest correction is kept in :attr:`renormalized`.  Dense or sparse P; without
+        it, low-precision data off by more than ``tolerance.STOCHASTIC_ATOL`` is refused with
+        the row, its sum and the value to pass.
 
     Notes
     -----
@@ -61,22 +63,33 @@ class FiniteMDP:
 
     def __init__(self, P, R, gamma: float, states=None, actions=None, name: str = "mdp", *,
                  layout: str | None = None, renormalize: float | None = None) -> None:
+        if np.ndim(R) == 3 and not sp.issparse(R):
+            raise InvalidMDP(f"R has shape {np.shape(R)}; FiniteMDP takes expected rewards R[s, a]; for "
+                             "pymdptoolbox's per-transition rewards R[a, s, s'] use "
+                             "FiniteMDP.from_mdptoolbox(P, R, gamma)")
         R = as_real_array(R, "R", (None, None), InvalidMDP)
         self.renormalized: float | None = None
         S, A = R.shape
         if S == 0 or A == 0:
             raise InvalidMDP(f"R: expected at least one state and one action, found shape {R.shape}")
         check_mdp_size(S, A, "R")
+        from certify.mdp.adapters import low_precision, precision_hint
+
+        single = low_precision(P)
         if sp.issparse(P):
-            if layout not in (None, "SAS") or renormalize is not None:
-                raise InvalidMDP("a sparse P is read as (S*A, S) rows: layout and renormalize "
-                                 "apply to dense arrays only")
+            if layout not in (None, "SAS"):
+                raise InvalidMDP("a sparse P is read as (S*A, S) rows, state-major: layout "
+                                 "applies to dense arrays only")
             Pm = sp.csr_matrix(P, dtype=float)
             if Pm.shape != (S * A, S):
                 raise InvalidMDP(f"P: expected a sparse matrix of shape ({S * A}, {S}) "
                                  f"(pairs x next states) but found {Pm.shape}")
             if not np.all(np.isfinite(Pm.data)):
                 raise InvalidMDP("P: every entry must be a finite number")
+            if renormalize is not None:
+                from certify.mdp.adapters import renormalise_sparse
+
+                Pm, self.renormalized = renormalise_sparse(Pm, renormalize, A)
             neg = Pm.data < -STOCHASTIC_ATOL
             if neg.any():
                 raise InvalidMDP(f"P has the negative entry {float(Pm.data[neg][0])!r}; "
@@ -86,14 +99,15 @@ class FiniteMDP:
             if off.any():
                 i = int(np.flatnonzero(off)[0])
                 s_, a_ = divmod(i, A)
-                raise InvalidMDP(f"P[{s_}][{a_}] sums to {sums[i]!r} over next states; each "
-                                 f"P[s][a] must sum to 1 (tolerance {STOCHASTIC_ATOL:g})")
+                hint = (f"; {precision_hint(P, float(np.abs(sums - 1.0).max()))}" if single else "")
+                raise InvalidMDP(f"P[{s_}][{a_}] sums to {float(sums[i])!r} over next states; each "
+                                 f"P[s][a] must sum to 1 (tolerance {STOCHASTIC_ATOL:g}){hint}")
             dense = None
         else:
             from certify.mdp.adapters import (
                 ambiguity_message,
                 ambiguous_shape,
-                low_precision,
+                check_layout,
                 renormalise_rows,
                 to_sas,
             )
@@ -102,23 +116,30 @@ class FiniteMDP:
                 if ambiguous_shape(P):
                     raise InvalidMDP(ambiguity_message(P))
                 layout = "SAS"
-            single = low_precision(P)
-            dense = to_sas(as_real_array(P, "P", (None, None, None), InvalidMDP), layout)
+            layout = check_layout(layout)
+            raw = as_real_array(P, "P", (None, None, None), InvalidMDP)
+            dense = to_sas(raw, layout)
             if dense.shape[:2] != (S, A) or dense.shape[2] != S:
                 hint = (" (an (A, S, S) array from pymdptoolbox? pass layout='ASS' or use "
                         "FiniteMDP.from_mdptoolbox)" if dense.shape[1:] == (S, S) else "")
                 raise InvalidMDP(f"P: expected shape ({S}, {A}, {S}) to match R of shape "
                                  f"{R.shape}, found {dense.shape}{hint}")
+            # rows (the last axis) are checked in the caller's layout: errors name its indices
             if renormalize is not None:
-                dense, self.renormalized = renormalise_rows(dense, renormalize)
+                raw, self.renormalized = renormalise_rows(raw, renormalize)
+            def where(idx: tuple[int, ...]) -> str:  # in layout ASS, say which axis is which
+                axes = ("action", "state", "next state")
+                return "".join(f"[{i}]" for i in idx) + (" (" + ", ".join(
+                    f"{n} {i}" for n, i in zip(axes, idx, strict=False)) + ")" if layout == "ASS" else "")
+
             try:
-                check_distribution(dense, "P", InvalidMDP)
+                check_distribution(raw, "P", InvalidMDP, axis_names=where)
             except InvalidMDP as exc:
                 if single:
-                    raise InvalidMDP(f"{exc}; P is {np.asarray(P).dtype} data, whose rows sum to 1 "
-                                     "only to about 1e-7: opt in with renormalize=1e-6 (file field "
-                                     "'renormalize: 1e-6') or pass float64 data") from exc
+                    dev = float(np.abs(raw.sum(axis=-1) - 1.0).max())
+                    raise InvalidMDP(f"{exc}; {precision_hint(P, dev)}") from exc
                 raise
+            dense = to_sas(raw, layout)
             dense.setflags(write=False)
             Pm = sp.csr_matrix(dense.reshape(S * A, S))
         Pm.sort_indices()
@@ -149,24 +170,33 @@ class FiniteMDP:
     @classmethod
     def from_mdptoolbox(cls, P, R, gamma: float, renormalize: float | None = None,
                         **kwargs) -> FiniteMDP:
-        """From pymdptoolbox's arrays: P of shape (A, S, S) (or a list of A matrices, sparse
-        allowed) and R of shape (S, A), (S,) or (A, S, S)."""
+        """From pymdptoolbox's arrays: P of shape (A, S, S) (or a list or object array of A
+        matrices, sparse allowed) and R of shape (S, A), (S,) or (A, S, S) (also as A
+        matrices).  The results of ``mdptoolbox.example.forest()`` and ``rand()`` (dense or
+        sparse) give the V* and optimal policy of pymdptoolbox's ``PolicyIteration``
+        (tests/test_mdptoolbox_real.py)."""
         from certify.mdp.adapters import mdptoolbox_arrays
 
-        Psas, Rsa = mdptoolbox_arrays(P, R)
-        return cls(Psas, Rsa, gamma, renormalize=renormalize, layout="SAS",  # converted above
+        Pass, Rsa = mdptoolbox_arrays(P, R)
+        return cls(Pass, Rsa, gamma, renormalize=renormalize, layout="ASS",
                    **{"name": "mdptoolbox", **kwargs})
 
     @classmethod
     def from_gymnasium(cls, env, gamma: float, terminal: str = "absorbing",
                        renormalize: float | None = None, **kwargs) -> FiniteMDP:
         """From a Gymnasium toy-text environment's ``env.unwrapped.P`` dict (FrozenLake, Taxi,
-        CliffWalking); terminations go to an added absorbing state (see
+        CliffWalking); terminations go to an added absorbing state with value 0, so Q* on the
+        environment's states is the value of its episodes (see
         :func:`certify.mdp.adapters.gymnasium_arrays`).  Gymnasium itself is not imported."""
         from certify.mdp.adapters import gymnasium_arrays
 
         inner = getattr(env, "unwrapped", env)
         table = getattr(inner, "P", None)
+        if table is None:
+            spec_id = getattr(getattr(inner, "spec", None), "id", None) or type(inner).__name__
+            raise InvalidMDP(f"{spec_id}: env.unwrapped has no transition table P; only "
+                             "environments that expose their model (Gymnasium's toy-text "
+                             "FrozenLake, Taxi, CliffWalking) can be read")
         n_s = getattr(getattr(inner, "observation_space", None), "n", None)
         n_a = getattr(getattr(inner, "action_space", None), "n", None)
         P, R, names = gymnasium_arrays(table, n_s, n_a, terminal)  # type: ignore[arg-type]
@@ -226,8 +256,13 @@ class FiniteMDP:
         return out
 
     def summary(self) -> dict:
-        return {"name": self.name, "n_states": self.n_states, "n_actions": self.n_actions,
-                "gamma": self.gamma}
+        """Name, sizes and gamma; ``renormalized`` (the largest row correction) when the rows
+        of P were renormalised on request, so outputs say so."""
+        out = {"name": self.name, "n_states": self.n_states, "n_actions": self.n_actions,
+               "gamma": self.gamma}
+        if self.renormalized is not None:
+            out["renormalized"] = self.renormalized
+        return out
 
 
 def check_policy(pi: np.ndarray, mdp: FiniteMDP, field: str = "policy") -> np.ndarray:

@@ -50,8 +50,9 @@ def check_output_path(path: str | Path, suffixes: tuple[str, ...] | None, option
         raise InvalidInput(f"{option}: output {str(p)!r} must end in one of {list(suffixes)}")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
-        raise InvalidInput(f"{option}: the folder {str(folder)!r} of the output {str(p)!r} does not "
-                           "exist; create it first")
+        what = ("is a file, not a folder" if folder.exists() else
+                "does not exist; create it first")
+        raise InvalidInput(f"{option}: the folder {str(folder)!r} of the output {str(p)!r} {what}")
     if p.is_dir():
         raise InvalidInput(f"{option}: the output {str(p)!r} is a folder; expected a file name")
     from certify.outputs import check_writable

@@ -36,6 +36,7 @@ direct_jsr.verdict
 finite_time finite_time.max_norm finite_time.max_norm.alpha finite_time.max_norm.formula
 finite_time.max_norm.kind finite_time.mean_square finite_time.seed_theorem2
 finite_time.max_norm.kappa finite_time.max_norm.noise_floor finite_time.max_norm.rate
+finite_time.max_norm.trivial finite_time.max_norm.vacuous
 finite_time.max_norm.w_inf finite_time.quadratic finite_time.quadratic.W
 finite_time.quadratic.alpha finite_time.quadratic.formula finite_time.quadratic.lambda_max_X
 finite_time.quadratic.noise_floor finite_time.quadratic.rate

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,8 @@ def finished_cells(path: Path, grid: Grid) -> dict[str, dict[str, Any]]:
             raise InvalidInput(f"{path}: cannot resume: the file was written by grid {row['grid']}, "
                                f"this grid is {grid.hash} (the command, the recorded fields or the "
                                "cells differ); write to a new file")
+    if output_format(path) == "csv":
+        rows = typed_rows(rows, grid)
     done: dict[str, dict[str, Any]] = {}
     for r in rows:  # a later row of a cell replaces an earlier one; retryable rows run again
         if is_retryable(r):
@@ -146,6 +149,47 @@ def finished_cells(path: Path, grid: Grid) -> dict[str, dict[str, Any]]:
         else:
             done[str(r["cell"])] = r
     return done
+
+
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?inf|nan")
+TEXT_COLUMNS = ("cell", "grid", "command", "verdict", "error")
+"""Columns that are text whatever they look like (a cell hash may be all digits)."""
+
+
+def csv_value(text: str) -> Any:
+    """A CSV field back as the value that was written: "" is None, "True"/"False" bools,
+    Python's int and float reprs numbers (exact: ``repr`` round-trips), anything else text."""
+    if text == "":
+        return None
+    if text in ("True", "False"):
+        return text == "True"
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def typed_rows(rows: list[dict[str, Any]], grid: Grid) -> list[dict[str, Any]]:
+    """CSV rows (all text) typed again, so that resumed rows match new ones (a DataFrame of
+    a resumed sweep has numeric columns): the index, axes, unpacked axes and seed come from
+    the grid's cell itself, :data:`TEXT_COLUMNS` stay text (empty is None), the recorded
+    fields and the wall time go through :func:`csv_value`."""
+    from certify.sweep.table import unpack_axes
+
+    cells = {c.hash: c for c in grid.cells}
+    out = []
+    for row in rows:
+        new = {k: (None if v in ("", None) else v) if k in TEXT_COLUMNS
+               else csv_value(v) if isinstance(v, str) else v for k, v in row.items()}
+        cell = cells.get(str(row.get("cell")))
+        if cell is not None:
+            new.update({"index": cell.index, "cell_seed": cell.seed})
+            new.update({a: cell.params[a] for a in grid.axes})
+            new.update(unpack_axes(cell.params, grid.axis_columns))
+        out.append(new)
+    return out
 
 
 def _csv_header(path: Path, columns: list[str]) -> list[str]:

@@ -68,6 +68,8 @@ class SweepResult:
         Every row (kept and new).
     seconds : float
     workers : int
+    scheduler : str or None
+        The address of the scheduler the cells ran on (None: nothing ran).
     """
 
     grid: Grid
@@ -78,6 +80,7 @@ class SweepResult:
     rows: tuple[dict[str, Any], ...]
     seconds: float
     workers: int
+    scheduler: str | None = None
 
     @property
     def verdicts(self) -> dict[str, int]:
@@ -105,14 +108,18 @@ class SweepResult:
         return {"grid": self.grid.hash, "grid_file": self.grid.source, "command": self.grid.command,
                 "output": self.output, "cells": len(self.grid.cells), "skipped": self.skipped,
                 "ran": self.ran, "failed": self.failed, "verdicts": self.verdicts,
-                "workers": self.workers, "seconds": round(self.seconds, 3),
+                "workers": self.workers, "scheduler": self.scheduler,
+                "seconds": round(self.seconds, 3),
                 "verdict": self.verdict.value}
 
 
 @contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None,
-                connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Iterator[Any]:
-    """A Client to ``scheduler``, or to a new LocalCluster of ``workers`` processes."""
+                connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+                scheduler_file: str | Path | None = None) -> Iterator[Any]:
+    """A Client to ``scheduler`` (or the one of ``scheduler_file``, or of
+    ``DASK_SCHEDULER_ADDRESS``: :mod:`certify.sweep.scheduler`), or to a new LocalCluster of
+    ``workers`` processes."""
     from certify.extras import require
 
     distributed = require("distributed", "sweep")
@@ -121,14 +128,15 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
     if not connect_timeout > 0:
         raise InvalidInput(f"--connect-timeout: expected a positive number of seconds, found "
                            f"{connect_timeout}")
-    from certify.sweep.scheduler import resolve_scheduler
+    from certify.sweep.scheduler import locate_scheduler
 
-    scheduler = resolve_scheduler(scheduler)  # Dask's conventions: DASK_SCHEDULER_ADDRESS
+    # Dask's conventions: --scheduler, --scheduler-file, DASK_SCHEDULER_ADDRESS
+    scheduler, origin = locate_scheduler(scheduler, scheduler_file)
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=f"{connect_timeout}s")
         except (OSError, TimeoutError, ValueError) as exc:
-            raise InvalidInput(f"--scheduler {scheduler}: no Dask scheduler answered within "
+            raise InvalidInput(f"{origin}: no Dask scheduler answered within "
                                f"{connect_timeout:g} s ({type(exc).__name__}: {exc}); expected the "
                                "address of a running `dask scheduler`, e.g. tcp://host:8786") from exc
         quiet = _quiet_distributed_logs()
@@ -182,6 +190,7 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
               workers: int | None = None, resume: bool = False, overwrite: bool = False,
               cell_timeout: float | None = None,
               connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+              scheduler_file: str | Path | None = None,
               on_start: Callable[[int, int], None] | None = None,
               on_row: Callable[[dict[str, Any]], None] | None = None) -> SweepResult:
     """Run every cell of ``grid`` not yet in ``output``; stream the rows to ``output``.
@@ -202,9 +211,13 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     grid : Grid
         From :func:`load_grid`.
     output : str or Path
-        The rows file (``.csv`` or ``.jsonl``).
+        The rows file (``.csv``, ``.jsonl`` or ``.parquet``).
     scheduler : str, optional
         Address of a Dask scheduler.
+    scheduler_file : str or Path, optional
+        A Dask scheduler file (``dask scheduler --scheduler-file FILE``) instead.  Without
+        either, ``DASK_SCHEDULER_ADDRESS`` (Dask's ``scheduler-address`` setting) is used if
+        set, else a LocalCluster is started.
     workers : int, optional
         Processes of the LocalCluster.
     overwrite : bool
@@ -220,7 +233,7 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
         raise InvalidInput(f"{output}: the folder {str(output.parent)!r} does not exist; create it "
                            "first (nothing was run)")
     if output.is_dir():
-        raise InvalidInput(f"{output} is a folder; expected an output file (.csv or .jsonl)")
+        raise InvalidInput(f"{output} is a folder; expected an output file (.csv, .jsonl or .parquet)")
     from certify.outputs import check_writable
 
     check_writable(output.parent, output, "-o")
@@ -239,25 +252,27 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     t0 = time.perf_counter()
     new_rows: list[dict[str, Any]] = []
     n_workers = 0
+    address: str | None = None
     if todo:
-        with _client(client, scheduler, workers, connect_timeout) as cl:
+        with _client(client, scheduler, workers, connect_timeout, scheduler_file) as cl:
             n_workers = _n_workers(cl)
+            address = getattr(getattr(cl, "scheduler", None), "address", None)
             with RowWriter(output, grid.columns, append=resume) as writer:
                 new_rows = _collect(cl, grid, todo, cell_timeout, writer, on_row)
     rows = {**done, **{r["cell"]: r for r in new_rows}}
     ordered = tuple(rows[c.hash] for c in grid.cells if c.hash in rows)
     return SweepResult(grid, str(output), len(done), len(new_rows),
                        sum(1 for r in new_rows if r.get("error")), ordered,
-                       time.perf_counter() - t0, n_workers)
+                       time.perf_counter() - t0, n_workers, address)
 
 
 @contextmanager
 def _client(client: Any, scheduler: str | None, workers: int | None,
-            connect_timeout: float) -> Iterator[Any]:
+            connect_timeout: float, scheduler_file: str | Path | None = None) -> Iterator[Any]:
     if client is not None:
         yield client
     else:
-        with dask_client(scheduler, workers, connect_timeout) as c:
+        with dask_client(scheduler, workers, connect_timeout, scheduler_file) as c:
             yield c
 
 
@@ -348,7 +363,8 @@ def _lost_cell(cell: Any, grid: Grid, exc: BaseException) -> dict[str, Any]:
 
 def sweep_command(grid: str, output: str, scheduler: str | None = None, workers: int | None = None,
                   resume: bool = False, overwrite: bool = False,
-                  cell_timeout: float | None = None) -> dict[str, Any]:
+                  cell_timeout: float | None = None,
+                  scheduler_file: str | None = None) -> dict[str, Any]:
     """The ``sweep`` command as a function of plain parameters (claims files, reports).
 
     Returns :meth:`SweepResult.to_dict`, the document of ``certify sweep --json``.
@@ -356,4 +372,5 @@ def sweep_command(grid: str, output: str, scheduler: str | None = None, workers:
     from certify.sweep.grid import load_grid
 
     return run_sweep(load_grid(grid), output, scheduler=scheduler, workers=workers, resume=resume,
-                     overwrite=overwrite, cell_timeout=cell_timeout).to_dict()
+                     overwrite=overwrite, cell_timeout=cell_timeout,
+                     scheduler_file=scheduler_file).to_dict()

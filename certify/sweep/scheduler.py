@@ -18,6 +18,25 @@ from certify.errors import InvalidInput
 def resolve_scheduler(scheduler: str | None = None,
                       scheduler_file: str | Path | None = None) -> str | None:
     """The scheduler address to connect to, or None for a local cluster."""
+    return locate_scheduler(scheduler, scheduler_file)[0]
+
+
+def locate_scheduler(scheduler: str | None = None, scheduler_file: str | Path | None = None
+                     ) -> tuple[str | None, str]:
+    """(address or None, where it came from): the origin names what the user set, for errors
+    (a stale ``DASK_SCHEDULER_ADDRESS`` is not reported as ``--scheduler``)."""
+    address = _resolve(scheduler, scheduler_file)
+    if address is None:
+        return None, "a local cluster"
+    if scheduler is not None:
+        return address, f"--scheduler {address}"
+    if scheduler_file is not None:
+        return address, f"--scheduler-file {scheduler_file} (address {address})"
+    return address, (f"DASK_SCHEDULER_ADDRESS / Dask's scheduler-address setting ({address}); "
+                     "unset it to start a local cluster")
+
+
+def _resolve(scheduler: str | None, scheduler_file: str | Path | None) -> str | None:
     if scheduler is not None and scheduler_file is not None:
         raise InvalidInput("--scheduler and --scheduler-file: give one of them, not both")
     if scheduler_file is not None:

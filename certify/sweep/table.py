@@ -45,9 +45,15 @@ def unpack_axes(params: dict[str, Any], columns: Sequence[str]) -> dict[str, Any
 
 
 def to_dataframe(rows: Sequence[dict[str, Any]], columns: Sequence[str]):
-    """A pandas DataFrame of ``rows`` with ``columns`` in order (needs the sweep extra)."""
+    """A pandas DataFrame of ``rows`` with ``columns`` in order (needs the sweep extra).  The
+    unpacked Garnet columns are integers with missing values (pandas' ``Int64``), as in the
+    Parquet file, not floats with NaN for the non-Garnet problems."""
     pd = require("pandas", "sweep")
-    return pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=list(columns))
+    df = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=list(columns))
+    for c in (f"{PROBLEM_PARAMETER}.{f}" for f in GARNET_FIELDS):
+        if c in df.columns:
+            df[c] = df[c].astype("Int64")
+    return df
 
 
 def write_parquet(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path) -> None:

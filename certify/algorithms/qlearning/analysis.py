@@ -315,7 +315,9 @@ def analyze_qlearning(
                    f"({CQLF_MAX_POLICIES} policies, size {CQLF_MAX_DIM})"
                    if cqlf is None else "skipped on request")
 
-    noise = noise_constants(mdp)
+    # the pathwise and quadratic bounds hold for this run's Q_0 and reward noise
+    q0_sup = 0.0 if q0 is None else float(np.abs(np.asarray(q0, dtype=float)).max(initial=0.0))
+    noise = noise_constants(mdp, q0_sup, reward_noise)
     mnb = None
     if direct.upper_certificate is not None and direct.upper_check.certified and direct.upper < 1:
         mnb = max_norm_bound(direct.upper_certificate.w, direct.upper, alpha, noise)

@@ -70,12 +70,21 @@ class MaxNormBound:
 
     since ||x||_inf / max w <= ||x||_w <= ||x||_inf / min w and
     ||e_{k+1}||_w <= rho ||e_k||_w + alpha ||w_k||_w.
+
+    ``e_max`` (when known) is the trivial bound ||e_k||_inf <= 2 q_bar that holds surely
+    (:class:`NoiseConstants`); a floor at or above it makes the bound vacuous for large k.
     """
 
     rho: float
     kappa: float
     alpha: float
     w_inf: float
+    e_max: float | None = None
+
+    @property
+    def vacuous(self) -> bool:
+        """Whether the noise floor is at or above the trivial bound ``e_max``."""
+        return self.e_max is not None and self.floor() >= self.e_max
 
     def transient(self, k: np.ndarray, e0: float) -> np.ndarray:
         return self.kappa * self.rho ** np.asarray(k, dtype=float) * e0
@@ -92,7 +101,8 @@ class MaxNormBound:
 
     def to_dict(self) -> dict:
         return {"rate": self.rho, "kappa": self.kappa, "alpha": self.alpha,
-                "w_inf": self.w_inf, "noise_floor": self.floor(),
+                "w_inf": self.w_inf, "noise_floor": self.floor(), "trivial": self.e_max,
+                "vacuous": self.vacuous,
                 "formula": "||e_k||_inf <= kappa rho^k ||e_0||_inf + alpha kappa w_inf "
                            "(1 - rho^k)/(1 - rho)"}
 
@@ -142,7 +152,7 @@ def max_norm_bound(w: np.ndarray, rho: float, alpha: float, noise: NoiseConstant
     """
     w = np.asarray(w, dtype=float)
     kappa = round_up_float(Fraction(float(w.max())) / Fraction(float(w.min())))
-    return MaxNormBound(rho, kappa, alpha, noise.w_inf)
+    return MaxNormBound(rho, kappa, alpha, noise.w_inf, round_up_float(2 * Fraction(noise.q_bar)))
 
 
 @dataclass(frozen=True)
