@@ -107,3 +107,20 @@ def test_claims_report_inside_the_margin(tmp_path):
 
     tex = claims_report(run_claims(ROOT / "certify/data/claims/seed-000-smooth.yaml"))
     assert overfull(tex, tmp_path) == []
+
+
+def test_finite_time_bounds_print_rounded_up():
+    """``finite_time.max_norm.rate`` (and the floors) are bounds: the claims appendix printed
+    the rate 0.99446837154 of seed-sls as 0.9944683715 (to nearest, below the certified value)
+    because "finite_time" contains "time" (a timing's mark)."""
+    from fractions import Fraction
+
+    from certify.formatting import side_of_key
+    from certify.report.command_section import _value_tex
+
+    assert side_of_key("finite_time.max_norm.rate") == "upper"
+    assert side_of_key("finite_time.quadratic.noise_floor") == "upper"
+    assert side_of_key("timings.bounds_s") == "value" and side_of_key("cqlf.seconds") == "value"
+    rate = 0.9944683715386596  # the seed-sls max-norm rate (alpha = 0.5) as the JSON has it
+    shown = str(_value_tex(rate, "finite_time.max_norm.rate")).strip("$")
+    assert shown == "0.9944683716" and Fraction(shown) >= Fraction(rate)

@@ -135,7 +135,7 @@ def qlearning_body(res, steps: int | None = None,
     if figure is None:
         figure = pgfplots(bound_curves(res, steps, simulated), caption(res), label=f"{key}:bounds")
     note = "" if simulated is None else (
-        "The dotted curve with markers is the mean relative error of simulated Q-learning runs "
+        "The curve with markers is the mean relative error of simulated Q-learning runs "
         "(i.i.d. sampling, $Q_0 = 0$); every bound curve lies above it.")
     return render("qlearning.tex.j2", p=_problem(res), key=key, pairs=pairs,
                   pairs_omitted=omitted, quantities=_quantities(res),
