@@ -124,3 +124,21 @@ def test_finite_time_bounds_print_rounded_up():
     rate = 0.9944683715386596  # the seed-sls max-norm rate (alpha = 0.5) as the JSON has it
     shown = str(_value_tex(rate, "finite_time.max_norm.rate")).strip("$")
     assert shown == "0.9944683716" and Fraction(shown) >= Fraction(rate)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the bracket is tight to 1e-12", r"the bracket is tight to $10^{-12}$"),
+    ("gap below 2.5e-03", r"gap below $2.5 \times 10^{-3}$"), ("x <= 1e0", r"$x \le 10^{0}$")])
+def test_scientific_numbers_as_powers_of_ten(text, expected):
+    """"1e-12" in a claim's name was typeset as the product 1 e minus 12."""
+    assert str(text_latex(text)) == expected
+
+
+def test_claims_values_without_python_or_nan_spellings():
+    """A method without an upper end recorded NaN, printed "NaN"; booleans printed "True"."""
+    from certify.report.claims_report import _value
+    from certify.report.command_section import _value_tex
+
+    assert _value_tex(float("nan"), "history[0].upper") == "--"
+    assert _value(float("nan"), "upper") == "--"
+    assert _value(True) == "true" and _value(False) == "false"

@@ -61,6 +61,15 @@ def _ident(m: re.Match) -> str:
     return r"\mathrm{" + name + "}"
 
 
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?)(\d+)\b")
+
+
+def _power_of_ten(m: re.Match) -> str:
+    digits = m.group(3).lstrip("0") or "0"
+    exp = ("-" if m.group(2) == "-" and digits != "0" else "") + digits
+    return ("" if m.group(1) == "1" else m.group(1) + r" \times ") + "10^{" + exp + "}"
+
+
 _SCRIPT = re.compile(r"\^[A-Za-z0-9]+|_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*")
 
 
@@ -124,6 +133,7 @@ def formula_latex(text: str) -> str:
             out.append("_{" + ",".join(formula_latex(p) for p in piece.split("_")) + "}")
         else:
             t = "".join(_MATH_SPECIAL.get(c, c) for c in piece)
+            t = _SCIENTIFIC.sub(_power_of_ten, t)  # 1e-12 as 10^{-12}, not "1e - 12"
             # names, not the commands just inserted; before the relations add \le, \ge, ...
             t = re.sub(r"(?<![\\A-Za-z])[A-Za-z]+", _ident, t)
             for a, b in _RELATIONS:

@@ -21,7 +21,11 @@ table is never wider than the line."""
 
 def _value(v: object, key: str = "") -> Latex:
     """A computed value of a claim; a float bound is rounded the safe way for its field."""
+    if isinstance(v, bool):
+        return escape(str(v).lower())  # as the JSON and the appendix table write it
     if isinstance(v, float):
+        if v != v:
+            return Latex("--")  # NaN: no value
         return num(v, 10, {"upper": "up", "lower": "down"}.get(side_of_key(key), "nearest"))
     return escape(repr(v) if isinstance(v, str) else v)
 

@@ -87,6 +87,8 @@ def _value_tex(v: object, key: str = "") -> Latex | None:
     if isinstance(v, int):
         return num(v)
     if isinstance(v, float):
+        if math.isnan(v):
+            return Latex("--")  # no value (e.g. the upper end of a method that gives none)
         return num(v, RATE_DIGITS, _MODE[side_of_key(key)])
     if isinstance(v, str):
         if _FRACTION.match(v):
