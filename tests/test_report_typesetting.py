@@ -142,3 +142,16 @@ def test_claims_values_without_python_or_nan_spellings():
     assert _value_tex(float("nan"), "history[0].upper") == "--"
     assert _value(float("nan"), "upper") == "--"
     assert _value(True) == "true" and _value(False) == "false"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("xi' = beta/varrho'", r"$\xi ' = \beta /\varrho '$"), ("theta", r"$\theta$"),
+    ("Routh-Hurwitz on the exact characteristic polynomial",
+     "Routh-Hurwitz on the exact characteristic polynomial"),
+    ("M0 Hurwitz: True (Routh-Hurwitz, exact)", "M0 Hurwitz: True (Routh-Hurwitz, exact)")])
+def test_sa_check_fields_typeset(value, expected):
+    """The step-size names of `sa check` (primed Greek letters) are symbols; a hyphenated
+    name stays a word ("Routh - Hurwitz" was set as a difference)."""
+    from certify.report.command_section import _value_tex
+
+    assert _value_tex(value, "timescales[1].step") == expected

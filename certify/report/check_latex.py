@@ -27,6 +27,7 @@ _RELATIONS = [("<=", r" \le "), (">=", r" \ge "), ("!=", r" \ne "), ("->", r" \t
               ("+-", r" \pm ")]
 _MATHY = re.compile(r"(<=|>=|!=|->|[<>=^_|*/+]|\w\(|^\(|\)$|^-\w?$|^[\d.]+(e-?\d+)?$)")
 _WORD = re.compile(r"^[A-Za-z]+$")
+_HYPHENATED = re.compile(r"^[A-Za-z]{2,}(-[A-Za-z]{2,})+$")
 _TRAIL = ".,;:"
 _MATH_SPECIAL = {"{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&",
                  "~": r"\sim ", "\\": r"\backslash ", "_": r"\_", "^": r"\wedge "}
@@ -35,9 +36,11 @@ _MATH_SPECIAL = {"{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$", "%": r"\%", "&"
 def _is_math_token(tok: str, prev_math: bool) -> bool:
     """Whether a whitespace-separated token is (part of) a formula."""
     core = tok.rstrip(_TRAIL) or tok
-    if core in GREEK or core in OPERATORS and prev_math:
+    if core.rstrip("'") in GREEK or core in OPERATORS and prev_math:  # xi' is a primed xi
         return True
     bare = core.strip("()")
+    if _HYPHENATED.match(bare):
+        return False  # a hyphenated word ("Routh-Hurwitz"), not a difference
     if _WORD.match(bare) and len(bare) > 1 and bare not in GREEK and bare not in OPERATORS:
         return False  # a word, perhaps in parentheses: "(Lemma", "tight)"
     if _WORD.match(core):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from certify.formatting import side_of_key
-from certify.report.check_latex import text_latex
+from certify.report.check_latex import GREEK, text_latex
 from certify.report.latex import RATE_DIGITS, Latex, escape, num, render, vector
 
 MAX_ROWS = 50
@@ -41,8 +41,7 @@ MAX_ITEMS = 4
 FORMULA_KEYS = ("formula", "claim", "reason", "evidence", "relation")
 """Text fields whose ASCII formulas are typeset (:func:`certify.report.check_latex.text_latex`)."""
 _FRACTION = re.compile(r"^-?\d+/\d+$")
-LOOKS_LIKE_FORMULA = re.compile(r"<=|>=|!=|\|\||_inf\b|\^|\b(?:alpha|beta|gamma|delta|eta|kappa|lambda|"
-                                r"mu|rho|sigma|tau|xi)\b| [<>=] ")
+LOOKS_LIKE_FORMULA = re.compile(r"<=|>=|!=|\|\||_inf\b|\^| [<>=] |\b(?:" + "|".join(GREEK) + r")\b")
 """A text field matching this holds an ASCII formula and is typeset like a formula key's."""
 
 
