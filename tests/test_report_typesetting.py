@@ -155,3 +155,13 @@ def test_sa_check_fields_typeset(value, expected):
     from certify.report.command_section import _value_tex
 
     assert _value_tex(value, "timescales[1].step") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("V* = tau ln((e^{1/tau} + 1)/2)", r"$V^{*} = \tau \ln ((e^{1/\tau} + 1)/2)$"),
+    ("pi*(a) = 1", r"$\pi ^{*}(a) = 1$"), ("2*x", r"$2 \cdot x$"),
+    ("beta = sigma^2 kappa / 2 - C2 - L", r"$\beta = \sigma ^{2} \kappa / 2 - C2 - L$")])
+def test_optimal_stars_braced_exponents_and_indexed_symbols(text, expected):
+    """seed-004's description showed pi*(a) as a product, e^{1/tau} as a wedge and broke the
+    formula of beta at "C2"."""
+    assert str(text_latex(text)) == expected

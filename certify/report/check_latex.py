@@ -20,7 +20,7 @@ GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "kappa", 
          "varrho", "varepsilon", "vartheta", "varphi", "varsigma",
          "Gamma", "Delta", "Theta", "Lambda", "Sigma", "Pi", "Phi", "Psi", "Omega")
 """Greek letters spelled out in ASCII text (set as ``\\beta`` ...)."""
-OPERATORS = ("min", "max", "sup", "inf", "log", "exp", "det", "sum")
+OPERATORS = ("min", "max", "sup", "inf", "log", "ln", "exp", "det", "sum")
 """Names set as math operators (``\\min`` ...); ``sum`` as ``\\sum``."""
 
 _RELATIONS = [("<=", r" \le "), (">=", r" \ge "), ("!=", r" \ne "), ("->", r" \to "),
@@ -43,6 +43,8 @@ def _is_math_token(tok: str, prev_math: bool) -> bool:
         return False  # a hyphenated word ("Routh-Hurwitz"), not a difference
     if _WORD.match(bare) and len(bare) > 1 and bare not in GREEK and bare not in OPERATORS:
         return False  # a word, perhaps in parentheses: "(Lemma", "tight)"
+    if prev_math and re.fullmatch(r"[A-Za-z]\d+", core):
+        return True  # an indexed symbol inside a formula ("- C2 - L")
     if _WORD.match(core):
         # a single letter continues a formula (``r w``, ``X A``); 'a' and 'A' start none
         return len(core) == 1 and (prev_math or core not in ("a", "A", "I"))
@@ -64,6 +66,7 @@ def _ident(m: re.Match) -> str:
     return r"\mathrm{" + name + "}"
 
 
+_OPTIMAL = re.compile(r"(?<=[A-Za-z])\*(?![\w*])")
 _SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([+-]?)(\d+)\b")
 
 
@@ -82,10 +85,11 @@ def _scripts(s: str) -> list[tuple[str, str]]:
     pieces: list[tuple[str, str]] = []
     plain, i = "", 0
     while i < len(s):
-        if s.startswith("^(", i):
+        if s.startswith("^(", i) or s.startswith("^{", i):  # ^(...) and ^{...}: one exponent
+            close = {"(": ")", "{": "}"}[s[i + 1]]
             depth, j = 0, i + 1
             while j < len(s):
-                depth += {"(": 1, ")": -1}.get(s[j], 0)
+                depth += {s[i + 1]: 1, close: -1}.get(s[j], 0)
                 if depth == 0:
                     break
                 j += 1
@@ -127,6 +131,7 @@ def formula_latex(text: str) -> str:
         return (formula_latex(m["lhs"]) + " " + _MATRIX_RELATIONS[m["rel"]] + " "
                 + formula_latex(m["rhs"]))
     s = text.replace("||", "\x00")
+    s = _OPTIMAL.sub("\x02", s)  # pi*(a), V*: the optimal ones, not a product
     s = re.sub(r"_inf(ty)?\b", "\x01", s)
     out = []
     for kind, piece in _scripts(s):
@@ -142,7 +147,7 @@ def formula_latex(text: str) -> str:
             for a, b in _RELATIONS:
                 t = t.replace(a, b)
             out.append(t.replace("*", r" \cdot "))
-    s = "".join(out).replace("\x00", r"\|").replace("\x01", r"_\infty")
+    s = "".join(out).replace("\x00", r"\|").replace("\x01", r"_\infty").replace("\x02", "^{*}")
     return re.sub(r" {2,}", " ", s).strip()
 
 
