@@ -165,3 +165,13 @@ def test_optimal_stars_braced_exponents_and_indexed_symbols(text, expected):
     """seed-004's description showed pi*(a) as a product, e^{1/tau} as a wedge and broke the
     formula of beta at "C2"."""
     assert str(text_latex(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("norm_decay_rate = c/p", r"\texttt{norm\_decay\_rate} $= c/p$"),
+    ("||e(t)||_inf <= K e^{-(c/p) t}", r"$\|e(t)\|_\infty \le K e^{-(c/p) t}$"),
+    ("||Q - Q*||_{w,p}", r"$\|Q - Q^{*}\|_{w,p}$"), ("lambda_max(X)", r"$\lambda _{\max}(X)$")])
+def test_field_names_and_braced_scripts(text, expected):
+    """seed-000's p_tradeoff.compare showed sup_{norm,constant} for the field
+    sup_norm_constant and e ^ {-(c/p) t} split at its space."""
+    assert str(text_latex(text)) == expected

@@ -28,6 +28,15 @@ _RELATIONS = [("<=", r" \le "), (">=", r" \ge "), ("!=", r" \ne "), ("->", r" \t
 _MATHY = re.compile(r"(<=|>=|!=|->|[<>=^_|*/+]|\w\(|^\(|\)$|^-\w?$|^[\d.]+(e-?\d+)?$)")
 _WORD = re.compile(r"^[A-Za-z]+$")
 _HYPHENATED = re.compile(r"^[A-Za-z]{2,}(-[A-Za-z]{2,})+$")
+_FIELD_NAME = re.compile(r"^[A-Za-z]{2,}(_[A-Za-z]{2,}\d*)+$")
+
+
+def _is_field_name(core: str) -> bool:
+    """A snake_case name of a field (``norm_decay_rate``), set in typewriter type; not
+    ``lambda_max`` or ``sup_q`` (a symbol with a subscript)."""
+    head = core.split("_", 1)[0]
+    symbol = core.count("_") == 1 and (head in GREEK or head in OPERATORS)
+    return bool(_FIELD_NAME.match(core)) and not symbol
 _TRAIL = ".,;:"
 _MATH_SPECIAL = {"{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&",
                  "~": r"\sim ", "\\": r"\backslash ", "_": r"\_", "^": r"\wedge "}
@@ -39,7 +48,7 @@ def _is_math_token(tok: str, prev_math: bool) -> bool:
     if core.rstrip("'") in GREEK or core in OPERATORS and prev_math:  # xi' is a primed xi
         return True
     bare = core.strip("()")
-    if _HYPHENATED.match(bare):
+    if _HYPHENATED.match(bare) or _is_field_name(core):
         return False  # a hyphenated word ("Routh-Hurwitz"), not a difference
     if _WORD.match(bare) and len(bare) > 1 and bare not in GREEK and bare not in OPERATORS:
         return False  # a word, perhaps in parentheses: "(Lemma", "tight)"
@@ -85,7 +94,7 @@ def _scripts(s: str) -> list[tuple[str, str]]:
     pieces: list[tuple[str, str]] = []
     plain, i = "", 0
     while i < len(s):
-        if s.startswith("^(", i) or s.startswith("^{", i):  # ^(...) and ^{...}: one exponent
+        if s.startswith(("^(", "^{", "_{"), i):  # ^(...), ^{...}, _{...}: one script
             close = {"(": ")", "{": "}"}[s[i + 1]]
             depth, j = 0, i + 1
             while j < len(s):
@@ -94,7 +103,7 @@ def _scripts(s: str) -> list[tuple[str, str]]:
                     break
                 j += 1
             if j < len(s):
-                pieces += [("", plain), ("^", s[i + 2:j])]
+                pieces += [("", plain), (s[i], s[i + 2:j])]
                 plain, i = "", j + 1
                 continue
         m = _SCRIPT.match(s, i)
@@ -162,7 +171,12 @@ def text_latex(text: object) -> Latex:
     >>> str(text_latex("exact check T(w) <= r w passed on every row"))
     'exact check $T(w) \\\\le r w$ passed on every row'
     """
-    tokens = str(text).split()
+    tokens: list[str] = []
+    for tok in str(text).split():  # a braced group ({-(c/p) t}) is one token
+        if tokens and tokens[-1].count("{") > tokens[-1].count("}"):
+            tokens[-1] += " " + tok
+        else:
+            tokens.append(tok)
     parts: list[str] = []
     run: list[str] = []
 
@@ -184,6 +198,8 @@ def text_latex(text: object) -> Latex:
             if run and _WORD.match(run[-1]) and len(run) == 1 and run[-1] in ("a", "A", "I"):
                 parts.append(escape(run.pop()))
             flush()
-            parts.append(escape(tok))
+            core = tok.rstrip(_TRAIL)
+            parts.append(r"\texttt{" + escape(core) + "}" + escape(tok[len(core):])
+                         if _is_field_name(core) else escape(tok))
     flush()
     return Latex(" ".join(parts))
