@@ -175,3 +175,15 @@ def test_field_names_and_braced_scripts(text, expected):
     """seed-000's p_tradeoff.compare showed sup_{norm,constant} for the field
     sup_norm_constant and e ^ {-(c/p) t} split at its space."""
     assert str(text_latex(text)) == expected
+
+
+def test_report_console_line_says_what_check_says(tmp_path, capsys):
+    """`certify report CLAIMS` said "checks all certified" of claims that hold while
+    inconclusive; it now counts the claims as `certify check` does."""
+    from tests.test_cli_fuzz import run
+
+    code, out, _ = run(["report", "--example", "false-claim", "-o", str(tmp_path / "c.tex")], capsys)
+    assert code == 1 and "0 of 1 claims hold" in out and "certified" not in out
+    code, out, _ = run(["report", "seed-sls", "--alpha", "0.5", "--runs", "0", "-o",
+                        str(tmp_path / "q.tex")], capsys)
+    assert code == 0 and "verdict certified" in out
