@@ -187,3 +187,13 @@ def test_report_console_line_says_what_check_says(tmp_path, capsys):
     code, out, _ = run(["report", "seed-sls", "--alpha", "0.5", "--runs", "0", "-o",
                         str(tmp_path / "q.tex")], capsys)
     assert code == 0 and "verdict certified" in out
+
+
+def test_claims_report_cites_the_paper_of_aliased_commands(ntk_claims_tex):
+    """seed-001's claims name `ntk_check` (an alias): its report had no References."""
+    from certify.report.claims_report import _paper
+
+    assert _paper("ntk_check") == _paper("ntk check") == "ntk"
+    assert _paper("sa_check") == "sa" and _paper("pg_meanfield") == "pg"
+    assert "Towards Characterizing Divergence in Deep Q-Learning" in ntk_claims_tex
+    assert "Joshua Achiam, Ethan Knight and Pieter Abbeel" in ntk_claims_tex

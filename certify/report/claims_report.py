@@ -30,6 +30,14 @@ def _value(v: object, key: str = "") -> Latex:
     return escape(repr(v) if isinstance(v, str) else v)
 
 
+def _paper(command: str) -> str:
+    """The key of the paper behind ``command``, spelled canonically or by an older alias
+    (``ntk_check`` is ``ntk check``: the bibliography of seed 001's claims was empty)."""
+    from certify.commands.registry import canonical_name
+
+    return COMMAND_PAPER.get(canonical_name(command).split()[0], "")
+
+
 def _key(run) -> str:
     return "certify:claims:" + "".join(c if c.isalnum() else "-" for c in run.file.path.stem)
 
@@ -75,8 +83,7 @@ def claims_body(run) -> str:
                   file=run.file.path.name, rows=rows, n_ok=n_ok, n=len(run.outcomes), key=key,
                   computations=Latex("\n".join(sections)), widths=[Latex(f"{w:.2f}") for w in TABLE_WIDTHS],
                   appendix=Latex("\n".join(appendix)),
-                  references=Latex(references_tex([COMMAND_PAPER.get(o.claim.command.split()[0], "")
-                                                   for o in run.outcomes])))
+                  references=Latex(references_tex([_paper(o.claim.command) for o in run.outcomes])))
 
 
 def claims_report(runs, fragment: bool = False) -> str:
