@@ -77,6 +77,18 @@ def test_example_figure_is_appendix_ready(script, argv, tmp_path, monkeypatch):
         assert problems(fig, tight) == [], script
 
 
+def test_report_matplotlib_figure_is_appendix_ready(monkeypatch):
+    """``certify report --figures pdf``: the bound curves drawn by matplotlib."""
+    from certify import analyze_qlearning, load_problem
+    from certify.algorithms.qlearning.report import pdf_figure
+    from certify.report.plots import simulated_relative_error
+
+    res = analyze_qlearning(load_problem("seed-sls"), 0.5, cqlf=False)
+    with capture(monkeypatch) as saved:
+        pdf_figure(res, "f.pdf", 600, simulated_relative_error(res, 3, 600, 0))
+    assert len(saved) == 1 and problems(*saved[0]) == []
+
+
 def test_audit_finds_what_it_checks():
     """The audit itself: each fault it names is found on a figure that has it."""
     import matplotlib
