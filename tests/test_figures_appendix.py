@@ -27,7 +27,11 @@ FIGURES = [  # (name, argv after `certify`, with {out} the figure's path)
 ]
 
 
-@pytest.mark.parametrize("name, argv", FIGURES, ids=[f[0] for f in FIGURES])
+SLOW = {"crossval", "stepsize", "ntk sweep"}  # 6-13 s each (analysis, bootstrap, kernels)
+
+
+@pytest.mark.parametrize("name, argv", [pytest.param(n, a, id=n, marks=[pytest.mark.slow] * (n in SLOW))
+                                        for n, a in FIGURES])
 def test_command_figure_is_appendix_ready(name, argv, tmp_path, capsys, monkeypatch):
     out = tmp_path / "fig.png"
     argv = [a.format(out=out, dir=tmp_path) for a in argv]
