@@ -197,3 +197,14 @@ def test_claims_report_cites_the_paper_of_aliased_commands(ntk_claims_tex):
     assert _paper("sa_check") == "sa" and _paper("pg_meanfield") == "pg"
     assert "Towards Characterizing Divergence in Deep Q-Learning" in ntk_claims_tex
     assert "Joshua Achiam, Ethan Knight and Pieter Abbeel" in ntk_claims_tex
+
+
+@pytest.mark.tex
+@needs_pdflatex
+def test_long_witness_vectors_inside_the_margin(tmp_path):
+    """On a 40-pair Garnet the weight vector w ran 1440 pt into the margin: long witnesses
+    show their first and last entries and say where the whole vector is."""
+    res = analyze_qlearning(load_problem("garnet:10:4:3:0"), 0.5, cqlf=False)
+    tex = qlearning_report(res)
+    assert r"\dots" in tex and "40 entries" in tex
+    assert overfull(tex, tmp_path) == []
