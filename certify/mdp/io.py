@@ -10,7 +10,8 @@ File formats (DESIGN.md):
   as many states as actions, S = A > 1, since both readings then have the same shape) and
   ``renormalize`` (a tolerance: opt into dividing rows of float32-rounded data by their sum).
 * NPZ: arrays ``P`` (S, A, S), ``R`` (S, A), scalar ``gamma``, optional ``d`` (n,),
-  ``features``, ``target``, ``layout`` (a string) and ``renormalize`` (a scalar).  An NPZ
+  ``features``, ``target``, ``layout`` (a string) and ``renormalize`` (a scalar; it applies
+  to ``d`` too, float32 arrays often coming together).  An NPZ
   with as many states as actions must name its ``layout``: raw arrays often come from
   pymdptoolbox, whose (A, S, S) has the same shape (see :mod:`certify.mdp.adapters`).
 """
@@ -108,7 +109,8 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
               if "renormalize" in arrays else None)
     mdp = FiniteMDP(arrays["P"], arrays["R"], float(gamma.reshape(-1)[0]), name=path.stem,
                     layout=check_layout(layout or "SAS"), renormalize=renorm)
-    sampling = sampling_from_d(mdp, arrays["d"], positive_sampling) if "d" in arrays else None
+    sampling = (sampling_from_d(mdp, arrays["d"], positive_sampling, renormalize=renorm)
+                if "d" in arrays else None)
     features, target = _features_and_target(mdp, arrays)
     return Problem(mdp, sampling, features, target, f"loaded from {path.name}")
 

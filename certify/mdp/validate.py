@@ -23,6 +23,12 @@ def as_real_array(
     """
     from certify.numcheck import check_array_dtype, check_array_magnitude, check_real_leaves
 
+    if hasattr(value, "__array__") and not isinstance(value, np.ndarray):
+        try:  # torch / JAX arrays by their own conversion (no copy keyword), then checked as numpy
+            value = np.asarray(value)
+        except (TypeError, ValueError) as exc:
+            raise error(f"{field}: expected an array of real numbers, found data numpy cannot "
+                        f"read ({exc})") from exc
     if isinstance(value, list | tuple):  # from a document: strings, booleans, complex refused
         check_real_leaves(value, field, error)
     elif isinstance(value, np.ndarray):
