@@ -22,12 +22,15 @@ from tests.test_cli_fuzz import run
     (["sa", "check", "tdc-m5", "random-walk-5"], "did you mean 'tdc-m4'"),
     (["sweep", "grid_cmd.yaml", "-o", "g.csv"], "did you mean 'qlearning'?"),
     (["sweep", "grid_rec.yaml", "-o", "g.csv"], "did you mean 'direct_jsr.upper'"),
+    (["check", "claims.yaml"], "unknown parameter 'alpah' (did you mean 'alpha'?)"),
 ])
 def test_misspelled_name_suggests_close_names(argv, hint, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "grid_cmd.yaml").write_text("command: qlearnin\nproblems: [{builtin: seed-sls}]\n")
     (tmp_path / "grid_rec.yaml").write_text("command: qlearning\nproblems: [{builtin: seed-sls}]\n"
                                             "alpha: [0.5]\nrecord: [direct_jsr.uper]\n")
+    (tmp_path / "claims.yaml").write_text("claims:\n  - name: a\n    qlearning: {mdp: seed-sls, "
+                                          "alpah: 0.5}\n")
     code, out, err = run(argv, capsys)
     assert code == 2 and "Traceback" not in err
     assert hint in err, err

@@ -390,8 +390,11 @@ def _claim(item: Any, node: yaml.Node, p: Path, sandbox: Sandbox) -> Claim:
     valid = get_command(cmd).parameters()
     bad = sorted(set(params) - set(valid))
     if bad:
-        raise InvalidInput(f"{p}:{keys[cmd]}: claim {name!r}: unknown parameter {bad[0]!r} of "
-                           f"{cmd!r}; valid parameters are {valid}")
+        from certify.errors import did_you_mean
+
+        raise InvalidInput(f"{p}:{keys[cmd]}: claim {name!r}: unknown parameter {bad[0]!r}"
+                           f"{did_you_mean(str(bad[0]), valid)} of {cmd!r}; valid parameters are "
+                           f"{valid}")
     raw = item.get("assert", ['verdict == "certified"'])
     raw = [raw] if isinstance(raw, str) else raw
     if not isinstance(raw, list) or not raw:
