@@ -428,3 +428,13 @@ def test_crossval_help_names_every_crossval_verdict(capsys):
     assert code == 0
     assert all(e.value in out for e in Evidence)
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_gamma_written_1e_minus_3_says_how_to_write_it(capsys, tmp_path):
+    """YAML 1.1 reads `gamma: 1e-3` as text; the refusal named the value but not the fix that
+    the same mistake in P or R gets ("write 1.0e-10")."""
+    f = tmp_path / "g.yaml"
+    f.write_text("gamma: 1e-3\nP: [[[1.0]]]\nR: [[1.0]]\n")
+    code, _, err = run(["qlearning", str(f), "--alpha", "0.5"], capsys)
+    assert code == 2 and "gamma: expected a number in [0, 1), found '1e-3'" in err
+    assert "write 1.0e-10" in err
