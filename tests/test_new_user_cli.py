@@ -438,3 +438,21 @@ def test_gamma_written_1e_minus_3_says_how_to_write_it(capsys, tmp_path):
     code, _, err = run(["qlearning", str(f), "--alpha", "0.5"], capsys)
     assert code == 2 and "gamma: expected a number in [0, 1), found '1e-3'" in err
     assert "write 1.0e-10" in err
+
+
+def test_examples_json_lists_what_the_table_lists(capsys):
+    """`certify examples --json` gave only the built-in problems; the gallery families, claims
+    files and sweep grids that the table lists (and `certify jsr NAME` takes) were missing."""
+    import json
+
+    from certify.data import names
+
+    code, out, _ = run(["examples", "--json"], capsys)
+    doc = json.loads(out)
+    assert code == 0
+    assert [p["name"] for p in doc["problems"]][:4] == ["seed-sls", "random-walk-5",
+                                                        "boyan-chain", "baird-star"]
+    assert "golden" in doc["packaged"]["families"]
+    assert doc["packaged"] == {k: names(k) for k in ("families", "claims", "sweeps")}
+    code, table, _ = run(["examples"], capsys)
+    assert all(name in table for name in doc["packaged"]["claims"])
