@@ -456,3 +456,14 @@ def test_examples_json_lists_what_the_table_lists(capsys):
     assert doc["packaged"] == {k: names(k) for k in ("families", "claims", "sweeps")}
     code, table, _ = run(["examples"], capsys)
     assert all(name in table for name in doc["packaged"]["claims"])
+
+
+def test_warnings_are_one_line_naming_the_command(capsys):
+    """A warning printed Python's two lines: certify's source path with a line number, then
+    the line of code (`run = simulate_particles(mf, particles, eta, steps, seed)`)."""
+    code, _, err = run(["simulate", "pg", "seed-sls", "--tau", "0.1", "--particles", "16",
+                        "--steps", "10"], capsys)
+    assert code == 0
+    assert err.strip().splitlines() == [
+        "certify simulate pg: warning: 16 particles are too few for the mean-field "
+        "approximation: the particle approximation error is of order 1/sqrt(N); use at least 32"]
