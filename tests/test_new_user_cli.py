@@ -23,12 +23,15 @@ from tests.test_cli_fuzz import run
     (["sweep", "grid_cmd.yaml", "-o", "g.csv"], "did you mean 'qlearning'?"),
     (["sweep", "grid_rec.yaml", "-o", "g.csv"], "did you mean 'direct_jsr.upper'"),
     (["check", "claims.yaml"], "unknown parameter 'alpah' (did you mean 'alpha'?)"),
+    (["ntk", "model", "my_dqn.py:nett", "--env", "FrozenLake-v1", "--gamma", "0.9"],
+     "defines no 'nett' (did you mean 'net'?)"),
 ])
 def test_misspelled_name_suggests_close_names(argv, hint, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "grid_cmd.yaml").write_text("command: qlearnin\nproblems: [{builtin: seed-sls}]\n")
     (tmp_path / "grid_rec.yaml").write_text("command: qlearning\nproblems: [{builtin: seed-sls}]\n"
                                             "alpha: [0.5]\nrecord: [direct_jsr.uper]\n")
+    (tmp_path / "my_dqn.py").write_text("net = None\n")
     (tmp_path / "claims.yaml").write_text("claims:\n  - name: a\n    qlearning: {mdp: seed-sls, "
                                           "alpah: 0.5}\n")
     code, out, err = run(argv, capsys)
