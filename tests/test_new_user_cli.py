@@ -115,7 +115,8 @@ def test_qlearning_mean_square_and_theorem2_printed_rounded_up(capsys):
     import re
     from fractions import Fraction
 
-    argv = ["qlearning", "seed-sls", "--alpha", "0.02", "--noise", "0.5", "--steps", "20000"]
+    argv = ["qlearning", "seed-sls", "--alpha", "0.02", "--noise", "0.5", "--steps", "20000",
+            "--cqlf", "no"]
     doc = _json(argv, capsys)["finite_time"]
     code, out, _ = run(argv, capsys)
     assert code == 0
@@ -134,14 +135,16 @@ def test_qlearning_worst_case_bound_counts_reward_noise_and_says_vacuous(capsys)
     seed-sls (R_max = 1, gamma = 0.9): q_bar = (1 + b)/(1 - gamma), i.e. w_inf = 40 for
     b = 0 and 60 for b = 0.5; its floor is far above the trivial bound 2 q_bar, which the
     output must say."""
-    quiet = _json(["qlearning", "seed-sls", "--alpha", "0.5"], capsys)["finite_time"]["max_norm"]
-    noisy = _json(["qlearning", "seed-sls", "--alpha", "0.5", "--noise", "0.5", "--steps", "10"],
+    fast = ["--cqlf", "no"]
+    quiet = _json(["qlearning", "seed-sls", "--alpha", "0.5"] + fast,
                   capsys)["finite_time"]["max_norm"]
+    noisy = _json(["qlearning", "seed-sls", "--alpha", "0.5", "--noise", "0.5", "--steps", "10"]
+                  + fast, capsys)["finite_time"]["max_norm"]
     assert quiet["w_inf"] == pytest.approx(40, rel=1e-12)
     assert noisy["w_inf"] == pytest.approx(60, rel=1e-12)
     assert noisy["noise_floor"] == pytest.approx(quiet["noise_floor"] * 1.5, rel=1e-12)
     assert quiet["trivial"] == pytest.approx(20, rel=1e-12) and quiet["vacuous"] is True
-    code, out, _ = run(["qlearning", "seed-sls", "--alpha", "0.5"], capsys)
+    code, out, _ = run(["qlearning", "seed-sls", "--alpha", "0.5"] + fast, capsys)
     line = " ".join(out.split("finite-time, worst case")[1].split("\n")[:2])
     assert "vacuous" in line and "2 q_bar = 20" in line
 
