@@ -473,3 +473,37 @@ def test_warnings_are_one_line_naming_the_command(capsys):
     assert err.strip().splitlines() == [
         "certify simulate pg: warning: 16 particles are too few for the mean-field "
         "approximation: the particle approximation error is of order 1/sqrt(N); use at least 32"]
+
+
+def test_mean_square_verdict_line_never_says_certified_when_inconclusive(capsys):
+    """With no route below the trivial bound the line read "certified: sqrt(E||Q_K -
+    Q*||_inf^2) <= 19.94 (inconclusive: no route below the trivial bound)", and `stepsize`
+    printed "certified ... <= 19.95 (trivial 19.94; inconclusive)" and "i.i.d. sampling" for
+    Markovian sampling.  garnet:3:2:2:0 at alpha = 0.1 with Markovian sampling: the Poisson
+    correction does not apply, only 2 q_bar holds."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from certify import analyze_qlearning, load_problem
+    from certify.cli.stepsize import render
+    from certify.mdp.sampling import sampling_markov
+
+    argv = ["qlearning", "garnet:3:2:2:0", "--alpha", "0.1", "--sampling", "markov", "--steps",
+            "100", "--cqlf", "no"]
+    code, out, _ = run(argv, capsys)
+    assert code == 0
+    assert "certified: sqrt" not in out
+    assert "inconclusive: no route gives a bound below the trivial" in out
+    assert "overall verdict: certified (of the direct JSR; the mean-square bound above is " \
+           "inconclusive)" in out
+    problem = load_problem("garnet:3:2:2:0")
+    uniform = np.full((3, 2), 0.5)  # what --sampling markov takes without a behaviour policy
+    ms = analyze_qlearning(problem, 0.1, sampling_markov(problem.mdp, uniform), cqlf=False,
+                           steps=100).mean_square
+    assert ms.verdict == "inconclusive" and ms.sampling == "markov"
+    lit = [{"reference": "r", "order": "o", "steps_order_c1": None, "eps": 0.1}]
+    render(SimpleNamespace(best=ms, steps=100, noise=0.0, evaluated=[(0.1, ms.bound)],
+                           target=None, diminishing=None, literature=lit), {})
+    head = capsys.readouterr().out.split("\n")[0]
+    assert "Markovian sampling" in head and "certified" not in head and "inconclusive" in head

@@ -204,7 +204,13 @@ def render(res) -> None:
                       f"{fmt_upper(st.floor, 4)}){_vacuous(st.bound, res.mean_square)}")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {escape(str(note))}")
-    console.print(f"overall verdict: {verdict_text(res.verdict)}")
+    scope = ""
+    if res.mean_square is not None and res.mean_square.verdict != "certified":
+        # the overall verdict is the rates' (QLearningResult.verdict); say so beside the
+        # inconclusive finite-time line above, which it does not override
+        scope = (" (of the direct JSR" + (" and the CQLF" if res.cqlf is not None else "")
+                 + "; the mean-square bound above is inconclusive)")
+    console.print(f"overall verdict: {verdict_text(res.verdict)}{scope}")
 
 
 def render_mean_square(ms) -> None:
@@ -219,10 +225,20 @@ def render_mean_square(ms) -> None:
                         f"{'i.i.d.' if ms.sampling == 'iid' else 'Markovian'} sampling)",
                         ["route", "rate (E||e||^2)", "floor (E||e||^2)", "transient",
                          "bound on sqrt(E||e_K||^2)"], rows))
-    console.print(f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {fmt_upper(ms.bound, 4)} "
-                  f"({verdict_text_ms(ms.verdict)})")
+    console.print(mean_square_line(ms))
     for note in ms.notes:
         console.print(f"[yellow]note:[/] {note}")
+
+
+def mean_square_line(ms) -> str:
+    """The verdict line of a :class:`MeanSquareBound`: "certified: ... <= X" only when a route
+    binds; otherwise the trivial bound, which holds surely, and "inconclusive" (never
+    "certified: ... (inconclusive ...)")."""
+    if ms.verdict == "certified":
+        return (f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {fmt_upper(ms.bound, 4)} "
+                f"({verdict_text_ms(ms.verdict)} 2 q_bar = {fmt(ms.trivial, 4)})")
+    return (f"inconclusive: no route gives a bound below the trivial sqrt(E||Q_K - Q*||_inf^2) "
+            f"<= 2 q_bar = {fmt(ms.trivial, 4)}")
 
 
 def _vacuous(bound: float, ms, short: bool = False) -> str:
