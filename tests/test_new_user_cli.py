@@ -475,6 +475,7 @@ def test_warnings_are_one_line_naming_the_command(capsys):
         "approximation: the particle approximation error is of order 1/sqrt(N); use at least 32"]
 
 
+@pytest.mark.slow  # two Markovian mean-square bounds (about 7 s)
 def test_mean_square_verdict_line_never_says_certified_when_inconclusive(capsys):
     """With no route below the trivial bound the line read "certified: sqrt(E||Q_K -
     Q*||_inf^2) <= 19.94 (inconclusive: no route below the trivial bound)", and `stepsize`
