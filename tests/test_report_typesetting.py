@@ -51,6 +51,7 @@ def test_qlearning_report_prose_has_no_ascii_formula(sls_tex):
     # the CQLF's exact check is in the Loewner order, the max-norm check stays entrywise
     assert r"$X \succ 0$ and $\beta ^{2} X - A^\top X A \succeq 0$" in sls_tex
     assert r"$T(w) \le r w$" in sls_tex
+    assert r"Sampling: $d$ over state-action pairs" in sls_tex  # the symbol of the data table
 
 
 def test_claims_report_prose_has_no_ascii_formula(ntk_claims_tex):
