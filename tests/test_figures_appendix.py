@@ -18,6 +18,8 @@ FIGURES = [  # (name, argv after `certify`, with {out} the figure's path)
                   "--plot", "{out}"]),
     ("simulate qlearning", ["simulate", "qlearning", "seed-sls", "--alpha", "0.5", "--runs", "3",
                             "--steps", "20000", "--plot", "{out}"]),
+    ("simulate smooth", ["simulate", "smooth-qlearning", "seed-sls", "--alpha", "0.1",
+                         "--temperature", "10", "--runs", "3", "--steps", "2000", "--plot", "{out}"]),
     ("simulate td", ["simulate", "tdc-m3", "boyan-chain", "--runs", "3", "--steps", "20000",
                      "--plot", "{out}"]),
     ("simulate pg", ["simulate", "pg", "seed-sls", "--tau", "0.1", "--sigma", "1", "--kappa", "1",
@@ -41,6 +43,8 @@ def test_command_figure_is_appendix_ready(name, argv, tmp_path, capsys, monkeypa
     assert out.is_file() and saved, (name, stdout[-500:])
     for fig, tight in saved:
         assert problems(fig, tight) == [], name
+        if name == "simulate smooth":  # errors from the fixed point of F_h, not from Q*
+            assert "Q_h" in fig.axes[0].get_ylabel() and "smooth" in fig.axes[0].get_title()
         if name == "crossval":  # the transient (the first few hundred steps) is visible
             assert all(ax.get_xscale() in ("log", "symlog") for ax in fig.axes if ax.lines)
 
