@@ -209,3 +209,14 @@ def test_long_witness_vectors_inside_the_margin(tmp_path):
     tex = qlearning_report(res)
     assert r"\dots" in tex and "40 entries" in tex
     assert overfull(tex, tmp_path) == []
+
+
+def test_jsr_claims_report_has_a_bibliography():
+    """The claims report of jsr-golden ended without any reference."""
+    from certify.report.claims_report import _paper
+    from certify.report.references import references_tex
+
+    assert _paper("jsr") == "jsr"
+    tex = references_tex([_paper("jsr")])
+    assert "Raphaël Jungers" in tex and r"\emph{The Joint Spectral Radius: Theory and Applications}" in tex
+    assert "Springer, 2009" in tex
