@@ -220,3 +220,11 @@ def test_jsr_claims_report_has_a_bibliography():
     tex = references_tex([_paper("jsr")])
     assert "Raphaël Jungers" in tex and r"\emph{The Joint Spectral Radius: Theory and Applications}" in tex
     assert "Springer, 2009" in tex
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the gap (20 steps checked)", "the gap (20 steps checked)"),
+    ("the root of det(xI - A_w^2)", r"the root of $\det (x I - A_{w}^{2})$")])
+def test_parenthesised_numbers_and_scalar_times_identity(text, expected):
+    """"(20 steps" was set as the formula $(20$; xI as one name."""
+    assert str(text_latex(text)) == expected
