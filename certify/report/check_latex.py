@@ -185,7 +185,7 @@ def text_latex(text: object) -> Latex:
     def flush() -> None:
         if run:
             formula = " ".join(run)
-            if re.fullmatch(r"\(?[\d.]+|[\d.]+\)", formula):  # "(20 steps": a number, not math
+            if re.fullmatch(r"\([\d.]+|[\d.]+\)", formula):  # "(20 steps": a number, not math
                 parts.append(escape(formula))
             else:
                 parts.append("$" + formula_latex(formula) + "$")
