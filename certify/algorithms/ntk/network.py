@@ -97,6 +97,9 @@ def analyze_ntk_network(problem: Problem, rho: np.ndarray, alpha: float, width: 
     input_scale : float
         Factor applied to every input feature.
     """
+    from certify.mdp.io import as_problem
+
+    problem = as_problem(problem)
     mdp = problem.mdp
     x = pair_features(mdp, features, input_scale)
     net = MLP(x.shape[1], width, depth, activation, init)

@@ -234,9 +234,19 @@ def analyze_qlearning(
 ) -> QLearningResult:
     """Certificates and bounds for Q-learning with constant step ``alpha``.
 
+    The error e_k = Q_k - Q* of constant-step Q-learning follows the direct switching system
+    e_{k+1} = A_pi e_k + noise with A_pi = I + alpha D (gamma P Pi_pi - I), D = diag(d) the
+    sampling distribution over state-action pairs (D. Lee, *Lyapunov-Certified Direct
+    Switching Theory for Q-Learning*, arXiv:2604.19569, 2026: seed 002, docs/theory.md
+    section 3).  Its joint spectral radius is bracketed by two exactly verified
+    certificates and compared with the row-sum rate 1 - alpha d_min (1 - gamma) (seed 002,
+    Lemma 3); a common quadratic Lyapunov function is searched by SDP on small families.
+
     Parameters
     ----------
-    problem : Problem or FiniteMDP
+    problem : Problem, FiniteMDP, str or Path
+        The MDP with its sampling model: a :class:`Problem` (:func:`load_problem`), a
+        :class:`FiniteMDP`, or a built-in name or problem file.
     alpha : float
         Step size in (0, 1].
     sampling : Sampling, optional
@@ -252,6 +262,21 @@ def analyze_qlearning(
         Q_0 = ``q0`` (default 0)
         (:func:`certify.algorithms.qlearning.meansquare.mean_square_bound`).
 
+    Returns
+    -------
+    QLearningResult
+        ``q_star``, ``direct`` (the certified JSR bracket, its certificates and the policy
+        attaining it), ``row_sum_rate``, ``cqlf``, the finite-time constants and
+        ``to_dict()`` (the document of ``certify qlearning --json``).
+
+    Raises
+    ------
+    InvalidInput
+        alpha outside (0, 1] or not a number, a sampling distribution with a zero entry, a
+        ``problem`` that is none of the accepted kinds.
+    UnknownName
+        ``problem`` is a name that is neither a file nor a built-in problem.
+
     Examples
     --------
     >>> from certify import analyze_qlearning, load_problem
@@ -261,8 +286,9 @@ def analyze_qlearning(
     >>> res.direct_verdict.value
     'certified'
     """
-    if isinstance(problem, FiniteMDP):
-        problem = Problem(problem)
+    from certify.mdp.io import as_problem
+
+    problem = as_problem(problem)
     mdp = problem.mdp
     alpha = check_step_size(alpha)
     sampling = sampling or problem.sampling or uniform_sampling(mdp)

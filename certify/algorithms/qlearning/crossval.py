@@ -344,9 +344,9 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
         Allow a progress bar on stderr.
     """
     from certify.algorithms.qlearning.analysis import analyze_qlearning
+    from certify.mdp.io import as_problem
 
-    if isinstance(problem, FiniteMDP):
-        problem = Problem(problem)
+    problem = as_problem(problem)
     mdp = problem.mdp
     if mode not in ("iid", "markov"):
         raise InvalidInput(f"mode = {mode!r}; crossval compares 'iid' or 'markov' sampling")

@@ -199,8 +199,9 @@ def simulate_qlearning(
         Reference measure of soft (default uniform).
     """
     require("numba", "simulate")  # compiled kernels: without numba, a one-line error
-    if isinstance(problem, FiniteMDP):
-        problem = Problem(problem)
+    from certify.mdp.io import as_problem
+
+    problem = as_problem(problem)
     mdp = problem.mdp
     if mode not in MODES:
         raise InvalidInput(f"mode = {mode!r}; expected one of {sorted(MODES)}")

@@ -133,7 +133,8 @@ def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: flo
 
     Parameters
     ----------
-    problem : Problem or FiniteMDP
+    problem : Problem, FiniteMDP, str or Path
+        The MDP with its sampling model, or a built-in name or problem file.
     operator : {"max", "lse", "mellowmax", "boltzmann", "soft"}
     temperature : float
         lam (tau for soft); must be finite and > 0 (not needed for max).
@@ -157,8 +158,9 @@ def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: flo
     >>> res.p_norm.p % 2 == 0 and res.p_norm.verdict.value == "certified"
     True
     """
-    if isinstance(problem, FiniteMDP):
-        problem = Problem(problem)
+    from certify.mdp.io import as_problem
+
+    problem = as_problem(problem)
     mdp = problem.mdp
     check_operator(operator)
     if operator != "max":
