@@ -8,6 +8,7 @@ A researcher calling the API (not the command line) gets an :class:`InvalidInput
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 
@@ -97,6 +98,18 @@ CASES = {
     "gallery unknown": (lambda: certify.gallery_entry("goldenx"), UnknownName, ["'goldenx'", "golden"]),
     "sweep grid is a path": (lambda: certify.run_sweep("grid.yaml", "rows.csv"), InvalidInput,
                              ["grid", "str 'grid.yaml'", "load_grid"]),
+    "mixing of an MDP": (lambda: certify.mixing_constants(_sls().mdp), InvalidInput,
+                         ["p_beta", "real numbers", "FiniteMDP"]),
+    "load_family int": (lambda: certify.load_family(3), InvalidInput, ["path", "int 3", "gallery"]),
+    "row_sum_rate alpha str": (lambda: certify.row_sum_rate(_sls().sampling, "a", 0.9), InvalidInput,
+                               ["alpha", "'a'", "(0, 1]"]),
+    "row_sum_rate gamma=1": (lambda: certify.row_sum_rate(_sls().sampling, 0.5, 1.0), InvalidInput,
+                             ["gamma", "1.0", "[0, 1)"]),
+    "row_sum_rate sampling": (lambda: certify.row_sum_rate(_sls(), 0.5, 0.9), InvalidInput,
+                              ["sampling", "Problem", "Sampling"]),
+    "q_star of an int": (lambda: certify.q_star(3), InvalidInput, ["mdp", "int 3", "FiniteMDP"]),
+    "uniform_sampling None": (lambda: certify.uniform_sampling(None), InvalidInput, ["mdp", "None"]),
+    "soft_optimal unknown": (lambda: certify.soft_optimal("seed-slx", 0.5), UnknownName, ["'seed-slx'"]),
 }
 
 
@@ -123,6 +136,16 @@ def test_problem_argument_takes_a_problem_an_mdp_or_a_name() -> None:
     lower, upper = brackets.pop()
     # seed-sls at alpha 0.5: the row-sum rate is 1 - 0.5 * 0.1 * 0.1 = 0.995; the JSR is below
     assert lower <= upper < 0.995
+
+
+def test_mdp_argument_takes_an_mdp_a_problem_or_a_name() -> None:
+    """q_star on seed-sls: the three spellings agree, and give the closed form (action 0 earns
+    1 forever: 1 / (1 - 0.9) = 10; action 1 earns 0, then 10 discounted: 9)."""
+    prob = _sls()
+    values = [certify.q_star(x)[0] for x in (prob.mdp, prob, "seed-sls")]
+    assert all(np.array_equal(values[0], v) for v in values[1:])
+    assert np.allclose(values[0], [[10.0, 9.0], [10.0, 9.0]], atol=1e-9)
+    assert certify.uniform_sampling(prob).d.tolist() == [0.25] * 4
 
 
 def _results() -> dict[str, object]:
@@ -153,3 +176,14 @@ def test_results_to_dict_is_standard_json() -> None:
     # the golden pair: JSR = (1 + sqrt 5) / 2, proved exactly
     assert golden["exact"] and abs(golden["upper"] - (1 + 5 ** 0.5) / 2) < 1e-9
     assert any(h["upper"] is None for h in golden["history"])  # a stage before any upper bound
+
+
+def test_star_import_gives_the_public_api() -> None:
+    """``from certify import *`` (a notebook's first line) brings the lazily loaded names too."""
+    namespace: dict[str, object] = {}
+    exec("from certify import *", namespace)
+    assert namespace["analyze_qlearning"] is certify.analyze_qlearning
+    assert namespace["load_problem"] is certify.load_problem and "InvalidInput" in namespace
+    public = {n for n in dir(certify) if not n.startswith("_")
+              and not inspect.ismodule(getattr(certify, n))}
+    assert set(certify.__all__) == public

@@ -27,6 +27,11 @@ def load_family(path: str | Path) -> MatrixFamily:
         A ``.json`` or ``.npz`` family file, or the name of a gallery family
         (:func:`certify.gallery_names`) when no such file exists.
     """
+    import os
+
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidInput(f"path: expected a family file or a gallery name (str or Path), found "
+                           f"{type(path).__name__} {path!r:.60}")
     p = Path(path)
     if not p.exists() and not p.suffix and len(p.parts) == 1:
         from certify.data import path_of  # a gallery name (package data): `certify jsr golden`

@@ -200,6 +200,26 @@ def as_problem(problem: object, name: str = "problem", positive_sampling: bool =
                        f"problem name or a problem file; found {type(problem).__name__} {text}")
 
 
+def as_mdp(mdp: object, name: str = "mdp") -> FiniteMDP:
+    """The :class:`FiniteMDP` that the ``mdp`` argument of a function names.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP, Problem, str or Path
+        An MDP, a problem (its ``.mdp``), or a built-in name or problem file.
+    name : str
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    InvalidInput
+        ``mdp`` is none of these (the message names the argument, the type and the value).
+    """
+    if isinstance(mdp, FiniteMDP):
+        return mdp
+    return as_problem(mdp, name, positive_sampling=False).mdp
+
+
 def _markov_default(problem, positive: bool):
     """Markovian sampling along the problem's behaviour policy, else the uniform policy."""
     import numpy as np

@@ -79,6 +79,9 @@ def sampling_from_d(mdp: FiniteMDP, d: object, positive: bool = True) -> Samplin
     positive : bool
         Demand d > 0.
     """
+    from certify.mdp.io import as_mdp
+
+    mdp = as_mdp(mdp)
     arr = as_real_array(d, "sampling.d", (mdp.n_pairs,), InvalidMDP)
     check_distribution(arr, "sampling.d", InvalidMDP, _pair_name(mdp), positive=positive)
     arr.setflags(write=False)
@@ -144,6 +147,9 @@ def uniform_sampling(mdp: FiniteMDP) -> Sampling:
     ----------
     mdp : FiniteMDP
     """
+    from certify.mdp.io import as_mdp
+
+    mdp = as_mdp(mdp)
     d = np.full(mdp.n_pairs, 1.0 / mdp.n_pairs)
     d.setflags(write=False)
     return Sampling(d, "iid", None, "uniform over state-action pairs")

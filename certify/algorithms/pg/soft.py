@@ -99,6 +99,9 @@ def soft_optimal(mdp: FiniteMDP, tau: float, mu: object | None = None,
     >>> bool(np.allclose(sol.pi[0], [1 / (1 + math.e), math.e / (1 + math.e)]))
     True
     """
+    from certify.mdp.io import as_mdp
+
+    mdp = as_mdp(mdp)
     tau = check_positive(tau, "tau")
     mu = reference_measure(mu, mdp.n_actions)
     q = np.zeros((mdp.n_states, mdp.n_actions))

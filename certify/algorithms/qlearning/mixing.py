@@ -182,7 +182,9 @@ def mixing_constants(p_beta: np.ndarray, max_power: int = MAX_POWER) -> MixingCo
         When delta(P_beta^t) = 1 for every t <= max_power: the chain is periodic, reducible,
         or mixes too slowly for a useful bound.
     """
-    p_beta = np.asarray(p_beta, dtype=float)
+    from certify.mdp.validate import as_real_array
+
+    p_beta = as_real_array(p_beta, "p_beta", None, InvalidInput)
     if p_beta.ndim != 2 or p_beta.shape[0] != p_beta.shape[1]:
         raise InvalidInput(f"p_beta: expected a square matrix, found shape {p_beta.shape}")
     if isinstance(max_power, bool) or not isinstance(max_power, int) or max_power < 1:
