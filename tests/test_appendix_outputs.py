@@ -62,8 +62,9 @@ def test_text_latex_typesets_the_issue_examples():
     from certify.report.check_latex import text_latex
 
     assert text_latex(ASCII_REASONS[0]) == r"exact check $T(w) \le r w$ passed on every row"
-    assert text_latex(ASCII_REASONS[1]) == (r"exact $LDL^\top$: $X > 0$ and "
-                                            r"$\beta ^{2} X - A^\top X A \ge 0$ for every member")
+    # matrix inequalities in the Loewner order (positive definite, semidefinite)
+    assert text_latex(ASCII_REASONS[1]) == (r"exact $LDL^\top$: $X \succ 0$ and "
+                                            r"$\beta ^{2} X - A^\top X A \succeq 0$ for every member")
 
 
 @pytest.mark.parametrize("text", ASCII_REASONS)
@@ -85,13 +86,13 @@ def test_qlearning_report_checks_in_latex():
     from certify.mdp.builtins import builtin_problem
 
     tex = qlearning_report(analyze_qlearning(builtin_problem("seed-sls"), 0.5), fragment=True)
-    checks = [line for line in tex.splitlines() if line.startswith("Exact check:")]
+    checks = [line for line in tex.splitlines() if line.startswith("Verdict:")]
     assert len(checks) == 3  # max-norm, Collatz-Wielandt, CQLF
     for line in checks:
         assert "<=" not in line and ">=" not in line and "textasciicircum" not in line
         assert "ensuremath{<}" not in line and "ensuremath{>}" not in line
     assert any(r"$T(w) \le r w$" in line for line in checks)
-    assert any(r"A^\top X A \ge 0" in line for line in checks)
+    assert any(r"A^\top X A \succeq 0" in line for line in checks)
 
 
 # ------------------------------------------------------------------ Q-learning report figure

@@ -27,7 +27,11 @@ FIGURES = [  # (name, argv after `certify`, with {out} the figure's path)
 ]
 
 
-@pytest.mark.parametrize("name, argv", FIGURES, ids=[f[0] for f in FIGURES])
+SLOW = {"crossval", "stepsize", "ntk sweep"}  # 6-13 s each (analysis, bootstrap, kernels)
+
+
+@pytest.mark.parametrize("name, argv", [pytest.param(n, a, id=n, marks=[pytest.mark.slow] * (n in SLOW))
+                                        for n, a in FIGURES])
 def test_command_figure_is_appendix_ready(name, argv, tmp_path, capsys, monkeypatch):
     out = tmp_path / "fig.png"
     argv = [a.format(out=out, dir=tmp_path) for a in argv]
@@ -75,6 +79,18 @@ def test_example_figure_is_appendix_ready(script, argv, tmp_path, monkeypatch):
     assert saved
     for fig, tight in saved:
         assert problems(fig, tight) == [], script
+
+
+def test_report_matplotlib_figure_is_appendix_ready(monkeypatch):
+    """``certify report --figures pdf``: the bound curves drawn by matplotlib."""
+    from certify import analyze_qlearning, load_problem
+    from certify.algorithms.qlearning.report import pdf_figure
+    from certify.report.plots import simulated_relative_error
+
+    res = analyze_qlearning(load_problem("seed-sls"), 0.5, cqlf=False)
+    with capture(monkeypatch) as saved:
+        pdf_figure(res, "f.pdf", 600, simulated_relative_error(res, 3, 600, 0))
+    assert len(saved) == 1 and problems(*saved[0]) == []
 
 
 def test_audit_finds_what_it_checks():

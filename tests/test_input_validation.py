@@ -49,7 +49,7 @@ def write(tmp_path, doc, name="m.yaml"):
         ({"gamma": "abc"}, r"gamma: expected a number"),
         ({"sampling": {"d": [0.5, 0.5, 0.0, 0.0]}}, r"zero entries at \[2\] \(state 1, action 0\)"),
         ({"sampling": {"d": [0.5, 0.5, 0.5, 0.5]}}, r"sums to 2\.0"),
-        ({"sampling": {"d": [0.5, 0.5]}}, r"sampling\.d: expected shape \(4\)"),
+        ({"sampling": {"d": [0.5, 0.5]}}, r"sampling\.d: expected shape \(4,\)"),
         ({"sampling": {"dd": [0.25] * 4}}, r"unknown keys \['dd'\]"),
         ({"extra": 1}, r"unknown keys \['extra'\]"),
     ],

@@ -140,3 +140,18 @@ def test_mdptoolbox_float32_needs_opt_in(toolbox):
         FiniteMDP.from_mdptoolbox(P32, np.zeros((7, 2)), g)
     m = FiniteMDP.from_mdptoolbox(P32, np.zeros((7, 2)), g, renormalize=1e-6)
     assert m.n_states == 7 and m.n_actions == 2 and m.renormalized <= 1e-6
+
+
+@pytest.mark.parametrize("table,match", [
+    ({0: {0: [("x", 0, 0.0, False)]}}, "probability and reward must be numbers"),
+    ({0: {0: [(1.0, None, 0.0, False)]}}, "next state None is not an integer"),
+    ({0: {0: [(1.0, 0.5, 0.0, False)]}}, "next state 0.5 is not an integer"),  # not cut to 0
+    ({0: {0: [(1.0, 0)]}}, r"expected \(prob, next_state, reward, terminated\) tuples"),
+    ({0: [[(1.0, 0, 0.0, False)]]}, "expected a dict {action"),
+    ({0: {0: 7}}, "expected a list of"),
+])
+def test_gymnasium_table_errors_are_one_line(table, match):
+    """Malformed P tables (hand-built or from other toolkits) are refused by InvalidMDP, not
+    by a TypeError from inside the adapter."""
+    with pytest.raises(InvalidMDP, match=match):
+        FiniteMDP.from_gymnasium(SimpleNamespace(P=table), 0.9)

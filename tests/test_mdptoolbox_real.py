@@ -68,8 +68,11 @@ def test_q_star_matches_mdptoolbox_policy_iteration(name, P, R):
     r_sa = np.einsum("ast,ast->sa", Pd, Rd) if Rd.ndim == 3 else Rd
     q_ref = r_sa + GAMMA * np.einsum("ast,t->sa", Pd, v_ref)
     assert np.abs(q - q_ref).max() <= 1e-10
-    # pymdptoolbox's policy is optimal for certify's Q* (ties allowed)
-    assert np.allclose(q[np.arange(len(v_ref)), pol_ref], q.max(axis=1), atol=1e-10)
+    # pymdptoolbox's policies (policy and value iteration) are optimal for certify's Q*
+    vi = mdptoolbox.mdp.ValueIteration(P, R, GAMMA, epsilon=1e-8)
+    vi.run()
+    for pol in (pol_ref, np.asarray(vi.policy)):
+        assert np.allclose(q[np.arange(len(v_ref)), pol], q.max(axis=1), atol=1e-9)
 
 
 def test_object_array_of_sparse_matrices():
@@ -134,8 +137,8 @@ def test_sparse_float32_opt_in_and_hint():
     P, _ = _rand(5, 5, 2)
     Psa = sp.csr_matrix(P.transpose(1, 0, 2).reshape(10, 5).astype(np.float32))
     R = np.zeros((5, 2))
-    with pytest.raises(InvalidMDP, match=r"^P\[\d\]\[\d\] sums to [0-9.]+ over next states.*"
-                                         r"float32.*renormalize=1e-6"):
+    with pytest.raises(InvalidMDP, match=r"^P\[\d\]\[\d\] \(state \d, action \d\) sums to "
+                                         r"[0-9.]+ over next states.*float32.*renormalize=1e-6"):
         FiniteMDP(Psa, R, GAMMA)
     m = FiniteMDP(Psa, R, GAMMA, renormalize=1e-6)
     assert 0 < m.renormalized < 1e-6
@@ -192,3 +195,97 @@ def test_renormalisation_is_reported(tmp_path, capsys):
     assert main(["qlearning", str(tmp_path / "ok.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 0
     assert "divided by their sums on request" in capsys.readouterr().out
     assert "renormalized" not in FiniteMDP.from_mdptoolbox(P, np.zeros((4, 2)), GAMMA).summary()
+
+
+def test_sparse_toolbox_mdp_stays_sparse():
+    """forest(S=5000, is_sparse=True): the dense (A, S, S) array would take 400 MB; the MDP is
+    built sparse (a few MB at most), and its Q* satisfies the Bellman optimality equation
+    written with pymdptoolbox's own sparse matrices (pymdptoolbox's PolicyIteration takes
+    a minute at this size; the sparse forests above compare with it)."""
+    import tracemalloc
+
+    P, R = example.forest(S=5000, is_sparse=True)
+    tracemalloc.start()
+    try:
+        mdp = FiniteMDP.from_mdptoolbox(P, R, GAMMA)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50e6 and mdp.P_matrix.nnz == 3 * 5000  # forest: wait 2 entries a row, cut 1
+    q, _ = q_star(mdp)
+    v = q.max(axis=1)
+    bellman = np.stack([R[:, a] + GAMMA * (P[a] @ v) for a in range(len(P))], axis=1)
+    assert np.abs(q - bellman).max() <= 1e-10 * max(1.0, np.abs(q).max())
+
+
+def test_sparse_toolbox_rewards_per_transition():
+    """R as A sparse (S, S) matrices with sparse P: the expected reward is pymdptoolbox's."""
+    P, R = _rand(8, 6, 3, is_sparse=True)
+    assert all(sp.issparse(m) for m in R)
+    v_ref, _ = _toolbox_vstar(P, R)
+    mdp = FiniteMDP.from_mdptoolbox(P, R, GAMMA)
+    q, _ = q_star(mdp)
+    assert np.abs(q.max(axis=1) - v_ref).max() <= 1e-10
+    dense = FiniteMDP.from_mdptoolbox(_dense(P), _dense(R), GAMMA)
+    assert np.allclose(dense.R, mdp.R, rtol=0, atol=1e-15) and np.array_equal(dense.P, mdp.P)
+
+
+def test_float32_sampling_distribution_in_npz(tmp_path, capsys):
+    """An NPZ's float32 d is refused with the hint, and its renormalize array covers d too."""
+    from certify.cli import main
+
+    rng = np.random.default_rng(1)
+    P = rng.dirichlet(np.ones(5), size=(5, 2))
+    d = rng.dirichlet(np.ones(10)).astype(np.float32)
+    assert 1e-9 < abs(float(d.astype(float).sum()) - 1) < 1e-6
+    np.savez(tmp_path / "d.npz", P=P, R=np.zeros((5, 2)), gamma=np.array(GAMMA), d=d)
+    assert main(["qlearning", str(tmp_path / "d.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 2
+    err = capsys.readouterr().err
+    assert "sampling.d sums to" in err and "float32" in err and "renormalize = 1e-6" in err
+    np.savez(tmp_path / "ok.npz", P=P, R=np.zeros((5, 2)), gamma=np.array(GAMMA), d=d,
+             renormalize=np.array(1e-6))
+    assert main(["qlearning", str(tmp_path / "ok.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 0
+    capsys.readouterr()
+    far = d.astype(float)
+    far[0] += 1e-3
+    np.savez(tmp_path / "far.npz", P=P, R=np.zeros((5, 2)), gamma=np.array(GAMMA), d=far,
+             renormalize=np.array(1e-6))
+    assert main(["qlearning", str(tmp_path / "far.npz"), "--alpha", "0.5", "--cqlf", "no"]) == 2
+    assert "not a rounding error" in capsys.readouterr().err
+
+
+def test_reward_shape_errors_are_one_line():
+    """R with a transition axis points to from_mdptoolbox; a ragged R is still refused in one
+    line (the shape test must not ask numpy for the shape of a ragged list)."""
+    P = np.full((2, 2, 2), 0.5)
+    with pytest.raises(InvalidMDP, match="use FiniteMDP.from_mdptoolbox"):
+        FiniteMDP(P, np.zeros((2, 2, 2)), GAMMA, layout="SAS")
+    with pytest.raises(InvalidMDP, match="^R: expected an array of real numbers"):
+        FiniteMDP(P, [[1.0, 2.0], [3.0]], GAMMA, layout="SAS")
+
+
+def test_ragged_transition_lists_are_one_line():
+    ragged = [[[1.0], [0.5, 0.5]], [[1.0, 0.0], [0.0, 1.0]]]
+    for build in (lambda: FiniteMDP(ragged, np.zeros((2, 2)), GAMMA),
+                  lambda: FiniteMDP.from_arrays(ragged, np.zeros((2, 2)), GAMMA)):
+        with pytest.raises(InvalidMDP, match="^P: expected an array of real numbers"):
+            build()
+
+
+def test_toolbox_odd_inputs_are_one_line():
+    R = np.zeros((2, 2))
+    with pytest.raises(InvalidMDP, match="^P: expected pymdptoolbox's arrays, found ragged"):
+        FiniteMDP.from_mdptoolbox([[[1.0], [0.5, 0.5]], [[1.0, 0.0], [0.0, 1.0]]], R, GAMMA)
+    with pytest.raises(InvalidMDP, match="^R: expected pymdptoolbox's arrays, found ragged"):
+        FiniteMDP.from_mdptoolbox(np.full((2, 2, 2), 0.5), [[1.0], [2.0, 3.0]], GAMMA)
+    with pytest.raises(InvalidMDP, match="A matrices of one shape"):
+        FiniteMDP.from_mdptoolbox([sp.eye(2, format="csr"), sp.eye(3, format="csr")], R, GAMMA)
+    with pytest.raises(InvalidMDP, match=r"shape \(A, S, S\), found \(\)"):
+        FiniteMDP.from_mdptoolbox(None, R, GAMMA)
+    P = np.full((2, 3, 3), 1 / 3)
+    for bad in ("abc", [[1, 2], [3, 4], [5, "x"]]):
+        with pytest.raises(InvalidMDP, match="^R"):
+            FiniteMDP.from_mdptoolbox(P, bad, GAMMA)
+    # one sparse (S, A) reward matrix is read as the dense one
+    Rs = sp.csr_matrix(np.arange(6.0).reshape(3, 2))
+    assert np.array_equal(FiniteMDP.from_mdptoolbox(P, Rs, GAMMA).R, Rs.toarray())

@@ -170,7 +170,7 @@ def test_cli_report_tex_and_bad_input(tmp_path, capsys):
     assert "\\section{Constant-step" in out.read_text()
     assert main(["report", str(ROOT / "certify/data/claims/false-claim.yaml"), "-o",
                  str(tmp_path / "a.tex")]) == 1
-    assert "direct JSR below 0.99 on seed-sls (false)" in (tmp_path / "a.tex").read_text()
+    assert "direct JSR below $0.99$ on seed-sls (false)" in (tmp_path / "a.tex").read_text()
     for argv, msg in [
         (["report", "seed-sls", "--alpha", "0.5", "-o", str(tmp_path / "no" / "r.pdf")],
          "does not exist"),

@@ -108,3 +108,18 @@ def test_stale_environment_variable_is_named(grid_file, tmp_path, monkeypatch, c
     err = capsys.readouterr().err
     assert code == 2 and "DASK_SCHEDULER_ADDRESS" in err and "--scheduler " not in err
     assert "Traceback" not in err
+
+
+def test_parquet_written_on_resume_when_only_the_journal_is_left(cluster, no_fallback, tmp_path):
+    """A sweep stopped after its last row but before the Parquet file was written: --resume
+    has no cell to run and still writes the file from the journal."""
+    import pyarrow.parquet as pq
+
+    c, _ = cluster
+    out = tmp_path / "rows.parquet"
+    run_sweep(grid_from_dict(GRID), out, scheduler=c.scheduler_address)
+    first = pq.read_table(out)
+    out.unlink()
+    res = run_sweep(grid_from_dict(GRID), out, scheduler=c.scheduler_address, resume=True)
+    assert (res.skipped, res.ran) == (N_CELLS, 0)
+    assert pq.read_table(out).equals(first)

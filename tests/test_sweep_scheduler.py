@@ -43,5 +43,27 @@ def test_cli_scheduler_file_is_used(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "tcp://127.0.0.1:9" in err and "Traceback" not in err
     missing = main(["sweep", str(grid), "-o", str(tmp_path / "o.csv"), "--scheduler-file",
-                    str(tmp_path / "none.json")])
-    assert missing == 2 and "scheduler file" in capsys.readouterr().err
+                    str(tmp_path / "none.json"), "--connect-timeout", "0.2"])
+    assert missing == 2 and "no such file after waiting 0.2 s" in capsys.readouterr().err
+
+
+def test_scheduler_file_is_waited_for(tmp_path, monkeypatch):
+    """As Dask's Client(scheduler_file=...): a file written after the client starts (a batch
+    job starting scheduler and client together) is waited for; a half-written one is read
+    again."""
+    import threading
+
+    f = tmp_path / "later.json"
+    with pytest.raises(InvalidInput, match="no such file"):
+        resolve_scheduler(scheduler_file=f)  # no wait asked: refused at once
+    writer = threading.Timer(0.3, lambda: f.write_text(json.dumps({"address": "tcp://h:1"})))
+    writer.start()
+    try:
+        assert resolve_scheduler(scheduler_file=f, wait=30) == "tcp://h:1"
+    finally:
+        writer.cancel()
+    half = tmp_path / "half.json"
+    half.write_text("")
+    reads = iter(['{"address": "tcp://h', "{}", json.dumps({"address": "tcp://h:2"})])
+    monkeypatch.setattr(type(half), "read_text", lambda self, *a, **k: next(reads))
+    assert resolve_scheduler(scheduler_file=half) == "tcp://h:2"  # third read: complete

@@ -62,6 +62,17 @@ def run(args: argparse.Namespace) -> int:
 _STYLE = {"pass": "green", "fail": "red", "error": "magenta"}
 
 
+def _shown_path(path) -> str:
+    """A claims file as the user named it; a packaged one (`--example NAME`) by its file name,
+    as the report's caption has it, not by its path inside site-packages."""
+    from pathlib import Path
+
+    from certify.data import data_folder
+
+    p = Path(path)
+    return p.name if p.parent.resolve() == data_folder("claims").resolve() else str(p)
+
+
 def render(res) -> None:
     rows = []
     for o in res.outcomes:
@@ -71,8 +82,8 @@ def render(res) -> None:
         vals = "\n".join(escape(f"{k} = {show_value(v, k)}") for k, v in o.values.items())
         rows.append([escape(o.claim.name), o.claim.command, vals or "-", o.verdict or "-",
                      f"[{_STYLE[o.status]}]{o.status}[/]", f"{o.seconds:.2f} s"])
-    console.print(table(f"Claims of {escape(str(res.file.path))}", ["claim", "command", "computed values",
-                                                       "verdict", "holds", "time"], rows))
+    console.print(table(f"Claims of {escape(_shown_path(res.file.path))}",
+                        ["claim", "command", "computed values", "verdict", "holds", "time"], rows))
     for o in res.outcomes:
         if o.status == "fail":
             err_console.print(f"[red]FAILED[/] {escape(str(o.claim.where))}: {escape(o.claim.name)}: "

@@ -78,7 +78,9 @@ def build_qlearning_parser(prog: str = "certify crossval") -> argparse.ArgumentP
                         "model 'markov' (default iid)")
     p.add_argument("--noise", type=real, default=0.0, metavar="B",
                    help="bounded reward noise: r + xi, xi uniform on {-B, +B} (default 0)")
-    p.add_argument("--q0", type=real, default=0.0, help="initial Q-values (default 0)")
+    from certify.cli.qlearning import add_q0_argument
+
+    add_q0_argument(p, 0.0)
     p.add_argument("--rate", type=real, default=None,
                    help="check this claimed rate instead of the certified one (e.g. to test "
                         "that a wrong certificate is caught)")
@@ -115,11 +117,13 @@ def run(args: argparse.Namespace) -> int:
 def run_qlearning(args: argparse.Namespace) -> int:
     from certify.algorithms.qlearning.crossval import crossval_qlearning
     from certify.cli.common import load_problem_and_sampling, print_json
+    from certify.cli.qlearning import q0_table
     from certify.simulate.progress import want_progress
 
     problem, sampling = load_problem_and_sampling(args)
     res = crossval_qlearning(problem, args.alpha, sampling=sampling, runs=args.runs,
-                             steps=args.steps, seed=args.seed, noise=args.noise, q0=args.q0,
+                             steps=args.steps, seed=args.seed, noise=args.noise,
+                             q0=q0_table(args.q0, problem.mdp),
                              claimed_rate=args.rate, mode=args.mode,
                              progress=want_progress(args.json))
     if args.plot:

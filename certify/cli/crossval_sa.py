@@ -47,9 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--w", type=real, default=1.0, help="momentum constant w")
     p.add_argument("--lam", type=real, default=None,
                    help="trace parameter lambda in [0, 1] (gtd2-lambda, tdc-lambda only)")
-    p.add_argument("--runs", type=positive_int, default=20)
-    p.add_argument("--steps", type=positive_int, default=5000)
-    p.add_argument("--seed", type=nonneg_int, default=0)
+    p.add_argument("--runs", type=positive_int, default=20,
+                   help="number of independent runs (default 20)")
+    p.add_argument("--steps", type=positive_int, default=5000,
+                   help="number of steps per run (default 5000)")
+    p.add_argument("--seed", type=nonneg_int, default=0,
+                   help="integer seed >= 0 of the simulated runs (default 0)")
     p.add_argument("--mode", choices=("iid", "markov"), default=None,
                    help="sampling of the simulated runs (default iid, the checker's model; "
                         "markov for the lambda algorithms, whose trace follows a trajectory)")

@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--alpha", type=real, default=0.1, help="step size of the stochastic runs")
     p.add_argument("--runs", type=nonneg_int, default=50, help="stochastic runs (0: ODE only)")
     p.add_argument("--steps", type=positive_int, default=5000, help="steps per stochastic run")
-    p.add_argument("--seed", type=nonneg_int, default=0)
+    p.add_argument("--seed", type=nonneg_int, default=0,
+                   help="integer seed >= 0 of the simulated runs (default 0)")
     p.add_argument("--starts", type=nonneg_int, default=2,
                    help="random starting directions besides the four adversarial ones")
     p.add_argument("--rate", type=real, default=None,

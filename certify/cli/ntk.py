@@ -79,15 +79,20 @@ def register_check(ntk: argparse._SubParsersAction, name: str = "check") -> None
 
 
 def register_network(ntk: argparse._SubParsersAction, name: str = "network") -> None:
-    n = ntk.add_parser(name, help="empirical NTK of an MLP Q-network on an MDP")
+    n = ntk.add_parser(name, help="empirical NTK of an MLP Q-network on an MDP",
+                       description="Build the empirical NTK of a randomly initialised MLP over "
+                                   "the MDP's state-action pairs, decide Theorem 2's conditions "
+                                   "(16), (17) exactly, and probe the operator U3 against beta.")
     _network_args(n)
-    n.add_argument("--arch", choices=("mlp",), default="mlp")
-    n.add_argument("--width", type=positive_int, default=64)
+    n.add_argument("--arch", choices=("mlp",), default="mlp", help="architecture (default mlp)")
+    n.add_argument("--width", type=positive_int, default=64, help="units per hidden layer (default 64)")
     n.add_argument("--depth", type=nonneg_int, default=2, help="hidden layers (0: linear model)")
-    n.add_argument("--activation", choices=("relu", "tanh", "sin", "linear"), default="relu")
+    n.add_argument("--activation", choices=("relu", "tanh", "sin", "linear"), default="relu",
+                   help="activation of the hidden layers (default relu)")
     n.add_argument("--init", choices=("auto", "he", "lecun", "glorot", "torch"), default="auto",
                    help="weight init; torch: PyTorch's nn.Linear default (uniform, with biases)")
-    n.add_argument("--seed", type=nonneg_int, default=0)
+    n.add_argument("--seed", type=nonneg_int, default=0,
+                   help="integer seed >= 0 of the weights and probes (default 0)")
     n.add_argument("--probes", type=positive_int, default=200, help="probe pairs for the ratio")
     n.add_argument("--iterations", type=nonneg_int, default=50, help="iterations of U3")
     add_json_flag(n)
@@ -95,12 +100,19 @@ def register_network(ntk: argparse._SubParsersAction, name: str = "network") -> 
 
 
 def register_sweep(ntk: argparse._SubParsersAction, name: str = "sweep") -> None:
-    s = ntk.add_parser(name, help="kernel statistics and Theorem 2 over architectures")
+    s = ntk.add_parser(name, help="kernel statistics and Theorem 2 over architectures",
+                       description="For every width x depth x activation x seed, the "
+                                   "empirical NTK's diagonal, row ratio, beta and Theorem 2's "
+                                   "verdict, as in `certify ntk network`.")
     _network_args(s)
-    s.add_argument("--widths", type=_int_list, default=[32, 64, 128, 256])
-    s.add_argument("--depths", type=_int_list, default=[1, 2, 4])
-    s.add_argument("--activations", type=_str_list, default=["relu", "tanh", "sin"])
-    s.add_argument("--seeds", type=_int_list, default=[0])
+    s.add_argument("--widths", type=_int_list, default=[32, 64, 128, 256],
+                   help="comma-separated hidden widths (default 32,64,128,256)")
+    s.add_argument("--depths", type=_int_list, default=[1, 2, 4],
+                   help="comma-separated numbers of hidden layers (default 1,2,4)")
+    s.add_argument("--activations", type=_str_list, default=["relu", "tanh", "sin"],
+                   help="comma-separated, from relu, tanh, sin, linear (default relu,tanh,sin)")
+    s.add_argument("--seeds", type=_int_list, default=[0],
+                   help="comma-separated integer seeds >= 0 of the weights (default 0)")
     s.add_argument("--init", choices=INIT_CHOICES, default="auto", help=INIT_HELP)
     s.add_argument("--plot", metavar="FILE", type=Path, help="write the plot (png, pdf, svg)")
     add_json_flag(s)
@@ -123,7 +135,10 @@ def run_check(args: argparse.Namespace) -> int:
     return emit(doc, lambda: render_theorem(doc, title), args.json, [res.verdict])
 
 
-def render_theorem(doc: dict, title: str) -> None:
+def render_theorem(doc: dict, title: str, label: str = "verdict") -> None:
+    """Theorem 2's conditions and verdict; ``label`` names the verdict line (a command with an
+    overall verdict of its own calls this one "Theorem 2 verdict", so that the two verdicts
+    it prints are not read as one contradicting the other)."""
     c16, c17 = doc["condition_16"], doc["condition_17"]
 
     def holds(c: dict) -> str:
@@ -146,7 +161,7 @@ def render_theorem(doc: dict, title: str) -> None:
         console.print("[yellow]fragile[/]: a condition holds by less than rounding of its terms "
                       "(exact for the numbers given; a one-ulp change of the input could flip it, "
                       "e.g. 1/3 given as a double: give it as \"1/3\")")
-    console.print(f"verdict: {verdict_text(doc['verdict'])} ({doc['status']})")
+    console.print(f"{label}: {verdict_text(doc['verdict'])} ({doc['status']})")
 
 
 def run_network(args: argparse.Namespace) -> int:
@@ -165,7 +180,7 @@ def run_network(args: argparse.Namespace) -> int:
         net = doc["network"]
         render_theorem({**doc, "verdict": doc["theorem2_verdict"]},
                        f"MLP width {net['width']}, depth {net['depth']}, {net['activation']} on "
-                       f"{escape(str(doc['mdp']))}")
+                       f"{escape(str(doc['mdp']))}", label="Theorem 2 verdict")
         lip = doc["empirical_lipschitz"]
         it = doc["u3_iteration"]
         console.print(f"empirical Lipschitz ratio of U3: {fmt(lip['ratio'], 8)} over "

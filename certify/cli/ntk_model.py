@@ -51,7 +51,9 @@ def register_model(ntk: argparse._SubParsersAction, name: str = "model") -> None
                    help="--buffer with integer states: one-hot length (default largest id + 1)")
     m.add_argument("--n-actions", type=positive_int,
                    help="--buffer: number of actions (default largest action + 1)")
-    m.add_argument("--kind", choices=("auto", "multi-head", "single-head"), default="auto")
+    m.add_argument("--kind", choices=("auto", "multi-head", "single-head"), default="auto",
+                   help="multi-head: state features -> |A| Q-values; single-head: [state "
+                        "features, one-hot action] -> one value (default auto: from the shapes)")
     m.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                    help="precision of the kernel (default float64)")
     m.add_argument("--method", choices=("jacobian", "ntvp"), default="jacobian",

@@ -60,12 +60,19 @@ class Terminated(BaseException):
     """Raised in the main thread when the process receives SIGTERM (so cleanup runs)."""
 
 
+_JSON_ERRORS: list[bool] = [False]
+"""Whether the running command line has ``--json`` (set by :func:`run_command`), so that
+argparse's usage errors are also printed as the JSON error document."""
+
+
 class OneLineParser(argparse.ArgumentParser):
     """An argparse parser whose usage errors are one line (argparse prints the whole usage,
     5-8 lines): ``certify jsr: error: MESSAGE (see `certify jsr --help`)``, exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         text = _suggest_choice(" ".join(str(message).split()))
+        if _JSON_ERRORS[0]:  # --json: a usage error is a JSON document too (as every error)
+            _write_json_error("usage", text, EXIT_BAD_INPUT)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {text} (see `{self.prog} --help`)\n")
 
 
@@ -157,15 +164,20 @@ def _report(command: str, kind: str, message: str, code: int, as_json: bool,
     """Print the one-line message (and the JSON document under --json); return ``code``."""
     line = one_line(message)
     if as_json:
-        try:
-            sys.stdout.write(json.dumps({"error": {"kind": kind, "message": line,
-                                                   "exit_code": code}}, indent=2) + "\n")
-            sys.stdout.flush()
-        except OSError:
-            _silence_stdout()
+        _write_json_error(kind, line, code)
     print(f"certify {command}: {prefix}: {line}".replace("certify : ", "certify: "),
           file=sys.stderr)
     return code
+
+
+def _write_json_error(kind: str, message: str, code: int) -> None:
+    """The ``{"error": {...}}`` document of a failed ``--json`` run, on stdout."""
+    try:
+        sys.stdout.write(json.dumps({"error": {"kind": kind, "message": one_line(message),
+                                               "exit_code": code}}, indent=2) + "\n")
+        sys.stdout.flush()
+    except OSError:
+        _silence_stdout()
 
 
 def _silence_stdout() -> None:
@@ -206,6 +218,7 @@ def run_command(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
     args_list = [a for a in raw if a != DEBUG_FLAG]
     as_json = "--json" in args_list
     command = ""
+    _JSON_ERRORS[0] = as_json
     try:
         with sigterm_as_exception():
             args = parser.parse_args(args_list)
@@ -258,6 +271,8 @@ def run_command(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
                        EXIT_BAD_INPUT, as_json)
     except Exception as exc:  # noqa: BLE001 - the one place an unexpected error is caught
         return _internal(command, raw, exc, debug, as_json)
+    finally:
+        _JSON_ERRORS[0] = False
 
 
 def _internal(command: str, argv: Sequence[str], exc: BaseException, debug: bool,

@@ -41,8 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="reward noise b (rewards R + xi, xi = +-b) for the mean-square bound")
     p.add_argument("--steps", type=nonneg_int, default=None, metavar="K",
                    help="also print the certified bound on sqrt(E||Q_K - Q*||_inf^2)")
-    p.add_argument("--q0", type=Path, default=None, metavar="FILE",
-                   help="initial Q-table (.npy, .json or text, |S| x |A|; default 0)")
+    add_q0_argument(p, None)
     add_save_certificates_option(p)
     add_json_flag(p)
     p.set_defaults(handler=run)
@@ -58,13 +57,45 @@ def run(args: argparse.Namespace) -> int:
     cq = {"auto": None, "yes": True, "no": False}[args.cqlf]
     if args.noise < 0:
         raise InvalidInput(f"--noise {args.noise:g}: expected a number >= 0")
-    q0 = None if args.q0 is None else load_q0(args.q0, problem.mdp)
+    q0 = None if args.q0 is None else q0_table(args.q0, problem.mdp)
     res = analyze_qlearning(problem, args.alpha, sampling, cqlf=cq,
                             solver=SolverOptions(args.solver), noise=args.noise,
                             steps=args.steps, q0=q0)
     if args.save_certificates is not None:
         save_certificates(res, args.save_certificates)
     return emit(res.to_dict(), lambda: render(res), args.json, [res.verdict])
+
+
+Q0_HELP = ("initial Q-table: one number for every pair, or a file (.npy, .json or text) of "
+           "|S| x |A| numbers (default 0)")
+"""The help of ``--q0``, which ``qlearning``, ``simulate qlearning`` and ``crossval`` share."""
+
+
+def q0_spec(text: str) -> float | Path:
+    """argparse type of ``--q0``: a finite number (every entry of Q_0) or a file path."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        return Path(text)
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number or a file, found {text!r}")
+    return value
+
+
+def add_q0_argument(p: argparse.ArgumentParser, default: float | None) -> None:
+    """``--q0 NUMBER|FILE`` (:func:`q0_spec`; resolve it with :func:`q0_table`)."""
+    p.add_argument("--q0", type=q0_spec, default=default, metavar="NUMBER|FILE", help=Q0_HELP)
+
+
+def q0_table(value: float | Path, mdp):
+    """The |S| x |A| initial table of a ``--q0`` value: a number fills it, a path is read."""
+    import numpy as np
+
+    if isinstance(value, Path):
+        return load_q0(value, mdp)
+    return np.full((mdp.n_states, mdp.n_actions), float(value))
 
 
 def load_q0(path: Path, mdp):
@@ -74,7 +105,7 @@ def load_q0(path: Path, mdp):
     import numpy as np
 
     if not path.is_file():
-        raise InvalidInput(f"--q0: {str(path)!r} is not a file")
+        raise InvalidInput(f"--q0: {str(path)!r} is neither a number nor a file")
     try:
         if path.suffix == ".npy":
             arr = np.load(path, allow_pickle=False)

@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidInput(res.errors[0].message)
         tex, ok = claims_report(res, args.fragment), res.passed
         verdict = res.to_dict()["verdict"]  # as `certify check --json` says it
+        summary = f"{sum(o.passed for o in res.outcomes)} of {len(res.outcomes)} claims hold"
     else:
         if args.alpha is None:
             raise InvalidInput(f"--alpha: required for a report on the problem {args.target!r}")
@@ -115,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         tex = qlearning_report(res, args.fragment, args.steps, sim, figure)
         ok = res.verdict is Verdict.CERTIFIED
         verdict = res.verdict.value
+        summary = f"verdict {verdict}"
     doc = {"output": str(out), "kind": "claims" if is_claims else "qlearning", "verdict": verdict}
     if out.suffix.lower() == ".pdf":
         b = build_pdf(tex, out, timeout=args.timeout, files=files)
@@ -129,6 +131,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     else:
-        console.print(f"wrote {escape(str(out))} ({doc['kind']} report; checks "
-                      f"{'all certified' if ok else 'not all certified'})")
+        console.print(f"wrote {escape(str(out))} ({doc['kind']} report; {summary})")
     return 0 if ok else 1

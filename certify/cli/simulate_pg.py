@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser, algo: str) -> None:
     parser.add_argument("--plot", metavar="FILE", default=None,
                         help="plot V(rho) along the run against V*_tau(rho)")
     if not any(a.dest == "json" for a in parser._actions):
-        parser.add_argument("--json", action="store_true", help="print one JSON document")
+        parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
 
 def run(args: argparse.Namespace) -> int:

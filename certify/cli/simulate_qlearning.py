@@ -31,20 +31,24 @@ def add_arguments(p: argparse.ArgumentParser, algo: str) -> None:
     add_sampling_argument(p)
     p.add_argument("--noise", type=real, default=0.0, metavar="B",
                    help="bounded reward noise: r + xi, xi uniform on {-B, +B} (default 0)")
-    p.add_argument("--q0", type=real, default=0.0, help="initial Q-values (default 0)")
+    from certify.cli.qlearning import add_q0_argument
+
+    add_q0_argument(p, 0.0)
     add_simulation_options(p, runs=100, steps=10_000)
 
 
 def run(args: argparse.Namespace) -> int:
     from certify.algorithms.qlearning.simulate import simulate_qlearning
     from certify.cli.common import console, fmt, load_problem_and_sampling, print_json, table
+    from certify.cli.qlearning import q0_table
     from certify.simulate.progress import want_progress
     from certify.simulate.schedule import StepSize
 
     problem, sampling = load_problem_and_sampling(args, positive=args.mode != "sync")
     sim = simulate_qlearning(problem, StepSize(args.alpha, args.k0, args.exponent), sampling,
                              runs=args.runs, steps=args.steps, seed=args.seed, mode=args.mode,
-                             noise=args.noise, q0=args.q0, progress=want_progress(args.json))
+                             noise=args.noise, q0=q0_table(args.q0, problem.mdp),
+                             progress=want_progress(args.json))
     if args.plot:
         plot_simulation(sim, args.plot, problem.name)
     if args.json:

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "sampling, reward noise +-B); with --target, the certified "
                                    "number of steps to reach it; published rates beside ours.")
     add_problem_argument(p)
-    p.add_argument("--steps", type=positive_int, required=True, metavar="K", help="budget")
+    p.add_argument("--steps", type=positive_int, required=True, metavar="K",
+                   help="the step budget K at which the bound is minimised")
     p.add_argument("--noise", type=real, default=0.0, help="reward noise b (default 0)")
     p.add_argument("--target", type=real, default=None, metavar="EPS",
                    help="accuracy eps for sqrt(E||Q_k - Q*||_inf^2)")
@@ -36,8 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draw bound versus alpha beside the simulated error at a few alphas")
     p.add_argument("--diminishing", action="store_true",
                    help="also search alpha_k = c/(k + k0) (small MDPs: the exact LMI route)")
-    p.add_argument("--runs", type=positive_int, default=100, help="runs per simulated alpha")
-    p.add_argument("--seed", type=nonneg_int, default=0)
+    p.add_argument("--runs", type=positive_int, default=100,
+                   help="runs per simulated alpha, with --plot (default 100)")
+    p.add_argument("--seed", type=nonneg_int, default=0,
+                   help="integer seed >= 0 of the simulated runs (default 0)")
     add_sampling_argument(p)
     add_json_flag(p)
     p.set_defaults(handler=run)

@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     require("distributed", "sweep")  # a missing extra: one line, before the progress bar
     from certify.sweep.scheduler import resolve_scheduler
 
-    resolve_scheduler(args.scheduler, args.scheduler_file)  # a bad file: exit 2 before starting
+    # a bad file: exit 2 before starting; a missing one is waited for, as Dask's client does
+    resolve_scheduler(args.scheduler, args.scheduler_file, wait=args.connect_timeout)
     with Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console.real, transient=args.json) as progress:
         task = progress.add_task("cells", total=len(grid.cells))

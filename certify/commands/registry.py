@@ -194,5 +194,8 @@ def get_command(name: str) -> Command:
     """
     key = canonical_name(name)
     if key not in COMMANDS:
-        raise UnknownName(f"unknown command {name!r}; valid commands are {sorted(COMMANDS)}")
+        from certify.errors import did_you_mean
+
+        raise UnknownName(f"unknown command {name!r}{did_you_mean(name, list(COMMANDS) + list(ALIASES))}; "
+                          f"valid commands are {sorted(COMMANDS)}")
     return COMMANDS[key]

@@ -106,7 +106,8 @@ def validate_matrices(matrices: Sequence) -> tuple[np.ndarray, ...]:
             check("matrix_dim", len(m), f"matrices[{i}]")
         arr = np.asarray(m)
         if arr.dtype.kind in "bUS":
-            raise InvalidFamily(f"matrices[{i}]: holds {arr.dtype} values; expected real numbers")
+            what = "booleans" if arr.dtype.kind == "b" else "text"
+            raise InvalidFamily(f"matrices[{i}]: holds {what}; expected real numbers")
         if np.iscomplexobj(arr):
             raise InvalidFamily(
                 f"matrices[{i}] has complex entries; certify's JSR engine works with real "

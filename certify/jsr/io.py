@@ -14,6 +14,12 @@ import numpy as np
 from certify.errors import InvalidFamily, InvalidInput
 from certify.families.matrix import Family, MatrixFamily
 
+FAMILY_KEYS: tuple[str, ...] = ("matrices", "name", "description", "source", "value",
+                                 "value_float", "precision", "exact_expected")
+"""The fields of a JSON family file: ``matrices`` and what the gallery files record beside it
+(their name, source and known value); any other field is refused, as a misspelling would
+otherwise be ignored silently."""
+
 MAX_MEMBERS_MATERIALISED = 256
 """A structured family (e.g. a SelectionFamily) is listed member by member only up to this size."""
 
@@ -63,6 +69,13 @@ def load_family(path: str | Path) -> MatrixFamily:
         if not isinstance(doc, dict) or "matrices" not in doc:
             raise InvalidFamily(f"{p.name}: expected a JSON object with a 'matrices' entry "
                                 "(a list of square matrices)")
+        unknown = sorted(set(map(str, doc)) - set(FAMILY_KEYS))
+        if unknown:
+            from certify.errors import did_you_mean
+
+            hint = "".join(did_you_mean(k, FAMILY_KEYS) for k in unknown)
+            raise InvalidFamily(f"{p.name}: unknown keys {unknown}{hint}; allowed keys are "
+                                f"{list(FAMILY_KEYS)}")
         if not isinstance(doc["matrices"], list):
             raise InvalidFamily(f"{p.name}: 'matrices' is {doc['matrices']!r}; expected a list of "
                                 "square matrices")

@@ -59,7 +59,10 @@ def ambiguous_shape(P: object) -> bool:
     are the same array)."""
     if sp.issparse(P):
         return False
-    shape = np.shape(P)
+    try:
+        shape = np.shape(P)
+    except ValueError:  # ragged nested lists: no shape; as_real_array refuses them in one line
+        return False
     return len(shape) == 3 and shape[0] == shape[1] == shape[2] > 1
 
 
@@ -84,26 +87,47 @@ def to_sas(P: np.ndarray, layout: str) -> np.ndarray:
     return P
 
 
-def low_precision(P: object) -> bool:
-    """True for float arrays of less than double precision (float16, float32)."""
+def _float_info(P: object) -> tuple[str, float] | None:
+    """(dtype name, machine epsilon) of a floating array of numpy, torch, JAX, ...; None for
+    other data.  torch dtypes are not numpy dtypes (``torch.float32``): read by name."""
     dt = getattr(P, "dtype", None)
-    return dt is not None and np.issubdtype(dt, np.floating) and np.finfo(dt).eps > np.finfo(float).eps
+    if dt is None:
+        return None
+    name = str(dt).rsplit(".", 1)[-1]
+    if name == "bfloat16":
+        return name, 2.0 ** -7
+    try:
+        npdt = np.dtype(dt)
+    except TypeError:
+        try:
+            npdt = np.dtype(name)
+        except TypeError:
+            return None
+    if not np.issubdtype(npdt, np.floating):
+        return None
+    return str(npdt), float(np.finfo(npdt).eps)
 
 
-def precision_hint(P: object, deviation: float) -> str:
+def low_precision(P: object) -> bool:
+    """True for float arrays of less than double precision (float16, float32, bfloat16),
+    numpy or not."""
+    info = _float_info(P)
+    return info is not None and info[1] > float(np.finfo(float).eps)
+
+
+def precision_hint(P: object, deviation: float, field: str = "P") -> str:
     """What to do about low-precision ``P`` whose rows are up to ``deviation`` from 1: the
     ``renormalize`` value that accepts it (the power of ten at least 2 x ``deviation``, and
     at least 1e-6), or, when even 0.01 is too small, that this is not rounding."""
-    dt = np.dtype(getattr(P, "dtype", float))
-    eps = float(np.finfo(dt).eps) if np.issubdtype(dt, np.floating) else 0.0
+    dt, eps = _float_info(P) or ("float64", float(np.finfo(float).eps))
     if not deviation * 2 <= 1e-2:
-        return (f"P is {dt} data (machine epsilon {eps:.1e}) but a row sum is {deviation:.2g} "
+        return (f"{field} is {dt} data (machine epsilon {eps:.1e}) but a sum is {deviation:.2g} "
                 "from 1, more than rounding: check the data")
     exp = max(-6, int(np.ceil(np.log10(deviation * 2)))) if deviation > 0 else -6
     tol = f"1e{exp}"
-    return (f"P is {dt} data (machine epsilon {eps:.1e}), whose rows sum to 1 only within "
+    return (f"{field} is {dt} data (machine epsilon {eps:.1e}), whose sums are 1 only within "
             f"{deviation:.2g} here: opt in with renormalize={tol} (in a file, a field or NPZ "
-            f"array renormalize = {tol}) to divide each row by its sum, or pass float64 data")
+            f"array renormalize = {tol}) to divide by the sums, or pass float64 data")
 
 
 def renormalise_sparse(P: sp.csr_matrix, tol: float, n_actions: int) -> tuple[sp.csr_matrix, float]:
@@ -148,43 +172,87 @@ def renormalise_rows(P: np.ndarray, tol: float) -> tuple[np.ndarray, float]:
     return P / sums, float(off.max()) if off.size else 0.0
 
 
-def _dense_actions(P: object) -> np.ndarray:
-    """pymdptoolbox's P: an (A, S, S) array or a sequence (list, or object array as
+def _actions(P: object) -> np.ndarray | list:
+    """pymdptoolbox's P (or R): an (A, S, S) array, or a sequence (list, or object array as
     pymdptoolbox's own sparse examples and MATLAB cell arrays read by scipy give) of A (S, S)
-    arrays / sparse matrices."""
+    matrices.  Returned as an array, or as a list of CSR matrices when any is sparse (kept
+    sparse: a sparse MDP is sparse because the dense one does not fit)."""
     if isinstance(P, np.ndarray) and P.dtype == object:
         P = list(P.reshape(-1))
     if isinstance(P, np.ndarray):
         return P
     if isinstance(P, Sequence) and P and any(sp.issparse(m) for m in P):
-        return np.stack([m.toarray() if sp.issparse(m) else np.asarray(m) for m in P])
-    return np.asarray(P)
+        mats = [sp.csr_matrix(m) for m in P]
+        if len({m.shape for m in mats}) != 1 or mats[0].shape[0] != mats[0].shape[1]:
+            raise InvalidMDP(f"expected A matrices of one shape (S, S), found shapes "
+                             f"{[m.shape for m in mats][:6]}")
+        return mats
+    try:
+        return np.asarray(P)
+    except ValueError as exc:  # ragged nested lists
+        raise InvalidMDP(f"expected pymdptoolbox's arrays, found ragged data ({exc})") from exc
 
 
-def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray, np.ndarray]:
-    """pymdptoolbox's (P, R) as a dense ``P[a, s, s']`` (layout ``"ASS"``, left in the caller's
-    order so that errors name the caller's indices) and certify's ``R[s, a]``.
+def _shape(M: np.ndarray | list) -> tuple[int, ...]:
+    return (len(M), *M[0].shape) if isinstance(M, list) else M.shape
 
-    P has shape (A, S, S) (an array, or a list of A dense or sparse (S, S) matrices).  R is
-    as pymdptoolbox accepts it: (S, A); (S,), the same reward for every action; or (A, S, S),
-    a reward per transition, reduced to the expected reward
-    ``R[s, a] = sum_s' P[a, s, s'] R[a, s, s']``.
+
+def _state_major(mats: list) -> sp.csr_matrix:
+    """A sparse (S*A, S) matrix, row ``s*A + a`` = row s of action a's matrix."""
+    A, S = len(mats), mats[0].shape[0]
+    stacked = sp.vstack(mats, format="csr")  # row a*S + s
+    i = np.arange(S * A)
+    return sp.csr_matrix(stacked[(i % A) * S + i // A])
+
+
+def _expected_reward(Pa, Ra) -> np.ndarray:
+    """sum_s' P[s, s'] R[s, s'] for one action (either may be sparse)."""
+    if sp.issparse(Pa):
+        return np.asarray(Pa.multiply(Ra).sum(axis=1), dtype=float).reshape(-1)
+    if sp.issparse(Ra):
+        return np.asarray(Ra.multiply(Pa).sum(axis=1), dtype=float).reshape(-1)
+    return (np.asarray(Pa, dtype=float) * np.asarray(Ra, dtype=float)).sum(axis=1)
+
+
+def mdptoolbox_arrays(P: object, R: object) -> tuple[np.ndarray | sp.csr_matrix, np.ndarray]:
+    """pymdptoolbox's (P, R) as P for :class:`~certify.mdp.finite.FiniteMDP` and certify's
+    ``R[s, a]``.
+
+    P has shape (A, S, S): an array, returned as it is (layout ``"ASS"``, left in the
+    caller's order so that errors name the caller's indices), or A (S, S) matrices of which
+    some are sparse, returned as the sparse state-major (S*A, S) matrix (never densified).
+    R is as pymdptoolbox accepts it: (S, A); (S,), the same reward for every action; or (A,
+    S, S) (an array or A matrices, sparse allowed), a reward per transition, reduced to the
+    expected reward ``R[s, a] = sum_s' P[a, s, s'] R[a, s, s']`` as pymdptoolbox does.
     """
-    Pa = _dense_actions(P)
-    if Pa.ndim != 3 or Pa.shape[1] != Pa.shape[2]:
-        raise InvalidMDP(f"P: expected pymdptoolbox's shape (A, S, S), found {Pa.shape}")
-    A, S = Pa.shape[0], Pa.shape[1]
-    Rr = np.asarray(_dense_actions(R), dtype=float)
-    if Rr.shape == (S,):
-        Rsa = np.repeat(Rr[:, None], A, axis=1)
-    elif Rr.shape == (S, A):
-        Rsa = Rr
-    elif Rr.shape == (A, S, S):
-        Rsa = np.einsum("ast,ast->sa", Pa.astype(float), Rr)
+    try:
+        Pa = _actions(P)
+    except InvalidMDP as exc:
+        raise InvalidMDP(f"P: {exc}") from exc
+    shape = _shape(Pa)
+    if len(shape) != 3 or shape[1] != shape[2]:
+        raise InvalidMDP(f"P: expected pymdptoolbox's shape (A, S, S), found {shape}")
+    A, S = shape[0], shape[1]
+    if sp.issparse(R):  # one sparse (S, A) or (S, 1) matrix
+        R = R.toarray()
+    try:
+        Rr = _actions(R)
+    except InvalidMDP as exc:
+        raise InvalidMDP(f"R: {exc}") from exc
+    if _shape(Rr) == (A, S, S):
+        Rsa = np.stack([_expected_reward(Pa[a], Rr[a]) for a in range(A)], axis=1)
     else:
-        raise InvalidMDP(f"R: expected pymdptoolbox's shape (S, A) = ({S}, {A}), (S,) = ({S},) "
-                         f"or (A, S, S) = ({A}, {S}, {S}); found {Rr.shape}")
-    return Pa, Rsa
+        from certify.mdp.validate import as_real_array
+
+        Rr = as_real_array(Rr, "R", None, InvalidMDP)
+        if Rr.shape == (S,):
+            Rsa = np.repeat(Rr[:, None], A, axis=1)
+        elif Rr.shape == (S, A):
+            Rsa = Rr
+        else:
+            raise InvalidMDP(f"R: expected pymdptoolbox's shape (S, A) = ({S}, {A}), (S,) = "
+                             f"({S},) or (A, S, S) = ({A}, {S}, {S}); found {Rr.shape}")
+    return (_state_major(Pa) if isinstance(Pa, list) else Pa), Rsa
 
 
 def gymnasium_arrays(table: Mapping, n_states: int | None = None, n_actions: int | None = None,
@@ -211,35 +279,54 @@ def gymnasium_arrays(table: Mapping, n_states: int | None = None, n_actions: int
                          "[(prob, next_state, reward, terminated), ...]}}")
     if terminal not in ("absorbing", "ignore"):
         raise InvalidMDP(f"terminal = {terminal!r}; expected 'absorbing' or 'ignore'")
+    if not all(isinstance(acts, Mapping) for acts in table.values()):
+        raise InvalidMDP("env.unwrapped.P: expected a dict {action: [(prob, next_state, reward, "
+                         "terminated), ...]} for every state")
     S = int(n_states) if n_states is not None else len(table)
     A = int(n_actions) if n_actions is not None else max(len(v) for v in table.values())
-    ends = terminal == "absorbing" and any(
-        len(t) > 3 and bool(t[3]) for acts in table.values() for ts in acts.values() for t in ts)
-    n = S + 1 if ends else S
-    P = np.zeros((n, A, n))
-    R = np.zeros((n, A))
+    rows: list[tuple[int, int, float, int, float, bool]] = []
     for s in range(S):
         if s not in table:
             raise InvalidMDP(f"env.unwrapped.P has no entry for state {s} of {S}")
         for a in range(A):
             if a not in table[s]:
                 raise InvalidMDP(f"env.unwrapped.P[{s}] has no entry for action {a} of {A}")
-            for t in table[s][a]:
-                if len(t) < 3:
-                    raise InvalidMDP(f"env.unwrapped.P[{s}][{a}]: expected (prob, next_state, "
-                                     f"reward, terminated) tuples, found {t!r}")
-                prob, nxt, rew = float(t[0]), int(t[1]), float(t[2])
-                if not 0 <= nxt < S:
-                    raise InvalidMDP(f"env.unwrapped.P[{s}][{a}]: next state {nxt} is outside "
-                                     f"0..{S - 1}")
-                done = ends and len(t) > 3 and bool(t[3])
-                P[s, a, S if done else nxt] += prob
-                R[s, a] += prob * rew
+            outcomes = table[s][a]
+            if not isinstance(outcomes, Sequence) or isinstance(outcomes, str):
+                raise InvalidMDP(f"env.unwrapped.P[{s}][{a}]: expected a list of (prob, "
+                                 f"next_state, reward, terminated) tuples, found {outcomes!r:.80}")
+            rows.extend((s, a, *_outcome(t, s, a, S)) for t in outcomes)
+    ends = terminal == "absorbing" and any(r[5] for r in rows)
+    n = S + 1 if ends else S
+    P = np.zeros((n, A, n))
+    R = np.zeros((n, A))
+    for s, a, prob, nxt, rew, done in rows:
+        P[s, a, S if ends and done else nxt] += prob
+        R[s, a] += prob * rew
     names = [str(s) for s in range(S)]
     if ends:
         P[S, :, S] = 1.0
         names.append("terminal")
     return P, R, names
+
+
+def _outcome(t: object, s: int, a: int, n_states: int) -> tuple[float, int, float, bool]:
+    """One ``(prob, next_state, reward[, terminated, ...])`` entry of Gymnasium's table, checked:
+    real prob and reward, an integer next state in range (0.5 is not truncated to 0)."""
+    where = f"env.unwrapped.P[{s}][{a}]"
+    if not isinstance(t, Sequence) or isinstance(t, str) or len(t) < 3:
+        raise InvalidMDP(f"{where}: expected (prob, next_state, reward, terminated) tuples, "
+                         f"found {t!r:.80}")
+    try:
+        prob, rew = float(t[0]), float(t[2])
+    except (TypeError, ValueError) as exc:
+        raise InvalidMDP(f"{where}: probability and reward must be numbers, found {t!r:.80}") from exc
+    nxt = t[1]
+    if isinstance(nxt, bool) or not isinstance(nxt, int | np.integer):
+        raise InvalidMDP(f"{where}: next state {nxt!r} is not an integer state index")
+    if not 0 <= int(nxt) < n_states:
+        raise InvalidMDP(f"{where}: next state {int(nxt)} is outside 0..{n_states - 1}")
+    return prob, int(nxt), rew, len(t) > 3 and bool(t[3])
 
 
 def from_arrays(P: Any, R: Any, gamma: float, layout: str | None = None,

@@ -63,7 +63,7 @@ class FiniteMDP:
 
     def __init__(self, P, R, gamma: float, states=None, actions=None, name: str = "mdp", *,
                  layout: str | None = None, renormalize: float | None = None) -> None:
-        if np.ndim(R) == 3 and not sp.issparse(R):
+        if getattr(R, "ndim", None) == 3:  # an array (a ragged list must reach as_real_array)
             raise InvalidMDP(f"R has shape {np.shape(R)}; FiniteMDP takes expected rewards R[s, a]; for "
                              "pymdptoolbox's per-transition rewards R[a, s, s'] use "
                              "FiniteMDP.from_mdptoolbox(P, R, gamma)")
@@ -77,7 +77,9 @@ class FiniteMDP:
 
         single = low_precision(P)
         if sp.issparse(P):
-            if layout not in (None, "SAS"):
+            from certify.mdp.adapters import check_layout
+
+            if layout is not None and check_layout(layout) != "SAS":
                 raise InvalidMDP("a sparse P is read as (S*A, S) rows, state-major: layout "
                                  "applies to dense arrays only")
             Pm = sp.csr_matrix(P, dtype=float)
@@ -92,16 +94,20 @@ class FiniteMDP:
                 Pm, self.renormalized = renormalise_sparse(Pm, renormalize, A)
             neg = Pm.data < -STOCHASTIC_ATOL
             if neg.any():
-                raise InvalidMDP(f"P has the negative entry {float(Pm.data[neg][0])!r}; "
-                                 "probabilities must be >= 0")
+                k = int(np.flatnonzero(neg)[0])
+                s_, a_ = divmod(int(np.searchsorted(Pm.indptr, k, side="right") - 1), A)
+                raise InvalidMDP(f"P has the negative entry {float(Pm.data[k])!r} (state {s_}, "
+                                 f"action {a_}, next state {int(Pm.indices[k])}); probabilities "
+                                 "must be >= 0")
             sums = np.asarray(Pm.sum(axis=1)).reshape(-1)
             off = np.abs(sums - 1.0) > STOCHASTIC_ATOL
             if off.any():
                 i = int(np.flatnonzero(off)[0])
                 s_, a_ = divmod(i, A)
                 hint = (f"; {precision_hint(P, float(np.abs(sums - 1.0).max()))}" if single else "")
-                raise InvalidMDP(f"P[{s_}][{a_}] sums to {float(sums[i])!r} over next states; each "
-                                 f"P[s][a] must sum to 1 (tolerance {STOCHASTIC_ATOL:g}){hint}")
+                raise InvalidMDP(f"P[{s_}][{a_}] (state {s_}, action {a_}) sums to "
+                                 f"{float(sums[i])!r} over next states; each P[s][a] must sum to "
+                                 f"1 (tolerance {STOCHASTIC_ATOL:g}){hint}")
             dense = None
         else:
             from certify.mdp.adapters import (
@@ -236,9 +242,9 @@ class FiniteMDP:
         """
         from certify.mdp.adapters import mdptoolbox_arrays
 
-        Pass, Rsa = mdptoolbox_arrays(P, R)
-        return cls(Pass, Rsa, gamma, renormalize=renormalize, layout="ASS",
-                   **{"name": "mdptoolbox", **kwargs})
+        Pt, Rsa = mdptoolbox_arrays(P, R)  # dense (A, S, S), or sparse state-major (S*A, S)
+        return cls(Pt, Rsa, gamma, renormalize=renormalize,
+                   layout="SAS" if sp.issparse(Pt) else "ASS", **{"name": "mdptoolbox", **kwargs})
 
     @classmethod
     def from_gymnasium(cls, env, gamma: float, terminal: str = "absorbing",
@@ -333,8 +339,10 @@ class FiniteMDP:
         return self.actions[a] if self.actions else str(a)
 
     def to_dict(self) -> dict:
-        """JSON-ready form in the documented input format."""
-        out: dict = {"gamma": self.gamma, "P": self.P.tolist(), "R": self.R.tolist()}
+        """JSON-ready form in the documented input format (read back by ``load_problem``: the
+        layout is named, as a file with S = A needs it)."""
+        out: dict = {"gamma": self.gamma, "layout": "SAS", "P": self.P.tolist(),
+                     "R": self.R.tolist()}
         if self.states:
             out["states"] = list(self.states)
         if self.actions:

@@ -10,7 +10,8 @@ File formats (DESIGN.md):
   as many states as actions, S = A > 1, since both readings then have the same shape) and
   ``renormalize`` (a tolerance: opt into dividing rows of float32-rounded data by their sum).
 * NPZ: arrays ``P`` (S, A, S), ``R`` (S, A), scalar ``gamma``, optional ``d`` (n,),
-  ``features``, ``target``, ``layout`` (a string) and ``renormalize`` (a scalar).  An NPZ
+  ``features``, ``target``, ``layout`` (a string) and ``renormalize`` (a scalar; it applies
+  to ``d`` too, float32 arrays often coming together).  An NPZ
   with as many states as actions must name its ``layout``: raw arrays often come from
   pymdptoolbox, whose (A, S, S) has the same shape (see :mod:`certify.mdp.adapters`).
 """
@@ -44,8 +45,8 @@ def read_structured(path: Path) -> object:
 def problem_from_dict(data: object, name: str = "mdp", positive_sampling: bool = True) -> Problem:
     """Build a Problem from the documented mapping (the YAML/JSON format)."""
     if not isinstance(data, dict):
-        raise InvalidMDP(f"{name}: expected a mapping with keys gamma, P, R; found "
-                         f"{type(data).__name__}")
+        found = "an empty document" if data is None else f"a {type(data).__name__}"
+        raise InvalidMDP(f"{name}: expected a mapping with keys gamma, P, R; found {found}")
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise InvalidMDP(f"{name}: unknown keys {unknown}; allowed keys are {sorted(_KEYS)}")
@@ -108,7 +109,8 @@ def _load_npz(path: Path, positive_sampling: bool) -> Problem:
               if "renormalize" in arrays else None)
     mdp = FiniteMDP(arrays["P"], arrays["R"], float(gamma.reshape(-1)[0]), name=path.stem,
                     layout=check_layout(layout or "SAS"), renormalize=renorm)
-    sampling = sampling_from_d(mdp, arrays["d"], positive_sampling) if "d" in arrays else None
+    sampling = (sampling_from_d(mdp, arrays["d"], positive_sampling, renormalize=renorm)
+                if "d" in arrays else None)
     features, target = _features_and_target(mdp, arrays)
     return Problem(mdp, sampling, features, target, f"loaded from {path.name}")
 

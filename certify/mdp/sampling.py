@@ -68,7 +68,8 @@ def _pair_name(mdp: FiniteMDP):
     return name
 
 
-def sampling_from_d(mdp: FiniteMDP, d: object, positive: bool = True) -> Sampling:
+def sampling_from_d(mdp: FiniteMDP, d: object, positive: bool = True,
+                    renormalize: float | None = None) -> Sampling:
     """I.i.d. sampling from ``d`` over pairs (state-major); ``positive`` demands d > 0.
 
     Parameters
@@ -78,12 +79,31 @@ def sampling_from_d(mdp: FiniteMDP, d: object, positive: bool = True) -> Samplin
         Probabilities over pairs.
     positive : bool
         Demand d > 0.
+    renormalize : float, optional
+        The opt-in of :mod:`certify.mdp.adapters` for float32 data: d is divided by its sum
+        when that is within this tolerance of 1 (an NPZ's ``renormalize`` array applies to
+        P and d alike).
     """
+    from certify.mdp.adapters import check_tolerance, low_precision, precision_hint
     from certify.mdp.io import as_mdp
 
     mdp = as_mdp(mdp)
     arr = as_real_array(d, "sampling.d", (mdp.n_pairs,), InvalidMDP)
-    check_distribution(arr, "sampling.d", InvalidMDP, _pair_name(mdp), positive=positive)
+    if renormalize is not None:
+        tol = check_tolerance(renormalize)
+        total = float(np.clip(arr, 0.0, None).sum())
+        if (arr < -tol).any() or not abs(total - 1.0) <= tol:
+            raise InvalidMDP(f"sampling.d sums to {float(arr.sum())!r} (min entry "
+                             f"{float(arr.min())!r}), further from a distribution than "
+                             f"renormalize = {tol:g}: not a rounding error, refused")
+        arr = np.clip(arr, 0.0, None) / total
+    try:
+        check_distribution(arr, "sampling.d", InvalidMDP, _pair_name(mdp), positive=positive)
+    except InvalidMDP as exc:
+        if low_precision(d):
+            hint = precision_hint(d, float(abs(arr.sum() - 1.0)), "sampling.d")
+            raise InvalidMDP(f"{exc}; {hint}") from exc
+        raise
     arr.setflags(write=False)
     return Sampling(arr, "iid", None, "d over state-action pairs")
 

@@ -23,6 +23,12 @@ def as_real_array(
     """
     from certify.numcheck import check_array_dtype, check_array_magnitude, check_real_leaves
 
+    if hasattr(value, "__array__") and not isinstance(value, np.ndarray):
+        try:  # torch / JAX arrays by their own conversion (no copy keyword), then checked as numpy
+            value = np.asarray(value)
+        except (TypeError, ValueError) as exc:
+            raise error(f"{field}: expected an array of real numbers, found data numpy cannot "
+                        f"read ({exc})") from exc
     if isinstance(value, list | tuple):  # from a document: strings, booleans, complex refused
         check_real_leaves(value, field, error)
     elif isinstance(value, np.ndarray):
@@ -39,7 +45,8 @@ def as_real_array(
             e is None or e == f for e, f in zip(shape, arr.shape, strict=True)
         )
         if not ok:
-            want = "(" + ", ".join("*" if e is None else str(e) for e in shape) + ")"
+            want = "(" + ", ".join("*" if e is None else str(e) for e in shape) + \
+                ("," if len(shape) == 1 else "") + ")"  # written as numpy writes shapes: (4,)
             raise error(f"{field}: expected shape {want} but found {arr.shape}")
     bad = ~np.isfinite(arr)
     if bad.any():

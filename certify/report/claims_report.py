@@ -21,9 +21,21 @@ table is never wider than the line."""
 
 def _value(v: object, key: str = "") -> Latex:
     """A computed value of a claim; a float bound is rounded the safe way for its field."""
+    if isinstance(v, bool):
+        return escape(str(v).lower())  # as the JSON and the appendix table write it
     if isinstance(v, float):
+        if v != v:
+            return Latex("--")  # NaN: no value
         return num(v, 10, {"upper": "up", "lower": "down"}.get(side_of_key(key), "nearest"))
     return escape(repr(v) if isinstance(v, str) else v)
+
+
+def _paper(command: str) -> str:
+    """The key of the paper behind ``command``, spelled canonically or by an older alias
+    (``ntk_check`` is ``ntk check``: the bibliography of seed 001's claims was empty)."""
+    from certify.commands.registry import canonical_name
+
+    return COMMAND_PAPER.get(canonical_name(command).split()[0], "")
 
 
 def _key(run) -> str:
@@ -47,8 +59,8 @@ def claims_body(run) -> str:
         values = Latex(r"\newline ".join(path_tex(k) + " = " + _value(v, k)
                                           for k, v in o.values.items()))
         rows.append({"name": text_latex(o.claim.name), "command": o.claim.command,
-                     "asserts": Latex(r"\newline ".join(r"\texttt{" + escape(a) + "}"
-                                                        for a in o.claim.assertions)),
+                     # breakable after dots and underscores: a long name stays in its column
+                     "asserts": Latex(r"\newline ".join(path_tex(a) for a in o.claim.assertions)),
                      "computed": values or Latex("--"), "verdict": o.verdict or "--",
                      "status": {"pass": "holds", "fail": "fails", "error": "error"}[o.status]})
     n_ok = sum(o.passed for o in run.outcomes)
@@ -71,8 +83,7 @@ def claims_body(run) -> str:
                   file=run.file.path.name, rows=rows, n_ok=n_ok, n=len(run.outcomes), key=key,
                   computations=Latex("\n".join(sections)), widths=[Latex(f"{w:.2f}") for w in TABLE_WIDTHS],
                   appendix=Latex("\n".join(appendix)),
-                  references=Latex(references_tex([COMMAND_PAPER.get(o.claim.command.split()[0], "")
-                                                   for o in run.outcomes])))
+                  references=Latex(references_tex([_paper(o.claim.command) for o in run.outcomes])))
 
 
 def claims_report(runs, fragment: bool = False) -> str:

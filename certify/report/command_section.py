@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from certify.formatting import side_of_key
-from certify.report.check_latex import text_latex
+from certify.report.check_latex import GREEK, text_latex
 from certify.report.latex import RATE_DIGITS, Latex, escape, num, render, vector
 
 MAX_ROWS = 50
@@ -41,6 +41,8 @@ MAX_ITEMS = 4
 FORMULA_KEYS = ("formula", "claim", "reason", "evidence", "relation")
 """Text fields whose ASCII formulas are typeset (:func:`certify.report.check_latex.text_latex`)."""
 _FRACTION = re.compile(r"^-?\d+/\d+$")
+LOOKS_LIKE_FORMULA = re.compile(r"<=|>=|!=|\|\||_inf\b|\^| [<>=] |\b(?:" + "|".join(GREEK) + r")\b")
+"""A text field matching this holds an ASCII formula and is typeset like a formula key's."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def is_timing(path: str) -> bool:
 
 def path_tex(path: str) -> Latex:
     """A dotted field name in typewriter type, breakable after dots and underscores."""
-    t = escape(path).replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
+    t = re.sub(r"\.(?=[A-Za-z\\])", r".\\allowbreak{}", escape(path))  # not inside a number
+    t = t.replace(r"\_", r"\_\allowbreak{}")
     return Latex(r"\texttt{" + t + "}")
 
 
@@ -83,6 +86,8 @@ def _value_tex(v: object, key: str = "") -> Latex | None:
     if isinstance(v, int):
         return num(v)
     if isinstance(v, float):
+        if math.isnan(v):
+            return Latex("--")  # no value (e.g. the upper end of a method that gives none)
         return num(v, RATE_DIGITS, _MODE[side_of_key(key)])
     if isinstance(v, str):
         if _FRACTION.match(v):
@@ -90,7 +95,7 @@ def _value_tex(v: object, key: str = "") -> Latex | None:
         if any(len(tok) > 40 for tok in v.split()):
             return None  # a long formula or number: it would not fit a line
         text = v if len(v) <= MAX_TEXT else v[:MAX_TEXT].rsplit(" ", 1)[0] + " ..."
-        if re.split(r"[.\[\]: ]+", key)[-1] in FORMULA_KEYS:
+        if re.split(r"[.\[\]: ]+", key)[-1] in FORMULA_KEYS or LOOKS_LIKE_FORMULA.search(text):
             return text_latex(text)  # its ASCII formulas typeset (<= as \le, ...)
         return escape(text)
     if isinstance(v, list) and 0 < len(v) <= MAX_VECTOR and all(
@@ -203,7 +208,7 @@ def computation_body(index: int, command: str, params: dict, doc: dict, claim_na
     :func:`computation_fields`)."""
     _, certs, _ = document_fields(doc)
     return render("computation.tex.j2", index=index, command=command, params=_params_tex(params),
-                  claims=Latex("; ".join(r"``" + escape(n) + "''" for n in claim_names)),
+                  claims=Latex("; ".join(r"``" + text_latex(n) + "''" for n in claim_names)),
                   verdict=str(doc.get("verdict", "--")), key=f"{key}:computation-{index}",
                   certificates=[certificate_paragraph(p, c) for p, c in certs])
 

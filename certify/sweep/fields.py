@@ -89,8 +89,11 @@ def cell_value(value: Any) -> Any:
 
 
 def unknown_fields_error(command: str, unknown: list[str], valid: list[str]) -> UnknownName:
-    return UnknownName(f"record: unknown fields {unknown} for command {command!r}; valid fields "
-                       f"are {valid}")
+    from certify.errors import did_you_mean
+
+    hint = "".join(did_you_mean(f, valid) for f in unknown)  # before the long list is cut
+    return UnknownName(f"record: unknown fields {unknown}{hint} for command {command!r}; valid "
+                       f"fields are {valid}")
 
 
 def check_record(command: str, record: list[str]) -> None:

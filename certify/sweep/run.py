@@ -144,7 +144,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
     from certify.sweep.scheduler import locate_scheduler
 
     # Dask's conventions: --scheduler, --scheduler-file, DASK_SCHEDULER_ADDRESS
-    scheduler, origin = locate_scheduler(scheduler, scheduler_file)
+    scheduler, origin = locate_scheduler(scheduler, scheduler_file, wait=connect_timeout)
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=f"{connect_timeout}s")
@@ -292,6 +292,12 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
             address = getattr(getattr(cl, "scheduler", None), "address", None)
             with RowWriter(output, grid.columns, append=resume) as writer:
                 new_rows = _collect(cl, grid, todo, cell_timeout, writer, on_row)
+            n_workers = max(n_workers, _n_workers(cl))  # workers may join after the start (cached info)
+    elif stream != output and not output.exists():  # every row in the journal, no Parquet yet
+        from certify.sweep.output import read_rows
+        from certify.sweep.table import write_parquet
+
+        write_parquet(read_rows(output), grid.columns, output)  # (a stop before it was written)
     rows = {**done, **{r["cell"]: r for r in new_rows}}
     ordered = tuple(rows[c.hash] for c in grid.cells if c.hash in rows)
     return SweepResult(grid, str(output), len(done), len(new_rows),

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
 from certify.errors import InvalidInput, InvalidMDP, UnknownName
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.validate import check_gamma
@@ -86,32 +84,13 @@ def mdp_from_gym_p(p: Mapping, gamma: float, name: str = "gym") -> FiniteMDP:
     if sorted(p) != list(range(n_s)):
         raise InvalidInput(f"P: expected the states 0..{n_s - 1} as keys, found {sorted(p)[:10]}")
     n_a = len(p[0])
-    entries: list[tuple[int, int, float, int, float, bool]] = []
     for s in range(n_s):
         if not isinstance(p[s], Mapping) or sorted(p[s]) != list(range(n_a)):
             raise InvalidInput(f"P[{s}]: expected the actions 0..{n_a - 1} as keys")
-        for a in range(n_a):
-            for t, item in enumerate(p[s][a]):
-                try:
-                    prob, s2, r, done = item
-                    prob, r, s2 = float(prob), float(r), int(s2)
-                except (TypeError, ValueError) as exc:
-                    raise InvalidInput(f"P[{s}][{a}][{t}] = {item!r}: expected (prob, next_state, "
-                                       "reward, done)") from exc
-                if not 0 <= s2 < n_s:
-                    raise InvalidInput(f"P[{s}][{a}][{t}]: next state {s2} is outside 0..{n_s - 1}")
-                entries.append((s, a, prob, s2, r, bool(done)))
-    absorbing = any(e[5] for e in entries)
-    size = n_s + int(absorbing)
-    P = np.zeros((size, n_a, size))
-    R = np.zeros((size, n_a))
-    for s, a, prob, s2, r, done in entries:
-        P[s, a, n_s if done else s2] += prob
-        R[s, a] += prob * r
-    if absorbing:
-        P[n_s, :, n_s] = 1.0
-    states = [str(s) for s in range(n_s)] + ([TERMINAL] if absorbing else [])
+    from certify.mdp.adapters import gymnasium_arrays  # the one reader of these tables
+
     try:
+        P, R, states = gymnasium_arrays(p, n_s, n_a, "absorbing")
         return FiniteMDP(P, R, gamma, layout="SAS", states=states, name=name)
     except InvalidMDP as exc:
         raise InvalidInput(f"P of {name!r}: {exc}") from exc

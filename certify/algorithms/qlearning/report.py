@@ -76,6 +76,22 @@ def _quantities(res) -> list[dict]:
     return rows
 
 
+MAX_WITNESS = 8
+"""Longer witness vectors show their first and last entries (the full vector, exact, is in
+the certificate files of ``certify qlearning --save-certificates``)."""
+
+
+def _witness(name: str, v) -> Latex:
+    """``name = (v_1, ..., v_n)`` in display math, shortened beyond :data:`MAX_WITNESS`
+    entries so that it fits the line (a 40-entry w ran 1440 pt into the margin)."""
+    v = list(v)
+    if len(v) <= MAX_WITNESS:
+        return Latex(f"{name} = " + vector(v)[1:-1])
+    shown = [num(x, math_mode=False) for x in v[:4]]
+    return Latex(f"{name} = (" + ",\\ ".join(shown) + ",\\ \\dots,\\ "
+                 + num(v[-1], math_mode=False) + ")\\quad\\text{(" + str(len(v)) + " entries)}")
+
+
 def _certificates(res) -> list[dict]:
     d = res.direct
     out = []
@@ -83,12 +99,12 @@ def _certificates(res) -> list[dict]:
         c = d.upper_certificate
         out.append({"title": "Upper bound: weighted max-norm", "text": Latex(c.to_latex()),
                     "verdict": d.upper_check.verdict.value, "reason": text_latex(d.upper_check.reason),
-                    "witness": Latex(r"w = " + vector(c.w)[1:-1])})
+                    "witness": _witness("w", c.w)})
     if d.lower_certificate is not None:
         c = d.lower_certificate
         out.append({"title": "Lower bound: Collatz-Wielandt", "text": Latex(c.to_latex()),
                     "verdict": d.lower_check.verdict.value, "reason": text_latex(d.lower_check.reason),
-                    "witness": Latex(r"x = " + vector(c.x)[1:-1])})
+                    "witness": _witness("x", c.x)})
     cq = res.cqlf
     if cq is not None and cq.certificate is not None:
         c = cq.certificate
@@ -135,8 +151,8 @@ def qlearning_body(res, steps: int | None = None,
     if figure is None:
         figure = pgfplots(bound_curves(res, steps, simulated), caption(res), label=f"{key}:bounds")
     note = "" if simulated is None else (
-        "The dotted curve with markers is the mean relative error of simulated Q-learning runs "
-        "(i.i.d. sampling, $Q_0 = 0$); it levels off at the noise floor of the constant step.")
+        "The curve with markers is the mean relative error of simulated Q-learning runs "
+        "(i.i.d. sampling, $Q_0 = 0$); every bound curve lies above it.")
     return render("qlearning.tex.j2", p=_problem(res), key=key, pairs=pairs,
                   pairs_omitted=omitted, quantities=_quantities(res),
                   verdict=res.verdict.value,
@@ -173,7 +189,8 @@ def qlearning_report(res, fragment: bool = False, steps: int | None = None,
     figure : Latex, optional
         Replaces the pgfplots figure.
     """
-    title = f"Certified convergence of Q-learning on {res.mdp.name} (alpha = {res.alpha:g})"
+    title = Latex(escape(f"Certified convergence of Q-learning on {res.mdp.name} (")
+                  + rf"$\alpha = {num(res.alpha, math_mode=False)}$)")
     return document(qlearning_body(res, steps, simulated, figure), title, fragment)
 
 

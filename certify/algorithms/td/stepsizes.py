@@ -64,17 +64,24 @@ def series_facts(e: Fraction, i: int) -> list[StepCondition]:
     if None in (conv1, conv2):
         why = "sympy could not decide the series (undecided, not a proof either way)"
         return [StepCondition(f"sum a_{i}(n) = inf", div, why if div is None else
-                              f"sum_n 1/(n+1)^{e} {'diverges' if div else 'converges'}"),
+                              f"sum_n 1/(n+1)^{_exponent(e)} {'diverges' if div else 'converges'}"),
                 StepCondition(f"sum a_{i}(n)^2 < inf", conv2, why if conv2 is None else
-                              f"sum_n 1/(n+1)^{2 * e} {'converges' if conv2 else 'diverges'}")]
+                              f"sum_n 1/(n+1)^{_exponent(2 * e)} {'converges' if conv2 else 'diverges'}")]
     v2 = sp.zeta(2 * er) if conv2 else sp.oo
     return [
         StepCondition(f"sum a_{i}(n) = inf", div,
-                      f"sum_n 1/(n+1)^{e} {'diverges' if div else 'converges'} (p-series, p = {e})"),
+                      f"sum_n 1/(n+1)^{_exponent(e)} {'diverges' if div else 'converges'} "
+                      f"(p-series, p = {e})"),
         StepCondition(f"sum a_{i}(n)^2 < inf", conv2,
-                      f"sum_n 1/(n+1)^{2 * e} = {sp.sstr(v2)}"
+                      f"sum_n 1/(n+1)^{_exponent(2 * e)} = {sp.sstr(v2)}"
                       + ("" if conv2 else f": not square summable, needs e_{i} > 1/2")),
     ]
+
+
+def _exponent(e: Fraction) -> str:
+    """``e`` as an exponent in text: ``(7/20)`` in parentheses (``^7/20`` reads as ``^7 / 20``),
+    an integer bare."""
+    return str(e) if e.denominator == 1 else f"({e})"
 
 
 def _decided(value: object) -> bool | None:
