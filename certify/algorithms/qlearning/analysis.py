@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,6 +48,9 @@ from certify.mdp.sampling import Sampling, uniform_sampling
 from certify.mdp.validate import check_step_size
 from certify.solver_options import SolverOptions
 from certify.verdict import SKIPPED, Verdict, combine
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CQLF_MAX_POLICIES = 64
 """The CQLF SDP has one LMI per deterministic policy: at most this many (|A|^|S|)."""
@@ -223,7 +227,7 @@ class QLearningResult:
 
 
 def analyze_qlearning(
-    problem: Problem | FiniteMDP,
+    problem: Problem | FiniteMDP | str | Path,
     alpha: float,
     sampling: Sampling | None = None,
     cqlf: bool | None = None,

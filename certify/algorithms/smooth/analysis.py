@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import root
@@ -32,6 +33,9 @@ from certify.mdp.finite import FiniteMDP
 from certify.mdp.problem import Problem
 from certify.mdp.sampling import Sampling, uniform_sampling
 from certify.verdict import Verdict, combine
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def _plain(mdp, d, operator, a: float, grad_bound: Fraction) -> PNormResult:
     return plain_at(mdp, d, operator, a, grad_bound, p, p)
 
 
-def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: float | None = None,
+def analyze_smooth(problem: Problem | FiniteMDP | str | Path, operator: str, temperature: float | None = None,
                    sampling: Sampling | None = None, p: int | None = None,
                    symbolic: bool | None = None, tradeoff: bool | None = None) -> SmoothResult:
     """Certificates for smooth Q-learning with ``operator`` at ``temperature``.

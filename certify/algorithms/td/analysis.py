@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from certify.algorithms.td.algorithms import Algorithm, check_order, get_algorithm
 from certify.algorithms.td.conditions import Condition, check_conditions, noise_constant, verdict_of
@@ -19,6 +20,9 @@ from certify.algorithms.td.stepsizes import parse_exponents
 from certify.errors import InvalidInput
 from certify.mdp.problem import Problem
 from certify.verdict import Verdict
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +61,7 @@ class SACheck:
         }
 
 
-def analyze_sa(algorithm: str, problem: Problem, exponents: object, w: float = 1.0,
+def analyze_sa(algorithm: str, problem: Problem | str | Path, exponents: object, w: float = 1.0,
              order: object = None) -> SACheck:
     """Check the N-timescale stochastic-approximation conditions for ``algorithm`` on ``problem``.
 
