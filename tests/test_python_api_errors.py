@@ -110,6 +110,20 @@ CASES = {
     "q_star of an int": (lambda: certify.q_star(3), InvalidInput, ["mdp", "int 3", "FiniteMDP"]),
     "uniform_sampling None": (lambda: certify.uniform_sampling(None), InvalidInput, ["mdp", "None"]),
     "soft_optimal unknown": (lambda: certify.soft_optimal("seed-slx", 0.5), UnknownName, ["'seed-slx'"]),
+    "noise str": (lambda: analyze_qlearning(_sls(), alpha=0.5, cqlf=False, steps=10, noise="a"),
+                  InvalidInput, ["noise", "'a'", "real number"]),
+    "q0 str": (lambda: analyze_qlearning(_sls(), alpha=0.5, cqlf=False, steps=10, q0="x"),
+               InvalidInput, ["q0", "real numbers"]),
+    "sampling str": (lambda: analyze_qlearning(_sls(), alpha=0.5, sampling="uniform"), InvalidInput,
+                     ["sampling", "str 'uniform'", "uniform_sampling(mdp)"]),
+    "smooth sampling str": (lambda: analyze_smooth(_sls(), "lse", 1.0, sampling="uniform"),
+                            InvalidInput, ["sampling", "str 'uniform'"]),
+    "solver str": (lambda: analyze_qlearning(_sls(), alpha=0.5, solver="SCS"), InvalidInput,
+                   ["solver", "str 'SCS'", "SolverOptions(solver='SCS')"]),
+    "selection_jsr of a list": (lambda: certify.selection_jsr([np.eye(2)]), InvalidFamily,
+                                ["fam", "list", "SelectionFamily"]),
+    "cqlf_search of a list": (lambda: certify.cqlf_search([np.eye(2)]), InvalidFamily,
+                              ["family", "list", "MatrixFamily"]),
 }
 
 

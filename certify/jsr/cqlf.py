@@ -107,6 +107,11 @@ def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: f
     deadline : float, optional
         A ``time.perf_counter()`` value that stops the bisection early.
     """
+    if not callable(getattr(family, "float_matrices", None)):
+        from certify.errors import InvalidFamily, found
+
+        raise InvalidFamily(f"family: expected a matrix family (MatrixFamily(matrices), a "
+                            f"DirectFamily), found {found(family)}")
     options = options or SolverOptions()
     t0 = time.perf_counter()
     raw = family.float_matrices()

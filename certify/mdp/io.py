@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from certify.errors import InvalidInput, InvalidMDP
+from certify.errors import InvalidInput, InvalidMDP, found
 from certify.mdp.adapters import ambiguity_message, ambiguous_shape, check_layout, check_tolerance
 from certify.mdp.builtins import builtin_problem, is_builtin
 from certify.mdp.finite import FiniteMDP, check_policy
@@ -196,10 +196,31 @@ def as_problem(problem: object, name: str = "problem", positive_sampling: bool =
         return Problem(problem)
     if isinstance(problem, str | os.PathLike):
         return load_problem(problem, positive_sampling)
-    text = repr(problem)
-    text = text if len(text) <= 60 else text[:57] + "..."
     raise InvalidInput(f"{name}: expected a Problem (load_problem), a FiniteMDP, a built-in "
-                       f"problem name or a problem file; found {type(problem).__name__} {text}")
+                       f"problem name or a problem file; found {found(problem)}")
+
+
+def check_sampling(sampling: object, name: str = "sampling") -> None:
+    """Refuse a ``sampling`` argument that is neither None nor a :class:`Sampling`.
+
+    Parameters
+    ----------
+    sampling : object
+        The argument as given.
+    name : str
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    InvalidInput
+        Naming the argument, its type and value, and the functions that build a Sampling.
+    """
+    from certify.mdp.sampling import Sampling
+
+    if sampling is not None and not isinstance(sampling, Sampling):
+        raise InvalidInput(f"{name}: expected a Sampling (uniform_sampling(mdp), sampling_from_d(mdp, "
+                           f"d), or a problem's own .sampling) or None, found "
+                           f"{found(sampling)}")
 
 
 def as_mdp(mdp: object, name: str = "mdp") -> FiniteMDP:

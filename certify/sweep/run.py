@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from certify.errors import InvalidInput
+from certify.errors import InvalidInput, found
 from certify.extras import require
 from certify.sweep.cell import run_cell
 from certify.sweep.fields import DECLARED_FIELDS, unknown_fields_error
@@ -257,7 +257,7 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     """
     if not isinstance(grid, Grid):
         raise InvalidInput(f"grid: expected a Grid (certify.sweep.load_grid(path)), found "
-                           f"{type(grid).__name__} {grid!r:.60}")
+                           f"{found(grid)}")
     if client is None:
         require("distributed", "sweep")  # before any output or progress is written
     output = Path(output)

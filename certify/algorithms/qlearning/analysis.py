@@ -35,17 +35,19 @@ from certify.algorithms.qlearning.system import (
     trivial_lower_rate_exact,
 )
 from certify.certificates.base import exact_bound
-from certify.errors import InvalidInput
+from certify.errors import InvalidInput, found
 from certify.exact import round_up_float
 from certify.families.selection import SelectionFamily
 from certify.formatting import exact_text
 from certify.jsr.cqlf import CQLFResult, cqlf_search
 from certify.jsr.policy_iteration import SelectionJSRResult, selection_jsr
 from certify.mdp.finite import FiniteMDP
+from certify.mdp.io import as_problem, check_sampling
 from certify.mdp.problem import Problem
 from certify.mdp.qstar import solve_q_star
 from certify.mdp.sampling import Sampling, uniform_sampling
-from certify.mdp.validate import check_step_size
+from certify.mdp.validate import as_real_array, check_step_size
+from certify.numcheck import check_real_number
 from certify.solver_options import SolverOptions
 from certify.verdict import SKIPPED, Verdict, combine
 
@@ -290,11 +292,20 @@ def analyze_qlearning(
     >>> res.direct_verdict.value
     'certified'
     """
-    from certify.mdp.io import as_problem
-
     problem = as_problem(problem)
     mdp = problem.mdp
     alpha = check_step_size(alpha)
+    check_sampling(sampling)
+    if solver is not None and not isinstance(solver, SolverOptions):
+        raise InvalidInput(f"solver: expected SolverOptions (e.g. SolverOptions(solver='SCS')) or "
+                           f"None, found {found(solver)}")
+    check_real_number(noise, "noise")
+    if not (math.isfinite(noise) and noise >= 0):
+        raise InvalidInput(f"noise = {noise!r}; expected a finite number >= 0")
+    if q0 is not None:
+        q0 = as_real_array(q0, "q0")
+        if q0.size != mdp.n_pairs:
+            raise InvalidInput(f"q0 has {q0.size} entries; expected {mdp.n_pairs} (|S| x |A|)")
     sampling = sampling or problem.sampling or uniform_sampling(mdp)
     if (sampling.d <= 0).any():
         raise InvalidInput("sampling.d has zero entries; Q-learning's error dynamics need every "

@@ -349,9 +349,10 @@ def crossval_qlearning(problem: Problem | FiniteMDP | str | Path, alpha: float,
         Allow a progress bar on stderr.
     """
     from certify.algorithms.qlearning.analysis import analyze_qlearning
-    from certify.mdp.io import as_problem
+    from certify.mdp.io import as_problem, check_sampling
 
     problem = as_problem(problem)
+    check_sampling(sampling)
     mdp = problem.mdp
     if mode not in ("iid", "markov"):
         raise InvalidInput(f"mode = {mode!r}; crossval compares 'iid' or 'markov' sampling")

@@ -203,9 +203,10 @@ def simulate_qlearning(
         Reference measure of soft (default uniform).
     """
     require("numba", "simulate")  # compiled kernels: without numba, a one-line error
-    from certify.mdp.io import as_problem
+    from certify.mdp.io import as_problem, check_sampling
 
     problem = as_problem(problem)
+    check_sampling(sampling)
     mdp = problem.mdp
     if mode not in MODES:
         raise InvalidInput(f"mode = {mode!r}; expected one of {sorted(MODES)}")

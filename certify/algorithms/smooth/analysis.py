@@ -162,9 +162,10 @@ def analyze_smooth(problem: Problem | FiniteMDP | str | Path, operator: str, tem
     >>> res.p_norm.p % 2 == 0 and res.p_norm.verdict.value == "certified"
     True
     """
-    from certify.mdp.io import as_problem
+    from certify.mdp.io import as_problem, check_sampling
 
     problem = as_problem(problem)
+    check_sampling(sampling)
     mdp = problem.mdp
     check_operator(operator)
     if operator != "max":
