@@ -9,7 +9,8 @@ reference:
 * dotted names (``certify.proofs.direct_jsr_exact``, ``certify.sweep``, the module paths
   relative to ``certify/`` of docs/references.md) resolve with importlib; names imported or
   called in ```python blocks and inline calls (``analyze_jsr([A1, A2], budget=30)``) resolve,
-  and every keyword argument is a parameter of the function called;
+  and every keyword argument is a parameter of the function called; ```f(...)` gives `a`, `b```
+  names attributes of the class ``f`` returns;
 * ``python -m MODULE`` finds the module; ``python FILE --flag`` finds the file and the flag;
 * ``certify ...`` command lines (console blocks, unmarked blocks, inline code): every
   sub-command exists in the parsers that :func:`certify.cli.build_parser` builds (``crossval
@@ -474,6 +475,31 @@ def test_python_names_and_keywords_exist(doc: Path) -> None:
             for kw in node.keywords:
                 if kw.arg and kw.arg not in params:
                     bad.append(f"{where}: {ast.unparse(node.func)}() has no parameter {kw.arg!r}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("doc", _doc_params())
+def test_result_attributes_exist(doc: Path) -> None:
+    """```analyze_jsr([A1, A2], budget=30)` gives `lower`, `upper`, ...``: each named attribute
+    is one of the class the function's return annotation names."""
+    import dataclasses
+    import typing
+
+    import certify
+
+    bad, seen = [], 0
+    text = " ".join(doc.read_text().split())
+    for m in re.finditer(r"`(\w+)\([^`]*\)` gives ((?:`\w+`(?:, | and |\.|$))+)", text):
+        func = getattr(certify, m.group(1))
+        cls = typing.get_type_hints(func).get("return")
+        names = set(dir(cls))
+        if dataclasses.is_dataclass(cls):
+            names |= {f.name for f in dataclasses.fields(cls)}
+        seen += 1
+        for attr in re.findall(r"`(\w+)`", m.group(2)):
+            if attr not in names:
+                bad.append(f"{_doc_id(doc)}: {m.group(1)}() returns {cls.__name__}, which has no {attr!r}")
+    assert seen or doc.name != "README.md"  # the README's analyze_jsr sentence is found
     assert not bad, "\n".join(bad)
 
 
