@@ -1,6 +1,8 @@
 """What a figure needs before it goes into a paper's appendix, checked on the matplotlib objects
 (issue 19, item 6): every panel's axes labelled, no legend inside the axes over a drawn line or
-point, no text outside the saved image, tick labels that do not overlap, and no ASCII formula
+point, no text outside the saved image, tick labels (and titles, axis labels) that do not
+overlap, no text under 5 pt once
+the figure is scaled to a 6.5 in text width, and no ASCII formula
 ("<=", "||x||_inf", "sqrt(", "+-", a spelled-out Greek letter) outside mathtext.
 
 :func:`capture` patches ``Figure.savefig`` so that a test calls a command's own plotting code
@@ -17,6 +19,12 @@ import numpy as np
 ASCII_FORMULA = re.compile(r"<=|>=|\|\||_inf\b|sqrt\(|\+-|\b(alpha|beta|gamma|rho|kappa|sigma|"
                            r"tau|lambda|q_bar|K_ii)\b")
 """ASCII spellings of formulas that a typeset figure writes in mathtext instead."""
+
+
+TEXT_WIDTH = 6.5
+"""Inches: a paper's text width (a wider figure is scaled down to it)."""
+MIN_POINTS = 5.0
+"""Smallest readable font size, in points, after that scaling."""
 
 
 def _plain(text: str) -> str:
@@ -102,6 +110,19 @@ def problems(fig, tight: bool = False) -> list[str]:
                      if t.get_visible() and t.get_text()]
             if any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
                 out.append(f"{name}: tick labels overlap")
+    scale = min(1.0, TEXT_WIDTH / fig.get_size_inches()[0])
+    ticks = [t for ax in panels for axis in (ax.xaxis, ax.yaxis) for t in axis.get_ticklabels()
+             if t.get_visible() and t.get_text()]
+    small = sorted({round(t.get_fontsize() * scale, 1) for t in _texts(fig) + ticks
+                    if t.get_fontsize() * scale < MIN_POINTS})
+    if small:
+        out.append(f"text of {small} pt once the figure is scaled to a {TEXT_WIDTH} in text width")
+    labels = [(t.get_text(), t.get_window_extent(renderer)) for ax in panels
+              for t in (ax.title, ax.xaxis.label, ax.yaxis.label) if t.get_visible() and t.get_text()]
+    for i, (a, box_a) in enumerate(labels):
+        for b, box_b in labels[i + 1:]:
+            if _overlap(box_a, box_b):
+                out.append(f"titles or axis labels overlap: {a!r} and {b!r}")
     for t in _texts(fig):
         if ASCII_FORMULA.search(_plain(t.get_text())):
             out.append(f"ASCII formula in {t.get_text()!r}")

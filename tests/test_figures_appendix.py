@@ -18,6 +18,8 @@ FIGURES = [  # (name, argv after `certify`, with {out} the figure's path)
                   "--plot", "{out}"]),
     ("simulate qlearning", ["simulate", "qlearning", "seed-sls", "--alpha", "0.5", "--runs", "3",
                             "--steps", "20000", "--plot", "{out}"]),
+    ("simulate smooth", ["simulate", "smooth-qlearning", "seed-sls", "--alpha", "0.1",
+                         "--temperature", "10", "--runs", "3", "--steps", "2000", "--plot", "{out}"]),
     ("simulate td", ["simulate", "tdc-m3", "boyan-chain", "--runs", "3", "--steps", "20000",
                      "--plot", "{out}"]),
     ("simulate pg", ["simulate", "pg", "seed-sls", "--tau", "0.1", "--sigma", "1", "--kappa", "1",
@@ -41,6 +43,8 @@ def test_command_figure_is_appendix_ready(name, argv, tmp_path, capsys, monkeypa
     assert out.is_file() and saved, (name, stdout[-500:])
     for fig, tight in saved:
         assert problems(fig, tight) == [], name
+        if name == "simulate smooth":  # errors from the fixed point of F_h, not from Q*
+            assert "Q_h" in fig.axes[0].get_ylabel() and "smooth" in fig.axes[0].get_title()
         if name == "crossval":  # the transient (the first few hundred steps) is visible
             assert all(ax.get_xscale() in ("log", "symlog") for ax in fig.axes if ax.lines)
 
@@ -58,7 +62,7 @@ def test_sweep_figure_is_appendix_ready(tmp_path, monkeypatch):
     assert len(saved) == 1 and problems(*saved[0]) == []
 
 
-EXAMPLES = [pytest.param("seed_section6", ["--quick", "--alphas", "0.5", "-o", "{out}"],
+EXAMPLES = [pytest.param("seed_section6", ["--quick", "--alphas", "0.1", "0.5", "-o", "{out}"],
                          id="seed_section6"),
             pytest.param("gtd_momentum", ["--quick", "--out", "{out}"], marks=pytest.mark.slow,
                          id="gtd_momentum")]
@@ -79,6 +83,20 @@ def test_example_figure_is_appendix_ready(script, argv, tmp_path, monkeypatch):
     assert saved
     for fig, tight in saved:
         assert problems(fig, tight) == [], script
+
+
+def test_multi_panel_crossval_figure_is_appendix_ready(tmp_path, monkeypatch):
+    """Three panels (examples/seed_sls_illustration.py): 13.8 in wide, their 8 pt legend was
+    under 4 pt once scaled to a text width."""
+    from certify.algorithms.qlearning.crossval import crossval_qlearning
+    from certify.mdp.builtins import builtin_problem
+    from certify.report.crossval_figure import save_crossval_figure
+
+    res = crossval_qlearning(builtin_problem("seed-sls"), 0.5, runs=3, steps=500, noise=0.5,
+                             n_boot=10)
+    with capture(monkeypatch) as saved:
+        save_crossval_figure([res] * 3, tmp_path / "three.png")
+    assert len(saved) == 1 and problems(*saved[0]) == []
 
 
 def test_report_matplotlib_figure_is_appendix_ready(monkeypatch):
@@ -113,3 +131,15 @@ def test_audit_finds_what_it_checks():
     for fault in ("no x label", "legend covers", "tick labels overlap", "ASCII formula",
                   "clipped text"):
         assert fault in found, (fault, found)
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3))  # 6 pt ticks fall under 5 pt at 6.5 in
+    try:
+        for ax in axes:
+            ax.plot([0, 1], [0, 1])
+            ax.set_xlabel("$k$")
+            ax.set_ylabel("$y$")
+            ax.tick_params(labelsize=6)
+            ax.set_title("a title far too long for its own narrow panel of this figure", fontsize=12)
+        found = "\n".join(problems(fig, tight=True))
+    finally:
+        plt.close(fig)
+    assert "titles or axis labels overlap" in found and "once the figure is scaled" in found

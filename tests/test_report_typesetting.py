@@ -51,6 +51,7 @@ def test_qlearning_report_prose_has_no_ascii_formula(sls_tex):
     # the CQLF's exact check is in the Loewner order, the max-norm check stays entrywise
     assert r"$X \succ 0$ and $\beta ^{2} X - A^\top X A \succeq 0$" in sls_tex
     assert r"$T(w) \le r w$" in sls_tex
+    assert r"Sampling: $d$ over state-action pairs" in sls_tex  # the symbol of the data table
 
 
 def test_claims_report_prose_has_no_ascii_formula(ntk_claims_tex):
@@ -208,3 +209,22 @@ def test_long_witness_vectors_inside_the_margin(tmp_path):
     tex = qlearning_report(res)
     assert r"\dots" in tex and "40 entries" in tex
     assert overfull(tex, tmp_path) == []
+
+
+def test_jsr_claims_report_has_a_bibliography():
+    """The claims report of jsr-golden ended without any reference."""
+    from certify.report.claims_report import _paper
+    from certify.report.references import references_tex
+
+    assert _paper("jsr") == "jsr"
+    tex = references_tex([_paper("jsr")])
+    assert "Raphaël Jungers" in tex and r"\emph{The Joint Spectral Radius: Theory and Applications}" in tex
+    assert "Springer, 2009" in tex
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the gap (20 steps checked)", "the gap (20 steps checked)"),
+    ("the root of det(xI - A_w^2)", r"the root of $\det (x I - A_{w}^{2})$")])
+def test_parenthesised_numbers_and_scalar_times_identity(text, expected):
+    """"(20 steps" was set as the formula $(20$; xI as one name."""
+    assert str(text_latex(text)) == expected

@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
                              progress=want_progress(args.json))
     target = "Q*" if args.operator in ("max", "boltzmann") else "fixed point of F_h"
     if args.plot:
-        plot_simulation(sim, args.plot, f"{problem.name} ({args.operator})")
+        plot_simulation(sim, args.plot, f"{problem.name} ({args.operator})",
+                        "Q^*" if target == "Q*" else "Q_h", "smooth Q-learning")
     if args.json:
         print_json({"algo": "smooth-qlearning", "mdp": problem.mdp.summary(), "alpha": args.alpha,
                     "target": target, **sim.to_dict(), "errors": sim.stats().to_dict()})

@@ -70,6 +70,8 @@ def _ident(m: re.Match) -> str:
         return "\\" + name + " "
     if name in ("inf", "infty"):
         return r"\infty "
+    if re.fullmatch(r"[a-z][A-Z]", name):
+        return name[0] + " " + name[1]  # xI: the scalar x times the identity
     if len(name) == 1 or name in ("LDL",):
         return name
     return r"\mathrm{" + name + "}"
@@ -182,7 +184,11 @@ def text_latex(text: object) -> Latex:
 
     def flush() -> None:
         if run:
-            parts.append("$" + formula_latex(" ".join(run)) + "$")
+            formula = " ".join(run)
+            if re.fullmatch(r"\([\d.]+|[\d.]+\)", formula):  # "(20 steps": a number, not math
+                parts.append(escape(formula))
+            else:
+                parts.append("$" + formula_latex(formula) + "$")
             run.clear()
 
     for tok in tokens:

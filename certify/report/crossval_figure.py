@@ -121,7 +121,8 @@ def save_crossval_figure(results: list, path: str | Path, titles: list[str] | No
     import matplotlib.pyplot as plt
 
     n = len(results)
-    fig, axes = plt.subplots(1, n, figsize=(4.6 * n, 4.4), squeeze=False)
+    # panels narrow enough that, scaled to a 6.5 in text width, no text falls below 5 pt
+    fig, axes = plt.subplots(1, n, figsize=(4.6, 4.4) if n == 1 else (3.4 * n, 3.6), squeeze=False)
     try:
         handles: dict[str, object] = {}
         for i, res in enumerate(results):

@@ -48,10 +48,16 @@ REFERENCES: dict[str, Reference] = {
 }
 """Keyed by the command family that implements each paper."""
 
+JSR_BOOK = Reference("Jungers (2009)", "Raphaël Jungers",
+                     "The Joint Spectral Radius: Theory and Applications",
+                     "Lecture Notes in Control and Information Sciences 385, Springer, 2009")
+"""The reference text of the JSR literature ``jsr`` rests on (docs/references.md lists the
+rest); not one of the five seed papers."""
+
 COMMAND_PAPER = {"qlearning": "qlearning", "stepsize": "qlearning", "crossval": "qlearning",
                  "simulate": "qlearning", "smooth": "smooth", "ntk": "ntk", "sa": "sa",
-                 "pg": "pg"}
-"""The paper behind each command (``jsr`` rests on the JSR literature, docs/references.md)."""
+                 "pg": "pg", "jsr": "jsr", "gallery": "jsr"}
+"""The paper behind each command (``jsr``: :data:`JSR_BOOK`)."""
 
 
 def references_tex(keys: list[str] | tuple[str, ...]) -> str:
@@ -64,9 +70,10 @@ def references_tex(keys: list[str] | tuple[str, ...]) -> str:
     """
     from certify.report.latex import escape
 
-    seen = [k for i, k in enumerate(keys) if k in REFERENCES and k not in keys[:i]]
+    known = {**REFERENCES, "jsr": JSR_BOOK}
+    seen = [known[k] for i, k in enumerate(keys) if k in known and k not in keys[:i]]
     if not seen:
         return ""
-    items = "\n".join(f"\\item {escape(REFERENCES[k].authors)}. \\emph{{{escape(REFERENCES[k].title)}}}. "
-                      f"{escape(REFERENCES[k].venue)}." for k in seen)
+    items = "\n".join(f"\\item {escape(r.authors)}. \\emph{{{escape(r.title)}}}. {escape(r.venue)}."
+                      for r in seen)
     return f"\\subsection*{{References}}\n\\begin{{itemize}}\n{items}\n\\end{{itemize}}\n"

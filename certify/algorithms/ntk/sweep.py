@@ -106,7 +106,7 @@ def plot_sweep(result: SweepResult, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))  # 8 pt text stays 5 pt at 6.5 in
     keys = sorted({(r["activation"], r["depth"]) for r in result.rows})
     for act, depth in keys:
         rows = [r for r in result.rows if r["activation"] == act and r["depth"] == depth]

@@ -36,7 +36,7 @@ def _problem(res) -> dict:
     m, s = res.mdp, res.sampling
     return {"name": m.name, "n_states": m.n_states, "n_actions": m.n_actions,
             "n_pairs": m.n_pairs, "gamma": m.gamma, "alpha": res.alpha,
-            "sampling": s.description, "kind": s.kind, "d_min": s.d_min, "d_max": s.d_max}
+            "sampling": text_latex(s.description), "kind": s.kind, "d_min": s.d_min, "d_max": s.d_max}
 
 
 def _pairs(res) -> tuple[list[dict], int]:
