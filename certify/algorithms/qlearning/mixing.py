@@ -169,6 +169,10 @@ def behaviour_chain(mdp: FiniteMDP, behaviour: np.ndarray) -> np.ndarray:
 def mixing_constants(p_beta: np.ndarray, max_power: int = MAX_POWER) -> MixingConstants:
     """Mixing constants of the row-stochastic chain ``p_beta`` (module docstring).
 
+    sup_s ||P_beta^t(s, .) - mu||_TV <= C r^t (seed 002, Section 5, Assumption 2) from
+    Dobrushin's coefficient delta(M) = 1 - min_{x, y} sum_z min(M(x, z), M(y, z)), which is
+    submultiplicative (Dobrushin 1956; Seneta 1981, Section 4.3).
+
     Parameters
     ----------
     p_beta : array (S, S)

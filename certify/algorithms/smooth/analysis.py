@@ -135,6 +135,12 @@ def analyze_smooth(problem: Problem | FiniteMDP | str | Path, operator: str, tem
                    symbolic: bool | None = None, tradeoff: bool | None = None) -> SmoothResult:
     """Certificates for smooth Q-learning with ``operator`` at ``temperature``.
 
+    The ODE dQ/dt = D (F_h(Q) - Q) of smooth Q-learning, F_h(Q) = R + gamma P H(Q) with a smooth
+    maximum h (D. Lee and H. Na, *Toward a Unified Lyapunov-Certified ODE Convergence Analysis of
+    Smooth Q-Learning with p-Norms*, arXiv:2404.14442, 2024: seed 000, docs/theory.md section 1):
+    the fixed point of F_h, its sup-norm modulus gamma sup_q ||grad h(q)||_1, and weighted p-norm
+    Lyapunov functions V(Q) = (1/p) sum_i (u_i/d_i)(Q_i - Q*_i)^p with a certified decay rate.
+
     Parameters
     ----------
     problem : Problem, FiniteMDP, str or Path
