@@ -116,6 +116,26 @@ def run_pg_meanfield(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, k
     budget : int
         Boxes of the interval branch and bound of the problem-specific constants
         (0: the closed forms only).
+
+    Returns
+    -------
+    dict
+        The JSON-ready document of ``certify pg meanfield --json`` (the bounds on C2 and L,
+        beta, its margin and ``verdict``: certified when beta > 0, else inconclusive).
+
+    Raises
+    ------
+    InvalidInput
+        tau, sigma, kappa, width or budget out of range or not numbers.
+    UnknownName
+        ``mdp`` names neither a file nor a built-in problem.
+
+    Notes
+    -----
+    The mean-field policy-gradient flow of B. Kerimkulov, J.-M. Leahy, D. Siska and
+    L. Szpruch, *Convergence of Policy Gradient for Entropy Regularized MDPs with Neural
+    Network Approximation in the Mean-Field Regime*, ICML 2022 (arXiv:2201.07296; seed 004,
+    docs/theory.md section 5) converges exponentially at rate beta when beta > 0.
     """
     from certify.certificates.pg import MeanFieldMarginCertificate
 
@@ -241,22 +261,17 @@ def run_pg_crossval(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, ka
     Returns
     -------
     dict
-        The JSON-ready document of ``certify pg meanfield --json`` (the bounds on C2 and L,
-        beta, its margin and ``verdict``: certified when beta > 0, else inconclusive).
+        The JSON-ready document of ``certify crossval pg --json``: ``checks`` (the W2
+        contraction of two coupled particle systems against exp(-beta t), and the objective's
+        increase along the noiseless flow against the ascent lemma), each with its evidence,
+        and the combined ``verdict`` (consistent, violated or inconclusive).
 
     Raises
     ------
     InvalidInput
-        tau, sigma, kappa, width or budget out of range or not numbers.
+        A parameter out of range or not a number.
     UnknownName
         ``mdp`` names neither a file nor a built-in problem.
-
-    Notes
-    -----
-    The mean-field policy-gradient flow of B. Kerimkulov, J.-M. Leahy, D. Siska and
-    L. Szpruch, *Convergence of Policy Gradient for Entropy Regularized MDPs with Neural
-    Network Approximation in the Mean-Field Regime*, ICML 2022 (arXiv:2201.07296; seed 004,
-    docs/theory.md section 5) converges exponentially at rate beta when beta > 0.
     """
     mf = make_meanfield(as_problem(mdp, "mdp", positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
