@@ -119,7 +119,7 @@ def analyze_sa(algorithm: str, problem: Problem | str | Path, exponents: object,
         raise InvalidInput(f"w = {w!r}: {algo.name} has no momentum term; omit --w")
     from certify.mdp.io import as_problem
 
-    problem = as_problem(problem)
+    problem = as_problem(problem, positive_sampling=False)  # as `certify sa check`
     td = from_problem(problem)
     s = problem.sampling
     beta = s.behaviour if s is not None and s.behaviour is not None else problem.target
