@@ -60,7 +60,7 @@ def check_real_number(v: Any, where: str, error: type[InvalidInput] = InvalidInp
                 "a complex number" if isinstance(v, complex | np.complexfloating) else
                 "null" if v is None else type(v).__name__)
         raise error(f"{where} is {kind} ({v!r:.60}); expected a real number"
-                    + (_string_hint(v) if isinstance(v, str) else ""))
+                    + (string_hint(v) if isinstance(v, str) else ""))
     cap = limit("magnitude") if cap is None else cap
     if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 1024:
         raise error(f"{where} is an integer of more than 300 digits; expected a number a "
@@ -76,7 +76,9 @@ def check_real_number(v: Any, where: str, error: type[InvalidInput] = InvalidInp
                     f"{LIMITS['magnitude'].env} (set it to raise the limit)")
 
 
-def _string_hint(text: str) -> str:
+def string_hint(text: str) -> str:
+    """How to write a number given as text: YAML 1.1 reads ``1e-10`` (no decimal point) as a
+    string, so the hint is to write ``1.0e-10``; other numeric text is to lose its quotes."""
     try:
         float(text)
     except ValueError:

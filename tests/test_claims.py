@@ -115,11 +115,13 @@ def test_comparisons_agree_with_python(a, b, op):
     ("claims:\n  - name: a\n    qlearning: {mdp: seed-sls, alpha: 0.5}\nextra: 1\n",
      r"c.yaml:4: unknown key 'extra'"),
     ("claims:\n  - name: a\n    qlerning: {mdp: seed-sls}\n",
-     r"c.yaml:3: claim 'a': unknown key 'qlerning'; expected one command of \[.*'qlearning'"),
+     r"c.yaml:3: claim 'a': unknown key 'qlerning' \(did you mean 'qlearning'\?\); expected one "
+     r"command of \[.*'qlearning'"),
     ("claims:\n  - qlearning: {mdp: seed-sls, alpha: 0.5}\n",
      r"c.yaml:2: claim is missing the field 'name'"),
     ("claims:\n  - name: a\n    qlearning: {mdp: seed-sls, alfa: 0.5}\n",
-     r"c.yaml:3: claim 'a': unknown parameter 'alfa' of 'qlearning'; valid parameters"),
+     r"c.yaml:3: claim 'a': unknown parameter 'alfa' \(did you mean 'alpha'\?\) of 'qlearning'; "
+     r"valid parameters"),
     ("claims:\n  - name: a\n    qlearning: {mdp: seed-sls, alpha: 0.5}\n    assert: upper <\n",
      r"c.yaml:4: claim 'a': syntax error in assertion at column"),
     ("claims:\n  - name: a\n", r"c.yaml:2: claim 'a' must name exactly one command"),

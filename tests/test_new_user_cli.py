@@ -22,12 +22,18 @@ from tests.test_cli_fuzz import run
     (["sa", "check", "tdc-m5", "random-walk-5"], "did you mean 'tdc-m4'"),
     (["sweep", "grid_cmd.yaml", "-o", "g.csv"], "did you mean 'qlearning'?"),
     (["sweep", "grid_rec.yaml", "-o", "g.csv"], "did you mean 'direct_jsr.upper'"),
+    (["check", "claims.yaml"], "unknown parameter 'alpah' (did you mean 'alpha'?)"),
+    (["ntk", "model", "my_dqn.py:nett", "--env", "FrozenLake-v1", "--gamma", "0.9"],
+     "defines no 'nett' (did you mean 'net'?)"),
 ])
 def test_misspelled_name_suggests_close_names(argv, hint, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "grid_cmd.yaml").write_text("command: qlearnin\nproblems: [{builtin: seed-sls}]\n")
     (tmp_path / "grid_rec.yaml").write_text("command: qlearning\nproblems: [{builtin: seed-sls}]\n"
                                             "alpha: [0.5]\nrecord: [direct_jsr.uper]\n")
+    (tmp_path / "my_dqn.py").write_text("net = None\n")
+    (tmp_path / "claims.yaml").write_text("claims:\n  - name: a\n    qlearning: {mdp: seed-sls, "
+                                          "alpah: 0.5}\n")
     code, out, err = run(argv, capsys)
     assert code == 2 and "Traceback" not in err
     assert hint in err, err
@@ -109,7 +115,8 @@ def test_qlearning_mean_square_and_theorem2_printed_rounded_up(capsys):
     import re
     from fractions import Fraction
 
-    argv = ["qlearning", "seed-sls", "--alpha", "0.02", "--noise", "0.5", "--steps", "20000"]
+    argv = ["qlearning", "seed-sls", "--alpha", "0.02", "--noise", "0.5", "--steps", "20000",
+            "--cqlf", "no"]
     doc = _json(argv, capsys)["finite_time"]
     code, out, _ = run(argv, capsys)
     assert code == 0
@@ -128,14 +135,16 @@ def test_qlearning_worst_case_bound_counts_reward_noise_and_says_vacuous(capsys)
     seed-sls (R_max = 1, gamma = 0.9): q_bar = (1 + b)/(1 - gamma), i.e. w_inf = 40 for
     b = 0 and 60 for b = 0.5; its floor is far above the trivial bound 2 q_bar, which the
     output must say."""
-    quiet = _json(["qlearning", "seed-sls", "--alpha", "0.5"], capsys)["finite_time"]["max_norm"]
-    noisy = _json(["qlearning", "seed-sls", "--alpha", "0.5", "--noise", "0.5", "--steps", "10"],
+    fast = ["--cqlf", "no"]
+    quiet = _json(["qlearning", "seed-sls", "--alpha", "0.5"] + fast,
                   capsys)["finite_time"]["max_norm"]
+    noisy = _json(["qlearning", "seed-sls", "--alpha", "0.5", "--noise", "0.5", "--steps", "10"]
+                  + fast, capsys)["finite_time"]["max_norm"]
     assert quiet["w_inf"] == pytest.approx(40, rel=1e-12)
     assert noisy["w_inf"] == pytest.approx(60, rel=1e-12)
     assert noisy["noise_floor"] == pytest.approx(quiet["noise_floor"] * 1.5, rel=1e-12)
     assert quiet["trivial"] == pytest.approx(20, rel=1e-12) and quiet["vacuous"] is True
-    code, out, _ = run(["qlearning", "seed-sls", "--alpha", "0.5"], capsys)
+    code, out, _ = run(["qlearning", "seed-sls", "--alpha", "0.5"] + fast, capsys)
     line = " ".join(out.split("finite-time, worst case")[1].split("\n")[:2])
     assert "vacuous" in line and "2 q_bar = 20" in line
 
@@ -379,3 +388,123 @@ def test_step_size_series_exponents_are_parenthesised():
     assert "1/(n+1)^(7/10) = oo" in second.detail and second.holds is False
     first, second = series_facts(Fraction(1), 2)
     assert "1/(n+1)^1 diverges" in first.detail and "1/(n+1)^2 = pi**2/6" in second.detail
+
+
+def test_an_option_is_spelled_the_same_in_every_command():
+    """The same option showed different placeholders: `--scheduler ADDR` (check) and
+    `--scheduler ADDRESS` (sweep), `--noise NOISE` and `--noise B`, a file `--rho RHO`
+    (ntk check) beside `--rho FILE` (ntk model)."""
+    import collections
+
+    seen = collections.defaultdict(set)
+    for _path, parser in _parsers():
+        for action in parser._actions:
+            if action.option_strings:
+                seen[action.option_strings[-1]].add(action.metavar)
+    assert seen["--scheduler"] == {"ADDRESS"}
+    assert seen["--noise"] == {"B"}
+    assert seen["--save-certificates"] == {"DIR"} and seen["--save-certificate"] == {"FILE"}
+    assert seen["--plot"] == {"FILE"}
+    assert dict(_parsers())[("ntk", "check")]._option_string_actions["--rho"].metavar == "FILE"
+
+
+def test_cqlf_rate_at_or_above_one_says_vacuous(capsys):
+    """At a small step the CQLF's certified rate can exceed 1 (seed-sls, alpha = 2e-4:
+    1.0000044): a true bound on the JSR that proves no decay, printed as a plain
+    "certified" rate."""
+    import json
+
+    argv = ["qlearning", "seed-sls", "--alpha", "2e-4"]
+    code, out, _ = run(argv + ["--json"], capsys)
+    doc = json.loads(out)
+    assert doc["cqlf"]["rate"] > 1 and doc["direct_jsr"]["upper"] < 1
+    code, out, _ = run(argv, capsys)
+    row = next(line for line in out.splitlines() if "CQLF rate" in line)
+    assert "(vacuous: >= 1)" in row
+    row = next(line for line in out.splitlines() if "direct JSR, upper" in line)
+    assert "vacuous" not in row
+
+
+def test_crossval_help_names_every_crossval_verdict(capsys):
+    """`certify crossval --help` listed consistent, violated, inconclusive but not loose,
+    which `--rate` gives (README), on one unwrapped line."""
+    from certify.verdict import Evidence
+
+    code, out, _ = run(["crossval", "--help"], capsys)
+    assert code == 0
+    assert all(e.value in out for e in Evidence)
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_gamma_written_1e_minus_3_says_how_to_write_it(capsys, tmp_path):
+    """YAML 1.1 reads `gamma: 1e-3` as text; the refusal named the value but not the fix that
+    the same mistake in P or R gets ("write 1.0e-10")."""
+    f = tmp_path / "g.yaml"
+    f.write_text("gamma: 1e-3\nP: [[[1.0]]]\nR: [[1.0]]\n")
+    code, _, err = run(["qlearning", str(f), "--alpha", "0.5"], capsys)
+    assert code == 2 and "gamma: expected a number in [0, 1), found '1e-3'" in err
+    assert "write 1.0e-10" in err
+
+
+def test_examples_json_lists_what_the_table_lists(capsys):
+    """`certify examples --json` gave only the built-in problems; the gallery families, claims
+    files and sweep grids that the table lists (and `certify jsr NAME` takes) were missing."""
+    import json
+
+    from certify.data import names
+
+    code, out, _ = run(["examples", "--json"], capsys)
+    doc = json.loads(out)
+    assert code == 0
+    assert [p["name"] for p in doc["problems"]][:4] == ["seed-sls", "random-walk-5",
+                                                        "boyan-chain", "baird-star"]
+    assert "golden" in doc["packaged"]["families"]
+    assert doc["packaged"] == {k: names(k) for k in ("families", "claims", "sweeps")}
+    code, table, _ = run(["examples"], capsys)
+    assert all(name in table for name in doc["packaged"]["claims"])
+
+
+def test_warnings_are_one_line_naming_the_command(capsys):
+    """A warning printed Python's two lines: certify's source path with a line number, then
+    the line of code (`run = simulate_particles(mf, particles, eta, steps, seed)`)."""
+    code, _, err = run(["simulate", "pg", "seed-sls", "--tau", "0.1", "--particles", "16",
+                        "--steps", "10"], capsys)
+    assert code == 0
+    assert err.strip().splitlines() == [
+        "certify simulate pg: warning: 16 particles are too few for the mean-field "
+        "approximation: the particle approximation error is of order 1/sqrt(N); use at least 32"]
+
+
+@pytest.mark.slow  # two Markovian mean-square bounds (about 7 s)
+def test_mean_square_verdict_line_never_says_certified_when_inconclusive(capsys):
+    """With no route below the trivial bound the line read "certified: sqrt(E||Q_K -
+    Q*||_inf^2) <= 19.94 (inconclusive: no route below the trivial bound)", and `stepsize`
+    printed "certified ... <= 19.95 (trivial 19.94; inconclusive)" and "i.i.d. sampling" for
+    Markovian sampling.  garnet:3:2:2:0 at alpha = 0.1 with Markovian sampling: the Poisson
+    correction does not apply, only 2 q_bar holds."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from certify import analyze_qlearning, load_problem
+    from certify.cli.stepsize import render
+    from certify.mdp.sampling import sampling_markov
+
+    argv = ["qlearning", "garnet:3:2:2:0", "--alpha", "0.1", "--sampling", "markov", "--steps",
+            "100", "--cqlf", "no"]
+    code, out, _ = run(argv, capsys)
+    assert code == 0
+    assert "certified: sqrt" not in out
+    assert "inconclusive: no route gives a bound below the trivial" in out
+    assert "overall verdict: certified (of the direct JSR; the mean-square bound above is " \
+           "inconclusive)" in out
+    problem = load_problem("garnet:3:2:2:0")
+    uniform = np.full((3, 2), 0.5)  # what --sampling markov takes without a behaviour policy
+    ms = analyze_qlearning(problem, 0.1, sampling_markov(problem.mdp, uniform), cqlf=False,
+                           steps=100).mean_square
+    assert ms.verdict == "inconclusive" and ms.sampling == "markov"
+    lit = [{"reference": "r", "order": "o", "steps_order_c1": None, "eps": 0.1}]
+    render(SimpleNamespace(best=ms, steps=100, noise=0.0, evaluated=[(0.1, ms.bound)],
+                           target=None, diminishing=None, literature=lit), {})
+    head = capsys.readouterr().out.split("\n")[0]
+    assert "Markovian sampling" in head and "certified" not in head and "inconclusive" in head

@@ -376,8 +376,11 @@ def _claim(item: Any, node: yaml.Node, p: Path, sandbox: Sandbox) -> Claim:
     cmds = [k for k in item if k not in CLAIM_KEYS]
     unknown = [k for k in cmds if not is_command(k)]
     if unknown:
+        from certify.errors import did_you_mean
+
+        hint = did_you_mean(str(unknown[0]), list(COMMANDS) + list(CLAIM_KEYS))
         raise InvalidInput(f"{p}:{keys.get(unknown[0], line)}: claim {name!r}: unknown key "
-                           f"{unknown[0]!r}; expected one command of {sorted(COMMANDS)} and "
+                           f"{unknown[0]!r}{hint}; expected one command of {sorted(COMMANDS)} and "
                            f"the keys {list(CLAIM_KEYS)}")
     if len(cmds) != 1:
         raise InvalidInput(f"{p}:{line}: claim {name!r} must name exactly one command of "
@@ -390,8 +393,11 @@ def _claim(item: Any, node: yaml.Node, p: Path, sandbox: Sandbox) -> Claim:
     valid = get_command(cmd).parameters()
     bad = sorted(set(params) - set(valid))
     if bad:
-        raise InvalidInput(f"{p}:{keys[cmd]}: claim {name!r}: unknown parameter {bad[0]!r} of "
-                           f"{cmd!r}; valid parameters are {valid}")
+        from certify.errors import did_you_mean
+
+        raise InvalidInput(f"{p}:{keys[cmd]}: claim {name!r}: unknown parameter {bad[0]!r}"
+                           f"{did_you_mean(str(bad[0]), valid)} of {cmd!r}; valid parameters are "
+                           f"{valid}")
     raw = item.get("assert", ['verdict == "certified"'])
     raw = [raw] if isinstance(raw, str) else raw
     if not isinstance(raw, list) or not raw:

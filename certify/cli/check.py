@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scratch", metavar="DIR", type=Path,
                    help="the only folder claims may write to (sweep outputs, certificates); "
                         "default: a new temporary folder, reported at the end")
-    p.add_argument("--scheduler", metavar="ADDR",
+    p.add_argument("--scheduler", metavar="ADDRESS",
                    help="the Dask scheduler of sweep claims (a claims file cannot name one)")
     add_json_flag(p)
     p.set_defaults(handler=run)

@@ -53,8 +53,10 @@ def _epilog() -> str:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("crossval", help="certificates vs simulated trajectories, with evidence",
                        description="Hold each prediction of a certificate (rate, bound curve, "
-                                   "noise floor) against Monte-Carlo trajectories and give a "
-                                   "verdict per prediction: consistent, violated or inconclusive.",
+                                   "noise floor) against\nMonte-Carlo trajectories and give a "
+                                   "verdict per prediction: consistent, violated,\ninconclusive, "
+                                   "or loose (a claimed --rate slower than both the runs and the "
+                                   "certified JSR).",
                        epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("target", metavar="MDP|KEY",
                    help="an MDP (file or built-in name) for Q-learning, or a plug-in KEY")

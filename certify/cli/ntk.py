@@ -69,7 +69,8 @@ def register_check(ntk: argparse._SubParsersAction, name: str = "check") -> None
                        description="K and rho files: .npy, .npz (key K / rho), .json (a list or "
                                    "{'K': ...}; 'p/q' strings are exact rationals), .csv.")
     c.add_argument("kernel", metavar="K", help="kernel file (.npy, .npz, .json, .csv)")
-    c.add_argument("--rho", required=True, help="replay distribution file (same formats)")
+    c.add_argument("--rho", required=True, metavar="FILE",
+                   help="replay distribution file (same formats)")
     c.add_argument("--gamma", type=real, required=True, help="discount in [0, 1)")
     c.add_argument("--alpha", type=real, required=True, help="step size > 0")
     c.add_argument("--save-certificate", metavar="FILE", type=Path,

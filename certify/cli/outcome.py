@@ -90,6 +90,20 @@ def _suggest_choice(text: str) -> str:
     return text[: m.end(1) + 1] + hint + text[m.end(1) + 1:] if hint else text
 
 
+def _one_line_warning(command: str) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints ``certify CMD: warning: MESSAGE`` on one line
+    (Python's own prints the file path of certify's source and the line of code)."""
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        stream = file if file is not None else sys.stderr
+        try:
+            stream.write(f"certify {command}: warning: {one_line(str(message))}\n")
+        except (OSError, ValueError):
+            pass
+
+    return show
+
+
 def full_command(command: str, argv: Sequence[str]) -> str:
     """The command's words as typed, for the error prefix: ``pg tabular`` rather than the
     group ``pg`` when ``command`` is a group and its sub-command follows it in ``argv``."""
@@ -225,6 +239,7 @@ def run_command(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
             command = full_command(str(getattr(args, "command", "") or ""), args_list)
             with warnings.catch_warnings():
                 warnings.simplefilter("default")
+                warnings.showwarning = _one_line_warning(command)
                 code = dispatch(args)
             _flush_stdout()
             return int(code or 0)

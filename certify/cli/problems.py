@@ -43,14 +43,16 @@ GARNET_FORM = "garnet:S:A:branching:seed"
 def run_examples(args: argparse.Namespace) -> int:
     rows: list[list] = [[name, *row] for name, row in EXAMPLES.items()]
     rows.append([GARNET_FORM, "S", "A", 0.9, "random Garnet MDP, e.g. garnet:100:4:3:0"])
-    if args.json:
-        print_json([dict(zip(["name", "n_states", "n_actions", "gamma", "description"], r,
-                             strict=True)) for r in rows])
+    from certify.data import names
+
+    if args.json:  # everything the table shows: the problems and the packaged files
+        print_json({"problems": [dict(zip(["name", "n_states", "n_actions", "gamma",
+                                           "description"], r, strict=True)) for r in rows],
+                    "packaged": {"families": names("families"), "claims": names("claims"),
+                                 "sweeps": names("sweeps")}})
     else:
         console.print(table("Built-in problems", ["name", "states", "actions", "gamma",
                                                   "description"], rows))
-        from certify.data import names
-
         console.print(table("Packaged files (by name, after pip install)", ["kind", "names", "use"],
                             [["JSR gallery", ", ".join(names("families")), "certify jsr NAME"],
                              ["claims", ", ".join(names("claims")), "certify check --example NAME"],

@@ -37,8 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cqlf", choices=("auto", "yes", "no"), default="auto",
                    help="run the CQLF SDP (auto: only for small families)")
     p.add_argument("--solver", default="CLARABEL", help="conic solver for the SDP")
-    p.add_argument("--noise", type=real, default=0.0,
-                   help="reward noise b (rewards R + xi, xi = +-b) for the mean-square bound")
+    p.add_argument("--noise", type=real, default=0.0, metavar="B",
+                   help="bounded reward noise: r + xi, xi uniform on {-B, +B}, for the "
+                        "finite-time bounds (default 0)")
     p.add_argument("--steps", type=nonneg_int, default=None, metavar="K",
                    help="also print the certified bound on sqrt(E||Q_K - Q*||_inf^2)")
     add_q0_argument(p, None)
@@ -156,6 +157,8 @@ def render(res) -> None:
     ]
     if res.cqlf is not None:
         cq_rate = fmt_upper(res.cqlf.rate, 10) if math.isfinite(res.cqlf.rate) else "-"
+        if math.isfinite(res.cqlf.rate) and res.cqlf.rate >= 1:  # a true bound, but no decay
+            cq_rate += " (vacuous: >= 1)"
         rows.append(["CQLF rate", cq_rate, "quadratic (SDP, "
                      f"{res.cqlf.solver.get('solver')})", verdict_text(res.cqlf.verdict)])
     else:
@@ -201,7 +204,13 @@ def render(res) -> None:
                       f"{fmt_upper(st.floor, 4)}){_vacuous(st.bound, res.mean_square)}")
     for note in res.notes:
         console.print(f"[yellow]note:[/] {escape(str(note))}")
-    console.print(f"overall verdict: {verdict_text(res.verdict)}")
+    scope = ""
+    if res.mean_square is not None and res.mean_square.verdict != "certified":
+        # the overall verdict is the rates' (QLearningResult.verdict); say so beside the
+        # inconclusive finite-time line above, which it does not override
+        scope = (" (of the direct JSR" + (" and the CQLF" if res.cqlf is not None else "")
+                 + "; the mean-square bound above is inconclusive)")
+    console.print(f"overall verdict: {verdict_text(res.verdict)}{scope}")
 
 
 def render_mean_square(ms) -> None:
@@ -216,10 +225,20 @@ def render_mean_square(ms) -> None:
                         f"{'i.i.d.' if ms.sampling == 'iid' else 'Markovian'} sampling)",
                         ["route", "rate (E||e||^2)", "floor (E||e||^2)", "transient",
                          "bound on sqrt(E||e_K||^2)"], rows))
-    console.print(f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {fmt_upper(ms.bound, 4)} "
-                  f"({verdict_text_ms(ms.verdict)})")
+    console.print(mean_square_line(ms))
     for note in ms.notes:
         console.print(f"[yellow]note:[/] {note}")
+
+
+def mean_square_line(ms) -> str:
+    """The verdict line of a :class:`MeanSquareBound`: "certified: ... <= X" only when a route
+    binds; otherwise the trivial bound, which holds surely, and "inconclusive" (never
+    "certified: ... (inconclusive ...)")."""
+    if ms.verdict == "certified":
+        return (f"certified: sqrt(E||Q_K - Q*||_inf^2) <= {fmt_upper(ms.bound, 4)} "
+                f"({verdict_text_ms(ms.verdict)} 2 q_bar = {fmt(ms.trivial, 4)})")
+    return (f"inconclusive: no route gives a bound below the trivial sqrt(E||Q_K - Q*||_inf^2) "
+            f"<= 2 q_bar = {fmt(ms.trivial, 4)}")
 
 
 def _vacuous(bound: float, ms, short: bool = False) -> str:

@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser, algo: str) -> None:
                              "synchronous (default iid)")
     parser.add_argument("--noise", type=real, default=0.0, metavar="B",
                         help="bounded reward noise: r + xi, xi uniform on {-B, +B} (default 0)")
-    parser.add_argument("--q0", type=real, default=0.0,
+    parser.add_argument("--q0", type=real, default=0.0, metavar="NUMBER",
                         help="initial Q-value of every pair, one number (default 0)")
     add_simulation_options(parser)
 

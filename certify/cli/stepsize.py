@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_problem_argument(p)
     p.add_argument("--steps", type=positive_int, required=True, metavar="K",
                    help="the step budget K at which the bound is minimised")
-    p.add_argument("--noise", type=real, default=0.0, help="reward noise b (default 0)")
+    p.add_argument("--noise", type=real, default=0.0, metavar="B",
+                   help="bounded reward noise: r + xi, xi uniform on {-B, +B} (default 0)")
     p.add_argument("--target", type=real, default=None, metavar="EPS",
                    help="accuracy eps for sqrt(E||Q_k - Q*||_inf^2)")
     p.add_argument("--plot", type=Path, default=None, metavar="FILE",
@@ -102,10 +103,11 @@ def plot_stepsize(problem, sampling, res, path: Path, runs: int, seed: int) -> l
 
 def render(res, doc: dict) -> None:
     b = res.best
+    from certify.cli.qlearning import mean_square_line
+
+    kind = "Markovian" if b.sampling == "markov" else "i.i.d."
     console.print(f"[bold]best constant step at K = {res.steps}[/] (reward noise +-{res.noise:g}, "
-                  f"i.i.d. sampling): alpha = {b.alpha:.4g}, certified "
-                  f"sqrt(E||Q_K - Q*||_inf^2) <= {fmt_upper(b.bound, 4)} (trivial {b.trivial:.4g}; "
-                  f"{b.verdict})")
+                  f"{kind} sampling): alpha = {b.alpha:.4g}; {mean_square_line(b)}")
     rows = [[f"{a:.4g}", fmt_upper(v, 4)] for a, v in res.evaluated]  # bounds rounded up
     console.print(table("Certified bound versus alpha", ["alpha", "bound"], rows))
     if res.target is not None:

@@ -76,7 +76,10 @@ class Command:
         valid = self.parameters()
         unknown = sorted(set(params) - set(valid))
         if unknown:
-            raise InvalidInput(f"{self.name}: unknown parameters {unknown}; valid parameters "
+            from certify.errors import did_you_mean
+
+            hint = "".join(did_you_mean(u, valid) for u in unknown)
+            raise InvalidInput(f"{self.name}: unknown parameters {unknown}{hint}; valid parameters "
                                f"are {valid}")
         return self.function()(**params)
 

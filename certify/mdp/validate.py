@@ -106,7 +106,10 @@ def check_gamma(gamma: object, error: type[InvalidInput] = InvalidInput) -> floa
             raise TypeError(type(gamma).__name__)
         g = float(gamma)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError) as exc:
-        raise error(f"gamma: expected a number in [0, 1), found {gamma!r:.60}") from exc
+        from certify.numcheck import string_hint  # "write 1.0e-3" for YAML 1.1's text "1e-3"
+
+        hint = string_hint(gamma) if isinstance(gamma, str) else ""
+        raise error(f"gamma: expected a number in [0, 1), found {gamma!r:.60}{hint}") from exc
     if isinstance(gamma, bool) or not (0.0 <= g < 1.0):
         raise error(f"gamma = {gamma!r} is outside [0, 1); the discount must satisfy 0 <= gamma < 1")
     return g

@@ -104,7 +104,10 @@ def load_model_object(spec: str) -> Any:
         raise InvalidInput(f"model file {path!r}: an import failed ({exc}); the PyTorch and JAX "
                            "extras install with `pip install certify[torch]` / `certify[jax]`") from exc
     if not hasattr(module, name):
-        raise InvalidInput(f"model file {path!r} defines no {name!r}")
+        from certify.errors import did_you_mean
+
+        public = [n for n in vars(module) if not n.startswith("_")]
+        raise InvalidInput(f"model file {path!r} defines no {name!r}{did_you_mean(name, public)}")
     return getattr(module, name)
 
 
