@@ -103,6 +103,10 @@ _LAZY: dict[str, str] = {
     "get_command": "certify.commands",
 }
 
+# `from certify import *` gives the whole public API (each lazy name is imported then).
+__all__ = ["CertifyError", "InvalidCertificate", "InvalidFamily", "InvalidInput", "InvalidMDP",
+           "SolverError", "UnknownName", "Verdict", *_LAZY]
+
 
 def __getattr__(name: str):
     from certify.deprecation import RENAMED

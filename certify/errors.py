@@ -104,3 +104,24 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def found(value: object, longest: int = 60) -> str:
+    """``type value`` for the "found ..." of a one-line error about an argument: the type's
+    name and the value's repr on one line, cut to ``longest`` characters.
+
+    Parameters
+    ----------
+    value : object
+        The argument as given.
+    longest : int
+        Characters of the repr kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> found([np.eye(2)])
+    'list [array([[1., 0.], [0., 1.]])]'
+    """
+    text = " ".join(repr(value).split())
+    return f"{type(value).__name__} {text if len(text) <= longest else text[:longest - 3] + '...'}"

@@ -55,3 +55,4 @@ def summarise_digits(text: str, longest: int = 24) -> str:
     import re
 
     return re.sub(rf"\d{{{longest + 1},}}", lambda m: summarise_int(int(m.group(0))), text)
+

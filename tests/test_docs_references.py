@@ -9,7 +9,8 @@ reference:
 * dotted names (``certify.proofs.direct_jsr_exact``, ``certify.sweep``, the module paths
   relative to ``certify/`` of docs/references.md) resolve with importlib; names imported or
   called in ```python blocks and inline calls (``analyze_jsr([A1, A2], budget=30)``) resolve,
-  and every keyword argument is a parameter of the function called;
+  and every keyword argument is a parameter of the function called; ```f(...)` gives `a`, `b```
+  names attributes of the class ``f`` returns;
 * ``python -m MODULE`` finds the module; ``python FILE --flag`` finds the file and the flag;
 * ``certify ...`` command lines (console blocks, unmarked blocks, inline code): every
   sub-command exists in the parsers that :func:`certify.cli.build_parser` builds (``crossval
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import importlib
 import importlib.util
 import inspect
@@ -35,7 +37,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "CHANGELOG.md"]
 SOURCE_DIRS = ("certify", "tools", "benchmarks", "examples", "tests")
 USER_FILES = {"my_dqn.py"}  # files the docs tell the user to write
 PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9_]*$|[<>]|\.\.\.")
@@ -274,6 +276,19 @@ def parsers_for(tokens: list[str]) -> tuple[list[argparse.ArgumentParser], list[
     return [parser], tokens[i:], None
 
 
+@cache
+def all_parsers() -> list[argparse.ArgumentParser]:
+    """Every parser of the command line: each sub-command's, and each ``crossval KEY``'s."""
+    from certify.cli.crossval import plugins
+
+    out, todo = [], [cli_tree()]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += subcommands(p).values()
+    return out + [crossval_parser(None)] + [crossval_parser(k) for k in plugins()]
+
+
 def options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
     return {s: a for a in parser._actions for s in a.option_strings}
 
@@ -478,6 +493,31 @@ def test_python_names_and_keywords_exist(doc: Path) -> None:
 
 
 @pytest.mark.parametrize("doc", _doc_params())
+def test_result_attributes_exist(doc: Path) -> None:
+    """```analyze_jsr([A1, A2], budget=30)` gives `lower`, `upper`, ...``: each named attribute
+    is one of the class the function's return annotation names."""
+    import dataclasses
+    import typing
+
+    import certify
+
+    bad, seen = [], 0
+    text = " ".join(doc.read_text().split())
+    for m in re.finditer(r"`(\w+)\([^`]*\)` gives ((?:`\w+`(?:, | and |\.|$))+)", text):
+        func = getattr(certify, m.group(1))
+        cls = typing.get_type_hints(func).get("return")
+        names = set(dir(cls))
+        if dataclasses.is_dataclass(cls):
+            names |= {f.name for f in dataclasses.fields(cls)}
+        seen += 1
+        for attr in re.findall(r"`(\w+)`", m.group(2)):
+            if attr not in names:
+                bad.append(f"{_doc_id(doc)}: {m.group(1)}() returns {cls.__name__}, which has no {attr!r}")
+    assert seen or doc.name != "README.md"  # the README's analyze_jsr sentence is found
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("doc", _doc_params())
 def test_commands_and_flags_exist(doc: Path) -> None:
     bad = []
     for line, cmd, _section in command_lines(doc):
@@ -487,16 +527,13 @@ def test_commands_and_flags_exist(doc: Path) -> None:
 
 @pytest.mark.parametrize("doc", _doc_params())
 def test_inline_flags_exist(doc: Path) -> None:
-    """```--noise B``` in prose: an option of a command of the same document (or of a script
-    it runs), and a literal value of an option with choices is one of them."""
-    parsers: list[argparse.ArgumentParser] = []
+    """```--noise B``` in prose: an option of some command (or of a script the document
+    runs), and a literal value of an option with choices is one of them."""
+    parsers = all_parsers()
     scripts = ""
     for _line, cmd, _section in command_lines(doc):
         tokens = shlex.split(cmd)
-        if tokens[:1] == ["certify"] and len(tokens) > 1 and not PLACEHOLDER.search(tokens[1]):
-            found, _, err = parsers_for(tokens[1:])
-            parsers += found if not err else []
-        elif tokens[:1] == ["python"] and len(tokens) > 1 and (ROOT / tokens[1]).is_file():
+        if tokens[:1] == ["python"] and len(tokens) > 1 and (ROOT / tokens[1]).is_file():
             scripts += (ROOT / tokens[1]).read_text()
     bad = []
     for line, code, _section in parsed(doc)[1]:
@@ -523,9 +560,12 @@ def test_named_things_are_defined(doc: Path) -> None:
         if re.fullmatch(r"CERTIFY_[A-Z_]+", name):
             if f'"{name}"' not in certify_source():
                 bad.append(f"{where}: certify/ reads no environment variable {name}")
-        elif re.fullmatch(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[A-Z][A-Z0-9]*_[A-Z0-9_]+", name):
-            if name not in definitions():
+        elif re.fullmatch(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+", name):
+            if name not in definitions() and not hasattr(builtins, name):  # ValueError
                 bad.append(f"{where}: {name} is defined nowhere in certify/")
+        elif re.fullmatch(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+", name):  # a constant, or a variable read
+            if name not in definitions() and not re.search(rf"\b{name}\b", certify_source()):
+                bad.append(f"{where}: {name} appears nowhere in certify/")
         elif (re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", name)
               and name.split(".")[1] not in ("py", "md", "json", "yaml", "cff")
               and name.split(".")[0] not in _PACKAGES):
@@ -535,9 +575,9 @@ def test_named_things_are_defined(doc: Path) -> None:
                     bad.append(f"{where}: certify.{head} has no {attr}")
             else:
                 mods = [p for p in (ROOT / "certify").rglob(f"{head}.py")]
-                if mods and not any(re.search(rf"^\s*(def|class)\s+{attr}\b|^{attr}\b", p.read_text(), re.M)
-                                    for p in mods):
-                    bad.append(f"{where}: {head}.py defines no {attr}")
+                # a function or constant of the module, or a field of its JSON (cqlf.rate_exact)
+                if mods and not any(re.search(rf"\b{attr}\b", p.read_text()) for p in mods):
+                    bad.append(f"{where}: {head}.py has no {attr}")
         elif re.fullmatch(r"(analy[sz]e|run|simulate|crossval|load)_\w+", name):
             if not hasattr(certify, name) and name not in definitions():
                 bad.append(f"{where}: {name} is defined nowhere in certify/")
@@ -568,3 +608,6 @@ def test_extractors_find_references() -> None:
     assert check_dotted("certify.jsr.bounds.nope") is not None
     assert not path_exists("certify/qlearning_nope.py", [])
     assert path_exists("rational.py", ["certify/exact/"]) and not path_exists("rational.py", ["certify/jsr/"])
+    assert check_flags(all_parsers(), ["--nope"], "x") == ["x: unknown option --nope"]
+    assert check_flags(all_parsers(), ["--mode", "iid"], "x") == []
+    assert check_flags(all_parsers(), ["--mode", "nope"], "x")[0].startswith("x: --mode nope")

@@ -147,6 +147,10 @@ class GradSupEnclosure:
 def boltzmann_grad_sup(m: int, tol: float = 1e-13) -> GradSupEnclosure:
     """Enclose sup_q ||grad h_bz(q)||_1 for ``m`` actions (see the module docstring).
 
+    The Boltzmann operator h_bz(q) = sum_a w_a q_a, w = softmax(lam q), has a temperature-free
+    sup_q ||grad h_bz(q)||_1 = 1 + 2 sup_q N(q), and F_bz contracts in the sup norm iff gamma times
+    it is below 1 (Lee and Na, arXiv:2404.14442; docs/theory.md section 1).
+
     Parameters
     ----------
     m : int

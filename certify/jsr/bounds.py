@@ -127,11 +127,16 @@ class JSRResult:
         return (self.upper - self.lower) / max(self.upper, 1e-300)
 
     def to_dict(self) -> dict:
-        return {"lower": self.lower, "upper": self.upper, "exact": self.exact,
-                "relative_gap": self.relative_gap, "word": list(self.word),
+        """The JSON-ready document of ``certify jsr --json``: a side with no certificate
+        (nan, or an infinite gap) is None, so that ``json.dumps`` gives standard JSON."""
+        def num(x: float) -> float | None:
+            return float(x) if math.isfinite(x) else None
+
+        return {"lower": num(self.lower), "upper": num(self.upper), "exact": self.exact,
+                "relative_gap": num(self.relative_gap), "word": list(self.word),
                 "verdict": self.verdict.value, "seconds": self.seconds,
                 "certificates": [c.to_dict() for c in self.certificates],
-                "history": [{"lower": lo, "upper": up, "method": m, "seconds": t}
+                "history": [{"lower": num(lo), "upper": num(up), "method": m, "seconds": t}
                             for lo, up, m, t in self.history],
                 "notes": list(self.notes), "structure": self.structure}
 
@@ -330,12 +335,20 @@ def _cqlf(st: Bracket) -> Iterator[Candidate]:
 def analyze_jsr(matrices_or_family: Family | Sequence | str, methods: str | Sequence[str] | None = None,
                budget: float = 30.0, seed: int = 0,
                progress: Callable[[dict], None] | None = None) -> JSRResult:
-    """Certified bracket of the joint spectral radius (see the module docstring).
+    """Certified bracket lower <= rho(Sigma) <= upper of the joint spectral radius.
+
+    rho(Sigma) = lim_k max_{A in Sigma^k} ||A||^(1/k) (Rota and Strang 1960; Jungers 2009);
+    lower bounds come from products A_w, rho(A_w)^(1/|w|) <= rho(Sigma), upper bounds from
+    extremal norms (products, invariant polytopes, quadratic and SOS Lyapunov functions),
+    each counted only after its certificate's exact ``verify()`` (module docstring;
+    docs/theory.md).
 
     Parameters
     ----------
-    matrices_or_family : list of (n, n) arrays, a Family, or a path to a family file
+    matrices_or_family : list of (n, n) arrays, a Family, a gallery name or a family file
+        The finite family Sigma (real matrices; ``certify examples`` lists the gallery).
     methods : comma-separated string or list, default :data:`DEFAULT_METHODS`
+        Which methods to run, in order (``"products,polytope"``, ``["sos:3"]``).
     budget : float
         Wall-clock seconds (> 0); methods started after it is spent are skipped.
     seed : int
@@ -343,6 +356,22 @@ def analyze_jsr(matrices_or_family: Family | Sequence | str, methods: str | Sequ
     progress : callable, optional
         Called with a dict (stage, bracket, relative width, exact, elapsed seconds) after
         every stage (``certify jsr --progress json``).
+
+    Returns
+    -------
+    JSRResult
+        ``lower``, ``upper`` (nan on a side with no certificate), ``certificates``,
+        ``history``, ``word`` (the best product found), ``exact``, ``verdict`` and
+        ``to_dict()``.
+
+    Raises
+    ------
+    InvalidFamily
+        An empty, ragged, non-square, complex or non-finite family.
+    UnknownName
+        A method or gallery name certify does not know.
+    InvalidInput
+        A budget that is not a positive number.
 
     Examples
     --------

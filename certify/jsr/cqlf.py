@@ -94,6 +94,11 @@ def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: f
                 max_steps: int = 40, deadline: float | None = None) -> CQLFResult:
     """Smallest certified beta with a common quadratic Lyapunov function (see module doc).
 
+    The smallest beta for which some X > 0 has A_i^T X A_i <= beta^2 X for every member, found by
+    bisection on an SDP; beta bounds the JSR from above and counts only after the exact LDL^T
+    check of the rational X (the quadratic certificate of docs/theory.md, section 3; used for
+    the Q-learning direct family of seed 002, Lee, arXiv:2604.19569).
+
     Parameters
     ----------
     family : Family
@@ -107,6 +112,11 @@ def cqlf_search(family: Family, options: SolverOptions | None = None, rel_tol: f
     deadline : float, optional
         A ``time.perf_counter()`` value that stops the bisection early.
     """
+    if not callable(getattr(family, "float_matrices", None)):
+        from certify.errors import InvalidFamily, found
+
+        raise InvalidFamily(f"family: expected a matrix family (MatrixFamily(matrices), a "
+                            f"DirectFamily), found {found(family)}")
     options = options or SolverOptions()
     t0 = time.perf_counter()
     raw = family.float_matrices()

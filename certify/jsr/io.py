@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from certify.errors import InvalidFamily, InvalidInput
+from certify.errors import InvalidFamily, InvalidInput, found
 from certify.families.matrix import Family, MatrixFamily
 
 FAMILY_KEYS: tuple[str, ...] = ("matrices", "name", "description", "source", "value",
@@ -33,6 +33,11 @@ def load_family(path: str | Path) -> MatrixFamily:
         A ``.json`` or ``.npz`` family file, or the name of a gallery family
         (:func:`certify.gallery_names`) when no such file exists.
     """
+    import os
+
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidInput(f"path: expected a family file or a gallery name (str or Path), found "
+                           f"{found(path)}")
     p = Path(path)
     if not p.exists() and not p.suffix and len(p.parts) == 1:
         from certify.data import path_of  # a gallery name (package data): `certify jsr golden`

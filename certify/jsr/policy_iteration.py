@@ -167,6 +167,11 @@ def selection_jsr(fam: SelectionFamily, solver_info: dict | None = None) -> Sele
     >>> res.upper - res.lower < 1e-12 and res.upper < 0.995   # below the row-sum rate
     True
     """
+    if not isinstance(fam, SelectionFamily):
+        from certify.errors import InvalidFamily, found
+
+        raise InvalidFamily(f"fam: expected a SelectionFamily (e.g. DirectFamily.from_mdp(mdp, "
+                            f"sampling, alpha)), found {found(fam)}")
     notes: list[str] = []
     t0 = time.perf_counter()
     pi, rho, x, iters = max_rho_policy_iteration(fam)

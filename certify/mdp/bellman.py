@@ -186,6 +186,9 @@ def q_star(mdp: FiniteMDP, max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray
     q : array (S, A)
     policy : array (S,) of ints
     """
+    from certify.mdp.io import as_mdp
+
+    mdp = as_mdp(mdp)
     from certify.mdp.qstar import solve_q_star
 
     res = solve_q_star(mdp, max_iter=max_iter)

@@ -167,8 +167,42 @@ class FiniteMDP:
     @classmethod
     def from_arrays(cls, P, R, gamma: float, layout: str | None = None,
                     renormalize: float | None = None, **kwargs) -> FiniteMDP:
-        """From arrays in a named ``layout`` ("SAS" or "ASS"); refused when S = A and the layout
-        is not named (both readings would be valid MDPs)."""
+        """A FiniteMDP from dense arrays in a named axis order.
+
+        Parameters
+        ----------
+        P : array (S, A, S) or (A, S, S)
+            Transition probabilities in the order ``layout`` names.
+        R : array (S, A)
+            Expected rewards ``R[s, a]``.
+        gamma : float
+            Discount factor in [0, 1).
+        layout : {"SAS", "ASS"}, optional
+            ``"SAS"`` is ``P[s, a, s']`` (certify's), ``"ASS"`` is ``P[a, s, s']``
+            (pymdptoolbox's).  Required when S = A > 1, where both readings have the same shape
+            and would be valid MDPs with different Q*.
+        renormalize : float, optional
+            Opt-in tolerance for float32 data (see :class:`FiniteMDP`).
+        **kwargs
+            ``states``, ``actions``, ``name``, as for :class:`FiniteMDP`.
+
+        Returns
+        -------
+        FiniteMDP
+
+        Raises
+        ------
+        InvalidMDP
+            A shape, a row sum, gamma or the layout is wrong (one line naming it).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from certify import FiniteMDP
+        >>> P = np.array([[[0.9, 0.1], [0.2, 0.8]], [[0.3, 0.7], [0.6, 0.4]]])
+        >>> FiniteMDP.from_arrays(P, np.eye(2), 0.9, layout="ASS").P[0, 1].tolist()  # P[s=0, a=1]
+        [0.3, 0.7]
+        """
         from certify.mdp.adapters import from_arrays
 
         return from_arrays(P, R, gamma, layout, renormalize, **kwargs)
@@ -176,11 +210,36 @@ class FiniteMDP:
     @classmethod
     def from_mdptoolbox(cls, P, R, gamma: float, renormalize: float | None = None,
                         **kwargs) -> FiniteMDP:
-        """From pymdptoolbox's arrays: P of shape (A, S, S) (or a list or object array of A
-        matrices, sparse allowed) and R of shape (S, A), (S,) or (A, S, S) (also as A
-        matrices).  The results of ``mdptoolbox.example.forest()`` and ``rand()`` (dense or
-        sparse) give the V* and optimal policy of pymdptoolbox's ``PolicyIteration``
-        (tests/test_mdptoolbox_real.py)."""
+        """A FiniteMDP from pymdptoolbox's arrays (axis order action, state, next state).
+
+        The results of ``mdptoolbox.example.forest()`` and ``rand()`` (dense or sparse) give
+        the V* and optimal policy of pymdptoolbox's ``PolicyIteration``
+        (tests/test_mdptoolbox_real.py).
+
+        Parameters
+        ----------
+        P : array (A, S, S), or a list or object array of A (S, S) matrices (sparse allowed)
+            ``P[a][s, s']``.
+        R : array (S, A), (S,) or (A, S, S), or A (S, S) matrices
+            As pymdptoolbox accepts it; (S,) is the same reward for every action and
+            (A, S, S) is averaged over the next state.
+        gamma : float
+            Discount factor in [0, 1).
+        renormalize : float, optional
+            Opt-in tolerance for float32 data (see :class:`FiniteMDP`).
+        **kwargs
+            ``states``, ``actions``, ``name``, as for :class:`FiniteMDP`.
+
+        Returns
+        -------
+        FiniteMDP
+
+        Raises
+        ------
+        InvalidMDP
+            P is not (A, S, S), R does not match, a row does not sum to 1, or gamma is
+            outside [0, 1).
+        """
         from certify.mdp.adapters import mdptoolbox_arrays
 
         Pt, Rsa = mdptoolbox_arrays(P, R)  # dense (A, S, S), or sparse state-major (S*A, S)
@@ -190,10 +249,37 @@ class FiniteMDP:
     @classmethod
     def from_gymnasium(cls, env, gamma: float, terminal: str = "absorbing",
                        renormalize: float | None = None, **kwargs) -> FiniteMDP:
-        """From a Gymnasium toy-text environment's ``env.unwrapped.P`` dict (FrozenLake, Taxi,
-        CliffWalking); terminations go to an added absorbing state with value 0, so Q* on the
-        environment's states is the value of its episodes (see
-        :func:`certify.mdp.adapters.gymnasium_arrays`).  Gymnasium itself is not imported."""
+        """A FiniteMDP from a Gymnasium toy-text environment's model ``env.unwrapped.P``.
+
+        Works for the environments that expose their transition table (FrozenLake, Taxi,
+        CliffWalking); Gymnasium itself is not imported.
+
+        Parameters
+        ----------
+        env : gymnasium.Env
+            An environment (wrapped or not) whose ``unwrapped.P[s][a]`` is a list of
+            ``(prob, next_state, reward, terminated)``.
+        gamma : float
+            Discount factor in [0, 1).
+        terminal : {"absorbing", "ignore"}
+            ``"absorbing"`` (default): a terminating transition goes to one added absorbing
+            state of value 0, so Q* on the environment's states is the value of its episodes;
+            ``"ignore"`` keeps the recorded next state (see
+            :func:`certify.mdp.adapters.gymnasium_arrays`).
+        renormalize : float, optional
+            Opt-in tolerance for float32 data (see :class:`FiniteMDP`).
+        **kwargs
+            ``states``, ``actions``, ``name``, as for :class:`FiniteMDP`.
+
+        Returns
+        -------
+        FiniteMDP
+
+        Raises
+        ------
+        InvalidMDP
+            ``env`` exposes no transition table, or the table is malformed.
+        """
         from certify.mdp.adapters import gymnasium_arrays
 
         inner = getattr(env, "unwrapped", env)

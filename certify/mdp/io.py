@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from certify.errors import InvalidMDP
+from certify.errors import InvalidInput, InvalidMDP, found
 from certify.mdp.adapters import ambiguity_message, ambiguous_shape, check_layout, check_tolerance
 from certify.mdp.builtins import builtin_problem, is_builtin
 from certify.mdp.finite import FiniteMDP, check_policy
@@ -125,12 +125,20 @@ def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
     positive_sampling : bool
         Demand d > 0 of the sampling model the problem ships with.
 
+    Returns
+    -------
+    Problem
+        The MDP (``.mdp``), its sampling model (``.sampling``, or None) and, where the
+        problem has them, features and a target policy.
+
     Raises
     ------
     InvalidMDP
         Unreadable or malformed file, invalid data.
     UnknownName
         Neither a file nor a built-in name.
+    InvalidInput
+        ``spec`` is not a str or a Path.
 
     Examples
     --------
@@ -141,6 +149,11 @@ def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
     >>> p.sampling.d.tolist()
     [0.1, 0.2, 0.3, 0.4]
     """
+    import os
+
+    if not isinstance(spec, str | os.PathLike):
+        raise InvalidInput(f"spec: expected a built-in problem name or a file path (str or Path), "
+                           f"found {type(spec).__name__} {spec!r}")
     s = str(spec)
     if is_builtin(s) and not Path(s).exists():
         return builtin_problem(s)
@@ -155,6 +168,79 @@ def load_problem(spec: str | Path, positive_sampling: bool = True) -> Problem:
     if suffix not in (".yaml", ".yml", ".json"):
         raise InvalidMDP(f"{path}: unknown file type {suffix!r}; expected .yaml, .yml, .json or .npz")
     return problem_from_dict(read_structured(path), path.stem, positive_sampling)
+
+
+def as_problem(problem: object, name: str = "problem", positive_sampling: bool = True) -> Problem:
+    """The :class:`Problem` that the ``problem`` argument of an ``analyze_*`` function names.
+
+    Parameters
+    ----------
+    problem : Problem, FiniteMDP, str or Path
+        A problem, an MDP (wrapped with no sampling model of its own), or a built-in name or
+        problem file (read by :func:`load_problem`).
+    name : str
+        The argument's name, for the error message.
+    positive_sampling : bool
+        For a name or a file: demand d > 0 of its sampling model (:func:`load_problem`).
+
+    Raises
+    ------
+    InvalidInput
+        ``problem`` is none of these (the message names the argument, the type and the value).
+    """
+    import os
+
+    if isinstance(problem, Problem):
+        return problem
+    if isinstance(problem, FiniteMDP):
+        return Problem(problem)
+    if isinstance(problem, str | os.PathLike):
+        return load_problem(problem, positive_sampling)
+    raise InvalidInput(f"{name}: expected a Problem (load_problem), a FiniteMDP, a built-in "
+                       f"problem name or a problem file; found {found(problem)}")
+
+
+def check_sampling(sampling: object, name: str = "sampling") -> None:
+    """Refuse a ``sampling`` argument that is neither None nor a :class:`Sampling`.
+
+    Parameters
+    ----------
+    sampling : object
+        The argument as given.
+    name : str
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    InvalidInput
+        Naming the argument, its type and value, and the functions that build a Sampling.
+    """
+    from certify.mdp.sampling import Sampling
+
+    if sampling is not None and not isinstance(sampling, Sampling):
+        raise InvalidInput(f"{name}: expected a Sampling (uniform_sampling(mdp), sampling_from_d(mdp, "
+                           f"d), or a problem's own .sampling) or None, found "
+                           f"{found(sampling)}")
+
+
+def as_mdp(mdp: object, name: str = "mdp") -> FiniteMDP:
+    """The :class:`FiniteMDP` that the ``mdp`` argument of a function names.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP, Problem, str or Path
+        An MDP, a problem (its ``.mdp``), or a built-in name or problem file.
+    name : str
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    InvalidInput
+        ``mdp`` is none of these (the message names the argument, the type and the value).
+    """
+    if isinstance(mdp, FiniteMDP):
+        return mdp
+    return as_problem(mdp, name, positive_sampling=False).mdp
 
 
 def _markov_default(problem, positive: bool):

@@ -85,7 +85,9 @@ def sampling_from_d(mdp: FiniteMDP, d: object, positive: bool = True,
         P and d alike).
     """
     from certify.mdp.adapters import check_tolerance, low_precision, precision_hint
+    from certify.mdp.io import as_mdp
 
+    mdp = as_mdp(mdp)
     arr = as_real_array(d, "sampling.d", (mdp.n_pairs,), InvalidMDP)
     if renormalize is not None:
         tol = check_tolerance(renormalize)
@@ -165,6 +167,9 @@ def uniform_sampling(mdp: FiniteMDP) -> Sampling:
     ----------
     mdp : FiniteMDP
     """
+    from certify.mdp.io import as_mdp
+
+    mdp = as_mdp(mdp)
     d = np.full(mdp.n_pairs, 1.0 / mdp.n_pairs)
     d.setflags(write=False)
     return Sampling(d, "iid", None, "uniform over state-action pairs")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from certify.errors import InvalidInput
+from certify.errors import InvalidInput, found
 from certify.extras import require
 from certify.sweep.cell import run_cell
 from certify.sweep.fields import DECLARED_FIELDS, unknown_fields_error
@@ -97,9 +97,22 @@ class SweepResult:
         return Verdict.CERTIFIED if set(v) <= {Verdict.CERTIFIED.value} else Verdict.INCONCLUSIVE
 
     def to_dataframe(self):
-        """The rows as a pandas DataFrame, one column per grid axis (Garnet problems unpacked
-        into ``mdp.states``, ``mdp.actions``, ``mdp.branching``, ``mdp.seed``) and per recorded
-        field; needs the sweep extra."""
+        """The rows as a pandas DataFrame (needs the sweep extra: ``pip install certify[sweep]``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per cell; the columns of :attr:`Grid.columns`: the cell's identity, one
+            column per grid axis (a Garnet problem also unpacked into ``mdp.states``,
+            ``mdp.actions``, ``mdp.branching``, ``mdp.seed``: integers, missing for other
+            problems), the verdict, one column per recorded field, the error and the wall time.
+
+        Examples
+        --------
+        >>> from certify.sweep import load_grid, run_sweep        # doctest: +SKIP
+        >>> df = run_sweep(load_grid("grid.yaml"), "rates.csv").to_dataframe()  # doctest: +SKIP
+        >>> df.groupby("alpha")["direct_jsr.upper"].max()          # doctest: +SKIP
+        """
         from certify.sweep.table import to_dataframe
 
         return to_dataframe(self.rows, self.grid.columns)
@@ -195,36 +208,56 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
               on_row: Callable[[dict[str, Any]], None] | None = None) -> SweepResult:
     """Run every cell of ``grid`` not yet in ``output``; stream the rows to ``output``.
 
+    Each cell (one problem x one combination of the other axes) calls the registry function
+    of the grid's command, as ``certify COMMAND --json`` would, and yields one row; rows are
+    written as they finish, so an interrupted sweep loses no finished row.
+
     Parameters
     ----------
-    client : distributed.Client, optional
-        Use this client (and leave it open); otherwise connect to ``scheduler`` or start a
-        LocalCluster of ``workers`` processes.
-    resume : bool
-        Skip the cells whose hash is already in ``output`` (which must have been written by
-        the same grid); without it an existing ``output`` is refused unless ``overwrite``.
-    cell_timeout : float, optional
-        Seconds a cell may run; it then runs in a child process killed at the deadline.
-    on_start, on_row : callable, optional
-        Called with (number of cells, number skipped) before running, and with each new row
-        (progress display).
     grid : Grid
         From :func:`load_grid`.
     output : str or Path
         The rows file (``.csv``, ``.jsonl`` or ``.parquet``).
+    client : distributed.Client, optional
+        Use this client (and leave it open); otherwise connect to ``scheduler`` or start a
+        LocalCluster of ``workers`` processes.
     scheduler : str, optional
         Address of a Dask scheduler.
+    workers : int, optional
+        Processes of the LocalCluster.
+    resume : bool
+        Skip the cells whose hash is already in ``output`` (which must have been written by
+        the same grid); without it an existing ``output`` is refused unless ``overwrite``.
+    overwrite : bool
+        Replace an existing ``output``.
+    cell_timeout : float, optional
+        Seconds a cell may run; it then runs in a child process killed at the deadline.
+    connect_timeout : float
+        Seconds to wait for ``scheduler``.
     scheduler_file : str or Path, optional
         A Dask scheduler file (``dask scheduler --scheduler-file FILE``) instead.  Without
         either, ``DASK_SCHEDULER_ADDRESS`` (Dask's ``scheduler-address`` setting) is used if
         set, else a LocalCluster is started.
-    workers : int, optional
-        Processes of the LocalCluster.
-    overwrite : bool
-        Replace an existing ``output``.
-    connect_timeout : float
-        Seconds to wait for ``scheduler``.
+    on_start, on_row : callable, optional
+        Called with (number of cells, number skipped) before running, and with each new row
+        (progress display).
+
+    Returns
+    -------
+    SweepResult
+        Counts, verdicts and every row; ``to_dataframe()`` gives the rows as a DataFrame.
+
+    Raises
+    ------
+    InvalidInput
+        ``grid`` is not a Grid, ``output`` cannot be written or has an unknown suffix, an
+        existing ``output`` without ``resume`` or ``overwrite``.
+    InfrastructureError
+        No scheduler or no live worker (the finished rows stay on disk for ``resume``).
     """
+    if not isinstance(grid, Grid):
+        raise InvalidInput(f"grid: expected a Grid (certify.sweep.load_grid(path)), found "
+                           f"{found(grid)}")
     if client is None:
         require("distributed", "sweep")  # before any output or progress is written
     output = Path(output)

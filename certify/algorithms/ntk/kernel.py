@@ -52,6 +52,9 @@ def pair_features(mdp: FiniteMDP, kind: str | np.ndarray = "onehot", scale: floa
 def empirical_ntk(net: MLP, params: Params, x: np.ndarray, block_rows: int = 1024) -> np.ndarray:
     """The empirical NTK matrix K (n x n) of ``net`` at ``params`` on the inputs ``x``.
 
+    K_ij = grad_theta Q(x_i) . grad_theta Q(x_j), summed over all parameters (Achiam, Knight and
+    Abbeel, arXiv:1903.08894, eq. (9); Jacot, Gabriel and Hongler 2018).
+
     Computed by the layer-wise formula of the module docstring, ``block_rows`` rows at a
     time.  The result is made exactly symmetric by averaging with its transpose (float
     addition is commutative, so (K + K^T)/2 is exactly symmetric).

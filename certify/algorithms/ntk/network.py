@@ -11,6 +11,7 @@ U3 iterated from the network's own Q-values against Theorem 3's bound beta^k ||Q
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,9 +25,12 @@ from certify.algorithms.ntk.operator import (
     product_bound,
 )
 from certify.algorithms.ntk.theorem2 import Theorem2Result, analyze_ntk
-from certify.mdp import Problem, q_star
+from certify.mdp import FiniteMDP, Problem, q_star
 from certify.mdp.ordering import flatten
 from certify.verdict import Verdict
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,10 @@ class NetworkResult:
         }
 
 
-def analyze_ntk_network(problem: Problem, rho: np.ndarray, alpha: float, width: int = 64, depth: int = 2,
-                    activation: str = "relu", seed: int = 0, features: str = "onehot",
-                    init: str = "auto", probes: int = 200, iterations: int = 50,
-                    input_scale: float = 1.0) -> NetworkResult:
+def analyze_ntk_network(problem: Problem | FiniteMDP | str | Path, rho: np.ndarray, alpha: float,
+                        width: int = 64, depth: int = 2, activation: str = "relu", seed: int = 0,
+                        features: str = "onehot", init: str = "auto", probes: int = 200,
+                        iterations: int = 50, input_scale: float = 1.0) -> NetworkResult:
     """Empirical NTK of an MLP Q-network on ``problem`` and Theorem 2 at step size ``alpha``.
 
     The verdict is Theorem 2's (certified only by the exact check), except that a probe pair
@@ -97,6 +101,9 @@ def analyze_ntk_network(problem: Problem, rho: np.ndarray, alpha: float, width: 
     input_scale : float
         Factor applied to every input feature.
     """
+    from certify.mdp.io import as_problem
+
+    problem = as_problem(problem)
     mdp = problem.mdp
     x = pair_features(mdp, features, input_scale)
     net = MLP(x.shape[1], width, depth, activation, init)

@@ -124,6 +124,15 @@ def analyze_ntk(k: object, rho: object, gamma: object, alpha: object,
              prefilter: bool = True) -> Theorem2Result:
     """Evaluate Theorem 2 (conditions (16), (17) and beta(K)) exactly.
 
+    For the expected deep Q-learning update through a kernel K with replay distribution rho
+    (J. Achiam, E. Knight and P. Abbeel, *Towards Characterizing Divergence in Deep
+    Q-Learning*, arXiv:1903.08894, 2019: seed 001, docs/theory.md section 2): (16)
+    alpha K_ii rho_i < 1 and (17) (1 + gamma) sum_{j != i} |K_ij| rho_j <= (1 - gamma)
+    K_ii rho_i for all i; the sup-norm modulus is
+    beta(K) = max_i sum_j (|delta_ij - alpha K_ij rho_j| + alpha gamma |K_ij| rho_j), and
+    the verdict is certified only when (16), (17) hold and beta(K) < 1, all decided in exact
+    rationals.
+
     Parameters
     ----------
     k : array (n, n)
@@ -139,6 +148,15 @@ def analyze_ntk(k: object, rho: object, gamma: object, alpha: object,
     Returns
     -------
     Theorem2Result
+        ``condition_16``, ``condition_17``, ``beta`` (a Fraction) with ``beta_rows`` (the
+        binding rows), ``alpha_max_16`` (the largest step allowed by (16)), ``row_ratio``,
+        ``verdict`` and ``to_dict()``.
+
+    Raises
+    ------
+    InvalidInput
+        K not square or not finite, rho not a distribution of matching length, gamma outside
+        [0, 1), alpha not a positive number.
 
     Examples
     --------

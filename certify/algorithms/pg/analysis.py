@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,11 +20,15 @@ from certify.algorithms.pg.monotone import flow_monotonicity
 from certify.algorithms.pg.params import check_count, check_positive, reference_measure, warn_few_particles
 from certify.algorithms.pg.tabular import run_tabular
 from certify.exact import round_down_float
-from certify.mdp import load_problem
+from certify.mdp.io import as_problem
 from certify.verdict import combine_evidence
 
+if TYPE_CHECKING:
+    from certify.mdp.finite import FiniteMDP
+    from certify.mdp.problem import Problem
 
-def run_pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 2000,
+
+def run_pg_tabular(mdp: str | Problem | FiniteMDP, tau: float, eta: float | None = None, steps: int = 2000,
                mu: list | None = None, rho: list | None = None,
                save_certificate: str | None = None) -> dict:
     """Soft-optimal Q*, V*, pi* and Mei's linear rate checked on the exact-gradient run.
@@ -33,8 +38,8 @@ def run_pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 
 
     Parameters
     ----------
-    mdp : str
-        A built-in problem name or a problem file.
+    mdp : str, Path, Problem or FiniteMDP
+        A built-in problem name, a problem file, or a problem (its sampling model unused).
     tau : float
         Entropy temperature.
     eta : float, optional
@@ -44,10 +49,30 @@ def run_pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 
         Reference measure over actions and initial state law (default uniform).
     save_certificate : str, optional
         Where to write the certificate.
+
+    Returns
+    -------
+    dict
+        The JSON-ready document of ``certify pg tabular --json`` (``verdict``, the soft
+        values, the rate and its check, the step certificate).
+
+    Raises
+    ------
+    InvalidInput
+        tau, eta or steps out of range or not numbers; mu or rho not distributions.
+    UnknownName
+        ``mdp`` names neither a file nor a built-in problem.
+
+    Notes
+    -----
+    Exact softmax policy gradient with entropy regularisation tau converges linearly (J. Mei,
+    C. Xiao, C. Szepesvari and D. Schuurmans, *On the global convergence rates of softmax
+    policy gradient methods*, ICML 2020, Lemmas 10, 14, 15 and Theorem 6); the rate's
+    constants are reconstructed for this MDP (docs/theory.md section 5).
     """
     from certify.certificates.pg import TabularStepCertificate
 
-    fmdp = load_problem(mdp, positive_sampling=False).mdp
+    fmdp = as_problem(mdp, "mdp", positive_sampling=False).mdp
     res = run_tabular(fmdp, tau, eta, steps, mu, rho)
     mu_arr = reference_measure(mu, fmdp.n_actions)
     if "problem_beta" in res.smoothness:
@@ -61,7 +86,7 @@ def run_pg_tabular(mdp: str, tau: float, eta: float | None = None, steps: int = 
     return {**res.to_dict(), **_certificate_entry(cert, save_certificate)}
 
 
-def run_pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
+def run_pg_meanfield(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, kappa: float, width: int = 4,
                  mu: list | None = None, rho: list | None = None,
                  save_certificate: str | None = None, budget: int = 20000) -> dict:
     """Upper bounds on C2 and L, the margin beta = sigma^2 kappa/2 - C2 - L, its verdict.
@@ -74,8 +99,8 @@ def run_pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: in
 
     Parameters
     ----------
-    mdp : str
-        A built-in problem name or a problem file.
+    mdp : str, Path, Problem or FiniteMDP
+        A built-in problem name, a problem file, or a problem (its sampling model unused).
     tau : float
         Entropy temperature.
     sigma : float
@@ -91,10 +116,30 @@ def run_pg_meanfield(mdp: str, tau: float, sigma: float, kappa: float, width: in
     budget : int
         Boxes of the interval branch and bound of the problem-specific constants
         (0: the closed forms only).
+
+    Returns
+    -------
+    dict
+        The JSON-ready document of ``certify pg meanfield --json`` (the bounds on C2 and L,
+        beta, its margin and ``verdict``: certified when beta > 0, else inconclusive).
+
+    Raises
+    ------
+    InvalidInput
+        tau, sigma, kappa, width or budget out of range or not numbers.
+    UnknownName
+        ``mdp`` names neither a file nor a built-in problem.
+
+    Notes
+    -----
+    The mean-field policy-gradient flow of B. Kerimkulov, J.-M. Leahy, D. Siska and
+    L. Szpruch, *Convergence of Policy Gradient for Entropy Regularized MDPs with Neural
+    Network Approximation in the Mean-Field Regime*, ICML 2022 (arXiv:2201.07296; seed 004,
+    docs/theory.md section 5) converges exponentially at rate beta when beta > 0.
     """
     from certify.certificates.pg import MeanFieldMarginCertificate
 
-    mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
+    mf = make_meanfield(as_problem(mdp, "mdp", positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
     consts = bound_constants(mf, check_count(budget, "budget", 0))
     cert = MeanFieldMarginCertificate.from_meanfield(mf, consts)
@@ -150,13 +195,13 @@ def simulate_particles(mf: MeanField, particles: int, eta: float, steps: int,
     return {"values": values, "theta": theta}
 
 
-def pg_simulate(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
+def pg_simulate(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, kappa: float, width: int = 4,
                 particles: int = 512, eta: float = 0.01, steps: int = 2000, seed: int = 0,
                 mu: list | None = None, rho: list | None = None) -> dict:
     """Particle simulation: value curve against the soft-optimal value V*_tau(rho)."""
     from certify.algorithms.pg.soft import soft_optimal
 
-    mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
+    mf = make_meanfield(as_problem(mdp, "mdp", positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
     run = simulate_particles(mf, particles, eta, steps, seed)
     v_star = float(mf.rho @ soft_optimal(mf.mdp, mf.tau, mf.mu).v)
@@ -169,7 +214,7 @@ def pg_simulate(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4
             "reason": "a simulation is evidence, not a certificate"}
 
 
-def run_pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int = 4,
+def run_pg_crossval(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, kappa: float, width: int = 4,
                 particles: int = 64, eta: float = 0.001, steps: int = 500, seed: int = 0,
                 shift: float = 1.0, mu: list | None = None, rho: list | None = None,
                 flow_eta: float | None = None, flow_steps: int = 200,
@@ -187,8 +232,8 @@ def run_pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int
 
     Parameters
     ----------
-    mdp : str
-        A built-in problem name or a problem file.
+    mdp : str, Path, Problem or FiniteMDP
+        A built-in problem name, a problem file, or a problem (its sampling model unused).
     tau : float
         Entropy temperature.
     sigma : float
@@ -212,8 +257,23 @@ def run_pg_crossval(mdp: str, tau: float, sigma: float, kappa: float, width: int
     budget : int
         Boxes of the interval branch and bound of the problem-specific constants
         (0: the closed forms only).
+
+    Returns
+    -------
+    dict
+        The JSON-ready document of ``certify crossval pg --json``: ``checks`` (the W2
+        contraction of two coupled particle systems against exp(-beta t), and the objective's
+        increase along the noiseless flow against the ascent lemma), each with its evidence,
+        and the combined ``verdict`` (consistent, violated or inconclusive).
+
+    Raises
+    ------
+    InvalidInput
+        A parameter out of range or not a number.
+    UnknownName
+        ``mdp`` names neither a file nor a built-in problem.
     """
-    mf = make_meanfield(load_problem(mdp, positive_sampling=False).mdp, tau, sigma, kappa,
+    mf = make_meanfield(as_problem(mdp, "mdp", positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
     res = coupled_run(mf, particles, eta, steps, seed, shift,
                       structured_budget=check_count(budget, "budget", 0))

@@ -63,6 +63,11 @@ def soft_optimal(mdp: FiniteMDP, tau: float, mu: object | None = None,
                  tol: float = FIXED_POINT_ATOL, max_iter: int = 1_000_000) -> SoftSolution:
     """Q*_tau, V*_tau and pi*_tau by iterating the soft Bellman operator.
 
+    The soft Bellman equation V*_tau(s) = tau ln sum_a mu(a) exp(Q*_tau(s, a) / tau),
+    Q*_tau = R + gamma P V*_tau (a gamma-contraction in the sup norm), and the soft-optimal policy
+    pi*_tau(a|s) = mu(a) exp((Q*_tau(s, a) - V*_tau(s)) / tau) (seed 004: Kerimkulov, Leahy,
+    Siska and Szpruch, ICML 2022, arXiv:2201.07296; docs/theory.md section 5).
+
     The operator is a gamma-contraction in the sup norm, so the iteration stops when
     ||T(Q) - Q||_inf <= tol (1 - gamma), i.e. within ``tol`` of the fixed point.
 
@@ -99,6 +104,9 @@ def soft_optimal(mdp: FiniteMDP, tau: float, mu: object | None = None,
     >>> bool(np.allclose(sol.pi[0], [1 / (1 + math.e), math.e / (1 + math.e)]))
     True
     """
+    from certify.mdp.io import as_mdp
+
+    mdp = as_mdp(mdp)
     tau = check_positive(tau, "tau")
     mu = reference_measure(mu, mdp.n_actions)
     q = np.zeros((mdp.n_states, mdp.n_actions))

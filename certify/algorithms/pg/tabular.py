@@ -47,6 +47,10 @@ def policy_gradient(mdp: FiniteMDP, theta: np.ndarray, tau: float, mu: np.ndarra
                     rho: np.ndarray) -> tuple[np.ndarray, float]:
     """Exact gradient dV^{pi_theta}_tau(rho)/dtheta (shape (S, A)) and the value V(rho).
 
+    dV^pi_tau(rho)/dtheta(s, a) = d^pi_rho(s) pi(a|s) A_tau(s, a) / (1 - gamma) with
+    A_tau(s, a) = Q^pi_tau(s, a) - tau ln(pi(a|s) / mu(a)) - V^pi_tau(s) (Mei, Xiao, Szepesvari and
+    Schuurmans, ICML 2020, Lemma 10).
+
     The gradient is also the derivative of the value with respect to the logits of any
     parameterisation pi proportional to mu exp(logits), which :mod:`certify.algorithms.pg.meanfield`
     chains with the network's derivative.

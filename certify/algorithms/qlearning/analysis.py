@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,19 +35,24 @@ from certify.algorithms.qlearning.system import (
     trivial_lower_rate_exact,
 )
 from certify.certificates.base import exact_bound
-from certify.errors import InvalidInput
+from certify.errors import InvalidInput, found
 from certify.exact import round_up_float
 from certify.families.selection import SelectionFamily
 from certify.formatting import exact_text
 from certify.jsr.cqlf import CQLFResult, cqlf_search
 from certify.jsr.policy_iteration import SelectionJSRResult, selection_jsr
 from certify.mdp.finite import FiniteMDP
+from certify.mdp.io import as_problem, check_sampling
 from certify.mdp.problem import Problem
 from certify.mdp.qstar import solve_q_star
 from certify.mdp.sampling import Sampling, uniform_sampling
-from certify.mdp.validate import check_step_size
+from certify.mdp.validate import as_real_array, check_step_size
+from certify.numcheck import check_real_number
 from certify.solver_options import SolverOptions
 from certify.verdict import SKIPPED, Verdict, combine
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CQLF_MAX_POLICIES = 64
 """The CQLF SDP has one LMI per deterministic policy: at most this many (|A|^|S|)."""
@@ -223,7 +229,7 @@ class QLearningResult:
 
 
 def analyze_qlearning(
-    problem: Problem | FiniteMDP,
+    problem: Problem | FiniteMDP | str | Path,
     alpha: float,
     sampling: Sampling | None = None,
     cqlf: bool | None = None,
@@ -234,9 +240,19 @@ def analyze_qlearning(
 ) -> QLearningResult:
     """Certificates and bounds for Q-learning with constant step ``alpha``.
 
+    The error e_k = Q_k - Q* of constant-step Q-learning follows the direct switching system
+    e_{k+1} = A_pi e_k + noise with A_pi = I + alpha D (gamma P Pi_pi - I), D = diag(d) the
+    sampling distribution over state-action pairs (D. Lee, *Lyapunov-Certified Direct
+    Switching Theory for Q-Learning*, arXiv:2604.19569, 2026: seed 002, docs/theory.md
+    section 3).  Its joint spectral radius is bracketed by two exactly verified
+    certificates and compared with the row-sum rate 1 - alpha d_min (1 - gamma) (seed 002,
+    Lemma 3); a common quadratic Lyapunov function is searched by SDP on small families.
+
     Parameters
     ----------
-    problem : Problem or FiniteMDP
+    problem : Problem, FiniteMDP, str or Path
+        The MDP with its sampling model: a :class:`Problem` (:func:`load_problem`), a
+        :class:`FiniteMDP`, or a built-in name or problem file.
     alpha : float
         Step size in (0, 1].
     sampling : Sampling, optional
@@ -252,6 +268,21 @@ def analyze_qlearning(
         Q_0 = ``q0`` (default 0)
         (:func:`certify.algorithms.qlearning.meansquare.mean_square_bound`).
 
+    Returns
+    -------
+    QLearningResult
+        ``q_star``, ``direct`` (the certified JSR bracket, its certificates and the policy
+        attaining it), ``row_sum_rate``, ``cqlf``, the finite-time constants and
+        ``to_dict()`` (the document of ``certify qlearning --json``).
+
+    Raises
+    ------
+    InvalidInput
+        alpha outside (0, 1] or not a number, a sampling distribution with a zero entry, a
+        ``problem`` that is none of the accepted kinds.
+    UnknownName
+        ``problem`` is a name that is neither a file nor a built-in problem.
+
     Examples
     --------
     >>> from certify import analyze_qlearning, load_problem
@@ -261,10 +292,20 @@ def analyze_qlearning(
     >>> res.direct_verdict.value
     'certified'
     """
-    if isinstance(problem, FiniteMDP):
-        problem = Problem(problem)
+    problem = as_problem(problem)
     mdp = problem.mdp
     alpha = check_step_size(alpha)
+    check_sampling(sampling)
+    if solver is not None and not isinstance(solver, SolverOptions):
+        raise InvalidInput(f"solver: expected SolverOptions (e.g. SolverOptions(solver='SCS')) or "
+                           f"None, found {found(solver)}")
+    check_real_number(noise, "noise")
+    if not (math.isfinite(noise) and noise >= 0):
+        raise InvalidInput(f"noise = {noise!r}; expected a finite number >= 0")
+    if q0 is not None:
+        q0 = as_real_array(q0, "q0")
+        if q0.size != mdp.n_pairs:
+            raise InvalidInput(f"q0 has {q0.size} entries; expected {mdp.n_pairs} (|S| x |A|)")
     sampling = sampling or problem.sampling or uniform_sampling(mdp)
     if (sampling.d <= 0).any():
         raise InvalidInput("sampling.d has zero entries; Q-learning's error dynamics need every "

@@ -52,6 +52,9 @@ def noise_constants(mdp: FiniteMDP, q0_sup: float = 0.0, reward_noise: float = 0
     reward_noise : float
         Bound b of the additive reward noise.
     """
+    from certify.mdp.io import as_mdp
+
+    mdp = as_mdp(mdp)
     r_max = Fraction(mdp.r_max) + Fraction(reward_noise)
     q_bar = max(Fraction(q0_sup), r_max / (1 - Fraction(mdp.gamma)))
     td_bar = r_max + (1 + Fraction(mdp.gamma)) * Fraction(round_up_float(q_bar))

@@ -30,6 +30,7 @@ Cross-validation is statistical evidence, never a proof: its verdicts are not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -48,6 +49,9 @@ from certify.mdp.problem import Problem
 from certify.mdp.sampling import Sampling
 from certify.simulate.mean import mean_recursion
 from certify.verdict import Evidence
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONSISTENT, VIOLATED, INCONCLUSIVE, LOOSE = (
     Evidence.CONSISTENT.value, Evidence.VIOLATED.value, Evidence.INCONCLUSIVE.value,
@@ -302,8 +306,9 @@ def check_curve(name: str, times: np.ndarray, bound: np.ndarray, sim_errors: np.
                       f"recorded steps; {worst}")
 
 
-def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sampling | None = None,
-                       runs: int = 200, steps: int = 20_000, seed: int = 0, noise: float = 0.0,
+def crossval_qlearning(problem: Problem | FiniteMDP | str | Path, alpha: float,
+                       sampling: Sampling | None = None, runs: int = 200, steps: int = 20_000,
+                       seed: int = 0, noise: float = 0.0,
                        q0: float = 0.0, claimed_rate: float | None = None, z: float = 4.0,
                        rate_tol: float | None = None, n_boot: int = 200, mode: str = "iid",
                        progress: bool = False) -> CrossvalResult:
@@ -344,9 +349,10 @@ def crossval_qlearning(problem: Problem | FiniteMDP, alpha: float, sampling: Sam
         Allow a progress bar on stderr.
     """
     from certify.algorithms.qlearning.analysis import analyze_qlearning
+    from certify.mdp.io import as_problem, check_sampling
 
-    if isinstance(problem, FiniteMDP):
-        problem = Problem(problem)
+    problem = as_problem(problem)
+    check_sampling(sampling)
     mdp = problem.mdp
     if mode not in ("iid", "markov"):
         raise InvalidInput(f"mode = {mode!r}; crossval compares 'iid' or 'markov' sampling")

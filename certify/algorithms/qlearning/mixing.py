@@ -169,6 +169,10 @@ def behaviour_chain(mdp: FiniteMDP, behaviour: np.ndarray) -> np.ndarray:
 def mixing_constants(p_beta: np.ndarray, max_power: int = MAX_POWER) -> MixingConstants:
     """Mixing constants of the row-stochastic chain ``p_beta`` (module docstring).
 
+    sup_s ||P_beta^t(s, .) - mu||_TV <= C r^t (seed 002, Section 5, Assumption 2) from
+    Dobrushin's coefficient delta(M) = 1 - min_{x, y} sum_z min(M(x, z), M(y, z)), which is
+    submultiplicative (Dobrushin 1956; Seneta 1981, Section 4.3).
+
     Parameters
     ----------
     p_beta : array (S, S)
@@ -182,7 +186,9 @@ def mixing_constants(p_beta: np.ndarray, max_power: int = MAX_POWER) -> MixingCo
         When delta(P_beta^t) = 1 for every t <= max_power: the chain is periodic, reducible,
         or mixes too slowly for a useful bound.
     """
-    p_beta = np.asarray(p_beta, dtype=float)
+    from certify.mdp.validate import as_real_array
+
+    p_beta = as_real_array(p_beta, "p_beta", None, InvalidInput)
     if p_beta.ndim != 2 or p_beta.shape[0] != p_beta.shape[1]:
         raise InvalidInput(f"p_beta: expected a square matrix, found shape {p_beta.shape}")
     if isinstance(max_power, bool) or not isinstance(max_power, int) or max_power < 1:

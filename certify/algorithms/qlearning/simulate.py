@@ -17,6 +17,7 @@ then measured against the fixed point of F_h (Q* for boltzmann, whose F_h need n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from certify.simulate.progress import DelayedProgress
 from certify.simulate.rng import alias_draw, alias_table, check_seed, next_uniform, row_alias, run_states
 from certify.simulate.schedule import StepSize, as_step_size, check_count, record_times
 from certify.simulate.stats import ErrorStats, error_stats
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 nb = numba_or_fallback()  # the simulate extra; entry points require it
 
@@ -142,7 +146,7 @@ def _check_sampling(mdp: FiniteMDP, sampling: Sampling, mode: str) -> None:
 
 
 def simulate_qlearning(
-    problem: Problem | FiniteMDP,
+    problem: Problem | FiniteMDP | str | Path,
     alpha: float | StepSize,
     sampling: Sampling | None = None,
     runs: int = 100,
@@ -199,8 +203,10 @@ def simulate_qlearning(
         Reference measure of soft (default uniform).
     """
     require("numba", "simulate")  # compiled kernels: without numba, a one-line error
-    if isinstance(problem, FiniteMDP):
-        problem = Problem(problem)
+    from certify.mdp.io import as_problem, check_sampling
+
+    problem = as_problem(problem)
+    check_sampling(sampling)
     mdp = problem.mdp
     if mode not in MODES:
         raise InvalidInput(f"mode = {mode!r}; expected one of {sorted(MODES)}")

@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 import scipy.sparse as sp
 
-from certify.errors import SolverError
+from certify.errors import InvalidInput, SolverError, found
 from certify.families import direct
 from certify.mdp.finite import FiniteMDP
 from certify.mdp.sampling import Sampling
@@ -147,7 +147,12 @@ def row_sum_rate(sampling: Sampling, alpha: float, gamma: float) -> float:
     0.9950000000000001
     """
     from certify.exact.printing import safe_round
+    from certify.mdp.validate import check_gamma, check_step_size
 
+    if not isinstance(sampling, Sampling):
+        raise InvalidInput(f"sampling: expected a Sampling (problem.sampling, uniform_sampling(mdp)), "
+                           f"found {found(sampling)}")
+    alpha, gamma = check_step_size(alpha), check_gamma(gamma)
     return float(safe_round(row_sum_rate_exact(sampling, alpha, gamma), "upper", style="float"))
 
 

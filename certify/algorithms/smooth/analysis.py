@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import root
@@ -32,6 +33,9 @@ from certify.mdp.finite import FiniteMDP
 from certify.mdp.problem import Problem
 from certify.mdp.sampling import Sampling, uniform_sampling
 from certify.verdict import Verdict, combine
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -126,14 +130,21 @@ def _plain(mdp, d, operator, a: float, grad_bound: Fraction) -> PNormResult:
     return plain_at(mdp, d, operator, a, grad_bound, p, p)
 
 
-def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: float | None = None,
+def analyze_smooth(problem: Problem | FiniteMDP | str | Path, operator: str, temperature: float | None = None,
                    sampling: Sampling | None = None, p: int | None = None,
                    symbolic: bool | None = None, tradeoff: bool | None = None) -> SmoothResult:
     """Certificates for smooth Q-learning with ``operator`` at ``temperature``.
 
+    The ODE dQ/dt = D (F_h(Q) - Q) of smooth Q-learning, F_h(Q) = R + gamma P H(Q) with a smooth
+    maximum h (D. Lee and H. Na, *Toward a Unified Lyapunov-Certified ODE Convergence Analysis of
+    Smooth Q-Learning with p-Norms*, arXiv:2404.14442, 2024: seed 000, docs/theory.md section 1):
+    the fixed point of F_h, its sup-norm modulus gamma sup_q ||grad h(q)||_1, and weighted p-norm
+    Lyapunov functions V(Q) = (1/p) sum_i (u_i/d_i)(Q_i - Q*_i)^p with a certified decay rate.
+
     Parameters
     ----------
-    problem : Problem or FiniteMDP
+    problem : Problem, FiniteMDP, str or Path
+        The MDP with its sampling model, or a built-in name or problem file.
     operator : {"max", "lse", "mellowmax", "boltzmann", "soft"}
     temperature : float
         lam (tau for soft); must be finite and > 0 (not needed for max).
@@ -157,8 +168,10 @@ def analyze_smooth(problem: Problem | FiniteMDP, operator: str, temperature: flo
     >>> res.p_norm.p % 2 == 0 and res.p_norm.verdict.value == "certified"
     True
     """
-    if isinstance(problem, FiniteMDP):
-        problem = Problem(problem)
+    from certify.mdp.io import as_problem, check_sampling
+
+    problem = as_problem(problem)
+    check_sampling(sampling)
     mdp = problem.mdp
     check_operator(operator)
     if operator != "max":

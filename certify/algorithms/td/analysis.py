@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from certify.algorithms.td.algorithms import Algorithm, check_order, get_algorithm
 from certify.algorithms.td.conditions import Condition, check_conditions, noise_constant, verdict_of
@@ -19,6 +20,9 @@ from certify.algorithms.td.stepsizes import parse_exponents
 from certify.errors import InvalidInput
 from certify.mdp.problem import Problem
 from certify.verdict import Verdict
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,24 +61,45 @@ class SACheck:
         }
 
 
-def analyze_sa(algorithm: str, problem: Problem, exponents: object, w: float = 1.0,
+def analyze_sa(algorithm: str, problem: Problem | str | Path, exponents: object, w: float = 1.0,
              order: object = None) -> SACheck:
-    """Check seed 003's conditions for ``algorithm`` on ``problem``.
+    """Check the N-timescale stochastic-approximation conditions for ``algorithm`` on ``problem``.
+
+    The algorithm is written as an N-timescale linear SA x_i(n+1) = x_i(n) + a_i(n)
+    (h_i(x(n)) + M_i(n+1)) and conditions (A:1)-(A:3), (B.N.i) and (C.N.i) of R. Deb,
+    S. Ganesh and S. Bhatnagar, *Multi Timescale Stochastic Approximation: Stability and
+    Convergence*, arXiv:2112.03515 (seed 003, docs/theory.md section 4) are decided: the
+    step-size series symbolically, the nested Schur complements Hurwitz-checked exactly
+    (Routh-Hurwitz), and the limit theta* = -A^{-1} b.
 
     Parameters
     ----------
-    algorithm : one of td0, gtd2, tdc, gtd2-m3, tdc-m3, gtd2-m4, tdc-m4
-    problem : Problem with features, a target policy and a behaviour (sampling) policy
-    exponents : "e_1,...,e_N" or a sequence, one per timescale, fastest first, each in (0, 1]
-        (a_i(n) = 1/(n+1)^{e_i})
-    w : momentum constant in eta_t = (varrho_t - w alpha_t) / varrho_{t-1}
-    order : optional "v,u,theta"-style list of the iterates fastest first; must match the
-        algorithm's
+    algorithm : str
+        One of td0, gtd, gtd2, tdc, gtd2-m3, tdc-m3, gtd2-m4, tdc-m4.
+    problem : Problem, str or Path
+        A problem with features, a target policy and a behaviour (sampling) policy, or the
+        built-in name or file of one (``random-walk-5``, ``boyan-chain``).
+    exponents : str or sequence of float
+        ``"e_1,...,e_N"`` or a sequence, one per timescale, fastest first, each in (0, 1]
+        (a_i(n) = 1/(n+1)^{e_i}).
+    w : float
+        Momentum constant in eta_t = (varrho_t - w alpha_t) / varrho_{t-1}.
+    order : str or sequence of str, optional
+        ``"v,u,theta"``-style list of the iterates fastest first; must match the
+        algorithm's.
+
+    Returns
+    -------
+    SACheck
+        ``conditions`` (each with its numbers and whether it holds), ``levels`` (the nested
+        Schur complements), ``limit_exact`` (theta*), ``verdict`` and ``to_dict()``.
 
     Raises
     ------
     InvalidInput
         Bad exponents (count, range), contradicting order, bad features or policies.
+    UnknownName
+        An algorithm or built-in problem name certify does not know.
 
     Examples
     --------
@@ -92,6 +117,9 @@ def analyze_sa(algorithm: str, problem: Problem, exponents: object, w: float = 1
         raise InvalidInput(f"w = {w!r}; expected a finite real number (the theory needs w > 0)")
     if algo.momentum == 0 and w != 1.0:
         raise InvalidInput(f"w = {w!r}: {algo.name} has no momentum term; omit --w")
+    from certify.mdp.io import as_problem
+
+    problem = as_problem(problem, positive_sampling=False)  # as `certify sa check`
     td = from_problem(problem)
     s = problem.sampling
     beta = s.behaviour if s is not None and s.behaviour is not None else problem.target
