@@ -198,7 +198,7 @@ def test_cli_json_contract():
 
 def test_cli_examples_show_and_verify(tmp_path, capsys):
     assert main(["examples", "--json"]) == 0
-    names = [e["name"] for e in json.loads(capsys.readouterr().out)]
+    names = [e["name"] for e in json.loads(capsys.readouterr().out)["problems"]]
     assert "seed-sls" in names and "baird-star" in names
     assert main(["show", "seed-sls", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
