@@ -65,10 +65,19 @@ def smoothness(mdp, tau: float, mu: np.ndarray, rho: np.ndarray,
     if not supported(mdp):
         return None
     d = two_action_data(mdp, tau, mu, rho)
-    res = box_supremum(d, "j_spec", 0.0, 1.0, budget=budget, rel_tol=0.05)
-    if res.upper is None:
-        return None
-    return 2 * res.upper, 2 * res.sampled
+    # the result is a function of these exact floats and the budget only (the branch and
+    # bound is deterministic): the certificate check of the same run reuses it
+    key = tuple(np.asarray(a, dtype=float).tobytes() for a in (d.p0, d.p1, d.r0, d.r1, d.rho)) \
+        + (d.gamma, d.tau, d.mu0, d.mu1, int(budget))
+    if key not in _SMOOTHNESS_CACHE:
+        res = box_supremum(d, "j_spec", 0.0, 1.0, budget=budget, rel_tol=0.05)
+        if len(_SMOOTHNESS_CACHE) >= 64:
+            _SMOOTHNESS_CACHE.clear()
+        _SMOOTHNESS_CACHE[key] = None if res.upper is None else (2 * res.upper, 2 * res.sampled)
+    return _SMOOTHNESS_CACHE[key]
+
+
+_SMOOTHNESS_CACHE: dict[tuple, tuple[Fraction, float] | None] = {}
 
 
 def _enclose(d: TwoActionData, pv: _PointValues, lr: tuple[float, float], los: np.ndarray,

@@ -56,11 +56,19 @@ class MR:
         self.m = np.asarray(m, dtype=float)
         self.r = np.broadcast_to(np.asarray(r, dtype=float), self.m.shape).copy()
 
+    @classmethod
+    def _raw(cls, m: np.ndarray, r: np.ndarray) -> MR:
+        """An MR from float arrays m and r >= 0 of the same shape, taken as they are (the
+        arithmetic below builds its results this way; same values as ``MR(m, r)``)."""
+        out = object.__new__(cls)
+        out.m, out.r = m, r
+        return out
+
     @staticmethod
     def from_bounds(lo: np.ndarray, hi: np.ndarray) -> MR:
         m = 0.5 * lo + 0.5 * hi
         r = np.maximum(hi - m, m - lo)
-        return MR(m, r + 4 * EPS * (np.abs(m) + r) + TINY)
+        return MR._raw(m, r + 4 * EPS * (np.abs(m) + r) + TINY)
 
     def _fix(self) -> MR:
         self.r = self.r + 4 * EPS * (np.abs(self.m) + self.r) + TINY
@@ -81,12 +89,13 @@ class MR:
 
     def __add__(self, o: object) -> MR:
         o = _mr(o)
-        return MR(self.m + o.m, self.r + o.r)._fix()
+        m, r = self.m + o.m, self.r + o.r
+        return MR._raw(m, r + 4 * EPS * (np.abs(m) + r) + TINY)
 
     __radd__ = __add__
 
     def __neg__(self) -> MR:
-        return MR(-self.m, self.r)
+        return MR._raw(-self.m, self.r)
 
     def __sub__(self, o: object) -> MR:
         return self + (-_mr(o))
@@ -99,18 +108,19 @@ class MR:
         with np.errstate(invalid="ignore"):
             r = np.abs(self.m) * o.r + self.r * np.abs(o.m) + self.r * o.r
         r = np.where(np.isnan(r), np.inf, r)
-        return MR(self.m * o.m, r)._fix()
+        m = self.m * o.m
+        return MR._raw(m, r + 4 * EPS * (np.abs(m) + r) + TINY)
 
     __rmul__ = __mul__
 
     def __getitem__(self, key: object) -> MR:
-        return MR(self.m[key], self.r[key])
+        return MR._raw(self.m[key], self.r[key])
 
     def sum(self, axis: int) -> MR:
         n = self.m.shape[axis]
         m = self.m.sum(axis=axis)
         r = self.r.sum(axis=axis) + (n + 2) * EPS * (np.abs(self.m) + self.r).sum(axis=axis)
-        return MR(m, r)._fix()
+        return MR._raw(m, r + 4 * EPS * (np.abs(m) + r) + TINY)
 
 
 def _mr(x: object) -> MR:
@@ -148,19 +158,28 @@ class _PointValues:
             self.cache[p] = (_down(h.a), _up(h.b), _down(kl.a), _up(kl.b))
         return self.cache[p]
 
+    def table(self, ps: np.ndarray) -> np.ndarray:
+        """``self(p)`` for every entry of ps, shape ps.shape + (4,): each distinct value is
+        evaluated (or looked up) once."""
+        uniq, inv = np.unique(ps, return_inverse=True)
+        vals = np.array([self(float(v)) for v in uniq]).reshape(-1, 4)
+        return vals[inv.reshape(ps.shape)]
+
 
 def x_bounds(pv: _PointValues, ps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rigorous (lo, hi) of x = ln(p / (1 - p)) - ln(mu_1 / mu_0) at floats 0 < p < 1."""
     iv.prec = 80
-    lo, hi = np.empty(ps.shape), np.empty(ps.shape)
-    for idx, p in np.ndenumerate(ps):
-        key = ("x", float(p))
+    uniq, inv = np.unique(ps, return_inverse=True)
+    vals = np.empty((len(uniq), 2))
+    for i, p in enumerate(uniq.tolist()):
+        key = ("x", p)
         if key not in pv.cache:
-            pp = iv.mpf(float(p))
+            pp = iv.mpf(p)
             x = iv.log(pp) - iv.log(1 - pp) - iv.log(iv.mpf(pv.mu1)) + iv.log(iv.mpf(pv.mu0))
             pv.cache[key] = (_down(x.a), _up(x.b))
-        lo[idx], hi[idx] = pv.cache[key]
-    return lo, hi
+        vals[i] = pv.cache[key]
+    vals = vals[inv.reshape(ps.shape)]
+    return vals[..., 0], vals[..., 1]
 
 
 def centered_enclosure(d: TwoActionData, pv: _PointValues, ln_ratio: tuple[float, float],
@@ -207,8 +226,7 @@ def p_box_functions(pv: _PointValues, los: np.ndarray, his: np.ndarray,
     boxes [los, his] in p (arrays (B, S)).  h is decreasing on [0, 0.17], increasing on
     [0.19, 0.81], decreasing on [0.83, 1] (certify/proofs/pg_structured.py); kl is convex with
     minimum -ln(mu_0 + mu_1) at p* = mu_1 / (mu_0 + mu_1)."""
-    va = np.array([[pv(float(v)) for v in row] for row in los])
-    vb = np.array([[pv(float(v)) for v in row] for row in his])
+    va, vb = pv.table(los), pv.table(his)
     h_lo = np.minimum(va[..., 0], vb[..., 0])
     h_hi = np.maximum(va[..., 1], vb[..., 1])
     h_lo = np.where((los < H_MIN_ARG_HI) & (his > H_MIN_ARG_LO), -H_EXTREME, h_lo)
