@@ -143,6 +143,9 @@ class _PointValues:
     def __init__(self, mu0: float, mu1: float) -> None:
         self.mu0, self.mu1 = mu0, mu1
         self.cache: dict = {}
+        iv.prec = 80
+        self.ln_mu0, self.ln_mu1 = iv.log(iv.mpf(mu0)), iv.log(iv.mpf(mu1))
+        self.kl_min = _down((-iv.log(iv.mpf(mu0) + iv.mpf(mu1))).a)
 
     def __call__(self, p: float) -> tuple[float, float, float, float]:
         if p not in self.cache:
@@ -150,11 +153,11 @@ class _PointValues:
             pp = iv.mpf(p)
             if p <= 0.0 or p >= 1.0:
                 h = iv.mpf(0)
-                kl = -iv.log(iv.mpf(self.mu0)) if p <= 0.0 else -iv.log(iv.mpf(self.mu1))
+                kl = -self.ln_mu0 if p <= 0.0 else -self.ln_mu1
             else:
-                h = pp * (1 - pp) * (iv.log(pp) - iv.log(1 - pp))
-                kl = pp * (iv.log(pp) - iv.log(iv.mpf(self.mu1))) + (1 - pp) * (
-                    iv.log(1 - pp) - iv.log(iv.mpf(self.mu0)))
+                lp, lq = iv.log(pp), iv.log(1 - pp)
+                h = pp * (1 - pp) * (lp - lq)
+                kl = pp * (lp - self.ln_mu1) + (1 - pp) * (lq - self.ln_mu0)
             self.cache[p] = (_down(h.a), _up(h.b), _down(kl.a), _up(kl.b))
         return self.cache[p]
 
@@ -175,7 +178,7 @@ def x_bounds(pv: _PointValues, ps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         key = ("x", p)
         if key not in pv.cache:
             pp = iv.mpf(p)
-            x = iv.log(pp) - iv.log(1 - pp) - iv.log(iv.mpf(pv.mu1)) + iv.log(iv.mpf(pv.mu0))
+            x = iv.log(pp) - iv.log(1 - pp) - pv.ln_mu1 + pv.ln_mu0
             pv.cache[key] = (_down(x.a), _up(x.b))
         vals[i] = pv.cache[key]
     vals = vals[inv.reshape(ps.shape)]
@@ -233,8 +236,7 @@ def p_box_functions(pv: _PointValues, los: np.ndarray, his: np.ndarray,
     h_hi = np.where((los < 1 - H_MIN_ARG_LO) & (his > 1 - H_MIN_ARG_HI), H_EXTREME, h_hi)
     kl_hi = np.maximum(va[..., 3], vb[..., 3])
     pstar = pv.mu1 / (pv.mu0 + pv.mu1)
-    iv.prec = 80  # fixed precision: the same data give the same bounds in every process
-    kl_min_inside = _down((-iv.log(iv.mpf(pv.mu0) + iv.mpf(pv.mu1))).a)
+    kl_min_inside = pv.kl_min  # at the fixed precision 80: the same bounds in every process
     kl_lo = np.where((los <= pstar + 1e-12) & (his >= pstar - 1e-12), kl_min_inside,
                      np.minimum(va[..., 2], vb[..., 2]))
     p = MR.from_bounds(los, his)
@@ -308,8 +310,11 @@ def box_parts(d: TwoActionData, p: MR, q: MR, qx: MR, kl: MR,
     for _ in range(iterations):
         cur = MR.from_bounds(lo, hi)
         nxt = c_mr + imatmul(e_mat, cur)
-        lo, hi = np.maximum(lo, nxt.lo), np.minimum(hi, nxt.hi)
-        hi = np.maximum(hi, lo)
+        lo2, hi2 = np.maximum(lo, nxt.lo), np.minimum(hi, nxt.hi)
+        hi2 = np.maximum(hi2, lo2)
+        if np.array_equal(lo2, lo) and np.array_equal(hi2, hi):
+            break  # a fixed point: further iterations give the same (lo, hi)
+        lo, hi = lo2, hi2
     rmat = MR.from_bounds(lo, hi)
     rho = MR(d.rho)
     u = (rho[None, :, None] * rmat).sum(axis=1)
@@ -405,6 +410,33 @@ def point_values(d: TwoActionData, ps: np.ndarray) -> tuple[MR, MR, MR]:
     return box_quantities(d, MR(ps), MR(q), MR(q * x), MR(kl))
 
 
+def _split_worst(heap: list, batch: int, target: float,
+                 room: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pop the boxes of largest upper bound (at most ``batch / 2``, while their bound exceeds
+    ``target`` and the two halves of each fit in ``room``) and bisect each along its widest
+    side; the halves (lower then upper of each box) as arrays (2n, S) of lo and hi."""
+    popped = []
+    while heap and 2 * len(popped) < batch:
+        neg, _, lo, hi = heap[0]
+        if -neg <= target or 2 * len(popped) + 2 > room:
+            break
+        heapq.heappop(heap)
+        popped.append((lo, hi))
+    if not popped:
+        return np.empty((0, 0)), np.empty((0, 0))
+    lo = np.array([x[0] for x in popped])
+    hi = np.array([x[1] for x in popped])
+    rows = np.arange(len(popped))
+    k = np.argmax(hi - lo, axis=1)
+    m = 0.5 * (lo[rows, k] + hi[rows, k])
+    left_hi, right_lo = hi.copy(), lo.copy()
+    left_hi[rows, k] = m
+    right_lo[rows, k] = m
+    los = np.stack([lo, right_lo], axis=1).reshape(-1, lo.shape[1])
+    his = np.stack([left_hi, hi], axis=1).reshape(-1, lo.shape[1])
+    return los, his
+
+
 @dataclass(frozen=True)
 class BoxSup:
     """A certified upper bound of a supremum over a box of policies, with the best sample."""
@@ -433,11 +465,9 @@ def box_supremum(d: TwoActionData, objective: str, p_lo: float, p_hi: float,
     best_low = 0.0
     heap: list[tuple[float, int, np.ndarray, np.ndarray]] = []
     counter = 0
-    pending = [(np.full(s, float(p_lo)), np.full(s, float(p_hi)))]
+    los, his = np.full((1, s), float(p_lo)), np.full((1, s), float(p_hi))
     evaluated = 0
-    while pending:
-        los = np.array([x[0] for x in pending])
-        his = np.array([x[1] for x in pending])
+    while len(los):
         if centered:
             w, jm = centered_enclosure(d, pv, ln_ratio, los, his)
         else:
@@ -448,21 +478,10 @@ def box_supremum(d: TwoActionData, objective: str, p_lo: float, p_hi: float,
         _, wp, jp = point_values(d, mid)
         low = fn(MR(wp.m), MR(jp.m))
         best_low = max(best_low, float(np.nanmax(low)))
-        evaluated += len(pending)
-        for i in range(len(pending)):
-            heapq.heappush(heap, (-float(up[i]), counter, los[i], his[i]))
+        evaluated += len(los)
+        for i, u in enumerate(up.tolist()):
+            heapq.heappush(heap, (-u, counter, los[i], his[i]))
             counter += 1
-        pending = []
-        while heap and len(pending) < batch:
-            neg, _, lo, hi = heap[0]
-            if -neg <= best_low * (1 + rel_tol) or evaluated + len(pending) + 2 > budget:
-                break
-            heapq.heappop(heap)
-            k = int(np.argmax(hi - lo))
-            m = 0.5 * (lo[k] + hi[k])
-            left_hi, right_lo = hi.copy(), lo.copy()
-            left_hi[k] = m
-            right_lo[k] = m
-            pending += [(lo, left_hi), (right_lo, hi)]
+        los, his = _split_worst(heap, batch, best_low * (1 + rel_tol), budget - evaluated)
     top = max(-h[0] for h in heap)
     return BoxSup(as_fraction(_up(top)) if np.isfinite(top) else None, best_low, evaluated)
