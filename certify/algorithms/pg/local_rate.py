@@ -40,6 +40,7 @@ from certify.algorithms.pg.structured import (
     box_quantities,
     box_supremum,
     p_box_functions,
+    split_first,
     two_action_data,
 )
 from certify.exact import as_fraction
@@ -153,33 +154,21 @@ def concavity(d: TwoActionData, lo0: np.ndarray, hi0: np.ndarray, budget: int = 
     pv = _PointValues(d.mu0, d.mu1)
     lr = _ln_ratio(d)
     heap: list[tuple[float, int, np.ndarray, np.ndarray]] = []
-    pending = [(lo0.copy(), hi0.copy())]
+    los, his = lo0.copy()[None], hi0.copy()[None]
     best_sample, counter, count = np.inf, 0, 0
-    while pending:
-        los = np.array([x[0] for x in pending])
-        his = np.array([x[1] for x in pending])
+    while len(los):
         _, _, jm = _enclose(d, pv, lr, los, his)
         g = _gershgorin(jm)
         g = np.where(np.isfinite(g), g, -np.inf)
         _, _, jp = _enclose(d, pv, lr, 0.5 * (los + his), 0.5 * (los + his))
         eig = np.linalg.eigvalsh(-jp.m).min(axis=-1)
         best_sample = min(best_sample, float(eig.min()))
-        count += len(pending)
-        for i in range(len(pending)):
-            heapq.heappush(heap, (float(g[i]), counter, los[i], his[i]))
+        count += len(los)
+        for i, low in enumerate(g.tolist()):
+            heapq.heappush(heap, (low, counter, los[i], his[i]))
             counter += 1
-        pending = []
-        while heap and len(pending) < batch:
-            low, _, lo, hi = heap[0]
-            if low >= best_sample * (1 - rel_tol) or count + len(pending) + 2 > budget:
-                break
-            heapq.heappop(heap)
-            k = int(np.argmax(hi - lo))
-            m = 0.5 * (lo[k] + hi[k])
-            a, b = hi.copy(), lo.copy()
-            a[k] = m
-            b[k] = m
-            pending += [(lo, a), (b, hi)]
+        # split the boxes of smallest certified mu while below best_sample (1 - rel_tol)
+        los, his = split_first(heap, batch, best_sample * (1 - rel_tol), budget - count)
     worst = heap[0][0]
     return as_fraction(worst) if worst > 0 else None
 

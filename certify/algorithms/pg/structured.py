@@ -410,15 +410,15 @@ def point_values(d: TwoActionData, ps: np.ndarray) -> tuple[MR, MR, MR]:
     return box_quantities(d, MR(ps), MR(q), MR(q * x), MR(kl))
 
 
-def _split_worst(heap: list, batch: int, target: float,
-                 room: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pop the boxes of largest upper bound (at most ``batch / 2``, while their bound exceeds
-    ``target`` and the two halves of each fit in ``room``) and bisect each along its widest
-    side; the halves (lower then upper of each box) as arrays (2n, S) of lo and hi."""
+def split_first(heap: list, batch: int, stop_at: float,
+                room: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pop the first boxes of a heap of (key, counter, lo, hi) (at most ``batch / 2``, while
+    key < ``stop_at`` and the two halves of each fit in ``room``) and bisect each along its
+    widest side; the halves (lower then upper of each box) as arrays (2n, S) of lo and hi."""
     popped = []
     while heap and 2 * len(popped) < batch:
-        neg, _, lo, hi = heap[0]
-        if -neg <= target or 2 * len(popped) + 2 > room:
+        key, _, lo, hi = heap[0]
+        if key >= stop_at or 2 * len(popped) + 2 > room:
             break
         heapq.heappop(heap)
         popped.append((lo, hi))
@@ -482,6 +482,7 @@ def box_supremum(d: TwoActionData, objective: str, p_lo: float, p_hi: float,
         for i, u in enumerate(up.tolist()):
             heapq.heappush(heap, (-u, counter, los[i], his[i]))
             counter += 1
-        los, his = _split_worst(heap, batch, best_low * (1 + rel_tol), budget - evaluated)
+        # the heap key is -upper: split while upper > best_low (1 + rel_tol)
+        los, his = split_first(heap, batch, -(best_low * (1 + rel_tol)), budget - evaluated)
     top = max(-h[0] for h in heap)
     return BoxSup(as_fraction(_up(top)) if np.isfinite(top) else None, best_low, evaluated)
