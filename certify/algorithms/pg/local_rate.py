@@ -37,6 +37,7 @@ from certify.algorithms.pg.structured import (
     _down,
     _PointValues,
     _up,
+    box_parts,
     box_quantities,
     box_supremum,
     p_box_functions,
@@ -117,7 +118,7 @@ def local_region(d: TwoActionData, v0: float, budget: int = 20000,
     while pending:
         los = np.array([x[0] for x in pending])
         his = np.array([x[1] for x in pending])
-        v, _, _ = _enclose(d, pv, lr, los, his)
+        v = box_parts(d, *p_box_functions(pv, los, his, lr), value_only=True)["value"]
         count += len(pending)
         nxt = []
         for i in range(len(pending)):

@@ -284,14 +284,15 @@ def box_quantities(d: TwoActionData, p: MR, q: MR, qx: MR, kl: MR,
 
 
 def box_parts(d: TwoActionData, p: MR, q: MR, qx: MR, kl: MR,
-              iterations: int = 6) -> dict[str, MR]:
+              iterations: int = 6, value_only: bool = False) -> dict[str, MR]:
     """Interval enclosures of V(rho), w (B, S) and J (B, S, S) over boxes of policies.
 
     ``p``, ``q``, ``qx``, ``kl`` enclose p_s, p_s (1 - p_s), q_s x_s and the divergence
     KL(pi(.|s) | mu) over each box (shape (B, S)).  (I - gamma P_p)^{-1} is enclosed by the
     Krawczyk iteration R <- (C + E R) cap R started from the a-priori box
     0 <= R <= 1/(1 - gamma) (R = sum_k gamma^k P_p^k has nonnegative entries and row sums
-    1/(1 - gamma)); R = C + (I - C A) R holds exactly for any C.
+    1/(1 - gamma)); R = C + (I - C A) R holds exactly for any C.  ``value_only``: only
+    ``value`` (the same enclosure, without the work for w and J).
     """
     b, s = p.m.shape
     g = d.gamma
@@ -317,9 +318,11 @@ def box_parts(d: TwoActionData, p: MR, q: MR, qx: MR, kl: MR,
         lo, hi = lo2, hi2
     rmat = MR.from_bounds(lo, hi)
     rho = MR(d.rho)
-    u = (rho[None, :, None] * rmat).sum(axis=1)
     v = (rmat * rp[:, None, :]).sum(axis=2)
     value = (rho[None] * v).sum(axis=1)
+    if value_only:
+        return {"value": value}
+    u = (rho[None, :, None] * rmat).sum(axis=1)
     qc = q * (dr[None] + g * (dp[None] * v[:, None, :]).sum(axis=2)) - d.tau * qx
     w = u * qc
     n = imatmul(MR(np.broadcast_to(dp.m, (b, s, s)), np.broadcast_to(dp.r, (b, s, s))), rmat)
