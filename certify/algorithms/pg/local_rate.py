@@ -37,6 +37,7 @@ from certify.algorithms.pg.structured import (
     _down,
     _PointValues,
     _up,
+    bisect_widest,
     box_parts,
     box_quantities,
     box_supremum,
@@ -112,31 +113,24 @@ def local_region(d: TwoActionData, v0: float, budget: int = 20000,
     s = len(d.r0)
     pv = _PointValues(d.mu0, d.mu1)
     lr = _ln_ratio(d)
-    keep: list[tuple[np.ndarray, np.ndarray]] = []
-    pending = [(np.zeros(s), np.ones(s))]
+    keep_lo: list[np.ndarray] = []
+    keep_hi: list[np.ndarray] = []
+    los, his = np.zeros((1, s)), np.ones((1, s))
     count = 0
-    while pending:
-        los = np.array([x[0] for x in pending])
-        his = np.array([x[1] for x in pending])
+    while len(los):
         v = box_parts(d, *p_box_functions(pv, los, his, lr), value_only=True)["value"]
-        count += len(pending)
-        nxt = []
-        for i in range(len(pending)):
-            if v.hi[i] < v0:
-                continue
-            lo, hi = los[i], his[i]
-            if v.lo[i] >= v0 or (hi - lo).max() <= min_width or count + len(nxt) + 2 > budget:
-                keep.append((lo, hi))
-                continue
-            k = int(np.argmax(hi - lo))
-            m = 0.5 * (lo[k] + hi[k])
-            a, b = hi.copy(), lo.copy()
-            a[k] = m
-            b[k] = m
-            nxt += [(lo, a), (b, hi)]
-        pending = nxt
-    lo = np.min([k[0] for k in keep], axis=0)
-    hi = np.max([k[1] for k in keep], axis=0)
+        count += len(los)
+        live = ~(v.hi < v0)  # boxes with V < v0 everywhere are dropped
+        settled = (v.lo >= v0) | ((his - los).max(axis=1) <= min_width)
+        todo = np.flatnonzero(live & ~settled)
+        # in order, the i-th box to split fits while count + 2 i + 2 <= budget
+        n_split = max(0, (budget - count - 2) // 2 + 1)
+        done = np.concatenate([np.flatnonzero(live & settled), todo[n_split:]])
+        keep_lo.append(los[done])
+        keep_hi.append(his[done])
+        los, his = bisect_widest(los[todo[:n_split]], his[todo[:n_split]])
+    lo = np.concatenate(keep_lo).min(axis=0)
+    hi = np.concatenate(keep_hi).max(axis=0)
     return LocalRegion(v0, lo, hi, concavity(d, lo, hi, budget), count)
 
 

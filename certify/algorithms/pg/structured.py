@@ -427,9 +427,13 @@ def split_first(heap: list, batch: int, stop_at: float,
         popped.append((lo, hi))
     if not popped:
         return np.empty((0, 0)), np.empty((0, 0))
-    lo = np.array([x[0] for x in popped])
-    hi = np.array([x[1] for x in popped])
-    rows = np.arange(len(popped))
+    return bisect_widest(np.array([x[0] for x in popped]), np.array([x[1] for x in popped]))
+
+
+def bisect_widest(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bisect boxes [lo, hi] (arrays (n, S)) along their widest side (the first if tied);
+    the halves, lower then upper of each box, as arrays (2n, S) of lo and hi."""
+    rows = np.arange(len(lo))
     k = np.argmax(hi - lo, axis=1)
     m = 0.5 * (lo[rows, k] + hi[rows, k])
     left_hi, right_lo = hi.copy(), lo.copy()
