@@ -89,8 +89,8 @@ class MR:
 
     def __add__(self, o: object) -> MR:
         o = _mr(o)
-        m, r = self.m + o.m, self.r + o.r
-        return MR._raw(m, r + 4 * EPS * (np.abs(m) + r) + TINY)
+        m = self.m + o.m
+        return MR._raw(m, _widened(m, self.r + o.r))
 
     __radd__ = __add__
 
@@ -106,10 +106,14 @@ class MR:
     def __mul__(self, o: object) -> MR:
         o = _mr(o)
         with np.errstate(invalid="ignore"):
-            r = np.abs(self.m) * o.r + self.r * np.abs(o.m) + self.r * o.r
-        r = np.where(np.isnan(r), np.inf, r)
+            r = np.abs(self.m) * o.r
+            r += self.r * np.abs(o.m)
+            r += self.r * o.r
+        nan = np.isnan(r)
+        if nan.any():
+            r = np.where(nan, np.inf, r)
         m = self.m * o.m
-        return MR._raw(m, r + 4 * EPS * (np.abs(m) + r) + TINY)
+        return MR._raw(m, _widened(m, r))
 
     __rmul__ = __mul__
 
@@ -119,8 +123,21 @@ class MR:
     def sum(self, axis: int) -> MR:
         n = self.m.shape[axis]
         m = self.m.sum(axis=axis)
-        r = self.r.sum(axis=axis) + (n + 2) * EPS * (np.abs(self.m) + self.r).sum(axis=axis)
-        return MR._raw(m, r + 4 * EPS * (np.abs(m) + r) + TINY)
+        a = np.abs(self.m)
+        a += self.r
+        r = self.r.sum(axis=axis) + (n + 2) * EPS * a.sum(axis=axis)
+        return MR._raw(m, _widened(m, r))
+
+
+def _widened(m: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """r + 4 eps (|m| + r) + TINY (the rounding allowance of one operation), evaluated in
+    that order, in place where the arrays allow."""
+    t = np.abs(m)
+    t += r
+    t *= 4 * EPS
+    t += r
+    t += TINY
+    return t
 
 
 def _mr(x: object) -> MR:
