@@ -133,12 +133,35 @@ def regularised_value(mdp: FiniteMDP, pi: np.ndarray, tau: float,
     with np.errstate(divide="ignore", invalid="ignore"):
         log_ratio = np.where(pi > 0, np.log(pi / mu), 0.0)
     r_pi = (pi * (mdp.R - tau * log_ratio)).sum(axis=1)
-    p_pi = (policy_matrix(mdp, pi) @ mdp.P_matrix).toarray()
+    p_pi = policy_kernel(mdp, pi)
     v = np.linalg.solve(np.eye(mdp.n_states) - mdp.gamma * p_pi, r_pi)
     return v, mdp.R + mdp.gamma * expected_next(mdp, v)
 
 
+DENSE_KERNEL_ENTRIES = 1 << 16
+"""Up to this many entries of P (S * A * S), :func:`policy_kernel` works on the dense array."""
+
+
+def policy_kernel(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
+    """P_pi(s, s') = sum_a pi(a|s) P(s'|s, a) as a dense (S, S) array.
+
+    Small MDPs use the dense P and add the actions in order a = 0, 1, ..., which are the
+    operations, in the same order, of the sparse product Pi_pi P_matrix (each entry starts
+    from the first product; missing entries of P add exact zeros), so both give the same
+    floats; larger ones use the sparse product.
+    """
+    s, a = mdp.n_states, mdp.n_actions
+    if s * a * s > DENSE_KERNEL_ENTRIES:
+        return (policy_matrix(mdp, pi) @ mdp.P_matrix).toarray()
+    p = mdp.P
+    pi = np.asarray(pi, dtype=float)
+    out = pi[:, 0, None] * p[:, 0, :]
+    for b in range(1, a):
+        out = out + pi[:, b, None] * p[:, b, :]
+    return out
+
+
 def occupancy(mdp: FiniteMDP, pi: np.ndarray, rho: np.ndarray) -> np.ndarray:
     """Normalised discounted state occupancy d^pi_rho = (1 - gamma) rho^T (I - gamma P_pi)^{-1}."""
-    p_pi = (policy_matrix(mdp, pi) @ mdp.P_matrix).toarray()
+    p_pi = policy_kernel(mdp, pi)
     return (1.0 - mdp.gamma) * np.linalg.solve((np.eye(mdp.n_states) - mdp.gamma * p_pi).T, rho)
