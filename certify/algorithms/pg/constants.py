@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from certify.algorithms.pg.meanfield import MeanField, drift_weights, value_drift
 from certify.exact import as_fraction, round_down_float, round_up_float
@@ -160,6 +159,8 @@ def sampled_c2(mf: MeanField, particles: np.ndarray, points: np.ndarray,
 
 def w1_empirical(a: np.ndarray, b: np.ndarray) -> float:
     """W1 between two empirical measures with N equally weighted atoms each (assignment)."""
+    from scipy.optimize import linear_sum_assignment  # here: scipy.optimize loads slowly
+
     x, y = a.reshape(len(a), -1), b.reshape(len(b), -1)
     cost = np.linalg.norm(x[:, None, :] - y[None, :, :], axis=-1)
     rows, cols = linear_sum_assignment(cost)
@@ -168,6 +169,8 @@ def w1_empirical(a: np.ndarray, b: np.ndarray) -> float:
 
 def w2_empirical(a: np.ndarray, b: np.ndarray) -> float:
     """W2 between two empirical measures with N equally weighted atoms each (assignment)."""
+    from scipy.optimize import linear_sum_assignment
+
     x, y = a.reshape(len(a), -1), b.reshape(len(b), -1)
     cost = ((x[:, None, :] - y[None, :, :]) ** 2).sum(axis=-1)
     rows, cols = linear_sum_assignment(cost)
