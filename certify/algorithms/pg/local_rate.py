@@ -109,7 +109,12 @@ class LocalRegion:
 
 def local_region(d: TwoActionData, v0: float, budget: int = 20000,
                  min_width: float = 4e-3) -> LocalRegion:
-    """Cover {V >= v0} by boxes, take their hull B, and bound min eig(-J) on B from below."""
+    """Cover {V >= v0} by boxes, take their hull B, and bound min eig(-J) on B from below.
+
+    As soon as a kept box reaches a face p_s = 0 or 1 of the cube, B does too and no mu > 0
+    exists on it (:func:`touches_boundary`): the cover stops there, with ``mu = None`` and the
+    hull of the boxes kept so far.
+    """
     s = len(d.r0)
     pv = _PointValues(d.mu0, d.mu1)
     lr = _ln_ratio(d)
@@ -128,10 +133,25 @@ def local_region(d: TwoActionData, v0: float, budget: int = 20000,
         done = np.concatenate([np.flatnonzero(live & settled), todo[n_split:]])
         keep_lo.append(los[done])
         keep_hi.append(his[done])
+        if touches_boundary(los[done].min(axis=0, initial=1.0), his[done].max(axis=0, initial=0.0)):
+            lo = np.concatenate(keep_lo).min(axis=0)
+            hi = np.concatenate(keep_hi).max(axis=0)
+            return LocalRegion(v0, lo, hi, None, count)
         los, his = bisect_widest(los[todo[:n_split]], his[todo[:n_split]])
     lo = np.concatenate(keep_lo).min(axis=0)
     hi = np.concatenate(keep_hi).max(axis=0)
     return LocalRegion(v0, lo, hi, concavity(d, lo, hi, budget), count)
+
+
+def touches_boundary(lo: np.ndarray, hi: np.ndarray) -> bool:
+    """Whether the box [lo, hi] meets a face p_s = 0 or p_s = 1 of the policy cube.
+
+    There no mu > 0 has -J >= mu I on the box: at p_s in {0, 1}, q_s = 0 and q_s c_s = 0
+    (q_s x_s -> 0, certify/proofs/pg_structured.py), so row and column s of J vanish (every
+    term of J_st and of J_ss carries q_s or q_s c_s) and min eig(-J) <= 0 there.  The branch
+    and bound of :func:`concavity` can then only end with a bound <= 0, i.e. None.
+    """
+    return bool(np.any(lo <= 0.0) or np.any(hi >= 1.0))
 
 
 def _gershgorin(jm: MR) -> np.ndarray:
@@ -145,7 +165,10 @@ def _gershgorin(jm: MR) -> np.ndarray:
 
 def concavity(d: TwoActionData, lo0: np.ndarray, hi0: np.ndarray, budget: int = 20000,
               rel_tol: float = 0.1, batch: int = 256) -> Fraction | None:
-    """A certified mu with -J >= mu I on the box [lo0, hi0], or None if none > 0 was found."""
+    """A certified mu with -J >= mu I on the box [lo0, hi0], or None if none > 0 was found
+    (at once when the box meets the boundary of the cube, :func:`touches_boundary`)."""
+    if touches_boundary(lo0, hi0):
+        return None
     pv = _PointValues(d.mu0, d.mu1)
     lr = _ln_ratio(d)
     heap: list[tuple[float, int, np.ndarray, np.ndarray]] = []
