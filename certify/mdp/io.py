@@ -45,8 +45,8 @@ def read_structured(path: Path) -> object:
 def problem_from_dict(data: object, name: str = "mdp", positive_sampling: bool = True) -> Problem:
     """Build a Problem from the documented mapping (the YAML/JSON format)."""
     if not isinstance(data, dict):
-        found = "an empty document" if data is None else f"a {type(data).__name__}"
-        raise InvalidMDP(f"{name}: expected a mapping with keys gamma, P, R; found {found}")
+        what = "an empty document" if data is None else f"a {type(data).__name__}"
+        raise InvalidMDP(f"{name}: expected a mapping with keys gamma, P, R; found {what}")
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise InvalidMDP(f"{name}: unknown keys {unknown}; allowed keys are {sorted(_KEYS)}")
