@@ -29,6 +29,7 @@ TRUSTED_PACKAGES: tuple[str, ...] = (
     "certify.errors",
     "certify.tolerance",
     # input guards: they can refuse a file (size, depth, encoding, non-numbers), never accept
+    "certify.argcheck",
     "certify.limits",
     "certify.numcheck",
     "certify.safejson",

@@ -136,3 +136,18 @@ def test_claims_accept_the_canonical_name_and_the_alias(tmp_path):
     docs = list(run.documents.values())
     assert len(docs) == 1 and docs[0]["verdict"] == "certified"  # one computation, run once
     assert [o.status for o in run.outcomes] == ["pass", "pass"]
+
+
+def test_commands_has_its_own_help():
+    """`help(certify.COMMANDS)` showed the docstring of Python's dict; it explains the table
+    and lists every command with its summary, and stays a dict for existing callers."""
+    import pydoc
+
+    import certify
+
+    text = pydoc.render_doc(certify.COMMANDS, renderer=pydoc.plaintext)
+    assert "claims files and sweeps can name" in text and "get_command" in text
+    assert "dict() -> new empty dictionary" not in text.split("Method resolution order")[0]
+    for name, cmd in COMMANDS.items():
+        assert f"``{name}``: {cmd.summary}" in text
+    assert isinstance(COMMANDS, dict) and COMMANDS["qlearning"] is get_command("qlearning")

@@ -143,3 +143,22 @@ def test_audit_finds_what_it_checks():
     finally:
         plt.close(fig)
     assert "titles or axis labels overlap" in found and "once the figure is scaled" in found
+
+
+def test_stepsize_figure_draws_the_target(tmp_path, capsys, monkeypatch):
+    """`certify stepsize --target EPS --plot FILE` did not draw the target: it is a dashed
+    horizontal line at EPS, labelled in the legend, and the figure still passes the audit."""
+    out = tmp_path / "fig.png"
+    with capture(monkeypatch) as saved:
+        code, stdout, err = run(["stepsize", "seed-sls", "--steps", "200", "--runs", "3",
+                                 "--target", "0.5", "--plot", str(out)], capsys)
+    assert code == 0 and out.is_file() and len(saved) == 1, err[-2000:]
+    fig, tight = saved[0]
+    assert problems(fig, tight) == []
+    ax = fig.axes[0]
+    target = [ln for ln in ax.get_lines() if "target" in ln.get_label()]
+    assert len(target) == 1 and target[0].get_label() == r"target $\varepsilon = 0.5$"
+    assert list(target[0].get_ydata()) == [0.5, 0.5] and target[0].get_linestyle() == "--"
+    assert "target" in [t.get_text() for t in ax.get_legend().get_texts()][-1]
+    lo, hi = ax.get_ylim()
+    assert lo < 0.5 < hi  # inside the drawn range

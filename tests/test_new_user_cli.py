@@ -508,3 +508,33 @@ def test_mean_square_verdict_line_never_says_certified_when_inconclusive(capsys)
                            target=None, diminishing=None, literature=lit), {})
     head = capsys.readouterr().out.split("\n")[0]
     assert "Markovian sampling" in head and "certified" not in head and "inconclusive" in head
+
+
+def test_sweep_example_titled_by_its_name(capsys):
+    """`certify sweep --example small` titled its summary with the packaged grid's
+    site-packages path (as `certify check --example` did); it shows the file's name."""
+    from certify.cli.sweep import render
+    from certify.data import data_folder, path_of
+    from certify.sweep import SweepResult, load_grid
+
+    grid = load_grid(path_of("sweeps", "small"))
+    render(SweepResult(grid, "small.csv", 0, 0, 0, (), 0.0, 1), None)
+    out = capsys.readouterr().out
+    assert "sweep small.yaml " in out
+    assert str(data_folder("sweeps")) not in " ".join(out.split())
+
+
+@pytest.mark.parametrize("name, shown", [("x.txt", "'.txt'"), ("results", "no output extension")])
+def test_sweep_refuses_output_suffix_before_any_work(name, shown, capsys, tmp_path, monkeypatch):
+    """`certify sweep ... -o x.txt` loaded the grid and started the progress bar (and the
+    cluster's scheduler lookup) before refusing the suffix: it is now checked first."""
+    import certify.sweep
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the grid was loaded before the output was checked")
+
+    monkeypatch.setattr(certify.sweep, "load_grid", no_work)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["sweep", "--example", "small", "-o", name], capsys)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, err
+    assert shown in err and ".csv, .jsonl, .parquet" in err, err

@@ -124,7 +124,50 @@ CASES = {
                                 ["fam", "list", "SelectionFamily"]),
     "cqlf_search of a list": (lambda: certify.cqlf_search([np.eye(2)]), InvalidFamily,
                               ["family", "list", "MatrixFamily"]),
+    # flags and counts (certify.argcheck): a truthy "no" ran the CQLF SDP, a seed "a" was
+    # recorded as given, Problem("x") built and failed later with an AttributeError
+    "cqlf 'no'": (lambda: analyze_qlearning(_sls(), alpha=0.5, cqlf="no"), InvalidInput,
+                  ["cqlf", "str 'no'", "True or False or None"]),
+    "cqlf 1": (lambda: analyze_qlearning(_sls(), alpha=0.5, cqlf=1), InvalidInput, ["cqlf", "int 1"]),
+    "jsr seed 'a'": (lambda: analyze_jsr([np.eye(2)], seed="a"), InvalidInput,
+                     ["seed", "str 'a'", "integer >= 0"]),
+    "jsr seed 1.5": (lambda: analyze_jsr([np.eye(2)], seed=1.5), InvalidInput, ["seed", "float 1.5"]),
+    "jsr seed True": (lambda: analyze_jsr([np.eye(2)], seed=True), InvalidInput, ["seed", "bool True"]),
+    "jsr budget True": (lambda: analyze_jsr([np.eye(2)], budget=True), InvalidInput, ["budget", "True"]),
+    "Problem('x')": (lambda: Problem("x"), InvalidInput, ["Problem.mdp", "str 'x'", "FiniteMDP"]),
+    "Problem sampling str": (lambda: Problem(_sls().mdp, "uniform"), InvalidInput,
+                             ["Problem.sampling", "str 'uniform'", "Sampling"]),
+    "smooth symbolic 'no'": (lambda: analyze_smooth(_sls(), "lse", 1.0, symbolic="no"), InvalidInput,
+                             ["symbolic", "str 'no'", "True or False or None"]),
+    "smooth tradeoff 0": (lambda: analyze_smooth(_sls(), "lse", 1.0, tradeoff=0), InvalidInput,
+                          ["tradeoff", "int 0"]),
+    "ntk prefilter 'no'": (lambda: analyze_ntk(np.eye(2), np.ones(2) / 2, 0.9, 0.1, prefilter="no"),
+                           InvalidInput, ["prefilter", "str 'no'", "True or False"]),
+    "ntk network seed str": (lambda: certify.analyze_ntk_network(_sls(), np.ones(4) / 4, 0.1, seed="3"),
+                             InvalidInput, ["seed", "str '3'", "integer >= 0"]),
+    "ntk network probes 2.5": (lambda: certify.analyze_ntk_network(_sls(), np.ones(4) / 4, 0.1,
+                                                                   probes=2.5),
+                               InvalidInput, ["probes", "float 2.5", "integer >= 1"]),
+    "ntk network iterations True": (lambda: certify.analyze_ntk_network(_sls(), np.ones(4) / 4, 0.1,
+                                                                        iterations=True),
+                                    InvalidInput, ["iterations", "bool True", "integer >= 0"]),
+    "pg crossval seed True": (lambda: certify.run_pg_crossval("seed-sls", 0.5, 1.0, 1.0, seed=True),
+                              InvalidInput, ["seed", "bool True", "integer >= 0"]),
+    "pg steps 2.5": (lambda: run_pg_tabular("seed-sls", tau=0.5, steps=2.5), InvalidInput,
+                     ["steps", "float 2.5", "integer >= 1"]),
+    "sweep resume 'no'": (lambda: certify.run_sweep(_small_grid(), "rows.csv", resume="no"),
+                          InvalidInput, ["resume", "str 'no'", "True or False"]),
+    "sweep overwrite 1": (lambda: certify.run_sweep(_small_grid(), "rows.csv", overwrite=1),
+                          InvalidInput, ["overwrite", "int 1"]),
+    "sweep workers '2'": (lambda: certify.run_sweep(_small_grid(), "rows.csv", workers="2"),
+                          InvalidInput, ["workers", "str '2'", "integer >= 1"]),
 }
+
+
+def _small_grid():
+    from certify.data import path_of
+
+    return certify.load_grid(path_of("sweeps", "small"))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -65,12 +65,9 @@ _STYLE = {"pass": "green", "fail": "red", "error": "magenta"}
 def _shown_path(path) -> str:
     """A claims file as the user named it; a packaged one (`--example NAME`) by its file name,
     as the report's caption has it, not by its path inside site-packages."""
-    from pathlib import Path
+    from certify.data import shown_path
 
-    from certify.data import data_folder
-
-    p = Path(path)
-    return p.name if p.parent.resolve() == data_folder("claims").resolve() else str(p)
+    return shown_path("claims", path)
 
 
 def render(res) -> None:

@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def plot_stepsize(problem, sampling, res, path: Path, runs: int, seed: int) -> list[dict]:
-    """Bound versus alpha, with the simulated root-mean-square and mean error at 4 alphas."""
+    """Bound versus alpha, with the simulated root-mean-square and mean error at 4 alphas
+    (and, with ``--target``, the target accuracy as a horizontal line)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -92,6 +93,8 @@ def plot_stepsize(problem, sampling, res, path: Path, runs: int, seed: int) -> l
     ax.loglog([s["alpha"] for s in sims], [s["rms"] for s in sims], "s", label="simulated RMS")
     ax.loglog([s["alpha"] for s in sims], [s["mean"] for s in sims], "x", label="simulated mean")
     ax.axhline(res.best.trivial, color="grey", ls=":", label=r"trivial bound $2\bar q$")
+    if res.target is not None:  # --target: the accuracy the bound is compared with
+        ax.axhline(res.target, color="tab:red", ls="--", label=rf"target $\varepsilon = {res.target:g}$")
     ax.set_xlabel(r"constant step size $\alpha$")
     ax.set_ylabel(rf"$\|Q_K - Q^*\|_\infty$ at $K = {res.steps}$ (reward units)")
     # below the axes, off the curve and the points

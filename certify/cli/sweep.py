@@ -54,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
 
     from certify.report.build import check_output_path
     from certify.sweep import load_grid, run_sweep
+    from certify.sweep.output import output_format
     from certify.verdict import Verdict
 
+    output_format(args.output)  # an unknown suffix: exit 2 before the grid, cluster or progress bar
     check_output_path(args.output, None, "-o")  # guard: a missing folder failed after the cluster started
     from certify.data import from_arguments
 
@@ -92,8 +94,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(res, plot: Path | None) -> None:
+    from certify.data import shown_path
+
     d = res.to_dict()
-    console.print(f"[bold]sweep {d['grid_file']}[/] (grid {d['grid']}, command {d['command']}): "
+    shown = shown_path("sweeps", d["grid_file"])  # --example NAME: the file's name, not site-packages
+    console.print(f"[bold]sweep {escape(shown)}[/] (grid {d['grid']}, command {d['command']}): "
                   f"{d['cells']} cells, {d['ran']} ran, {d['skipped']} skipped (already in "
                   f"{d['output']}), {d['failed']} failed this run; {d['workers']} workers"
                   f"{' (scheduler ' + escape(d['scheduler']) + ')' if d.get('scheduler') else ''}, "

@@ -165,8 +165,28 @@ GROUPS: dict[str, str | None] = {
 for a group routed by its own command's parser (``certify crossval KEY ...`` hands the rest
 of the line to the parser that ``crossval KEY``'s ``cli`` builds)."""
 
-COMMANDS: dict[str, Command] = {c.name: c for c in REGISTRY if c.target is not None}
+class CommandTable(dict[str, Command]):
+    """The commands that claims files and sweeps can name: canonical name -> :class:`Command`.
+
+    A plain dict (``certify.COMMANDS["qlearning"]``, ``sorted(certify.COMMANDS)``), holding
+    the entries of :data:`REGISTRY` that have an API function (``target``).  Each value knows
+
+    * ``target``: the "module:function" returning the document of ``certify NAME --json``
+      (``Command.function()`` imports it; ``Command.parameters()`` lists its arguments);
+    * ``summary``: one line on what the command checks;
+    * ``aliases``: older names still accepted (:func:`get_command` resolves them).
+
+    Look a name up with :func:`get_command` (aliases too, and an :class:`UnknownName` that
+    suggests close names).  The commands are:
+    """
+
+    __slots__ = ()
+
+
+COMMANDS: CommandTable = CommandTable((c.name, c) for c in REGISTRY if c.target is not None)
 """The commands with an API function (what a claim or a sweep cell can name), by name."""
+CommandTable.__doc__ = (CommandTable.__doc__ or "") + "".join(
+    f"\n    * ``{c.name}``: {c.summary}" for c in COMMANDS.values()) + "\n"
 
 ALIASES: dict[str, str] = {a: c.name for c in REGISTRY for a in c.aliases}
 """Older names still accepted by claims files and sweeps -> canonical name."""

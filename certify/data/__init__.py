@@ -130,6 +130,25 @@ def resolve(kind: str, arg: str | Path) -> Path:
     return path_of(kind, str(arg))
 
 
+def shown_path(kind: str, path: str | Path) -> str:
+    """A file as the user named it, for titles: a packaged one by its file name
+    (``small.yaml``), not by its path inside site-packages; any other path unchanged.
+
+    Parameters
+    ----------
+    kind : str
+        ``families``, ``claims`` or ``sweeps``.
+    path : str or Path
+        The file (from :func:`from_arguments` or :func:`resolve`).
+    """
+    p = Path(path)
+    try:
+        packaged = p.parent.resolve() == data_folder(kind).resolve()
+    except MissingPackageData:
+        packaged = False
+    return p.name if packaged else str(p)
+
+
 def from_arguments(kind: str, given: str | Path | None, example: str | None, what: str) -> Path:
     """The file of a command that takes ``FILE`` or ``--example NAME`` (exactly one of them).
 

@@ -388,8 +388,12 @@ def analyze_jsr(matrices_or_family: Family | Sequence | str, methods: str | Sequ
     >>> res.lower <= golden <= res.upper and res.upper - res.lower < 1e-12
     True
     """
-    if not isinstance(budget, int | float) or not math.isfinite(budget) or budget <= 0:
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or not math.isfinite(budget) \
+            or budget <= 0:
         raise InvalidInput(f"budget = {budget!r}; expected a positive number of seconds")
+    from certify.argcheck import check_seed
+
+    seed = check_seed(seed)  # only recorded, but recorded as given: "a" must not be
     plan = parse_methods(methods)
     family = check_listable(as_family(matrices_or_family))
     t0 = time.perf_counter()

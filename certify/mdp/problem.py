@@ -38,6 +38,15 @@ class Problem:
     description: str = ""
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        from certify.errors import InvalidInput, found
+        from certify.mdp.io import check_sampling
+
+        if not isinstance(self.mdp, FiniteMDP):
+            raise InvalidInput(f"Problem.mdp: expected a FiniteMDP (FiniteMDP(P, R, gamma), or "
+                               f"load_problem(name) for a whole problem), found {found(self.mdp)}")
+        check_sampling(self.sampling, "Problem.sampling")
+
     @property
     def name(self) -> str:
         return self.mdp.name

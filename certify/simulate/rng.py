@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from certify.errors import InvalidInput
+from certify.argcheck import check_seed as check_seed  # one place (certify.argcheck)
 from certify.extras import numba_or_fallback
 
 nb = numba_or_fallback()  # the simulate extra; entry points require it
@@ -31,13 +31,6 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
 _TWO_M53 = 2.0 ** -53
-
-
-def check_seed(seed: object) -> int:
-    """A seed must be an integer >= 0 (bools and floats are refused)."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0:
-        raise InvalidInput(f"seed = {seed!r}; expected an integer >= 0")
-    return int(seed)
 
 
 def run_states(seed: int, first: int, count: int) -> np.ndarray:

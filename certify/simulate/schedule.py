@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from certify.argcheck import check_count as check_count  # one place (certify.argcheck)
 from certify.errors import InvalidInput
 
 
@@ -70,13 +71,6 @@ def as_step_size(alpha: float | StepSize) -> StepSize:
     if isinstance(alpha, bool) or not isinstance(alpha, int | float | np.floating):
         raise InvalidInput(f"alpha = {alpha!r}; expected a number in (0, 1] or a StepSize")
     return StepSize(float(alpha))
-
-
-def check_count(value: object, field: str) -> int:
-    """``runs`` and ``steps`` must be integers >= 1."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or int(value) < 1:
-        raise InvalidInput(f"{field} = {value!r}; expected an integer >= 1")
-    return int(value)
 
 
 def record_times(steps: int, points: int = 200) -> np.ndarray:

@@ -30,15 +30,22 @@ def journal(path: Path) -> Path:
 
 
 def output_format(path: Path) -> str:
-    """The format named by the extension of ``path``."""
+    """The format named by the extension of ``path`` (``.parquet`` also needs pyarrow).
+
+    Raises
+    ------
+    InvalidInput
+        The extension is not one of :data:`FORMATS` (the message names it and them).
+    """
+    path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        what = f"unknown output extension {path.suffix!r}" if suffix else "no output extension"
+        raise InvalidInput(f"{path}: {what}; expected one of {', '.join(FORMATS)}")
     if suffix == ".parquet":
         from certify.extras import require
 
         require("pyarrow", "sweep")
-    if suffix not in FORMATS:
-        raise InvalidInput(f"{path}: unknown output extension {suffix!r}; expected one of "
-                           f"{sorted(FORMATS)}")
     return FORMATS[suffix]
 
 

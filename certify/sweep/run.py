@@ -258,6 +258,10 @@ def run_sweep(grid: Grid, output: str | Path, *, client: Any = None, scheduler: 
     if not isinstance(grid, Grid):
         raise InvalidInput(f"grid: expected a Grid (certify.sweep.load_grid(path)), found "
                            f"{found(grid)}")
+    from certify.argcheck import check_count, check_flag
+
+    resume, overwrite = check_flag(resume, "resume"), check_flag(overwrite, "overwrite")
+    workers = None if workers is None else check_count(workers, "workers")
     if client is None:
         require("distributed", "sweep")  # before any output or progress is written
     output = Path(output)

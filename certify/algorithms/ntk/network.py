@@ -101,10 +101,13 @@ def analyze_ntk_network(problem: Problem | FiniteMDP | str | Path, rho: np.ndarr
     input_scale : float
         Factor applied to every input feature.
     """
+    from certify.argcheck import check_count, check_seed
     from certify.mdp.io import as_problem
 
     problem = as_problem(problem)
     mdp = problem.mdp
+    seed, probes = check_seed(seed), check_count(probes, "probes")
+    iterations = check_count(iterations, "iterations", 0)
     x = pair_features(mdp, features, input_scale)
     net = MLP(x.shape[1], width, depth, activation, init)
     params = net.init_params(seed)

@@ -170,8 +170,10 @@ def analyze_ntk(k: object, rho: object, gamma: object, alpha: object,
     >>> res.verdict.value, res.beta
     ('certified', Fraction(27, 32))
     """
+    from certify.argcheck import check_flag
+
     data = validate_kernel(k, rho, gamma, alpha)
-    return theorem2_validated(data, prefilter)
+    return theorem2_validated(data, check_flag(prefilter, "prefilter"))
 
 
 def _exact_extrema(data: KernelData, prefilter: bool) -> dict[str, dict[int, Fraction]]:

@@ -19,6 +19,7 @@ from certify.algorithms.pg.meanfield import MeanField, initial_particles, make_m
 from certify.algorithms.pg.monotone import flow_monotonicity
 from certify.algorithms.pg.params import check_count, check_positive, reference_measure, warn_few_particles
 from certify.algorithms.pg.tabular import run_tabular
+from certify.argcheck import check_seed
 from certify.exact import round_down_float
 from certify.mdp.io import as_problem
 from certify.verdict import combine_evidence
@@ -275,6 +276,7 @@ def run_pg_crossval(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, ka
     """
     mf = make_meanfield(as_problem(mdp, "mdp", positive_sampling=False).mdp, tau, sigma, kappa,
                         width, mu, rho)
+    seed = check_seed(seed)
     res = coupled_run(mf, particles, eta, steps, seed, shift,
                       structured_budget=check_count(budget, "budget", 0))
     if flow_eta is None:

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from certify.argcheck import check_count as check_count  # one place (certify.argcheck)
 from certify.errors import InvalidInput
 from certify.mdp.validate import as_real_array, check_distribution
 
@@ -28,13 +29,6 @@ def check_positive(value: object, field: str) -> float:
     if isinstance(value, bool) or not math.isfinite(v) or v <= 0:
         raise InvalidInput(f"{field} = {value!r}; expected a finite number > 0")
     return v
-
-
-def check_count(value: object, field: str, minimum: int = 1) -> int:
-    """An integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or int(value) < minimum:
-        raise InvalidInput(f"{field} = {value!r}; expected an integer >= {minimum}")
-    return int(value)
 
 
 def reference_measure(mu: object | None, n_actions: int) -> np.ndarray:

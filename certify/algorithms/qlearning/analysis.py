@@ -34,6 +34,7 @@ from certify.algorithms.qlearning.system import (
     trivial_lower_rate,
     trivial_lower_rate_exact,
 )
+from certify.argcheck import check_flag
 from certify.certificates.base import exact_bound
 from certify.errors import InvalidInput, found
 from certify.exact import round_up_float
@@ -295,6 +296,7 @@ def analyze_qlearning(
     problem = as_problem(problem)
     mdp = problem.mdp
     alpha = check_step_size(alpha)
+    cqlf = check_flag(cqlf, "cqlf", optional=True)  # "no" is truthy: it must not run the SDP
     check_sampling(sampling)
     if solver is not None and not isinstance(solver, SolverOptions):
         raise InvalidInput(f"solver: expected SolverOptions (e.g. SolverOptions(solver='SCS')) or "

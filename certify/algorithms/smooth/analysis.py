@@ -168,10 +168,13 @@ def analyze_smooth(problem: Problem | FiniteMDP | str | Path, operator: str, tem
     >>> res.p_norm.p % 2 == 0 and res.p_norm.verdict.value == "certified"
     True
     """
+    from certify.argcheck import check_flag
     from certify.mdp.io import as_problem, check_sampling
 
     problem = as_problem(problem)
     check_sampling(sampling)
+    symbolic = check_flag(symbolic, "symbolic", optional=True)
+    tradeoff = check_flag(tradeoff, "tradeoff", optional=True)
     mdp = problem.mdp
     check_operator(operator)
     if operator != "max":
