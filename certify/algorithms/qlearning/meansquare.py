@@ -40,6 +40,7 @@ import numpy as np
 from mpmath import iv
 from mpmath.libmp import to_rational
 
+from certify.argcheck import check_count
 from certify.errors import InvalidInput
 from certify.exact import as_fraction, ldl_definiteness, round_up_float
 from certify.exact.intervals import sqrt_up
@@ -645,8 +646,7 @@ def mean_square_bound(mdp: FiniteMDP, sampling: Sampling, alpha: float, noise: f
     (their rate is recomputed here exactly); ``second_moment`` forces (True) or skips
     (False) the LMI route (default: run it when the MDP is small enough).
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
-        raise InvalidInput(f"steps = {steps!r}; expected an integer >= 0")
+    steps = check_count(steps, "steps", 0)
     model = exact_model(mdp, sampling, alpha, noise, q0)
     routes: list[RouteBound] = []
     notes: list[str] = []

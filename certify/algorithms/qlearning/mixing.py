@@ -40,6 +40,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from certify.argcheck import check_count
 from certify.errors import InvalidInput
 from certify.exact import round_up_float
 from certify.mdp.bellman import policy_matrix
@@ -191,8 +192,7 @@ def mixing_constants(p_beta: np.ndarray, max_power: int = MAX_POWER) -> MixingCo
     p_beta = as_real_array(p_beta, "p_beta", None, InvalidInput)
     if p_beta.ndim != 2 or p_beta.shape[0] != p_beta.shape[1]:
         raise InvalidInput(f"p_beta: expected a square matrix, found shape {p_beta.shape}")
-    if isinstance(max_power, bool) or not isinstance(max_power, int) or max_power < 1:
-        raise InvalidInput(f"max_power = {max_power!r}; expected an integer >= 1")
+    max_power = check_count(max_power, "max_power")
     deltas, exact = chain_deltas(p_beta, max_power)
     fr = [Fraction(x) for x in deltas]  # the float upper bounds read exactly
     h_of = {m: sum(fr[:m]) / (1 - fr[m]) for m in range(1, max_power + 1) if fr[m] < 1}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from certify.argcheck import check_count
 from certify.errors import InvalidInput, SolverError
 from certify.mdp.bellman import bellman_optimality
 from certify.mdp.finite import FiniteMDP
@@ -84,8 +85,7 @@ def simulate_stochastic(mdp: FiniteMDP, d: np.ndarray, operator: str, temperatur
     from certify.mdp.sampling import Sampling
 
     alpha = check_step_size(alpha)
-    if isinstance(n_records, bool) or not isinstance(n_records, int) or n_records < 1:
-        raise InvalidInput(f"n_records = {n_records!r}; expected an integer >= 1")
+    n_records = check_count(n_records, "n_records")
     if isinstance(steps, int) and not isinstance(steps, bool) and steps >= 1:
         times = np.unique(np.linspace(0, steps, n_records + 1).astype(np.int64))
     else:
