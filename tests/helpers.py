@@ -59,3 +59,19 @@ def all_policies(S: int, A: int):
 
 def sampling(mdp: FiniteMDP, d: np.ndarray):
     return sampling_from_d(mdp, d)
+
+
+def load_example(script: str, module_name: str | None = None):
+    """The example script ``examples/<script>.py`` imported as a module (registered in
+    ``sys.modules`` under ``module_name``, default ``script``: dataclasses look their module
+    up there)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / f"{script}.py"
+    spec = importlib.util.spec_from_file_location(module_name or script, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+
+from tests.helpers import load_example
 
 pytest.importorskip("torch")
 
 
 def _example():
-    path = Path(__file__).resolve().parents[1] / "examples" / "dqn_frozenlake.py"
-    spec = importlib.util.spec_from_file_location("dqn_frozenlake_example", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_example("dqn_frozenlake", "dqn_frozenlake_example")
 
 
 def _check_rows(rows):

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from tests.helpers import load_example
+
 
 def _load():
-    path = Path(__file__).resolve().parent.parent / "examples" / "seed_section6.py"
-    spec = importlib.util.spec_from_file_location("seed_section6", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_example("seed_section6")
 
 
 def test_instance_is_the_seeds():

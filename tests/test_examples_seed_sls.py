@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+
+from tests.helpers import load_example
 
 
 def test_seed_sls_illustration_quick(tmp_path):
-    path = Path(__file__).resolve().parent.parent / "examples" / "seed_sls_illustration.py"
-    spec = importlib.util.spec_from_file_location("seed_sls_illustration", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_example("seed_sls_illustration")
     rows = mod.main(["--quick", "--alphas", "0.5", "1.0", "-o", str(tmp_path / "fig.png")])
     assert (tmp_path / "fig.png").stat().st_size > 1000
     for r in rows:

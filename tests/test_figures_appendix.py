@@ -71,13 +71,9 @@ EXAMPLES = [pytest.param("seed_section6", ["--quick", "--alphas", "0.1", "0.5", 
 @pytest.mark.parametrize("script, argv", EXAMPLES)
 def test_example_figure_is_appendix_ready(script, argv, tmp_path, monkeypatch):
     """The figures of the example scripts the README names."""
-    import importlib.util
-    from pathlib import Path
+    from tests.helpers import load_example
 
-    path = Path(__file__).resolve().parent.parent / "examples" / f"{script}.py"
-    spec = importlib.util.spec_from_file_location(script, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_example(script)
     with capture(monkeypatch) as saved:
         mod.main([a.format(out=tmp_path / "fig.png") for a in argv])
     assert saved

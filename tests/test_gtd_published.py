@@ -3,24 +3,17 @@ of their mean-field quantities, the reading of Table 1, and the quick run."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from certify.algorithms.td.stepsizes import ratio_fact
+from tests.helpers import load_example
 
 
 def _load():
-    path = Path(__file__).resolve().parent.parent / "examples" / "gtd_momentum_published.py"
-    spec = importlib.util.spec_from_file_location("gtd_momentum_published", path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
+    return load_example("gtd_momentum_published")
 
 
 MOD = _load()

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
+
+from tests.helpers import load_example
 
 
 def _load():
-    path = Path(__file__).resolve().parent.parent / "examples" / "gtd_momentum.py"
-    spec = importlib.util.spec_from_file_location("gtd_momentum", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_example("gtd_momentum")
 
 
 def test_table_reading():
