@@ -84,8 +84,9 @@ class Episodic:
     phi: np.ndarray
     start: int
 
-    def quantities(self):
-        """A, b, C, theta* (gamma = 1) with D = the normalised expected visits per episode."""
+    def quantities(self, exact: bool = False):
+        """A, b, C, theta* (gamma = 1) with D = the normalised expected visits per episode
+        (floats, or exact rationals with ``exact``), and the visits."""
         S = self.phi.shape[0]
         P = np.zeros((S, S))
         for s in range(S):
@@ -94,7 +95,7 @@ class Episodic:
                     P[s, self.nxt[s, j]] += self.prob[s, j]
         r = (self.prob * self.reward).sum(1)
         visits = np.linalg.solve((np.eye(S) - P).T, np.eye(S)[self.start])
-        return chain_quantities(P, r, self.phi, 1.0, visits / visits.sum(), exact=False), visits
+        return chain_quantities(P, r, self.phi, 1.0, visits / visits.sum(), exact=exact), visits
 
 
 def random_walk(features: str) -> Episodic:
@@ -275,15 +276,7 @@ def check_config(env: Episodic, c: Config) -> tuple[str, list[str]]:
     (A:3) (exponents <= 1/2 are not square summable, and the printed reading's ties)."""
     from certify.algorithms.td.conditions import check_conditions, verdict_of
 
-    S = env.phi.shape[0]
-    P = np.zeros((S, S))
-    for s in range(S):
-        for j in range(2):
-            if env.nxt[s, j] >= 0:
-                P[s, env.nxt[s, j]] += env.prob[s, j]
-    visits = np.linalg.solve((np.eye(S) - P).T, np.eye(S)[env.start])
-    td = chain_quantities(P, (env.prob * env.reward).sum(1), env.phi, 1.0,
-                          visits / visits.sum(), exact=True)
+    td, _ = env.quantities(exact=True)
     conds, _ = check_conditions(get_algorithm(c.algo),
                                 td, parse_exponents(list(c.exponents), len(c.exponents), c.algo),
                                 c.w if "-m" in c.algo else 1.0)
