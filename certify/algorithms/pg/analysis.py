@@ -21,7 +21,7 @@ from certify.algorithms.pg.params import check_count, check_positive, reference_
 from certify.algorithms.pg.tabular import run_tabular
 from certify.argcheck import check_seed
 from certify.exact import round_down_float
-from certify.mdp.io import as_problem
+from certify.mdp.io import as_mdp
 from certify.verdict import combine_evidence
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def run_pg_tabular(mdp: str | Problem | FiniteMDP, tau: float, eta: float | None
     """
     from certify.certificates.pg import TabularStepCertificate
 
-    fmdp = as_problem(mdp, "mdp", positive_sampling=False).mdp
+    fmdp = as_mdp(mdp)
     res = run_tabular(fmdp, tau, eta, steps, mu, rho)
     mu_arr = reference_measure(mu, fmdp.n_actions)
     if "problem_beta" in res.smoothness:
@@ -140,7 +140,7 @@ def run_pg_meanfield(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, k
     """
     from certify.certificates.pg import MeanFieldMarginCertificate
 
-    mf = make_meanfield(as_problem(mdp, "mdp", positive_sampling=False).mdp, tau, sigma, kappa,
+    mf = make_meanfield(as_mdp(mdp), tau, sigma, kappa,
                         width, mu, rho)
     consts = bound_constants(mf, check_count(budget, "budget", 0))
     cert = MeanFieldMarginCertificate.from_meanfield(mf, consts)
@@ -202,7 +202,7 @@ def pg_simulate(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, kappa:
     """Particle simulation: value curve against the soft-optimal value V*_tau(rho)."""
     from certify.algorithms.pg.soft import soft_optimal
 
-    mf = make_meanfield(as_problem(mdp, "mdp", positive_sampling=False).mdp, tau, sigma, kappa,
+    mf = make_meanfield(as_mdp(mdp), tau, sigma, kappa,
                         width, mu, rho)
     run = simulate_particles(mf, particles, eta, steps, seed)
     v_star = float(mf.rho @ soft_optimal(mf.mdp, mf.tau, mf.mu).v)
@@ -274,7 +274,7 @@ def run_pg_crossval(mdp: str | Problem | FiniteMDP, tau: float, sigma: float, ka
     UnknownName
         ``mdp`` names neither a file nor a built-in problem.
     """
-    mf = make_meanfield(as_problem(mdp, "mdp", positive_sampling=False).mdp, tau, sigma, kappa,
+    mf = make_meanfield(as_mdp(mdp), tau, sigma, kappa,
                         width, mu, rho)
     seed = check_seed(seed)
     res = coupled_run(mf, particles, eta, steps, seed, shift,
